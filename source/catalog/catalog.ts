@@ -1,0 +1,92 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { arch } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeIssues, type Manifest, manifestSchema } from './manifest.js';
+
+/** The repository's functions/ folder, found from this file (source/ or dist/source/). */
+export function defaultFunctionsDir(): string {
+  if (process.env.NEBULA_FUNCTIONS_DIR) return resolve(process.env.NEBULA_FUNCTIONS_DIR);
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'functions');
+    if (existsSync(join(candidate, 'Cargo.toml')) || existsSync(join(candidate, 'hello'))) {
+      return candidate;
+    }
+    dir = resolve(dir, '..');
+  }
+  throw new Error('cannot find the functions/ folder; set NEBULA_FUNCTIONS_DIR');
+}
+
+export interface FunctionEntry {
+  manifest: Manifest;
+  name: string;
+  dir: string;
+  /** The preview1 core module. */
+  wasmPath: string;
+  /** The component made from it by `jco new`. */
+  componentPath: string;
+  /** The native static binary for this machine's architecture. */
+  nativePath: string;
+}
+
+export class CatalogError extends Error {
+  override name = 'CatalogError';
+}
+
+const NATIVE_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
+
+export function loadFunction(dir: string): FunctionEntry {
+  const manifestPath = join(dir, 'function.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new CatalogError(`${manifestPath}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new CatalogError(`${manifestPath}: invalid manifest\n${describeIssues(parsed.error)}`);
+  }
+  const manifest = parsed.data;
+  const build = join(dir, 'build');
+  return {
+    manifest,
+    name: manifest.name,
+    dir,
+    wasmPath: join(build, `${manifest.name}.wasm`),
+    componentPath: join(build, `${manifest.name}.component.wasm`),
+    nativePath: join(build, `${manifest.name}.${NATIVE_ARCH[arch()] ?? arch()}`),
+  };
+}
+
+export interface Catalog {
+  functions: FunctionEntry[];
+  /** Folders whose manifest could not be read: shown, never fatal for the others. */
+  problems: string[];
+  get(name: string): FunctionEntry;
+}
+
+export function loadCatalog(functionsDir = defaultFunctionsDir()): Catalog {
+  const functions: FunctionEntry[] = [];
+  const problems: string[] = [];
+  for (const entry of readdirSync(functionsDir).sort()) {
+    const dir = join(functionsDir, entry);
+    if (!statSync(dir).isDirectory() || !existsSync(join(dir, 'function.json'))) continue;
+    try {
+      functions.push(loadFunction(dir));
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  return {
+    functions,
+    problems,
+    get(name: string): FunctionEntry {
+      const found = functions.find((fn) => fn.name === name);
+      if (found) return found;
+      const known = functions.map((fn) => fn.name).join(', ');
+      throw new CatalogError(`unknown function "${name}"; known functions: ${known}`);
+    },
+  };
+}

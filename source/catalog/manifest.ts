@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** functions/<name>/function.json */
+export const manifestSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    description: z.string().min(1),
+    input: z
+      .object({
+        format: z.string().min(1),
+        example: z.string(),
+        expectedOutput: z.string(),
+      })
+      .strict(),
+    defaultInput: z.string(),
+    timeoutMs: z.number().int().positive().max(600_000),
+    memoryMb: z.number().int().min(1).max(4096),
+    cpus: z.number().positive().max(64),
+    pids: z.number().int().min(1).max(4096),
+  })
+  .strict();
+
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** Turns zod issues into "field: what was expected" lines a person can act on. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`)
+    .join('\n');
+}

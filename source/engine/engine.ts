@@ -1,0 +1,94 @@
+import { EventEmitter } from 'node:events';
+import { type Catalog, CatalogError, type FunctionEntry, loadCatalog } from '../catalog/catalog.js';
+import {
+  type InvocationResult,
+  type InvokeRequest,
+  isMode,
+  isRuntimeName,
+  MODES,
+  RUNTIME_NAMES,
+  type RuntimeName,
+} from '../core/invocation.js';
+import type { Runtime } from '../runtimes/runtime.js';
+
+export interface EngineOptions {
+  functionsDir?: string;
+  /** Docker engine address (unix:///path, tcp://host:port, ssh://user@host); else DOCKER_HOST. */
+  dockerHost?: string;
+}
+
+export interface EngineEvents {
+  invocation: [InvocationResult];
+}
+
+/** Raised for requests that name something that does not exist: callers exit non-zero. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type RuntimeFactory = (options: EngineOptions) => Promise<Runtime>;
+
+// Loaded on first use so a Wasm-only session never loads dockerode, and the reverse.
+const RUNTIME_FACTORIES: Record<RuntimeName, RuntimeFactory> = {
+  wasm: async () => new (await import('../runtimes/wasm/component-runtime.js')).ComponentRuntime(),
+  'wasm-p1': async () => new (await import('../runtimes/wasm/preview1-runtime.js')).Preview1Runtime(),
+  container: async (options) =>
+    (await import('../runtimes/container/index.js')).createContainerRuntime({
+      dockerHost: options.dockerHost,
+    }),
+};
+
+/** The engine both faces (commands, console, gateway) drive. */
+export class Engine extends EventEmitter<EngineEvents> {
+  readonly catalog: Catalog;
+  private readonly runtimes = new Map<RuntimeName, Promise<Runtime>>();
+
+  constructor(readonly options: EngineOptions = {}) {
+    super();
+    this.catalog = loadCatalog(options.functionsDir);
+  }
+
+  fn(name: string): FunctionEntry {
+    try {
+      return this.catalog.get(name);
+    } catch (error) {
+      if (error instanceof CatalogError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+
+  runtime(name: string): Promise<Runtime> {
+    if (!isRuntimeName(name)) {
+      throw new UsageError(`unknown runtime "${name}"; choose one of ${RUNTIME_NAMES.join(', ')}`);
+    }
+    let runtime = this.runtimes.get(name);
+    if (!runtime) {
+      runtime = RUNTIME_FACTORIES[name](this.options);
+      this.runtimes.set(name, runtime);
+      runtime.catch(() => this.runtimes.delete(name));
+    }
+    return runtime;
+  }
+
+  /** Names are checked before anything runs; a failing function is a result, not a throw. */
+  async invoke(
+    functionName: string,
+    runtimeName: string,
+    request: InvokeRequest,
+  ): Promise<InvocationResult> {
+    if (!isMode(request.mode)) {
+      throw new UsageError(`unknown mode "${request.mode}"; choose one of ${MODES.join(', ')}`);
+    }
+    const fn = this.fn(functionName);
+    const runtime = await this.runtime(runtimeName);
+    const result = await runtime.invoke(fn, request);
+    this.emit('invocation', result);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    const runtimes = [...this.runtimes.values()];
+    this.runtimes.clear();
+    await Promise.allSettled(runtimes.map(async (runtime) => (await runtime).close()));
+  }
+}
