@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { RUNTIME_NAMES } from '../../core/invocation.js';
+import { Engine } from '../../engine/engine.js';
+import { loadProfile } from '../../profiles/load.js';
+
+export function registerFunctions(program: Command): void {
+  program
+    .command('functions')
+    .description('list the functions and whether each runtime has them deployed')
+    .option('--json', 'print JSON')
+    .option('--profile <name>', 'profile name in profiles/ or a path')
+    .action(async (options: { json?: boolean; profile?: string }) => {
+      const profile = loadProfile(options.profile);
+      const engine = new Engine({ dockerHost: profile.docker.host });
+      try {
+        const rows = [];
+        for (const fn of engine.catalog.functions) {
+          const deployed: Record<string, boolean | string> = {};
+          for (const name of RUNTIME_NAMES) {
+            try {
+              deployed[name] = await (await engine.runtime(name)).isDeployed(fn);
+            } catch (error) {
+              deployed[name] = `unknown (${(error as Error).message.split('\n')[0]})`;
+            }
+          }
+          const { name, description, input, defaultInput, timeoutMs, memoryMb } = fn.manifest;
+          rows.push({ name, description, input, defaultInput, timeoutMs, memoryMb, deployed });
+        }
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ functions: rows, problems: engine.catalog.problems }, null, 2)}\n`);
+          return;
+        }
+        for (const row of rows) {
+          const state = Object.entries(row.deployed)
+            .map(([runtime, ok]) => `${runtime}:${ok === true ? 'yes' : ok === false ? 'no' : '?'}`)
+            .join(' ');
+          process.stdout.write(`${row.name.padEnd(22)} ${state.padEnd(34)} ${row.description}\n`);
+        }
+        for (const problem of engine.catalog.problems) process.stderr.write(`warning: ${problem}\n`);
+      } finally {
+        await engine.close();
+      }
+    });
+}

@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import type { InvocationResult, Mode } from '../../core/invocation.js';
+import { Engine } from '../../engine/engine.js';
+import { loadProfile } from '../../profiles/load.js';
+import { EXIT_FAILED } from '../run.js';
+
+interface InvokeOptions {
+  runtime: string;
+  input?: string;
+  mode: string;
+  json?: boolean;
+  profile?: string;
+}
+
+export function registerInvoke(program: Command): void {
+  program
+    .command('invoke')
+    .description('run a function once and time it')
+    .argument('<function>', 'function name (see `nebula functions`)')
+    .option('--runtime <name>', 'wasm, wasm-p1 or container', 'wasm')
+    .option('--input <text>', "the function's stdin (default: its manifest's defaultInput)")
+    .option('--mode <mode>', 'cold or warm', 'cold')
+    .option('--json', 'print the result as JSON')
+    .option('--profile <name>', 'profile name in profiles/ or a path')
+    .action(async (name: string, options: InvokeOptions) => {
+      const profile = loadProfile(options.profile);
+      const engine = new Engine({ dockerHost: profile.docker.host });
+      try {
+        const fn = engine.fn(name);
+        const input = options.input ?? fn.manifest.defaultInput;
+        const result = await engine.invoke(name, options.runtime, {
+          input,
+          mode: options.mode as Mode,
+        });
+        process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatResult(result));
+        if (!result.ok) process.exitCode = EXIT_FAILED;
+      } finally {
+        await engine.close();
+      }
+    });
+}
+
+function formatResult(result: InvocationResult): string {
+  const t = result.timings;
+  const head = `${result.function} on ${result.runtime} (${result.mode}), input ${JSON.stringify(result.input)}`;
+  const timing = `startup ${t.startupMs.toFixed(3)} ms, exec ${t.execMs.toFixed(3)} ms, teardown ${t.teardownMs.toFixed(3)} ms, total ${t.totalMs.toFixed(3)} ms`;
+  const body = result.ok ? `output: ${result.output.trimEnd()}` : `FAILED (${result.failure}): ${result.error}`;
+  return `${head}\n${body}\n${timing}\n`;
+}

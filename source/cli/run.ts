@@ -1,0 +1,28 @@
+import { UsageError } from '../engine/engine.js';
+
+/** Exit codes: 0 ok, 1 a function or experiment failed, 2 the request itself was wrong. */
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export async function runMain(main: () => Promise<unknown>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    const usage =
+      error instanceof UsageError || ['CatalogError', 'ProfileError'].includes((error as Error).name);
+    process.stderr.write(`nebula: ${(error as Error).message}\n`);
+    if (!usage && process.env.NEBULA_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;
+  }
+}
+
+/** Parses a positive integer option, or says which option was wrong. */
+export function positiveInt(name: string): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0) {
+      throw new UsageError(`${name} must be a whole number >= 0, got "${value}"`);
+    }
+    return parsed;
+  };
+}
