@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# A private Docker engine for Nebula's container runtime, its tests and CI.
+#
+# Usage: scripts/dockerd.sh start|stop|status|env
+#   start   install Debian's docker.io if dockerd is missing, start a private dockerd
+#           (no bridge, no iptables, its own data and exec roots) and wait until it
+#           answers; prints the `export DOCKER_HOST=...` line to use. Does nothing when
+#           it is already running.
+#   stop    SIGTERM and wait until the daemon and its containerd are gone.
+#   status  exit 0 and say so when the engine answers, else exit 1.
+#   env     print the `export DOCKER_HOST=...` line.
+#
+# Everything lives under NEBULA_DOCKER_DIR (default /tmp/nebula-docker): docker.sock,
+# dockerd.pid, dockerd.log, data/, exec/. Needs root (dockerd does).
+set -euo pipefail
+
+DIR="${NEBULA_DOCKER_DIR:-/tmp/nebula-docker}"
+SOCK="$DIR/docker.sock"
+PIDFILE="$DIR/dockerd.pid"
+LOG="$DIR/dockerd.log"
+HOST="unix://$SOCK"
+
+say() { echo "dockerd.sh: $*" >&2; }
+
+pid_alive() {
+  [ -f "$PIDFILE" ] || return 1
+  local pid
+  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+ping() {
+  [ -S "$SOCK" ] || return 1
+  if command -v curl >/dev/null 2>&1; then
+    [ "$(curl -s --max-time 2 --unix-socket "$SOCK" http://localhost/_ping 2>/dev/null)" = "OK" ]
+  else
+    DOCKER_HOST="$HOST" docker version >/dev/null 2>&1
+  fi
+}
+
+install_docker() {
+  command -v dockerd >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] || { say "dockerd is missing; run as root to install docker.io"; exit 1; }
+  say "dockerd not found: installing Debian's docker.io (about 30 s)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends docker.io >/dev/null \
+    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends docker.io >/dev/null; }
+}
+
+# A dockerd killed hard leaves its pidfile and socket; it refuses to start over them.
+clear_stale() {
+  if [ -f "$PIDFILE" ] && ! pid_alive; then
+    say "removing stale pidfile $PIDFILE"
+    rm -f "$PIDFILE"
+  fi
+  if ! pid_alive && [ -e "$SOCK" ]; then rm -f "$SOCK"; fi
+  # It also leaves its mounts of the data root; a new dockerd would stack more on top.
+  if ! pid_alive; then
+    awk -v d="$DIR/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r \
+      | while read -r mnt; do umount -l "$mnt" 2>/dev/null || true; done
+  fi
+  # containerd from a killed dockerd keeps its own pidfile under the exec root.
+  local cpid="$DIR/exec/containerd/containerd.pid"
+  if [ -f "$cpid" ] && ! kill -0 "$(cat "$cpid" 2>/dev/null || echo 0)" 2>/dev/null; then
+    rm -f "$cpid"
+  fi
+}
+
+start() {
+  if pid_alive && ping; then
+    say "already running (pid $(cat "$PIDFILE"))"
+    echo "export DOCKER_HOST=$HOST"
+    return 0
+  fi
+  if pid_alive; then
+    say "pid $(cat "$PIDFILE") exists but does not answer yet; waiting"
+  else
+    install_docker
+    mkdir -p "$DIR/data" "$DIR/exec"
+    clear_stale
+    # setsid: the daemon must outlive the shell that started it and not get its signals.
+    setsid dockerd --host "$HOST" --data-root "$DIR/data" --exec-root "$DIR/exec" \
+      --pidfile "$PIDFILE" --storage-driver overlay2 --iptables=false --bridge=none \
+      >"$LOG" 2>&1 </dev/null &
+  fi
+  for _ in $(seq 1 300); do
+    if ping; then
+      say "running (pid $(cat "$PIDFILE")), log $LOG"
+      echo "export DOCKER_HOST=$HOST"
+      return 0
+    fi
+    sleep 0.1
+  done
+  say "dockerd did not answer on $SOCK within 30 s; last lines of $LOG:"
+  tail -n 20 "$LOG" >&2 || true
+  exit 1
+}
+
+stop() {
+  if ! pid_alive; then
+    clear_stale
+    say "not running"
+    return 0
+  fi
+  local pid
+  pid="$(cat "$PIDFILE")"
+  kill -TERM "$pid"
+  for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "dockerd (pid $pid) ignored SIGTERM for 30 s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 1.5
+  fi
+  clear_stale
+  say "stopped"
+}
+
+status() {
+  if pid_alive && ping; then
+    say "running (pid $(cat "$PIDFILE")) at $HOST"
+    return 0
+  fi
+  say "not running at $HOST"
+  return 1
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  env) echo "export DOCKER_HOST=$HOST" ;;
+  *)
+    echo "usage: $0 start|stop|status|env" >&2
+    exit 2
+    ;;
+esac
