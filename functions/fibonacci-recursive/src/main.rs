@@ -1,0 +1,28 @@
+//! fibonacci-recursive: fib(n) by naive recursion, fib(0) = 0, fib(1) = 1.
+
+use nebula_mark::{fail, main_end, main_start, output, quote, read_input};
+
+const MAX_N: u32 = 50;
+
+fn fib(n: u32) -> u64 {
+    if n < 2 {
+        n as u64
+    } else {
+        fib(n - 1) + fib(n - 2)
+    }
+}
+
+fn main() {
+    main_start();
+    let input = read_input();
+    let n: u32 = match input.parse::<u32>() {
+        Ok(n) if n <= MAX_N => n,
+        _ => fail(&format!(
+            "expected an integer n between 0 and {}, got {}",
+            MAX_N,
+            quote(&input)
+        )),
+    };
+    output(&fib(n).to_string());
+    main_end();
+}
