@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
+import type { z } from 'zod';
 import { defaultFunctionsDir } from '../catalog/catalog.js';
 import { type Profile, profileSchema } from './schema.js';
 
@@ -29,14 +30,25 @@ export function listProfiles(dir = defaultProfilesDir()): string[] {
     .sort();
 }
 
-/** A name in profiles/ or a path to a JSON file. Errors name the file, the field and the rule. */
-export function loadProfile(nameOrPath: string = DEFAULT_PROFILE, dir = defaultProfilesDir()): Profile {
+/** A path when it looks like one (has a slash or ends in .json), else a name in profiles/. */
+export function profileFile(nameOrPath: string, dir = defaultProfilesDir()): string {
   const isPath = nameOrPath.includes('/') || nameOrPath.endsWith('.json');
-  const file = isPath ? resolve(nameOrPath) : join(dir, `${nameOrPath}.json`);
+  return isPath ? resolve(nameOrPath) : join(dir, `${nameOrPath}.json`);
+}
+
+/** A name in profiles/ or a path to a JSON file. Errors name the file, the field and the rule. */
+export function loadProfile(
+  nameOrPath: string = DEFAULT_PROFILE,
+  dir = defaultProfilesDir(),
+): Profile {
+  const file = profileFile(nameOrPath, dir);
+  const byName = file === join(dir, `${nameOrPath}.json`);
   if (!existsSync(file)) {
-    if (!isPath && nameOrPath === DEFAULT_PROFILE) return EMBEDDED_PROFILE;
+    if (byName && nameOrPath === DEFAULT_PROFILE) return EMBEDDED_PROFILE;
     const known = listProfiles(dir).join(', ') || '(none)';
-    throw new ProfileError(`unknown profile "${nameOrPath}" (no ${file}); known profiles: ${known}`);
+    throw new ProfileError(
+      `unknown profile "${nameOrPath}" (no ${file}); known profiles: ${known}, or give a path to a .json file`,
+    );
   }
   let raw: unknown;
   try {
@@ -46,10 +58,27 @@ export function loadProfile(nameOrPath: string = DEFAULT_PROFILE, dir = defaultP
   }
   const parsed = profileSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) => `  ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+    throw new ProfileError(`${file}: invalid profile\n${describeProfileIssues(parsed.error)}`);
+  }
+  // A profile found by name must carry that name, or reports would say another machine.
+  if (byName && parsed.data.name !== nameOrPath) {
+    throw new ProfileError(
+      `${file}: invalid profile\n  name: expected "${nameOrPath}" (the file's name), got "${parsed.data.name}"`,
     );
-    throw new ProfileError(`${file}: invalid profile\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** One "  field: what was expected" line per issue; a missing field says so. */
+export function describeProfileIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.join('.') || '(top level)';
+      const missing = / received undefined$/.test(issue.message);
+      const message = missing
+        ? `missing; ${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')}`
+        : issue.message;
+      return `  ${field}: ${message}`;
+    })
+    .join('\n');
 }

@@ -6,7 +6,9 @@ export type PlugFormat = (typeof PLUG_FORMATS)[number];
 const mqttPowerSchema = z
   .object({
     source: z.literal('mqtt'),
-    broker: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'a broker URL such as mqtt://127.0.0.1:1883'),
+    broker: z
+      .string()
+      .regex(/^(mqtts?|wss?|tcp):\/\//, 'a broker URL such as mqtt://127.0.0.1:1883'),
     username: z.string().optional(),
     password: z.string().optional(),
     topic: z.string().min(1),
@@ -24,34 +26,66 @@ const estimatePowerSchema = z
     idleWatts: z.number().positive(),
     fullWatts: z.number().positive(),
   })
-  .strict();
+  .strict()
+  .refine((power) => power.fullWatts >= power.idleWatts, {
+    path: ['fullWatts'],
+    message: 'must be at least idleWatts (the power at full load is not below idle)',
+  });
 
 const raplPowerSchema = z.object({ source: z.literal('rapl') }).strict();
 
-export const powerSchema = z.discriminatedUnion('source', [
-  mqttPowerSchema,
-  estimatePowerSchema,
-  raplPowerSchema,
-]);
+export const powerSchema = z.discriminatedUnion(
+  'source',
+  [mqttPowerSchema, estimatePowerSchema, raplPowerSchema],
+  { error: 'expected source "mqtt", "estimate" or "rapl"' },
+);
 export type PowerConfig = z.infer<typeof powerSchema>;
 
-const targetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('local') }).strict(),
-  z
-    .object({
-      kind: z.literal('gateway'),
-      url: z.string().url(),
-      token: z.string().min(1).optional(),
-    })
-    .strict(),
-]);
+const gatewayTargetSchema = z
+  .object({
+    kind: z.literal('gateway'),
+    /** Where `nebula serve` listens on the other machine. */
+    url: z
+      .string()
+      .regex(
+        /^https?:\/\/[^/\s]+\/?$/,
+        'an http:// or https:// URL such as http://192.0.2.10:8080',
+      ),
+    /** Bearer token of that gateway; when absent, NEBULA_TOKEN is used. */
+    token: z.string().min(1).optional(),
+    /** Give up on one request after this long (covers the function's own timeout). */
+    timeoutMs: z.number().int().positive().max(3_600_000).default(120_000),
+  })
+  .strict();
+
+export const targetSchema = z.discriminatedUnion(
+  'kind',
+  [z.object({ kind: z.literal('local') }).strict(), gatewayTargetSchema],
+  { error: 'expected kind "local" (this process) or "gateway" (a remote `nebula serve`)' },
+);
+export type Target = z.infer<typeof targetSchema>;
+export type GatewayTarget = z.infer<typeof gatewayTargetSchema>;
 
 export const profileSchema = z
   .object({
-    name: z.string().min(1),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dots and dashes'),
+    /** The hardware, as it should appear in reports: "Raspberry Pi 4B 4 GB". */
     label: z.string().min(1),
+    /** Free text for people reading the file: where the figures come from. */
+    notes: z.string().optional(),
     target: targetSchema.default({ kind: 'local' }),
-    docker: z.object({ host: z.string().min(1).optional() }).strict().default({}),
+    docker: z
+      .object({
+        host: z
+          .string()
+          .regex(
+            /^(unix|tcp|ssh|npipe|https?):\/\//,
+            'a Docker address such as unix:///var/run/docker.sock or tcp://host:2375',
+          )
+          .optional(),
+      })
+      .strict()
+      .default({}),
     power: powerSchema.default({ source: 'estimate', idleWatts: 2.7, fullWatts: 6.4 }),
     experiment: z
       .object({
