@@ -1,0 +1,120 @@
+/**
+ * Experiment plans: functions x inputs x modes x runtimes x repetitions, as the ordered list of
+ * invocations to make. Pure: the runner (source/experiment) executes a plan.
+ */
+import type { Mode, RuntimeName } from './invocation.js';
+
+/** One line of a results table: every measured invocation of a cell is one sample. */
+export interface Cell {
+  function: string;
+  runtime: RuntimeName;
+  mode: Mode;
+  input: string;
+}
+
+export interface PlanSpec {
+  /** Each function with the inputs to run it on (already resolved, e.g. its defaultInput). */
+  functions: ReadonlyArray<{ name: string; inputs: readonly string[] }>;
+  runtimes: readonly RuntimeName[];
+  modes: readonly Mode[];
+  /** Measured invocations per cell. */
+  repetitions: number;
+  /** Invocations per cell run first and not counted in the statistics. */
+  warmup: number;
+}
+
+export interface Step {
+  /** Position in the plan, from 0. */
+  index: number;
+  cell: Cell;
+  warmup: boolean;
+  /** 0-based count within the cell, warm-ups and measured runs counted separately. */
+  repetition: number;
+}
+
+/** A stable text key for a cell: function/runtime/mode/input (input JSON-quoted). */
+export function cellKey(cell: Cell): string {
+  return `${cell.function}/${cell.runtime}/${cell.mode}/${JSON.stringify(cell.input)}`;
+}
+
+export class PlanError extends Error {
+  override name = 'PlanError';
+}
+
+/**
+ * Within a group (one function, input and mode) the runtimes take turns, A B A B, for the
+ * warm-ups and then for the measured runs, so a drift of the machine (heat, a neighbour's
+ * load) hits every runtime alike instead of all of one runtime's runs.
+ */
+export function buildPlan(spec: PlanSpec): Step[] {
+  checkSpec(spec);
+  const steps: Step[] = [];
+  for (const fn of spec.functions) {
+    for (const input of fn.inputs) {
+      for (const mode of spec.modes) {
+        const round = (warmup: boolean, count: number) => {
+          for (let repetition = 0; repetition < count; repetition++) {
+            for (const runtime of spec.runtimes) {
+              const cell = { function: fn.name, runtime, mode, input };
+              steps.push({ index: steps.length, cell, warmup, repetition });
+            }
+          }
+        };
+        round(true, spec.warmup);
+        round(false, spec.repetitions);
+      }
+    }
+  }
+  return steps;
+}
+
+function checkSpec(spec: PlanSpec): void {
+  if (spec.functions.length === 0) throw new PlanError('no function to run');
+  if (spec.runtimes.length === 0) throw new PlanError('no runtime to run on');
+  if (spec.modes.length === 0) throw new PlanError('no mode to run in');
+  if (!Number.isInteger(spec.repetitions) || spec.repetitions < 1) {
+    throw new PlanError(`repetitions must be a whole number >= 1, got ${spec.repetitions}`);
+  }
+  if (!Number.isInteger(spec.warmup) || spec.warmup < 0) {
+    throw new PlanError(`warm-ups must be a whole number >= 0, got ${spec.warmup}`);
+  }
+  for (const fn of spec.functions) {
+    if (fn.inputs.length === 0) throw new PlanError(`no input for ${fn.name}`);
+  }
+  const seen = new Set<string>();
+  for (const runtime of spec.runtimes) {
+    if (seen.has(runtime)) throw new PlanError(`runtime ${runtime} is listed twice`);
+    seen.add(runtime);
+  }
+}
+
+const RANGE = /^(-?\d+):(-?\d+)(?::(\d+))?$/;
+const MAX_SWEEP = 10_000;
+
+/**
+ * `--inputs` text: a comma-separated list whose items are literal inputs or integer sweeps
+ * `FROM:TO[:STEP]` (both ends included, STEP > 0, default 1): "0:30:5" is 0 5 10 ... 30,
+ * "1,2,10:12" is 1 2 10 11 12. Anything that is not a sweep is kept as written.
+ */
+export function parseInputs(text: string): string[] {
+  const inputs: string[] = [];
+  for (const item of text.split(',')) {
+    const match = RANGE.exec(item.trim());
+    if (!match) {
+      inputs.push(item);
+      continue;
+    }
+    const from = Number(match[1]);
+    const to = Number(match[2]);
+    const step = match[3] === undefined ? 1 : Number(match[3]);
+    if (step <= 0) throw new PlanError(`input sweep "${item}": the step must be > 0`);
+    if (to < from) {
+      throw new PlanError(`input sweep "${item}": FROM must not exceed TO (write FROM:TO:STEP)`);
+    }
+    if ((to - from) / step + 1 > MAX_SWEEP) {
+      throw new PlanError(`input sweep "${item}" has more than ${MAX_SWEEP} values`);
+    }
+    for (let value = from; value <= to; value += step) inputs.push(String(value));
+  }
+  return inputs;
+}

@@ -1,0 +1,104 @@
+/**
+ * From finished invocations to the results table: one result per cell, with the statistics
+ * of every phase over its successful measured invocations, and the ratios between runtimes.
+ * Warm-ups are left out; failures are counted, not summarised.
+ */
+import { type CompareOptions, type Comparison, compareGroups } from '../core/compare.js';
+import {
+  type InvocationResult,
+  type Mode,
+  PHASES,
+  type Phase,
+  type RuntimeName,
+} from '../core/invocation.js';
+import { cellKey } from '../core/plan.js';
+import { DEFAULT_LEVEL, type Outlier, outliers, type Summary, summarize } from '../core/stats.js';
+
+/** What results are made from: a runner's StepRecord and a logged invocation both fit. */
+export interface MeasuredInvocation {
+  warmup: boolean;
+  result: InvocationResult;
+}
+
+export interface CellResult {
+  function: string;
+  runtime: RuntimeName;
+  mode: Mode;
+  input: string;
+  /** Successful measured invocations, the sample size of every statistic. */
+  n: number;
+  failures: number;
+  stats: Record<Phase, Summary>;
+  /** Per phase, the outlying invocations (index among the successful ones, in order). */
+  outliers: Record<Phase, { count: number; samples: Outlier[] }>;
+}
+
+export interface ResultSet {
+  results: CellResult[];
+  comparisons: Comparison[];
+}
+
+interface Group {
+  first: InvocationResult;
+  failures: number;
+  samples: Record<Phase, number[]>;
+}
+
+/** Cells in order of first appearance, so the table follows the plan. */
+export function summarizeInvocations(
+  invocations: Iterable<MeasuredInvocation>,
+  options: CompareOptions = {},
+): ResultSet {
+  const groups = new Map<string, Group>();
+  for (const { warmup, result } of invocations) {
+    if (warmup) continue;
+    const key = cellKey(result);
+    let group = groups.get(key);
+    if (!group) {
+      group = { first: result, failures: 0, samples: emptySamples() };
+      groups.set(key, group);
+    }
+    if (!result.ok) {
+      group.failures++;
+      continue;
+    }
+    for (const phase of PHASES) group.samples[phase].push(result.timings[phase]);
+  }
+  const level = options.level ?? DEFAULT_LEVEL;
+  const results: CellResult[] = [];
+  for (const group of groups.values()) {
+    const stats = {} as CellResult['stats'];
+    const flagged = {} as CellResult['outliers'];
+    for (const phase of PHASES) {
+      stats[phase] = summarize(group.samples[phase], level);
+      const found = outliers(group.samples[phase]);
+      flagged[phase] = { count: found.length, samples: found };
+    }
+    const { function: fn, runtime, mode, input } = group.first;
+    results.push({
+      function: fn,
+      runtime,
+      mode,
+      input,
+      n: group.samples.totalMs.length,
+      failures: group.failures,
+      stats,
+      outliers: flagged,
+    });
+  }
+  const comparisons = compareGroups(
+    [...groups.values()].map((group) => ({
+      function: group.first.function,
+      runtime: group.first.runtime,
+      mode: group.first.mode,
+      input: group.first.input,
+      samples: group.samples,
+    })),
+    options,
+  );
+  return { results, comparisons };
+}
+
+function emptySamples(): Record<Phase, number[]> {
+  return { startupMs: [], execMs: [], teardownMs: [], totalMs: [] };
+}

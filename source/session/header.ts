@@ -1,0 +1,54 @@
+/** The first record of a session: what ran, where, so a log is read correctly years later. */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { arch, cpus, hostname, platform, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FunctionEntry } from '../catalog/catalog.js';
+import { type FunctionHashes, type HeaderRecord, LOG_FORMAT_VERSION } from './records.js';
+
+export function sha256File(path: string): string | null {
+  if (!existsSync(path)) return null;
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+export function functionHashes(fn: FunctionEntry): FunctionHashes {
+  return {
+    wasm: sha256File(fn.wasmPath),
+    component: sha256File(fn.componentPath),
+    native: sha256File(fn.nativePath),
+  };
+}
+
+/** The version in Nebula's own package.json, found from this file (source/ or dist/source/). */
+export function nebulaVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'nebula' && pkg.version) return pkg.version;
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+export function sessionHeader(
+  profile: string,
+  functions: readonly FunctionEntry[],
+  startedAt = Date.now(),
+): HeaderRecord {
+  const cores = cpus();
+  return {
+    type: 'header',
+    format: LOG_FORMAT_VERSION,
+    startedAt,
+    profile,
+    machine: { hostname: hostname(), os: `${platform()} ${release()}`, arch: arch() },
+    cpu: { model: cores[0]?.model.trim() ?? 'unknown', cores: cores.length },
+    node: process.version,
+    nebula: nebulaVersion(),
+    functions: Object.fromEntries(functions.map((fn) => [fn.name, functionHashes(fn)])),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The records of a session log, one JSON object per line, told apart by `type`. Other rooms
+ * add their own record types (power samples, segments) to the union; a reader keeps records
+ * of types it does not know, so an older Nebula can still read a newer log.
+ */
+import type { InvocationResult } from '../core/invocation.js';
+
+export const LOG_FORMAT_VERSION = 1;
+
+export interface FunctionHashes {
+  /** sha256 (hex) of each artifact, null when it was not built. */
+  wasm: string | null;
+  component: string | null;
+  native: string | null;
+}
+
+export interface HeaderRecord {
+  type: 'header';
+  format: number;
+  /** Wall clock (epoch ms) when the session started. */
+  startedAt: number;
+  profile: string;
+  machine: { hostname: string; os: string; arch: string };
+  cpu: { model: string; cores: number };
+  node: string;
+  nebula: string;
+  functions: Record<string, FunctionHashes>;
+}
+
+export interface InvocationRecord extends InvocationResult {
+  type: 'invocation';
+  experiment: string;
+  /** core/plan.ts cellKey. */
+  cell: string;
+  step: number;
+  repetition: number;
+  warmup: boolean;
+  /** Wall clock (epoch ms) when the invocation was handed to the runtime. */
+  at: number;
+  /** Size of the output in UTF-8 bytes. */
+  outputBytes: number;
+}
+
+/** Any record this version does not know; kept as read. */
+export interface OtherRecord {
+  type: string;
+  [field: string]: unknown;
+}
+
+export type SessionRecord = HeaderRecord | InvocationRecord;
+export type AnyRecord = SessionRecord | OtherRecord;
+
+export function isHeader(record: AnyRecord): record is HeaderRecord {
+  return record.type === 'header';
+}
+
+export function isInvocation(record: AnyRecord): record is InvocationRecord {
+  return record.type === 'invocation';
+}

@@ -1,0 +1,92 @@
+/** CSV for R or pandas: one row per invocation (report), or one row per cell (bench). */
+import { PHASES } from '../../core/invocation.js';
+import type { CellResult } from '../../experiment/results.js';
+import type { InvocationRecord } from '../records.js';
+import { csvLine } from './format.js';
+
+const INVOCATION_COLUMNS = [
+  'experiment',
+  'step',
+  'function',
+  'runtime',
+  'mode',
+  'input',
+  'repetition',
+  'warmup',
+  'ok',
+  'failure',
+  'exit_code',
+  'startup_ms',
+  'exec_ms',
+  'teardown_ms',
+  'total_ms',
+  'output_bytes',
+  'at_ms',
+  'accepted_at_ns',
+  'error',
+];
+
+export function renderInvocationsCsv(records: readonly InvocationRecord[]): string {
+  let text = csvLine(INVOCATION_COLUMNS);
+  for (const r of records) {
+    text += csvLine([
+      r.experiment,
+      r.step,
+      r.function,
+      r.runtime,
+      r.mode,
+      r.input,
+      r.repetition,
+      r.warmup,
+      r.ok,
+      r.failure,
+      r.exitCode,
+      r.timings.startupMs,
+      r.timings.execMs,
+      r.timings.teardownMs,
+      r.timings.totalMs,
+      r.outputBytes,
+      r.at,
+      r.acceptedAtNs,
+      r.error,
+    ]);
+  }
+  return text;
+}
+
+const STAT_COLUMNS = [
+  'mean',
+  'median',
+  'stddev',
+  'min',
+  'max',
+  'p95',
+  'p99',
+  'ci_low',
+  'ci_high',
+] as const;
+
+export function renderSummaryCsv(results: readonly CellResult[]): string {
+  const phaseNames = PHASES.map((phase) => phase.replace(/Ms$/, '_ms'));
+  const head = ['function', 'runtime', 'mode', 'input', 'n', 'failures'];
+  for (const phase of phaseNames) for (const stat of STAT_COLUMNS) head.push(`${phase}_${stat}`);
+  head.push('total_ms_outliers');
+  let text = csvLine(head);
+  for (const r of results) {
+    const row: Array<string | number | null> = [
+      r.function,
+      r.runtime,
+      r.mode,
+      r.input,
+      r.n,
+      r.failures,
+    ];
+    for (const phase of PHASES) {
+      const s = r.stats[phase];
+      row.push(s.mean, s.median, s.stddev, s.min, s.max, s.p95, s.p99, s.ci.low, s.ci.high);
+    }
+    row.push(r.outliers.totalMs.count);
+    text += csvLine(row);
+  }
+  return text;
+}
