@@ -1,0 +1,202 @@
+import { EventEmitter } from 'node:events';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Manifest } from '../catalog/manifest.js';
+import {
+  type InvocationResult,
+  type InvokeRequest,
+  isMode,
+  isRuntimeName,
+  MODES,
+  RUNTIME_NAMES,
+} from '../core/invocation.js';
+import { UsageError } from '../engine/engine.js';
+import type { FunctionInfo, InvocationEngine } from './invocation-engine.js';
+import type { ErrorResponse, FunctionsResponse } from './protocol.js';
+
+/** A result answered by a gateway: the server's phases plus what the client saw. */
+export interface RemoteInvocationResult extends InvocationResult {
+  /** From just before the request was written to the parsed answer, on the client's clock. */
+  clientRoundTripMs: number;
+}
+
+export interface RemoteEngineOptions {
+  /** Base URL of `nebula serve`, e.g. http://192.0.2.10:8080 */
+  url: string;
+  token?: string;
+  /** Give up on one request after this long. */
+  timeoutMs?: number;
+  /** Open connections kept to the gateway (keep-alive). */
+  maxSockets?: number;
+}
+
+/** The gateway answered 429 or 503: it is full or closing. Nothing ran. */
+export class GatewayBusyError extends Error {
+  override name = 'GatewayBusyError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfterS: number | null,
+  ) {
+    super(message);
+  }
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  text: string;
+}
+
+/**
+ * The Engine's invoke surface over HTTP, so commands and the console run against a
+ * `nebula serve` on another machine. The server's `acceptedAtNs` is on the server's clock.
+ */
+export class RemoteEngine
+  extends EventEmitter<{ invocation: [RemoteInvocationResult] }>
+  implements InvocationEngine
+{
+  readonly url: string;
+  private readonly agent: HttpAgent;
+  private functions: FunctionInfo[] = [];
+  private problems: string[] = [];
+
+  private constructor(private readonly options: RemoteEngineOptions) {
+    super();
+    this.url = options.url.replace(/\/+$/, '');
+    const Agent = this.url.startsWith('https:') ? HttpsAgent : HttpAgent;
+    this.agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
+  }
+
+  /** Reaches the gateway and reads its catalog, so a wrong URL or token fails here. */
+  static async connect(options: RemoteEngineOptions): Promise<RemoteEngine> {
+    const engine = new RemoteEngine(options);
+    try {
+      await engine.refresh();
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    return engine;
+  }
+
+  get catalog(): { functions: readonly FunctionInfo[]; problems: readonly string[] } {
+    return { functions: this.functions, problems: this.problems };
+  }
+
+  async refresh(): Promise<void> {
+    const answer = await this.send('GET', '/functions');
+    if (answer.status !== 200) throw this.failure(answer, 'list functions');
+    const body = JSON.parse(answer.text) as FunctionsResponse;
+    this.functions = body.functions.map((manifest: Manifest) => ({
+      name: manifest.name,
+      manifest,
+    }));
+    this.problems = body.problems;
+  }
+
+  fn(name: string): FunctionInfo {
+    const found = this.functions.find((fn) => fn.name === name);
+    if (found) return found;
+    const known = this.functions.map((fn) => fn.name).join(', ');
+    throw new UsageError(`unknown function "${name}" on ${this.url}; known functions: ${known}`);
+  }
+
+  async invoke(
+    functionName: string,
+    runtimeName: string,
+    request: InvokeRequest,
+  ): Promise<RemoteInvocationResult> {
+    // Same checks and messages as the local Engine, without a round trip.
+    if (!isMode(request.mode)) {
+      throw new UsageError(`unknown mode "${request.mode}"; choose one of ${MODES.join(', ')}`);
+    }
+    if (!isRuntimeName(runtimeName)) {
+      throw new UsageError(
+        `unknown runtime "${runtimeName}"; choose one of ${RUNTIME_NAMES.join(', ')}`,
+      );
+    }
+    this.fn(functionName);
+    const path = `/functions/${encodeURIComponent(functionName)}/invoke?runtime=${runtimeName}&mode=${request.mode}`;
+    const started = process.hrtime.bigint();
+    const answer = await this.send('POST', path, request.input, request.signal);
+    if (answer.status !== 200) throw this.failure(answer, `invoke ${functionName}`);
+    const result = JSON.parse(answer.text) as InvocationResult;
+    const clientRoundTripMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const remote: RemoteInvocationResult = { ...result, clientRoundTripMs };
+    this.emit('invocation', remote);
+    return remote;
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
+  }
+
+  private failure(answer: Answer, what: string): Error {
+    let message = answer.text;
+    try {
+      message = (JSON.parse(answer.text) as ErrorResponse).error ?? message;
+    } catch {
+      // not JSON: keep the text as it came
+    }
+    const where = `gateway ${this.url}`;
+    if (answer.status === 401 || answer.status === 403) {
+      return new UsageError(
+        `${where} refused to ${what} (${answer.status}): ${message}; set target.token in the profile or NEBULA_TOKEN`,
+      );
+    }
+    if (answer.status === 429 || answer.status === 503) {
+      const retry = Number(answer.headers['retry-after']);
+      return new GatewayBusyError(
+        `${where} is busy (${answer.status}): ${message}`,
+        answer.status,
+        Number.isFinite(retry) ? retry : null,
+      );
+    }
+    if (answer.status >= 400 && answer.status < 500) {
+      return new UsageError(`${where} could not ${what} (${answer.status}): ${message}`);
+    }
+    return new Error(`${where} failed to ${what} (${answer.status}): ${message}`);
+  }
+
+  private send(method: string, path: string, body?: string, signal?: AbortSignal): Promise<Answer> {
+    const request = this.url.startsWith('https:') ? httpsRequest : httpRequest;
+    const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
+    const headers: Record<string, string | number> = {};
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (payload) {
+      headers['content-type'] = 'text/plain; charset=utf-8';
+      headers['content-length'] = payload.length;
+    }
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${this.url}${path}`,
+        { method, headers, agent: this.agent, signal, timeout: this.options.timeoutMs ?? 120_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(new Error(`no answer within ${this.options.timeoutMs ?? 120_000} ms`)),
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.name === 'AbortError') return reject(error);
+        const hint =
+          error.code === 'ECONNREFUSED'
+            ? '; is `nebula serve` running there, and is the port open?'
+            : '';
+        reject(new Error(`cannot reach gateway ${this.url}: ${error.message}${hint}`));
+      });
+      req.end(payload);
+    });
+  }
+}

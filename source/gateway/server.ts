@@ -1,0 +1,296 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
+import { Admission } from './admission.js';
+import { bearerChecker } from './auth.js';
+import { EventStream } from './event-stream.js';
+import { readBody, sendError, sendJson } from './http-io.js';
+import type { InvocationEngine } from './invocation-engine.js';
+import {
+  type FunctionsResponse,
+  type HealthResponse,
+  INVOKE_QUERY_KEYS,
+  invokePathName,
+  MAX_BODY_BYTES,
+} from './protocol.js';
+
+export interface GatewayOptions {
+  engine: InvocationEngine;
+  /** When set, every route but /health needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Invocations running at once. */
+  maxConcurrency?: number;
+  /** Invocations waiting for a slot; one more is answered 429. */
+  maxQueue?: number;
+  maxBodyBytes?: number;
+}
+
+export const DEFAULT_MAX_CONCURRENCY = 4;
+export const DEFAULT_MAX_QUEUE = 64;
+/** Seconds a refused client is told to wait (Retry-After). */
+const RETRY_AFTER_S = '1';
+
+/** The HTTP face of an engine (DESIGN.md: source/gateway). It never closes the engine. */
+export class Gateway {
+  readonly server: Server;
+  readonly admission: Admission;
+  private readonly events = new EventStream();
+  private readonly authorize: ReturnType<typeof bearerChecker>;
+  private readonly maxBodyBytes: number;
+  private readonly startedAt = Date.now();
+  private closing: Promise<void> | null = null;
+  private readonly onInvocation = this.events.publish.bind(this.events);
+
+  constructor(private readonly options: GatewayOptions) {
+    this.admission = new Admission(
+      options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
+      options.maxQueue ?? DEFAULT_MAX_QUEUE,
+    );
+    this.authorize = bearerChecker(options.token);
+    this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: Error) => {
+        if (!res.headersSent) sendError(res, 500, { error: `gateway: ${error.message}` });
+        else res.destroy(error);
+      });
+    });
+    // Keep-alive is on by default; keep idle connections long enough for a benchmark client.
+    this.server.keepAliveTimeout = 30_000;
+    this.server.headersTimeout = 35_000;
+    options.engine.on('invocation', this.onInvocation);
+  }
+
+  listen(port: number, host: string): Promise<{ host: string; port: number; url: string }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address() as AddressInfo;
+        const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        resolve({
+          host: address.address,
+          port: address.port,
+          url: `http://${shown}:${address.port}`,
+        });
+      });
+    });
+  }
+
+  /** Stops accepting, answers every request already accepted, then releases the port. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.events.close();
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.server.closeIdleConnections();
+      await this.admission.idle();
+      // Answers sent while closing carry `connection: close`; anything left now is idle.
+      this.server.closeAllConnections();
+      await closed;
+      this.options.engine.off('invocation', this.onInvocation);
+    })();
+    return this.closing;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const path = url.pathname;
+    if (this.closing) res.setHeader('connection', 'close');
+    if (path === '/health') {
+      if (!allow(req, res, 'GET')) return;
+      return this.health(res);
+    }
+    const auth = this.authorize(req);
+    if (auth !== 'ok') {
+      const wrong = auth === 'wrong';
+      sendError(
+        res,
+        wrong ? 403 : 401,
+        {
+          error: wrong
+            ? 'wrong token: the bearer token does not match the gateway'
+            : 'missing token: send `Authorization: Bearer <token>` (the token given to `nebula serve`)',
+        },
+        wrong ? {} : { 'www-authenticate': 'Bearer' },
+      );
+      return;
+    }
+    if (this.closing) {
+      sendError(
+        res,
+        503,
+        { error: 'the gateway is shutting down' },
+        { 'retry-after': RETRY_AFTER_S },
+      );
+      return;
+    }
+    if (path === '/functions') {
+      if (!allow(req, res, 'GET')) return;
+      return this.functions(res);
+    }
+    if (path === '/events') {
+      if (!allow(req, res, 'GET')) return;
+      this.events.subscribe(res);
+      return;
+    }
+    const rawName = invokePathName(path);
+    if (rawName !== null) {
+      if (!allow(req, res, 'POST')) return;
+      return this.invoke(req, res, rawName, url.searchParams);
+    }
+    sendError(res, 404, {
+      error: `no route ${req.method} ${path}; routes: GET /health, GET /functions, GET /events, POST /functions/{name}/invoke`,
+    });
+  }
+
+  private health(res: ServerResponse): void {
+    const body: HealthResponse = {
+      status: this.closing ? 'closing' : 'ok',
+      inFlight: this.admission.inFlight,
+      queued: this.admission.queued,
+      maxConcurrency: this.admission.maxConcurrent,
+      maxQueue: this.admission.maxQueued,
+      uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+    };
+    sendJson(res, this.closing ? 503 : 200, body);
+  }
+
+  private functions(res: ServerResponse): void {
+    const { catalog } = this.options.engine;
+    const body: FunctionsResponse = {
+      functions: catalog.functions.map((fn) => fn.manifest),
+      problems: [...catalog.problems],
+    };
+    sendJson(res, 200, body);
+  }
+
+  private async invoke(
+    req: IncomingMessage,
+    res: ServerResponse,
+    rawName: string,
+    query: URLSearchParams,
+  ): Promise<void> {
+    const { engine } = this.options;
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName);
+    } catch {
+      sendError(res, 400, { error: `function name "${rawName}" is not valid URL encoding` });
+      return;
+    }
+    if (!engine.catalog.functions.some((fn) => fn.name === name)) {
+      const choices = engine.catalog.functions.map((fn) => fn.name);
+      sendError(res, 404, {
+        error: `unknown function "${name}"; known functions: ${choices.join(', ')}`,
+        field: 'name',
+        value: name,
+        choices,
+      });
+      return;
+    }
+    const params = parseInvokeQuery(query);
+    if ('error' in params) {
+      sendError(res, 400, params);
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.maxBodyBytes) return this.tooLarge(req, res);
+    const body = await readBody(req, this.maxBodyBytes);
+    if (!body.ok) {
+      if (body.reason === 'too-large') this.tooLarge(req, res);
+      return; // aborted: nobody is left to answer
+    }
+    const entry = this.admission.enter();
+    if (!entry) {
+      sendError(
+        res,
+        429,
+        {
+          error: `too many invocations: ${this.admission.maxConcurrent} running and ${this.admission.maxQueued} waiting; retry later`,
+        },
+        { 'retry-after': RETRY_AFTER_S },
+      );
+      return;
+    }
+    const release = await entry;
+    const controller = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) controller.abort();
+    };
+    res.on('close', onClose);
+    try {
+      if (res.destroyed) return; // the client left while queued
+      if (this.closing) res.setHeader('connection', 'close');
+      const result = await engine.invoke(name, params.runtime, {
+        input: body.text,
+        mode: params.mode,
+        signal: controller.signal,
+      });
+      sendJson(res, 200, result);
+    } catch (error) {
+      const usage = (error as Error).name === 'UsageError';
+      sendError(res, usage ? 400 : 500, { error: (error as Error).message });
+    } finally {
+      res.off('close', onClose);
+      release();
+    }
+  }
+
+  /** 413, then close the connection: the rest of the upload is never read. */
+  private tooLarge(req: IncomingMessage, res: ServerResponse): void {
+    res.on('finish', () => req.socket.destroySoon());
+    sendError(
+      res,
+      413,
+      { error: `request body over ${this.maxBodyBytes} bytes; send a smaller input` },
+      { connection: 'close' },
+    );
+  }
+}
+
+function allow(req: IncomingMessage, res: ServerResponse, method: string): boolean {
+  if (req.method === method || (method === 'GET' && req.method === 'HEAD')) return true;
+  sendError(
+    res,
+    405,
+    { error: `${req.method} is not allowed here; use ${method}` },
+    { allow: method },
+  );
+  return false;
+}
+
+type InvokeQuery =
+  | { runtime: string; mode: Mode }
+  | { error: string; field: string; value: string; choices: readonly string[] };
+
+/** runtime (default wasm) and mode (default cold), as `nebula invoke`; anything else is refused. */
+export function parseInvokeQuery(query: URLSearchParams): InvokeQuery {
+  for (const key of query.keys()) {
+    if (!(INVOKE_QUERY_KEYS as readonly string[]).includes(key)) {
+      return {
+        error: `unknown query parameter "${key}"; accepted: ${INVOKE_QUERY_KEYS.join(', ')}`,
+        field: 'query',
+        value: key,
+        choices: INVOKE_QUERY_KEYS,
+      };
+    }
+  }
+  const runtime = query.get('runtime') ?? 'wasm';
+  if (!isRuntimeName(runtime)) {
+    return {
+      error: `unknown runtime "${runtime}"; choose one of ${RUNTIME_NAMES.join(', ')}`,
+      field: 'runtime',
+      value: runtime,
+      choices: RUNTIME_NAMES,
+    };
+  }
+  const mode = query.get('mode') ?? 'cold';
+  if (!isMode(mode)) {
+    return {
+      error: `unknown mode "${mode}"; choose one of ${MODES.join(', ')}`,
+      field: 'mode',
+      value: mode,
+      choices: MODES,
+    };
+  }
+  return { runtime, mode };
+}
