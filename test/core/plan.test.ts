@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildPlan, cellKey, parseInputs } from '../../source/core/plan.js';
+
+describe('experiment plans', { timeout: 5000 }, () => {
+  it('interleaves runtimes A B A B, warm-ups first, per function, input and mode', () => {
+    const plan = buildPlan({
+      functions: [{ name: 'fib', inputs: ['5', '10'] }],
+      runtimes: ['wasm', 'container'],
+      modes: ['cold'],
+      repetitions: 2,
+      warmup: 1,
+    });
+    const brief = plan.map(
+      (s) => `${s.cell.input}:${s.cell.runtime}:${s.warmup ? 'w' : 'm'}${s.repetition}`,
+    );
+    assert.deepEqual(brief, [
+      '5:wasm:w0',
+      '5:container:w0',
+      '5:wasm:m0',
+      '5:container:m0',
+      '5:wasm:m1',
+      '5:container:m1',
+      '10:wasm:w0',
+      '10:container:w0',
+      '10:wasm:m0',
+      '10:container:m0',
+      '10:wasm:m1',
+      '10:container:m1',
+    ]);
+    assert.deepEqual(
+      plan.map((s) => s.index),
+      plan.map((_, i) => i),
+    );
+  });
+
+  it('has functions x inputs x modes x runtimes x (warm-up + repetitions) steps', () => {
+    const plan = buildPlan({
+      functions: [
+        { name: 'a', inputs: ['1', '2', '3'] },
+        { name: 'b', inputs: [''] },
+      ],
+      runtimes: ['wasm', 'wasm-p1', 'container'],
+      modes: ['cold', 'warm'],
+      repetitions: 5,
+      warmup: 2,
+    });
+    assert.equal(plan.length, (3 + 1) * 2 * 3 * (5 + 2));
+    assert.equal(plan.filter((s) => !s.warmup).length, 4 * 2 * 3 * 5);
+  });
+
+  it('rejects plans that cannot run, saying why', () => {
+    const base = {
+      functions: [{ name: 'a', inputs: ['1'] }],
+      runtimes: ['wasm'] as const,
+      modes: ['cold'] as const,
+      repetitions: 1,
+      warmup: 0,
+    };
+    assert.throws(() => buildPlan({ ...base, repetitions: 0 }), /repetitions must be/);
+    assert.throws(() => buildPlan({ ...base, warmup: -1 }), /warm-ups must be/);
+    assert.throws(() => buildPlan({ ...base, functions: [] }), /no function/);
+    assert.throws(() => buildPlan({ ...base, runtimes: ['wasm', 'wasm'] }), /listed twice/);
+    assert.throws(() => buildPlan({ ...base, functions: [{ name: 'a', inputs: [] }] }), /no input/);
+  });
+
+  it('cell keys quote the input so "" and spaces stay visible', () => {
+    assert.equal(
+      cellKey({ function: 'hello', runtime: 'wasm', mode: 'cold', input: '' }),
+      'hello/wasm/cold/""',
+    );
+  });
+});
+
+describe('--inputs', { timeout: 5000 }, () => {
+  it('sweeps FROM:TO:STEP with both ends included', () => {
+    assert.deepEqual(parseInputs('0:30:5'), ['0', '5', '10', '15', '20', '25', '30']);
+    assert.deepEqual(parseInputs('0:7:5'), ['0', '5']);
+    assert.deepEqual(parseInputs('3:5'), ['3', '4', '5']);
+  });
+
+  it('takes lists, mixed with sweeps, and keeps other text as written', () => {
+    assert.deepEqual(parseInputs('1,2,3'), ['1', '2', '3']);
+    assert.deepEqual(parseInputs('1,10:12'), ['1', '10', '11', '12']);
+    assert.deepEqual(parseInputs('hello world'), ['hello world']);
+    assert.deepEqual(parseInputs('a:b'), ['a:b']);
+  });
+
+  it('rejects sweeps that go nowhere', () => {
+    assert.throws(() => parseInputs('5:1'), /FROM must not exceed TO/);
+    assert.throws(() => parseInputs('0:10:0'), /step must be > 0/);
+    assert.throws(() => parseInputs('0:100000000'), /more than 10000 values/);
+  });
+});
