@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { InvocationResult, Mode } from '../../core/invocation.js';
-import { Engine } from '../../engine/engine.js';
+import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
 import { EXIT_FAILED } from '../run.js';
 
@@ -24,7 +24,8 @@ export function registerInvoke(program: Command): void {
     .option('--profile <name>', 'profile name in profiles/ or a path')
     .action(async (name: string, options: InvokeOptions) => {
       const profile = loadProfile(options.profile);
-      const engine = new Engine({ dockerHost: profile.docker.host });
+      // A gateway profile runs the function on the remote machine.
+      const engine = await createEngineForProfile(profile);
       try {
         const fn = engine.fn(name);
         const input = options.input ?? fn.manifest.defaultInput;
@@ -44,6 +45,12 @@ function formatResult(result: InvocationResult): string {
   const t = result.timings;
   const head = `${result.function} on ${result.runtime} (${result.mode}), input ${JSON.stringify(result.input)}`;
   const timing = `startup ${t.startupMs.toFixed(3)} ms, exec ${t.execMs.toFixed(3)} ms, teardown ${t.teardownMs.toFixed(3)} ms, total ${t.totalMs.toFixed(3)} ms`;
-  const body = result.ok ? `output: ${result.output.trimEnd()}` : `FAILED (${result.failure}): ${result.error}`;
-  return `${head}\n${body}\n${timing}\n`;
+  const body = result.ok
+    ? `output: ${result.output.trimEnd()}`
+    : `FAILED (${result.failure}): ${result.error}`;
+  const remote =
+    'clientRoundTripMs' in result
+      ? `, client round trip ${Number(result.clientRoundTripMs).toFixed(3)} ms`
+      : '';
+  return `${head}\n${body}\n${timing}${remote}\n`;
 }
