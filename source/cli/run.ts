@@ -9,7 +9,8 @@ export async function runMain(main: () => Promise<unknown>): Promise<void> {
     await main();
   } catch (error) {
     const usage =
-      error instanceof UsageError || ['CatalogError', 'ProfileError'].includes((error as Error).name);
+      error instanceof UsageError ||
+      ['CatalogError', 'ProfileError'].includes((error as Error).name);
     process.stderr.write(`nebula: ${(error as Error).message}\n`);
     if (!usage && process.env.NEBULA_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;

@@ -31,7 +31,8 @@ type RuntimeFactory = (options: EngineOptions) => Promise<Runtime>;
 // Loaded on first use so a Wasm-only session never loads dockerode, and the reverse.
 const RUNTIME_FACTORIES: Record<RuntimeName, RuntimeFactory> = {
   wasm: async () => new (await import('../runtimes/wasm/component-runtime.js')).ComponentRuntime(),
-  'wasm-p1': async () => new (await import('../runtimes/wasm/preview1-runtime.js')).Preview1Runtime(),
+  'wasm-p1': async () =>
+    new (await import('../runtimes/wasm/preview1-runtime.js')).Preview1Runtime(),
   container: async (options) =>
     (await import('../runtimes/container/index.js')).createContainerRuntime({
       dockerHost: options.dockerHost,

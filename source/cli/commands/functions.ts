@@ -27,7 +27,9 @@ export function registerFunctions(program: Command): void {
           rows.push({ name, description, input, defaultInput, timeoutMs, memoryMb, deployed });
         }
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ functions: rows, problems: engine.catalog.problems }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ functions: rows, problems: engine.catalog.problems }, null, 2)}\n`,
+          );
           return;
         }
         for (const row of rows) {
@@ -36,7 +38,8 @@ export function registerFunctions(program: Command): void {
             .join(' ');
           process.stdout.write(`${row.name.padEnd(22)} ${state.padEnd(34)} ${row.description}\n`);
         }
-        for (const problem of engine.catalog.problems) process.stderr.write(`warning: ${problem}\n`);
+        for (const problem of engine.catalog.problems)
+          process.stderr.write(`warning: ${problem}\n`);
       } finally {
         await engine.close();
       }

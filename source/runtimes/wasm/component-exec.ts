@@ -1,0 +1,126 @@
+/** Runs one instance of a transpiled command component (inside the Wasm worker). */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { capMemory } from './memory-cap.js';
+import type { WasmJob, WasmJobResult } from './protocol.js';
+import { classifyTrap, MemoryStdio } from './stdio.js';
+
+// The shim's browser build takes per-instance stdio and throws on exit instead of calling
+// process.exit; its stream classes must all come from that one build (instanceof checks).
+const shimUrl = new URL('../browser/', import.meta.resolve('@bytecodealliance/preview2-shim'));
+const [cli, io, clocks, filesystem, random] = await Promise.all([
+  import(new URL('cli.js', shimUrl).href),
+  import(new URL('io.js', shimUrl).href),
+  import(new URL('clocks.js', shimUrl).href),
+  import(new URL('filesystem.js', shimUrl).href),
+  import(new URL('random.js', shimUrl).href),
+]);
+
+type GetCoreModule = (file: string) => WebAssembly.Module;
+interface Glue {
+  instantiate(getCoreModule: GetCoreModule, imports: object): { run: { run(): void } };
+}
+
+const glues = new Map<string, Glue>();
+const warmModules = new Map<string, WebAssembly.Module>();
+
+export async function loadGlue(path: string): Promise<Glue> {
+  let glue = glues.get(path);
+  if (!glue) {
+    glue = (await import(pathToFileURL(path).href)) as Glue;
+    glues.set(path, glue);
+  }
+  return glue;
+}
+
+function compile(path: string, memoryBytes: number): WebAssembly.Module {
+  return new WebAssembly.Module(capMemory(readFileSync(path), memoryBytes));
+}
+
+const BIG_WRITE_PERMIT = 1n << 24n;
+
+function outputHandler(stdio: MemoryStdio, fd: 1 | 2) {
+  return {
+    checkWrite: () => BIG_WRITE_PERMIT,
+    write: (bytes: Uint8Array) => stdio.write(fd, bytes),
+    blockingFlush() {},
+  };
+}
+
+function wasiImports(stdio: MemoryStdio, name: string): object {
+  const closed = { tag: 'closed' };
+  const c = cli.createCli({
+    arguments: [name],
+    environment: {},
+    stdin: {
+      blockingRead(len: bigint) {
+        const chunk = stdio.read(Number(len));
+        if (chunk.length === 0) throw closed;
+        return chunk;
+      },
+      subscribe: () => io.pollableCreate(),
+    },
+    stdout: outputHandler(stdio, 1),
+    stderr: outputHandler(stdio, 2),
+  });
+  return {
+    'wasi:cli/environment': c.environment,
+    'wasi:cli/exit': c.exit,
+    'wasi:cli/stdin': c.stdin,
+    'wasi:cli/stdout': c.stdout,
+    'wasi:cli/stderr': c.stderr,
+    'wasi:cli/terminal-input': c.terminalInput,
+    'wasi:cli/terminal-output': c.terminalOutput,
+    'wasi:cli/terminal-stdin': c.terminalStdin,
+    'wasi:cli/terminal-stdout': c.terminalStdout,
+    'wasi:cli/terminal-stderr': c.terminalStderr,
+    // The host's CLOCK_MONOTONIC, the clock the function's marks and Nebula's own use.
+    'wasi:clocks/monotonic-clock': { ...clocks.monotonicClock, now: () => process.hrtime.bigint() },
+    'wasi:clocks/wall-clock': clocks.wallClock,
+    // No preopened directories: the function sees no file system.
+    'wasi:filesystem/preopens': { getDirectories: () => [] },
+    'wasi:filesystem/types': filesystem.types,
+    'wasi:io/error': io.error,
+    'wasi:io/streams': io.streams,
+    'wasi:io/poll': io.poll,
+    'wasi:random/random': random.random,
+    'wasi:random/insecure': random.insecure,
+    'wasi:random/insecure-seed': random.insecureSeed,
+  };
+}
+
+export async function runComponent(job: WasmJob): Promise<WasmJobResult> {
+  const glue = await loadGlue(job.path);
+  const dir = dirname(job.path);
+  const getCoreModule: GetCoreModule = (file) => {
+    const path = join(dir, file);
+    if (job.cold) return compile(path, job.memoryBytes);
+    const key = `${path}#${job.memoryBytes}`;
+    let module = warmModules.get(key);
+    if (!module) {
+      module = compile(path, job.memoryBytes);
+      warmModules.set(key, module);
+    }
+    return module;
+  };
+  const stdio = new MemoryStdio(job.input);
+  let exitCode = 0;
+  try {
+    glue.instantiate(getCoreModule, wasiImports(stdio, job.name)).run.run();
+  } catch (error) {
+    const exit = error as { exitError?: boolean; code?: number };
+    if (exit?.exitError) {
+      exitCode = exit.code ?? 1;
+    } else {
+      return {
+        id: job.id,
+        stdout: stdio.stdout(),
+        stderr: stdio.stderr(),
+        exitCode: null,
+        ...classifyTrap(error, stdio.stderr()),
+      };
+    }
+  }
+  return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode };
+}

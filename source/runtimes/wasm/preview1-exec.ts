@@ -1,0 +1,93 @@
+/** Runs one preview1 module on Node's own WASI (inside the Wasm worker). */
+import { readFileSync } from 'node:fs';
+import { WASI } from 'node:wasi';
+import { capMemory } from './memory-cap.js';
+import type { WasmJob, WasmJobResult } from './protocol.js';
+import { classifyTrap, MemoryStdio } from './stdio.js';
+
+const warmModules = new Map<string, WebAssembly.Module>();
+const ERRNO_SUCCESS = 0;
+
+function compiledModule(job: WasmJob): WebAssembly.Module {
+  const compile = () => new WebAssembly.Module(capMemory(readFileSync(job.path), job.memoryBytes));
+  if (job.cold) return compile();
+  const key = `${job.path}#${job.memoryBytes}`;
+  let module = warmModules.get(key);
+  if (!module) {
+    module = compile();
+    warmModules.set(key, module);
+  }
+  return module;
+}
+
+type WasiFn = (...args: number[]) => number;
+
+/**
+ * node:wasi only takes real file descriptors for stdio, so fd_read on 0 and fd_write on 1
+ * and 2 are answered here from memory; everything else goes to node:wasi.
+ */
+function withMemoryStdio(
+  wasiImport: Record<string, WasiFn>,
+  stdio: MemoryStdio,
+  memory: () => WebAssembly.Memory,
+): Record<string, WasiFn> {
+  const iovecs = (iovs: number, count: number) => {
+    const view = new DataView(memory().buffer);
+    const list: Array<[number, number]> = [];
+    for (let i = 0; i < count; i++) {
+      list.push([view.getUint32(iovs + i * 8, true), view.getUint32(iovs + i * 8 + 4, true)]);
+    }
+    return list;
+  };
+  return {
+    ...wasiImport,
+    fd_write(fd, iovs, count, nwrittenPtr) {
+      if (fd !== 1 && fd !== 2)
+        return (wasiImport.fd_write as WasiFn)(fd, iovs, count, nwrittenPtr);
+      let written = 0;
+      for (const [ptr, len] of iovecs(iovs, count)) {
+        stdio.write(fd, new Uint8Array(memory().buffer, ptr, len));
+        written += len;
+      }
+      new DataView(memory().buffer).setUint32(nwrittenPtr, written, true);
+      return ERRNO_SUCCESS;
+    },
+    fd_read(fd, iovs, count, nreadPtr) {
+      if (fd !== 0) return (wasiImport.fd_read as WasiFn)(fd, iovs, count, nreadPtr);
+      let read = 0;
+      for (const [ptr, len] of iovecs(iovs, count)) {
+        const chunk = stdio.read(len);
+        new Uint8Array(memory().buffer, ptr, chunk.length).set(chunk);
+        read += chunk.length;
+        if (chunk.length < len) break;
+      }
+      new DataView(memory().buffer).setUint32(nreadPtr, read, true);
+      return ERRNO_SUCCESS;
+    },
+  };
+}
+
+export function runPreview1(job: WasmJob): WasmJobResult {
+  const module = compiledModule(job);
+  // One WASI object per call: node:wasi cannot start twice. No env, no preopens.
+  const wasi = new WASI({ version: 'preview1', args: [job.name], env: {}, returnOnExit: true });
+  const stdio = new MemoryStdio(job.input);
+  let instance: WebAssembly.Instance | undefined;
+  const memory = () => (instance as WebAssembly.Instance).exports.memory as WebAssembly.Memory;
+  const wasiImport = wasi.wasiImport as unknown as Record<string, WasiFn>;
+  try {
+    instance = new WebAssembly.Instance(module, {
+      wasi_snapshot_preview1: withMemoryStdio(wasiImport, stdio, memory),
+    });
+    const exitCode = wasi.start(instance);
+    return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode };
+  } catch (error) {
+    return {
+      id: job.id,
+      stdout: stdio.stdout(),
+      stderr: stdio.stderr(),
+      exitCode: null,
+      ...classifyTrap(error, stdio.stderr()),
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { FunctionEntry } from '../../catalog/catalog.js';
+
+/** Where `jco transpile` output for a function lives (git-ignored, made by deploy). */
+export function transpiledDir(fn: FunctionEntry): string {
+  return join(fn.dir, 'build', 'jco');
+}
+
+export function glueFile(fn: FunctionEntry): string {
+  return join(transpiledDir(fn), `${fn.name}.js`);
+}
+
+const STAMP = 'component.sha256';
+
+function componentHash(fn: FunctionEntry): string {
+  return createHash('sha256').update(readFileSync(fn.componentPath)).digest('hex');
+}
+
+export function isTranspiled(fn: FunctionEntry): boolean {
+  const stamp = join(transpiledDir(fn), STAMP);
+  if (!existsSync(stamp) || !existsSync(fn.componentPath)) return false;
+  return readFileSync(stamp, 'utf8') === componentHash(fn);
+}
+
+/**
+ * jco's glue calls WebAssembly.promising inside a try/catch on every instantiation; on Node 20
+ * (no JSPI) that throws a TypeError whose stack capture costs milliseconds per instance.
+ * Checking for the function first keeps the same behaviour without the throw.
+ */
+export function patchGlue(source: string): string {
+  return source.replaceAll(
+    'WebAssembly.promising(',
+    "(typeof WebAssembly.promising === 'function' ? WebAssembly.promising : (() => { throw 0; }))(",
+  );
+}
+
+/** Transpiles the component into per-instance glue (`instantiate`) and its core modules. */
+export async function transpileFunction(fn: FunctionEntry): Promise<void> {
+  if (!existsSync(fn.componentPath)) {
+    throw new Error(
+      `${fn.name}: no component at ${fn.componentPath}; build it with \`npm run build:functions\``,
+    );
+  }
+  const { transpile } = await import('@bytecodealliance/jco');
+  const component = readFileSync(fn.componentPath);
+  const { files } = await transpile(component, {
+    name: fn.name,
+    instantiation: 'sync',
+    noTypescript: true,
+    quiet: true,
+  });
+  const target = transpiledDir(fn);
+  const staging = `${target}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  for (const [name, bytes] of Object.entries(files)) {
+    const path = join(staging, name);
+    mkdirSync(dirname(path), { recursive: true });
+    const isGlue = name === `${fn.name}.js`;
+    writeFileSync(path, isGlue ? patchGlue(Buffer.from(bytes).toString('utf8')) : bytes);
+  }
+  writeFileSync(join(staging, STAMP), componentHash(fn));
+  // Swap in whole, so a concurrent reader never sees half a transpile.
+  rmSync(target, { recursive: true, force: true });
+  renameSync(staging, target);
+}
