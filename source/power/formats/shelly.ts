@@ -1,0 +1,107 @@
+/**
+ * Shelly Gen2 (Plus Plug S): full `<id>/status/switch:0` objects, and NotifyStatus on
+ * `<id>/events/rpc` that carry only the keys that changed, so the last apower is remembered.
+ */
+import {
+  checkWatts,
+  epochMs,
+  isObject,
+  type MqttMessage,
+  type Parsed,
+  type PlugCodec,
+  parseJsonObject,
+  reading,
+} from './codec.js';
+
+const SWITCH = 'switch:0';
+
+export const shelly: PlugCodec = {
+  format: 'shelly',
+  topicMeaning: "the device's MQTT prefix, e.g. shellyplusplugs-a8032ab12345",
+  subscriptions: (id) => [`${id}/status/${SWITCH}`, `${id}/events/rpc`, `${id}/online`],
+  createParser(id) {
+    let lastApower: number | null = null;
+    return (messageTopic, payload): Parsed => {
+      if (messageTopic === `${id}/online`) return { kind: 'ignored' };
+      const message = parseJsonObject(payload);
+      if (typeof message === 'string') return { kind: 'rejected', reason: message };
+      if (messageTopic === `${id}/status/${SWITCH}`) {
+        const watts = checkWatts(message.apower, 'apower');
+        if (typeof watts === 'string') return { kind: 'rejected', reason: watts };
+        lastApower = watts;
+        return reading(watts, null, message.simulated);
+      }
+      if (typeof message.method !== 'string' || !isObject(message.params)) {
+        return { kind: 'rejected', reason: 'RPC notification without method and params' };
+      }
+      if (message.method !== 'NotifyStatus' && message.method !== 'NotifyFullStatus') {
+        return { kind: 'ignored' };
+      }
+      const params = message.params;
+      const status = params[SWITCH];
+      if (!isObject(status)) return { kind: 'ignored' };
+      const sourceTime = epochMs(params.ts);
+      if (status.apower === undefined) {
+        // Only other keys changed: the power is still the last one reported.
+        return lastApower === null
+          ? { kind: 'ignored' }
+          : reading(lastApower, sourceTime, message.simulated);
+      }
+      const watts = checkWatts(status.apower, `params["${SWITCH}"].apower`);
+      if (typeof watts === 'string') return { kind: 'rejected', reason: watts };
+      lastApower = watts;
+      return reading(watts, sourceTime, message.simulated);
+    };
+  },
+  createEncoder(id) {
+    let tick = 0;
+    let lastSent: number | null = null;
+    let totalWh = 0;
+    let lastMs: number | null = null;
+    return {
+      commandTopics: [],
+      reading(watts, now): MqttMessage[] {
+        if (lastMs !== null) totalWh += (watts * (now.getTime() - lastMs)) / 3_600_000;
+        lastMs = now.getTime();
+        const apower = Number(watts.toFixed(1));
+        const current = Number((watts / 230).toFixed(3));
+        const aenergy = { total: Number(totalWh.toFixed(3)) };
+        const full = tick++ % 10 === 0;
+        if (full) {
+          lastSent = apower;
+          const status = {
+            id: 0,
+            source: 'init',
+            output: true,
+            apower,
+            voltage: 230,
+            current,
+            aenergy,
+          };
+          return [
+            {
+              topic: `${id}/status/${SWITCH}`,
+              payload: JSON.stringify({ ...status, simulated: true }),
+            },
+          ];
+        }
+        // Like the device: only the keys that changed.
+        const changed: Record<string, unknown> = { id: 0, current, aenergy };
+        if (apower !== lastSent) changed.apower = apower;
+        lastSent = apower;
+        const params = { ts: now.getTime() / 1000, [SWITCH]: changed };
+        const notify = {
+          src: id,
+          dst: `${id}/events`,
+          method: 'NotifyStatus',
+          params,
+          simulated: true,
+        };
+        return [{ topic: `${id}/events/rpc`, payload: JSON.stringify(notify) }];
+      },
+      answer: () => [],
+      online: { topic: `${id}/online`, payload: 'true', retain: true },
+      offline: { topic: `${id}/online`, payload: 'false', retain: true },
+    };
+  },
+};

@@ -1,0 +1,48 @@
+/** What every power source produces, as plain serializable records (session log lines). */
+
+export const POWER_SOURCE_KINDS = ['mqtt', 'estimate', 'rapl'] as const;
+export type PowerSourceKind = (typeof POWER_SOURCE_KINDS)[number];
+
+/** When the host had the reading: wall clock for people, monotonic clock for arithmetic. */
+export interface HostTime {
+  /** Date.now() */
+  ms: number;
+  /** process.hrtime.bigint() as a decimal string, the clock of InvocationResult.acceptedAtNs. */
+  monoNs: string;
+}
+
+export interface PowerSample {
+  watts: number;
+  /** The plug's own timestamp (epoch ms) when its payload carries one, else null. */
+  sourceTime: number | null;
+  receivedAt: HostTime;
+  /** True when the reading comes from `nebula plug-sim` or a profile marked simulated. */
+  simulated: boolean;
+  /** Which source: "estimate", "rapl", "mqtt tasmota plug-1", ... */
+  source: string;
+}
+
+/** A stretch of time in which the source could not have delivered readings. */
+export interface PowerGap {
+  type: 'power-gap';
+  source: string;
+  from: HostTime;
+  to: HostTime;
+  reason: string;
+}
+
+export type PowerState = 'connecting' | 'up' | 'down' | 'stale' | 'stopped';
+
+export interface PowerStatus {
+  state: PowerState;
+  source: string;
+  /** The last thing that went wrong (broker refused, payload rejected), kept after recovery. */
+  lastError: string | null;
+  lastSampleAt: HostTime | null;
+  samples: number;
+  rejected: number;
+}
+
+export function hostNow(): HostTime {
+  return { ms: Date.now(), monoNs: process.hrtime.bigint().toString() };
+}

@@ -1,0 +1,127 @@
+import { EventEmitter } from 'node:events';
+import {
+  type HostTime,
+  hostNow,
+  type PowerGap,
+  type PowerSample,
+  type PowerSourceKind,
+  type PowerState,
+  type PowerStatus,
+} from './sample.js';
+
+export interface PowerSourceEvents {
+  sample: [PowerSample];
+  gap: [PowerGap];
+  status: [PowerStatus];
+  /** A payload that was not a valid reading, with the reason; it is counted and skipped. */
+  rejected: [string];
+}
+
+/** Stale after this many expected periods without a reading. */
+export const STALE_PERIODS = 3;
+
+/**
+ * One interface for every source: start(), stop(), 'sample' events, counters and a status.
+ * Subclasses call accept()/reject()/setState(); staleness is tracked here.
+ */
+export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
+  abstract readonly kind: PowerSourceKind;
+  private state: PowerState = 'stopped';
+  private lastError: string | null = null;
+  private lastSampleAt: HostTime | null = null;
+  private lastProgressNs = 0n;
+  private samples = 0;
+  private rejected = 0;
+  private staleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    /** The label every sample carries. */
+    readonly label: string,
+    /** How often a reading should arrive, in ms. */
+    readonly expectedPeriodMs: number,
+    /** Every sample is marked simulated (the profile says the broker is fed by plug-sim). */
+    readonly simulated = false,
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'stopped') return;
+    this.lastProgressNs = process.hrtime.bigint();
+    this.setState('connecting');
+    this.staleTimer = setInterval(() => this.checkStale(), this.expectedPeriodMs);
+    this.staleTimer.unref();
+    try {
+      await this.open();
+    } catch (error) {
+      clearInterval(this.staleTimer);
+      this.setState('stopped', (error as Error).message);
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    clearInterval(this.staleTimer);
+    await this.close();
+    this.setState('stopped');
+  }
+
+  status(): PowerStatus {
+    return {
+      state: this.state,
+      source: this.label,
+      lastError: this.lastError,
+      lastSampleAt: this.lastSampleAt,
+      samples: this.samples,
+      rejected: this.rejected,
+    };
+  }
+
+  protected abstract open(): Promise<void>;
+  protected abstract close(): Promise<void>;
+
+  protected accept(watts: number, sourceTime: number | null, simulated = false): void {
+    if (this.state === 'stopped') return;
+    const receivedAt = hostNow();
+    this.samples++;
+    this.lastSampleAt = receivedAt;
+    this.lastProgressNs = BigInt(receivedAt.monoNs);
+    const sample: PowerSample = {
+      watts,
+      sourceTime,
+      receivedAt,
+      simulated: simulated || this.simulated,
+      source: this.label,
+    };
+    if (this.state === 'connecting' || this.state === 'stale') this.setState('up');
+    this.emit('sample', sample);
+  }
+
+  protected reject(reason: string): void {
+    this.rejected++;
+    this.lastError = reason;
+    this.emit('rejected', reason);
+  }
+
+  protected setState(state: PowerState, error?: string): void {
+    if (error !== undefined) this.lastError = error;
+    // Coming up restarts the stale clock: it measures silence since the source came up.
+    if (state === 'up' && this.state !== 'stale') this.lastProgressNs = process.hrtime.bigint();
+    if (state === this.state && error === undefined) return;
+    this.state = state;
+    this.emit('status', this.status());
+  }
+
+  protected get currentState(): PowerState {
+    return this.state;
+  }
+
+  private checkStale(): void {
+    if (this.state !== 'up') return;
+    const silentMs = Number(process.hrtime.bigint() - this.lastProgressNs) / 1e6;
+    if (silentMs > STALE_PERIODS * this.expectedPeriodMs) {
+      this.setState('stale', `no reading for ${(silentMs / 1000).toFixed(1)} s`);
+    }
+  }
+}
