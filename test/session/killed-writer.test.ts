@@ -1,0 +1,70 @@
+/**
+ * A process that writes a session log is killed with SIGKILL mid-run: every invocation it
+ * reported as written must read back, and a torn line at most is lost.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { readSessionLog } from '../../source/session/read-log.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nebula-kill-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const sessionLogModule = new URL('../../source/session/session-log.js', import.meta.url).href;
+
+// Writes invocation records as fast as it can and says on stdout after each one it wrote.
+const WRITER = `
+import { SessionLog } from ${JSON.stringify(sessionLogModule)};
+const log = SessionLog.open(process.argv[2]);
+log.append({ type: 'header', profile: 'test' });
+const padding = 'x'.repeat(2000);
+for (let step = 0; ; step++) {
+  log.append({ type: 'invocation', step, ok: true, output: padding, timings: { totalMs: step } });
+  process.stdout.write(step + '\\n');
+}
+`;
+
+describe('a session log after kill -9', { timeout: 20000 }, () => {
+  it('reads back every invocation the killed writer finished', async () => {
+    const script = join(dir, 'writer.mjs');
+    const path = join(dir, 'killed.jsonl');
+    writeFileSync(script, WRITER);
+    const child = spawn(process.execPath, [script, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let lastReported = -1;
+    let buffered = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) lastReported = Number(line);
+        if (lastReported >= 500 && child.exitCode === null && !child.killed) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', () => resolve());
+    });
+    assert.equal(await exited, 'SIGKILL', 'the writer must die by SIGKILL, not finish');
+    const { records, warnings } = readSessionLog(path);
+    const steps = records
+      .filter((r) => r.type === 'invocation')
+      .map((r) => (r as { step?: number }).step);
+    assert.ok(
+      steps.length >= lastReported + 1,
+      `${steps.length} records, writer reported ${lastReported + 1}`,
+    );
+    assert.deepEqual(
+      steps,
+      steps.map((_, i) => i),
+      'no finished invocation is missing',
+    );
+    assert.ok(warnings.length <= 1, warnings.join('\n'));
+  });
+});

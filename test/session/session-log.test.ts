@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parseSessionLog, readSessionLog } from '../../source/session/read-log.js';
+import { SessionLog } from '../../source/session/session-log.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nebula-log-test-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const invocation = (step: number) => ({
+  type: 'invocation',
+  experiment: 'e',
+  cell: 'hello/wasm/cold/""',
+  step,
+  repetition: step,
+  warmup: false,
+  at: 1,
+  outputBytes: 0,
+  function: 'hello',
+  runtime: 'wasm',
+  mode: 'cold',
+  input: '',
+  ok: true,
+  output: '',
+  error: null,
+  failure: null,
+  exitCode: 0,
+  stderr: '',
+  timings: { startupMs: 1, execMs: 1, teardownMs: 1, totalMs: 3 },
+  acceptedAtNs: '5',
+});
+
+describe('session log', { timeout: 10000 }, () => {
+  it('creates logs/<time>-<profile>.jsonl and reads back every record in order', () => {
+    const log = SessionLog.create('pi zero', { dir, startedAt: Date.UTC(2025, 0, 2, 3, 4, 5) });
+    assert.equal(basename(log.path), '2025-01-02T03-04-05Z-pi_zero.jsonl');
+    log.append({ type: 'header', profile: 'pi' });
+    for (let i = 0; i < 3; i++) log.append(invocation(i));
+    log.append({ type: 'power', at: 2, watts: 3.5 });
+    log.close();
+    const { records, warnings } = readSessionLog(log.path);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(
+      records.map((r) => r.type),
+      ['header', 'invocation', 'invocation', 'invocation', 'power'],
+    );
+    assert.deepEqual(records[4], { type: 'power', at: 2, watts: 3.5 }, 'unknown types are kept');
+    assert.throws(() => log.append({ type: 'x' }), /is closed/);
+  });
+
+  it('skips a torn last line with a warning that says so', () => {
+    const text = `${JSON.stringify(invocation(0))}\n${JSON.stringify(invocation(1)).slice(0, 40)}`;
+    const { records, warnings } = parseSessionLog(text, 'run.jsonl');
+    assert.equal(records.length, 1);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /^run\.jsonl:2: skipped a torn last line/);
+  });
+
+  it('skips a damaged line in the middle, naming its line, and keeps the rest', () => {
+    const text = [
+      '{"type":"header"}',
+      'garbage',
+      '[1,2]',
+      '{"no":"type"}',
+      '{"type":"invocation"}',
+      '',
+    ].join('\n');
+    const { records, warnings } = parseSessionLog(text, 'x');
+    assert.equal(records.length, 2);
+    assert.deepEqual(
+      warnings.map((w) => w.split(':')[1]),
+      ['2', '3', '4'],
+    );
+    assert.ok(warnings.every((w) => w.includes('not a JSON record')));
+  });
+
+  it('appending to a log with a torn last line starts on a new line', () => {
+    const path = join(dir, 'torn.jsonl');
+    writeFileSync(path, `${JSON.stringify(invocation(0))}\n{"type":"invoc`);
+    const log = SessionLog.open(path);
+    log.append(invocation(1));
+    log.close();
+    const { records, warnings } = readSessionLog(path);
+    assert.deepEqual(
+      records.map((r) => (r as { step?: number }).step),
+      [0, 1],
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /torn\.jsonl:2: skipped a line/);
+  });
+
+  it('appending to a clean log adds no blank line', () => {
+    const path = join(dir, 'clean.jsonl');
+    appendFileSync(path, `${JSON.stringify(invocation(0))}\n`);
+    const log = SessionLog.open(path);
+    log.append(invocation(1));
+    log.close();
+    assert.equal(readFileSync(path, 'utf8').split('\n').length, 3);
+  });
+
+  it('a missing file is a clear error', () => {
+    assert.throws(
+      () => readSessionLog(join(dir, 'nope.jsonl')),
+      /cannot read session log .*nope\.jsonl: no such file/,
+    );
+  });
+});
