@@ -8,8 +8,12 @@ describe('admission', { timeout: 5000 }, () => {
     const first = await admission.enter();
     const second = await admission.enter();
     const order: number[] = [];
-    const third = admission.enter()?.then((release) => (order.push(3), release));
-    const fourth = admission.enter()?.then((release) => (order.push(4), release));
+    const inOrder = (n: number) => (release: () => void) => {
+      order.push(n);
+      return release;
+    };
+    const third = admission.enter()?.then(inOrder(3));
+    const fourth = admission.enter()?.then(inOrder(4));
     assert.ok(first && second && third && fourth);
     assert.equal(admission.enter(), null, 'the fifth is refused');
     assert.deepEqual([admission.inFlight, admission.queued], [2, 2]);
