@@ -12,9 +12,18 @@ export const inputLabel = (input: string): string =>
 /** A markdown table cell: pipes and line breaks would break the table. */
 export const mdCell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+/** A markdown table with padded columns, so it reads as well in a terminal as rendered. */
 export function mdTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+  const cells = [head, ...rows].map((row) => row.map(mdCell));
+  const widths = head.map((_, i) => Math.max(3, ...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: readonly string[]) =>
+    `| ${widths.map((width, i) => (row[i] ?? '').padEnd(width)).join(' | ')} |`;
+  const [first, ...rest] = cells;
+  return [
+    line(first ?? []),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rest.map(line),
+  ].join('\n');
 }
 
 /** RFC 4180: quote a field that holds a comma, a quote or a line break. */
