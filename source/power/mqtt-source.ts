@@ -61,12 +61,15 @@ export class MqttPowerSource extends PowerSource {
       client.on('connect', () => {
         this.everConnected = true;
         this.closeGap();
-        this.setState('up');
+        // Up once subscribed: from then on, no reading for a while means the plug is silent.
         client.subscribe(codec.subscriptions(topic), { qos: 0 }, (error) => {
-          if (error) this.setState('down', `subscribe to ${topic} failed: ${error.message}`);
+          if (error) this.markDown(`subscribing to ${topic} on ${broker} failed: ${error.message}`);
+          else {
+            this.setState('up');
+            this.startPolling();
+          }
+          resolve();
         });
-        this.startPolling();
-        resolve();
       });
       client.on('error', (error) => {
         this.markDown(`broker ${broker}: ${error.message}`);

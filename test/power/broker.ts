@@ -33,9 +33,14 @@ export class TestBroker {
   }
 
   static async start(): Promise<TestBroker> {
-    const broker = new TestBroker(await freePort());
+    const broker = await TestBroker.reserve();
     await broker.restart();
     return broker;
+  }
+
+  /** A free port with no broker on it yet: for "the broker is down at start". */
+  static async reserve(): Promise<TestBroker> {
+    return new TestBroker(await freePort());
   }
 
   /** Starts (again) on the same port. */
