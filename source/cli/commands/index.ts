@@ -1,11 +1,17 @@
 import type { Command } from 'commander';
+import { registerBench } from './bench.js';
+import { registerDeploy } from './deploy.js';
 import { registerFunctions } from './functions.js';
 import { registerInvoke } from './invoke.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 
 /** Every `nebula` subcommand, one file each. */
 export const COMMANDS: Array<(program: Command) => void> = [
   registerFunctions,
+  registerDeploy,
   registerInvoke,
+  registerBench,
+  registerReport,
   registerServe,
 ];

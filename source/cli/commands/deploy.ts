@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { RUNTIME_NAMES, type RuntimeName } from '../../core/invocation.js';
+import { Engine, UsageError } from '../../engine/engine.js';
+import { loadProfile } from '../../profiles/load.js';
+import type { Runtime } from '../../runtimes/runtime.js';
+import { EXIT_FAILED } from '../run.js';
+
+interface DeployOptions {
+  runtime: string;
+  json?: boolean;
+  profile?: string;
+}
+
+interface DeployRow {
+  function: string;
+  runtime: RuntimeName;
+  ok: boolean;
+  /** built, unchanged, deployed (a runtime that does not say), or failed. */
+  state: 'built' | 'unchanged' | 'deployed' | 'failed';
+  detail: string;
+  ms: number;
+}
+
+/** A runtime that reports what deploy did (the container runtime builds or keeps an image). */
+interface Builder {
+  build(fn: Parameters<Runtime['deploy']>[0]): Promise<{ tag: string; built: boolean }>;
+}
+
+const hasBuild = (runtime: Runtime): runtime is Runtime & Builder =>
+  typeof (runtime as Partial<Builder>).build === 'function';
+
+export function registerDeploy(program: Command): void {
+  program
+    .command('deploy')
+    .description(
+      'build what each runtime needs: Wasm components, container images (unchanged ones are kept)',
+    )
+    .argument('[functions...]', 'function names (default: all)')
+    .option('--runtime <name>', `${RUNTIME_NAMES.join(', ')} or all`, 'all')
+    .option('--json', 'print one JSON object')
+    .option('--profile <name>', 'profile name in profiles/ or a path')
+    .action(async (names: string[], options: DeployOptions) => {
+      const runtimes = parseRuntimes(options.runtime);
+      const profile = loadProfile(options.profile);
+      const engine = new Engine({ dockerHost: profile.docker.host });
+      try {
+        const fns =
+          names.length > 0 ? names.map((name) => engine.fn(name)) : engine.catalog.functions;
+        const rows: DeployRow[] = [];
+        for (const runtimeName of runtimes) {
+          const runtime = await engine.runtime(runtimeName);
+          for (const fn of fns) {
+            const row = await deployOne(runtime, runtimeName, fn);
+            rows.push(row);
+            if (!options.json) process.stdout.write(formatRow(row));
+          }
+        }
+        if (options.json) process.stdout.write(`${JSON.stringify({ deployed: rows })}\n`);
+        if (rows.some((row) => !row.ok)) process.exitCode = EXIT_FAILED;
+      } finally {
+        await engine.close();
+      }
+    });
+}
+
+function parseRuntimes(text: string): RuntimeName[] {
+  if (text === 'all') return [...RUNTIME_NAMES];
+  const names = text.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!(RUNTIME_NAMES as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown runtime "${name}"; choose ${RUNTIME_NAMES.join(', ')} or all`);
+    }
+  }
+  return names as RuntimeName[];
+}
+
+async function deployOne(
+  runtime: Runtime,
+  runtimeName: RuntimeName,
+  fn: Parameters<Runtime['deploy']>[0],
+): Promise<DeployRow> {
+  const started = performance.now();
+  const row = { function: fn.name, runtime: runtimeName };
+  try {
+    if (hasBuild(runtime)) {
+      const outcome = await runtime.build(fn);
+      const state = outcome.built ? 'built' : 'unchanged';
+      return { ...row, ok: true, state, detail: outcome.tag, ms: performance.now() - started };
+    }
+    await runtime.deploy(fn);
+    return { ...row, ok: true, state: 'deployed', detail: '', ms: performance.now() - started };
+  } catch (error) {
+    return {
+      ...row,
+      ok: false,
+      state: 'failed',
+      detail: (error as Error).message,
+      ms: performance.now() - started,
+    };
+  }
+}
+
+function formatRow(row: DeployRow): string {
+  const time = `${(row.ms / 1000).toFixed(2)} s`;
+  const detail = row.detail ? ` ${row.detail}` : '';
+  return `${row.function.padEnd(22)} ${row.runtime.padEnd(10)} ${row.state.padEnd(9)} ${time.padStart(7)}${detail}\n`;
+}

@@ -1,0 +1,164 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import type { FunctionEntry } from '../../catalog/catalog.js';
+import type { RawRun } from '../runtime.js';
+import type { RunContext } from './context.js';
+import { isConnectionError, statusCode, unreachable, wentAway } from './errors.js';
+import { describeEnding } from './outcome.js';
+import { sandboxConfig } from './sandbox.js';
+
+const since = (start: number): number => performance.now() - start;
+
+/**
+ * One cold invocation: create, attach, start, stdin in, wait, remove. Phase times in ms.
+ * Every failure becomes a RawRun; nothing is thrown for a function or engine failure.
+ */
+export async function runCold(
+  ctx: RunContext,
+  fn: FunctionEntry,
+  image: string,
+  input: string,
+  signal?: AbortSignal,
+): Promise<RawRun> {
+  const phases: Record<string, number> = {};
+  let container: Docker.Container | undefined;
+  let t = performance.now();
+  try {
+    container = await ctx.docker.createContainer({
+      Image: image,
+      OpenStdin: true,
+      StdinOnce: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Labels: ctx.labels(fn, 'cold'),
+      ...sandboxConfig(fn.manifest),
+    });
+    phases.create = since(t);
+    ctx.running.add(container.id);
+  } catch (error) {
+    if (statusCode(error) === 404) {
+      return notDeployed(fn, image);
+    }
+    const message = isConnectionError(error)
+      ? unreachable(ctx.address, error).message
+      : `the Docker engine at ${ctx.address.url} refused to create the container: ${(error as Error).message}`;
+    return {
+      stdout: '',
+      stderr: '',
+      exitCode: null,
+      failure: 'engine',
+      failureMessage: message,
+      phases,
+    };
+  }
+  try {
+    return await runCreated(ctx, fn, container, input, phases, signal);
+  } finally {
+    t = performance.now();
+    try {
+      await container.remove({ force: true });
+      phases.remove = since(t);
+    } catch (error) {
+      if (statusCode(error) !== 404) ctx.orphans.add(container.id);
+    }
+    ctx.running.delete(container.id);
+  }
+}
+
+async function runCreated(
+  ctx: RunContext,
+  fn: FunctionEntry,
+  container: Docker.Container,
+  input: string,
+  phases: Record<string, number>,
+  signal?: AbortSignal,
+): Promise<RawRun> {
+  let t = performance.now();
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  let timedOut = false;
+  let aborted = false;
+  let timer: NodeJS.Timeout | undefined;
+  const kill = () => container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
+  const onAbort = () => {
+    aborted = true;
+    void kill();
+  };
+  try {
+    const stream = (await container.attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+    })) as NodeJS.ReadWriteStream & { destroy(): void };
+    const out = new PassThrough();
+    const err = new PassThrough();
+    out.on('data', (chunk: Buffer) => stdout.push(chunk));
+    err.on('data', (chunk: Buffer) => stderr.push(chunk));
+    ctx.docker.modem.demuxStream(stream, out, err);
+    const drained = new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+    // Asked before start so that a function that ends at once cannot be missed.
+    const exited = container.wait();
+    phases.attach = since(t);
+    t = performance.now();
+    await container.start();
+    phases.start = since(t);
+    t = performance.now();
+    timer = setTimeout(() => {
+      timedOut = true;
+      void kill();
+    }, fn.manifest.timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    stream.end(input);
+    const [status] = await Promise.all([exited, drained]);
+    phases.wait = since(t);
+    clearTimeout(timer);
+    const exitCode = (status as { StatusCode: number }).StatusCode;
+    let oomKilled = false;
+    if (exitCode === 137 && !timedOut && !aborted) {
+      oomKilled = Boolean((await container.inspect()).State.OOMKilled);
+    }
+    const run: RawRun = {
+      stdout: Buffer.concat(stdout).toString('utf8'),
+      stderr: Buffer.concat(stderr).toString('utf8'),
+      phases,
+      ...describeEnding(fn, { exitCode, timedOut, oomKilled, killed: 'the container' }),
+    };
+    if (aborted) return { ...run, failure: 'aborted', failureMessage: `${fn.name} was cancelled` };
+    return run;
+  } catch (error) {
+    return engineFailure(ctx, error, phases, Buffer.concat(stderr).toString('utf8'));
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function notDeployed(fn: FunctionEntry, image: string): RawRun {
+  return {
+    stdout: '',
+    stderr: '',
+    exitCode: null,
+    failure: 'not-deployed',
+    failureMessage: `no image ${image} for ${fn.name}; run \`nebula deploy ${fn.name} --runtime container\``,
+  };
+}
+
+function engineFailure(
+  ctx: RunContext,
+  error: unknown,
+  phases: Record<string, number>,
+  stderr = '',
+): RawRun {
+  const message = isConnectionError(error)
+    ? wentAway(ctx.address, error)
+    : `the Docker engine at ${ctx.address.url} refused: ${(error as Error).message}`;
+  return { stdout: '', stderr, exitCode: null, failure: 'engine', failureMessage: message, phases };
+}

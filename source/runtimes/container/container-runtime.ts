@@ -1,0 +1,231 @@
+import Docker from 'dockerode';
+import type { FunctionEntry } from '../../catalog/catalog.js';
+import type { InvocationResult, InvokeRequest, Mode } from '../../core/invocation.js';
+import { nowNs, type RawRun, type Runtime, toResult } from '../runtime.js';
+import { type EngineAddress, resolveAddress } from './address.js';
+import { runCold } from './cold.js';
+import type { RunContext } from './context.js';
+import { EngineUnreachableError, isConnectionError, unreachable } from './errors.js';
+import { closeOnSignals, forgetOnSignals } from './exit-hooks.js';
+import {
+  type BuildOutcome,
+  buildImage,
+  imageExists,
+  imageTag,
+  NotBuiltError,
+  SourceHasher,
+} from './image.js';
+import {
+  LABEL_FUNCTION,
+  LABEL_MODE,
+  LABEL_OWNER,
+  LABEL_ROOT,
+  LABEL_SESSION,
+  newSessionId,
+  ownerIsDead,
+  ownerLabel,
+} from './labels.js';
+import { WarmContainer } from './warm.js';
+
+export interface ContainerRuntimeOptions {
+  /** unix:///path, tcp://host:port or ssh://user@host; else DOCKER_HOST, else the default socket. */
+  dockerHost?: string;
+  /** Added to every container (tests mark theirs to check that none is left). */
+  labels?: Record<string, string>;
+}
+
+/** Native static binaries in FROM scratch containers, through the Docker Engine API. */
+export class ContainerRuntime implements Runtime {
+  readonly name = 'container' as const;
+  readonly sessionId = newSessionId();
+  private readonly hasher = new SourceHasher();
+  private readonly warm = new Map<string, Promise<WarmContainer>>();
+  private readonly owner = ownerLabel();
+  private readonly ctx: RunContext;
+
+  private constructor(
+    readonly docker: Docker,
+    readonly address: EngineAddress,
+    private readonly extraLabels: Record<string, string>,
+  ) {
+    this.ctx = {
+      docker,
+      address,
+      orphans: new Set(),
+      running: new Set(),
+      labels: (fn, mode) => this.labels(fn, mode),
+    };
+  }
+
+  /** Connects (or says clearly why it cannot), sweeps what crashed sessions left, hooks exit. */
+  static async create(options: ContainerRuntimeOptions = {}): Promise<ContainerRuntime> {
+    const address = resolveAddress(options.dockerHost);
+    const docker = new Docker(address.options);
+    try {
+      await docker.ping();
+    } catch (error) {
+      throw unreachable(address, error);
+    }
+    const runtime = new ContainerRuntime(docker, address, options.labels ?? {});
+    await runtime.sweep();
+    closeOnSignals(runtime);
+    return runtime;
+  }
+
+  private labels(fn: FunctionEntry, mode: Mode): Record<string, string> {
+    return {
+      ...this.extraLabels,
+      [LABEL_ROOT]: '1',
+      [LABEL_SESSION]: this.sessionId,
+      [LABEL_OWNER]: this.owner,
+      [LABEL_FUNCTION]: fn.name,
+      [LABEL_MODE]: mode,
+    };
+  }
+
+  /** Removes Nebula containers whose owning process on this machine is gone. */
+  async sweep(): Promise<string[]> {
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [LABEL_ROOT] },
+    });
+    const dead = containers.filter((info) => ownerIsDead(info.Labels?.[LABEL_OWNER]));
+    await Promise.allSettled(
+      dead.map((info) => this.docker.getContainer(info.Id).remove({ force: true })),
+    );
+    return dead.map((info) => info.Id);
+  }
+
+  async invoke(fn: FunctionEntry, request: InvokeRequest): Promise<InvocationResult> {
+    const acceptNs = nowNs();
+    const run = await this.run(fn, request);
+    const doneNs = nowNs();
+    if (this.ctx.orphans.size > 0 && run.failure !== 'engine') void this.removeOrphans();
+    return toResult(fn, this.name, request, acceptNs, doneNs, run);
+  }
+
+  private async run(fn: FunctionEntry, request: InvokeRequest): Promise<RawRun> {
+    let image: string;
+    try {
+      image = imageTag(fn, this.hasher.hash(fn));
+    } catch (error) {
+      if (!(error instanceof NotBuiltError)) throw error;
+      return {
+        stdout: '',
+        stderr: '',
+        exitCode: null,
+        failure: 'not-deployed',
+        failureMessage: error.message,
+      };
+    }
+    if (request.mode === 'cold') return runCold(this.ctx, fn, image, request.input, request.signal);
+    const started = performance.now();
+    let warm: WarmContainer;
+    let fresh = false;
+    try {
+      ({ warm, fresh } = await this.warmContainer(fn, image));
+    } catch (error) {
+      return this.warmStartFailure(fn, image, error);
+    }
+    const run = await warm.invoke(request.input, request.signal);
+    // The first call of a warm series pays for the container; the phase says so.
+    if (fresh)
+      run.phases = {
+        ...run.phases,
+        containerStart: performance.now() - started - (run.phases?.roundtrip ?? 0),
+      };
+    if (warm.dead) this.warm.delete(fn.name);
+    return run;
+  }
+
+  private async warmContainer(
+    fn: FunctionEntry,
+    image: string,
+  ): Promise<{ warm: WarmContainer; fresh: boolean }> {
+    const existing = this.warm.get(fn.name);
+    if (existing) {
+      const warm = await existing.catch(() => null);
+      if (warm && !warm.dead && warm.image === image) return { warm, fresh: false };
+      if (this.warm.get(fn.name) === existing) this.warm.delete(fn.name);
+      if (warm && !warm.dead) void warm.dispose();
+    }
+    let starting = this.warm.get(fn.name);
+    if (!starting) {
+      starting = WarmContainer.start(this.ctx, fn, image);
+      this.warm.set(fn.name, starting);
+      starting.catch(() => {
+        if (this.warm.get(fn.name) === starting) this.warm.delete(fn.name);
+      });
+    }
+    return { warm: await starting, fresh: true };
+  }
+
+  private warmStartFailure(fn: FunctionEntry, image: string, error: unknown): RawRun {
+    const base = { stdout: '', stderr: '', exitCode: null };
+    if ((error as { statusCode?: number }).statusCode === 404) {
+      return {
+        ...base,
+        failure: 'not-deployed',
+        failureMessage: `no image ${image} for ${fn.name}; run \`nebula deploy ${fn.name} --runtime container\``,
+      };
+    }
+    const message = isConnectionError(error)
+      ? unreachable(this.address, error).message
+      : `could not start a warm container for ${fn.name}: ${(error as Error).message}`;
+    return { ...base, failure: 'engine', failureMessage: message };
+  }
+
+  async isDeployed(fn: FunctionEntry): Promise<boolean> {
+    let tag: string;
+    try {
+      tag = imageTag(fn, this.hasher.hash(fn));
+    } catch (error) {
+      if (error instanceof NotBuiltError) return false;
+      throw error;
+    }
+    return this.engineCall(() => imageExists(this.docker, tag));
+  }
+
+  async deploy(fn: FunctionEntry): Promise<void> {
+    await this.build(fn);
+  }
+
+  /** deploy() with what happened, for the deploy command's report. */
+  build(fn: FunctionEntry): Promise<BuildOutcome> {
+    return this.engineCall(() => buildImage(this.docker, fn, this.hasher));
+  }
+
+  private async engineCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isConnectionError(error) && !(error instanceof EngineUnreachableError))
+        throw unreachable(this.address, error);
+      throw error;
+    }
+  }
+
+  private async removeOrphans(): Promise<void> {
+    for (const id of [...this.ctx.orphans]) {
+      try {
+        await this.docker.getContainer(id).remove({ force: true });
+        this.ctx.orphans.delete(id);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) this.ctx.orphans.delete(id);
+        else return;
+      }
+    }
+  }
+
+  /** Stops the warm containers and removes what the engine could not remove before. */
+  async close(): Promise<void> {
+    forgetOnSignals(this);
+    const warm = [...this.warm.values()];
+    this.warm.clear();
+    await Promise.allSettled([
+      ...warm.map(async (starting) => (await starting).dispose()),
+      ...[...this.ctx.running].map((id) => this.docker.getContainer(id).remove({ force: true })),
+    ]);
+    await this.removeOrphans().catch(() => undefined);
+  }
+}

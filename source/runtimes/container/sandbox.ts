@@ -1,0 +1,35 @@
+import type Docker from 'dockerode';
+import type { Manifest } from '../../catalog/manifest.js';
+import { SANDBOX_USER } from './image.js';
+
+const MIB = 1024 * 1024;
+
+/**
+ * The sandbox of DESIGN.md from the manifest's limits.
+ *
+ * No network: NetworkMode none, and NetworkDisabled so that dockerd sets up no libnetwork
+ * sandbox at all. runc then gives the container a fresh network namespace that holds only
+ * loopback, as `none` does, without the daemon's per-container network hooks (the largest
+ * part of a cold start here, see FACTS.md). `docker run` has no flag for NetworkDisabled.
+ */
+export function sandboxConfig(
+  manifest: Manifest,
+  extra: { pids?: number } = {},
+): Pick<Docker.ContainerCreateOptions, 'User' | 'NetworkDisabled' | 'HostConfig'> {
+  return {
+    User: SANDBOX_USER,
+    NetworkDisabled: true,
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Memory: manifest.memoryMb * MIB,
+      MemorySwap: manifest.memoryMb * MIB,
+      NanoCpus: Math.round(manifest.cpus * 1e9),
+      PidsLimit: manifest.pids + (extra.pids ?? 0),
+      // Output comes through the attach stream; a log file would only be written and dropped.
+      LogConfig: { Type: 'none', Config: {} },
+    },
+  };
+}
