@@ -48,8 +48,9 @@ export function toResult(
   let failure: FailureKind | null = run.failure ?? null;
   let error: string | null = run.failureMessage ?? null;
   if (!failure && run.exitCode !== 0) {
-    // Functions exit 2 on input they cannot parse, with `error: ...` on stderr.
-    failure = run.exitCode === 2 ? 'bad-input' : 'exit';
+    // Functions reject input with `error: ...` on stderr and exit 2; the preview1 adapter
+    // turns every non-zero exit into 1, so the stderr line is what tells bad input apart.
+    failure = /^error: /m.test(stderr) ? 'bad-input' : 'exit';
     error = `${fn.name} exited with code ${run.exitCode}`;
   }
   if (failure && stderr) error = `${error ?? failure}: ${lastLines(stderr)}`;

@@ -1,9 +1,11 @@
 /** Runs one preview1 module on Node's own WASI (inside the Wasm worker). */
 import { readFileSync } from 'node:fs';
-import { WASI } from 'node:wasi';
 import { capMemory } from './memory-cap.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
 import { classifyTrap, MemoryStdio } from './stdio.js';
+
+// Loaded at run time, after quiet-wasi-warning.js: a static import is linked before it runs.
+const { WASI } = await import('node:wasi');
 
 const warmModules = new Map<string, WebAssembly.Module>();
 const ERRNO_SUCCESS = 0;

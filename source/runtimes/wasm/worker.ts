@@ -1,4 +1,5 @@
 /** The Wasm worker: runs one job at a time; the host terminates it to stop an endless loop. */
+import './quiet-wasi-warning.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadGlue, runComponent } from './component-exec.js';
 import { runPreview1 } from './preview1-exec.js';
@@ -7,13 +8,6 @@ import type { FromWorker, ToWorker, WasmJobResult, WorkerData } from './protocol
 if (!parentPort) throw new Error('worker.js runs only as a worker thread');
 const port = parentPort;
 const send = (message: FromWorker) => port.postMessage(message);
-
-// node:wasi warns on every process that uses it; the user asked for it, so say nothing.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: never[]) => {
-  if (String(warning).includes('WASI is an experimental')) return;
-  emitWarning(warning, ...rest);
-}) as typeof process.emitWarning;
 
 port.on('message', async (message: ToWorker) => {
   if (message.type === 'load') {

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { Engine } from '../../source/engine/engine.js';
+
+const engine = new Engine();
+after(() => engine.close());
+
+for (const runtime of ['wasm', 'wasm-p1'] as const) {
+  describe(`runtime ${runtime}`, { timeout: 120_000 }, () => {
+    for (const fn of engine.catalog.functions) {
+      const { example, expectedOutput } = fn.manifest.input;
+      for (const mode of ['cold', 'warm'] as const) {
+        it(`${fn.name} (${mode}) gives the manifest's expected output`, async () => {
+          const result = await engine.invoke(fn.name, runtime, { input: example, mode });
+          assert.equal(result.ok, true, result.error ?? '');
+          assert.equal(result.output.replace(/\n$/, ''), expectedOutput);
+          assert.equal(result.exitCode, 0);
+          const t = result.timings;
+          assert.ok(t.startupMs > 0 && t.execMs >= 0 && t.teardownMs >= 0, JSON.stringify(t));
+          assert.ok(Math.abs(t.startupMs + t.execMs + t.teardownMs - t.totalMs) < 1e-6);
+        });
+      }
+    }
+
+    it('reports input it cannot parse as bad input, with the function message', async () => {
+      const result = await engine.invoke('fibonacci-recursive', runtime, {
+        input: 'abc',
+        mode: 'warm',
+      });
+      assert.equal(result.ok, false);
+      assert.equal(result.failure, 'bad-input');
+      assert.match(result.error ?? '', /expected an integer/);
+    });
+
+    it('reports a trap with the function stderr', async () => {
+      const result = await engine.invoke('faulty', runtime, { input: 'trap', mode: 'warm' });
+      assert.equal(result.failure, 'trap');
+      assert.match(result.error ?? '', /trap requested/);
+    });
+
+    it('stops an endless loop at the manifest timeout, then keeps working', async () => {
+      const result = await engine.invoke('faulty', runtime, { input: 'loop', mode: 'warm' });
+      assert.equal(result.ok, false);
+      assert.equal(result.failure, 'timeout');
+      assert.match(result.error ?? '', /timed out after 2000 ms/);
+      const next = await engine.invoke('hello', runtime, { input: '', mode: 'warm' });
+      assert.equal(next.ok, true, next.error ?? '');
+    });
+
+    it('stops a memory hog at the memory cap, then keeps working', async () => {
+      const result = await engine.invoke('faulty', runtime, { input: 'oom', mode: 'cold' });
+      assert.equal(result.failure, 'out-of-memory');
+      assert.match(result.error ?? '', /memory allocation of \d+ bytes failed/);
+      const next = await engine.invoke('faulty', runtime, { input: 'ok', mode: 'warm' });
+      assert.equal(next.output, 'ok\n');
+    });
+
+    it('stops a running invocation when aborted', async () => {
+      const controller = new AbortController();
+      const pending = engine.invoke('faulty', runtime, {
+        input: 'loop',
+        mode: 'warm',
+        signal: controller.signal,
+      });
+      setTimeout(() => controller.abort(), 100);
+      const result = await pending;
+      assert.equal(result.failure, 'aborted');
+    });
+  });
+}
+
+describe('engine names', () => {
+  it('rejects an unknown function, naming it and the known ones', async () => {
+    await assert.rejects(
+      engine.invoke('nope', 'wasm', { input: '', mode: 'cold' }),
+      /unknown function "nope".*hello/,
+    );
+  });
+  it('rejects an unknown runtime and an unknown mode', async () => {
+    await assert.rejects(
+      engine.invoke('hello', 'jvm', { input: '', mode: 'cold' }),
+      /unknown runtime "jvm"/,
+    );
+    await assert.rejects(
+      engine.invoke('hello', 'wasm', { input: '', mode: 'hot' as 'cold' }),
+      /unknown mode "hot"/,
+    );
+  });
+});
