@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { PHASES } from '../../source/core/invocation.js';
-import { bearer, call, startGateway } from './http.js';
+import { bearer, call, startGateway, upload } from './http.js';
 
 const TOKEN = 'test-token';
 const auth = bearer(TOKEN);
@@ -140,19 +140,12 @@ describe('gateway over the real engine', { timeout: 60_000 }, () => {
     let invocations = 0;
     const count = () => invocations++;
     server.engine.on('invocation', count);
-    const big = Buffer.alloc(1024 * 1024 + 1, 'a');
-    const declared = await call(`${server.url}/functions/hello/invoke`, {
-      method: 'POST',
-      headers: { ...auth, 'content-length': big.length },
-      body: big,
-    });
+    const invokeUrl = `${server.url}/functions/hello/invoke`;
+    const declared = await upload(invokeUrl, 1024 * 1024 + 1, auth, false);
     assert.equal(declared.status, 413);
     assert.match(declared.json.error, /over 1048576 bytes/);
-    const streamed = await call(`${server.url}/functions/hello/invoke`, {
-      method: 'POST',
-      headers: { ...auth, 'transfer-encoding': 'chunked' },
-      body: Buffer.alloc(4 * 1024 * 1024, 'a'),
-    });
+    assert.equal(declared.headers.connection, 'close');
+    const streamed = await upload(invokeUrl, 4 * 1024 * 1024, auth, true);
     assert.equal(streamed.status, 413);
     const exact = await call(`${server.url}/functions/hello/invoke?runtime=wasm-p1`, {
       method: 'POST',
@@ -162,6 +155,24 @@ describe('gateway over the real engine', { timeout: 60_000 }, () => {
     assert.equal(exact.status, 200, 'exactly 1 MiB is allowed');
     server.engine.off('invocation', count);
     assert.equal(invocations, 1);
+  });
+
+  it('keeps connections alive between invocations', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    let connections = 0;
+    const count = () => connections++;
+    server.gateway.server.on('connection', count);
+    try {
+      const url = `${server.url}/functions/hello/invoke?runtime=wasm-p1&mode=warm`;
+      const first = await call(url, { method: 'POST', headers: auth, agent });
+      const second = await call(url, { method: 'POST', headers: auth, agent });
+      assert.equal(first.headers.connection, 'keep-alive');
+      assert.equal(second.status, 200);
+      assert.equal(connections, 1, 'both went over one connection');
+    } finally {
+      server.gateway.server.off('connection', count);
+      agent.destroy();
+    }
   });
 
   it('streams invocation results as server-sent events', async () => {

@@ -1,5 +1,10 @@
 /** A plain HTTP client for the gateway tests: exact headers, no retries, answers as they came. */
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import {
+  type Agent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
 import { Engine } from '../../source/engine/engine.js';
 import { Gateway, type GatewayOptions } from '../../source/gateway/server.js';
 
@@ -11,38 +16,85 @@ export interface Reply {
   json: any;
 }
 
-export function call(
-  url: string,
-  options: {
-    method?: string;
-    headers?: Record<string, string | number>;
-    body?: string | Buffer;
-  } = {},
-): Promise<Reply> {
+export interface CallOptions {
+  method?: string;
+  headers?: Record<string, string | number>;
+  body?: string | Buffer;
+  /** Default: a new connection per call, so a test never meets a stale pooled socket. */
+  agent?: Agent | false;
+}
+
+export function call(url: string, options: CallOptions = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
-      { method: options.method ?? 'GET', headers: options.headers },
+      { method: options.method ?? 'GET', headers: options.headers, agent: options.agent ?? false },
+      (res) => collect(res).then(resolve, reject),
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/**
+ * Streams `size` bytes in 64 KiB chunks and stops as soon as an answer comes, like a client
+ * that reads while it writes. A write broken by the server closing after its answer is fine.
+ */
+export function upload(
+  url: string,
+  size: number,
+  headers: Record<string, string | number>,
+  chunked: boolean,
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: chunked ? headers : { ...headers, 'content-length': size },
+      },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown = null;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
+        answered = true;
+        collect(res).then(resolve, reject);
       },
     );
-    // A server that answers early (413) and closes may break our upload: the answer counts.
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    req.on('error', (error) => {
+      if (!answered) reject(error);
     });
-    req.end(options.body);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let sent = 0;
+    const write = (): void => {
+      while (!answered && sent < size) {
+        const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
+        sent += part.length;
+        if (!req.write(part)) {
+          req.once('drain', write);
+          return;
+        }
+      }
+      if (!answered) req.end();
+    };
+    write();
+  });
+}
+
+function collect(res: IncomingMessage): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('error', reject);
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let json: unknown = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        // not JSON
+      }
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+    });
   });
 }
 
