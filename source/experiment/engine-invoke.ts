@@ -1,8 +1,8 @@
-import type { Engine } from '../engine/engine.js';
+import type { InvocationEngine } from '../gateway/invocation-engine.js';
 import type { InvokeFn } from './runner.js';
 
-/** The runner's invoke function for a real engine. */
-export function engineInvoke(engine: Engine): InvokeFn {
+/** The runner's invoke function for a real engine, local or remote. */
+export function engineInvoke(engine: InvocationEngine): InvokeFn {
   return (cell, signal) =>
     engine.invoke(cell.function, cell.runtime, { input: cell.input, mode: cell.mode, signal });
 }

@@ -105,8 +105,9 @@ export class ExperimentRunner extends EventEmitter<ExperimentEvents> {
       }
       const at = this.clock.now();
       const result = await this.invokeOnce(step.cell, signal);
-      // An invocation cut short by the abort is not a finished one: it is left out.
-      if (result.failure === 'aborted') break;
+      // An invocation cut short by the abort (a runtime closing under it fails it) is not a
+      // finished one: it is left out. One that succeeded all the same is kept.
+      if (result.failure === 'aborted' || (signal.aborted && !result.ok)) break;
       const record: StepRecord = {
         experiment: this.experiment,
         step: step.index,

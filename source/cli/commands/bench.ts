@@ -1,0 +1,240 @@
+import type { Command } from 'commander';
+import type { Catalog } from '../../catalog/catalog.js';
+import {
+  isMode,
+  isRuntimeName,
+  MODES,
+  RUNTIME_NAMES,
+  type RuntimeName,
+} from '../../core/invocation.js';
+import { buildPlan, PlanError, parseInputs } from '../../core/plan.js';
+import { Engine, UsageError } from '../../engine/engine.js';
+import { engineInvoke } from '../../experiment/engine-invoke.js';
+import { showProgress } from '../../experiment/progress-line.js';
+import { summarizeInvocations } from '../../experiment/results.js';
+import { ExperimentRunner } from '../../experiment/runner.js';
+import type { InvocationEngine } from '../../gateway/invocation-engine.js';
+import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
+import { loadProfile } from '../../profiles/load.js';
+import { sessionHeader } from '../../session/header.js';
+import { renderSummaryCsv } from '../../session/render/csv.js';
+import { renderResultsJson } from '../../session/render/json.js';
+import { renderMarkdown } from '../../session/render/markdown.js';
+import { SessionLog } from '../../session/session-log.js';
+import { EXIT_FAILED, positiveInt } from '../run.js';
+
+/** Exit code of a run stopped by Ctrl+C, as a shell reports a SIGINT. */
+const EXIT_INTERRUPTED = 130;
+
+interface BenchOptions {
+  functions?: string;
+  runtimes: string;
+  mode: string;
+  inputs?: string;
+  n?: number;
+  warmup?: number;
+  pauseMs?: number;
+  json?: boolean;
+  csv?: boolean;
+  markdown?: boolean;
+  log: string | boolean;
+  profile?: string;
+}
+
+/** `faulty` exists to test the sandbox; it is benchmarked only when named. */
+const NOT_BY_DEFAULT = new Set(['faulty']);
+
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description(
+      'run functions many times on several runtimes and summarise (medians, intervals, ratios)',
+    )
+    .option('--functions <names>', 'comma-separated function names (default: all but faulty)')
+    .option(
+      '--runtimes <names>',
+      `comma-separated, of ${RUNTIME_NAMES.join(', ')}`,
+      RUNTIME_NAMES.join(','),
+    )
+    .option('--mode <modes>', 'cold, warm, or cold,warm', 'cold')
+    .option(
+      '--inputs <list>',
+      "inputs, e.g. 1,2,3 or a sweep 0:30:5 (default: each function's defaultInput)",
+    )
+    .option(
+      '-n, --n <count>',
+      "measured invocations per cell (default: the profile's repetitions)",
+      positiveInt('-n'),
+    )
+    .option(
+      '--warmup <count>',
+      "uncounted invocations per cell first (default: the profile's)",
+      positiveInt('--warmup'),
+    )
+    .option(
+      '--pause-ms <ms>',
+      "pause between invocations (default: the profile's)",
+      positiveInt('--pause-ms'),
+    )
+    .option('--json', 'print {"results": [...], "comparisons": [...]}')
+    .option('--csv', 'print one CSV row per cell')
+    .option('--markdown', 'print markdown tables (the default)')
+    .option('--log <file>', 'session log to append to (default: logs/<time>-<profile>.jsonl)')
+    .option('--no-log', 'write no session log')
+    .option('--profile <name>', 'profile name in profiles/ or a path')
+    .action((options: BenchOptions) => bench(options));
+}
+
+async function bench(options: BenchOptions): Promise<void> {
+  const formats = (['json', 'csv', 'markdown'] as const).filter((format) => options[format]);
+  if (formats.length > 1) {
+    throw new UsageError(
+      `choose one output format, not ${formats.map((f) => `--${f}`).join(' and ')}`,
+    );
+  }
+  const profile = loadProfile(options.profile);
+  const runtimes = parseList('--runtimes', options.runtimes, isRuntimeName, RUNTIME_NAMES);
+  const modes = parseList('--mode', options.mode, isMode, MODES);
+  const repetitions = options.n ?? profile.experiment.repetitions;
+  if (repetitions < 1) throw new UsageError('-n must be at least 1');
+  const engine = await createEngineForProfile(profile);
+  let log: SessionLog | null = null;
+  try {
+    const names = options.functions
+      ? splitList(options.functions)
+      : engine.catalog.functions.map((fn) => fn.name).filter((name) => !NOT_BY_DEFAULT.has(name));
+    if (names.length === 0) throw new UsageError('--functions names no function');
+    const inputs =
+      options.inputs === undefined
+        ? null
+        : parseOrUsage(() => parseInputs(options.inputs as string));
+    const functions = names.map((name) => ({
+      name,
+      inputs: inputs ?? [engine.fn(name).manifest.defaultInput],
+    }));
+    const plan = parseOrUsage(() =>
+      buildPlan({
+        functions,
+        runtimes,
+        modes,
+        repetitions,
+        warmup: options.warmup ?? profile.experiment.warmup,
+      }),
+    );
+    await checkReady(engine, names, runtimes);
+
+    if (options.log !== false) {
+      log =
+        typeof options.log === 'string'
+          ? SessionLog.open(options.log)
+          : SessionLog.create(profile.name);
+      const local =
+        engine instanceof Engine
+          ? engine.catalog.functions.filter((fn) => names.includes(fn.name))
+          : [];
+      log.append(sessionHeader(profile.name, local));
+      process.stderr.write(`session log: ${log.path}\n`);
+    }
+
+    const controller = new AbortController();
+    const onInterrupt = () => {
+      process.stderr.write(
+        '\nstopping after the current invocation (Ctrl+C again to quit at once)\n',
+      );
+      controller.abort();
+    };
+    process.once('SIGINT', onInterrupt);
+    const runner = new ExperimentRunner(plan, {
+      invoke: engineInvoke(engine),
+      pauseMs: options.pauseMs ?? profile.experiment.pauseMs,
+      signal: controller.signal,
+    });
+    const sessionLog = log;
+    if (sessionLog) runner.on('record', ({ record }) => sessionLog.appendStep(record));
+    const stopProgress = process.stderr.isTTY ? showProgress(runner, process.stderr) : () => {};
+    let outcome: Awaited<ReturnType<ExperimentRunner['run']>>;
+    try {
+      outcome = await runner.run();
+    } finally {
+      stopProgress();
+      process.off('SIGINT', onInterrupt);
+    }
+
+    const set = summarizeInvocations(outcome.records);
+    if (options.json) process.stdout.write(renderResultsJson({ ...set, aborted: outcome.aborted }));
+    else if (options.csv) process.stdout.write(renderSummaryCsv(set.results));
+    else process.stdout.write(renderMarkdown(set));
+    if (outcome.aborted) {
+      process.stderr.write(
+        `interrupted: ${outcome.records.length} of ${outcome.planned} invocations ran\n`,
+      );
+      process.exitCode = EXIT_INTERRUPTED;
+    } else if (set.results.some((result) => result.failures > 0)) {
+      process.exitCode = EXIT_FAILED;
+    }
+  } finally {
+    log?.close();
+    await engine.close();
+  }
+}
+
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function parseList<T extends string>(
+  option: string,
+  text: string,
+  valid: (value: string) => value is T,
+  known: readonly string[],
+): T[] {
+  const items = splitList(text);
+  const wrong = items.filter((item) => !valid(item));
+  if (wrong.length > 0 || items.length === 0) {
+    throw new UsageError(
+      `${option}: unknown ${wrong.map((w) => `"${w}"`).join(', ') || 'empty list'}; choose from ${known.join(', ')}`,
+    );
+  }
+  return [...new Set(items)] as T[];
+}
+
+function parseOrUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof PlanError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** A local engine: every runtime loads and has every function deployed, before anything runs. */
+async function checkReady(
+  engine: InvocationEngine,
+  names: string[],
+  runtimes: RuntimeName[],
+): Promise<void> {
+  for (const name of names) engine.fn(name);
+  if (!(engine instanceof Engine)) return;
+  const missing: string[] = [];
+  for (const runtimeName of runtimes) {
+    let runtime: Awaited<ReturnType<Engine['runtime']>>;
+    try {
+      runtime = await engine.runtime(runtimeName);
+    } catch (error) {
+      throw new Error(`runtime ${runtimeName} is not available: ${(error as Error).message}`);
+    }
+    for (const name of names) {
+      if (!(await runtime.isDeployed((engine.catalog as Catalog).get(name)))) {
+        missing.push(`${name} on ${runtimeName}`);
+      }
+    }
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `not deployed: ${missing.join(', ')}; run \`nebula deploy ${[...new Set(missing.map((m) => m.split(' ')[0]))].join(' ')}\` first`,
+    );
+  }
+}
