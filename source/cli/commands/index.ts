@@ -3,8 +3,6 @@ import { registerBench } from './bench.js';
 import { registerDeploy } from './deploy.js';
 import { registerFunctions } from './functions.js';
 import { registerInvoke } from './invoke.js';
-import { registerPlugSim } from './plug-sim.js';
-import { registerPower } from './power.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 
@@ -16,6 +14,4 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerBench,
   registerReport,
   registerServe,
-  registerPower,
-  registerPlugSim,
 ];
