@@ -1,0 +1,77 @@
+/**
+ * Issue 2's figures, side by side in one run: warm and cold `hello` through `wasm` and
+ * `wasm-p1`, the bare node:wasi yardstick, and resident memory around 10,000 warm calls.
+ * Usage: node dist/source/bench/wasm-bench.js [--n 2000] [--cold 50] [--soak 10000] [--function hello]
+ */
+import { parseArgs } from 'node:util';
+import { median, sortAscending } from '../core/stats.js';
+import { Engine } from '../engine/engine.js';
+import { barePreview1 } from './bare-preview1.js';
+
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string', default: '2000' },
+    cold: { type: 'string', default: '50' },
+    soak: { type: 'string', default: '10000' },
+    function: { type: 'string', default: 'hello' },
+  },
+});
+const n = Number(values.n);
+const coldN = Number(values.cold);
+const soakN = Number(values.soak);
+const name = values.function as string;
+
+const engine = new Engine();
+const fn = engine.fn(name);
+const input = fn.manifest.input.example;
+const bare = barePreview1(fn.wasmPath);
+const hrMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+async function sample(runtime: 'wasm' | 'wasm-p1', mode: 'cold' | 'warm'): Promise<number> {
+  const result = await engine.invoke(name, runtime, { input, mode });
+  if (!result.ok) throw new Error(`${runtime} ${mode}: ${result.error}`);
+  return result.timings.totalMs;
+}
+
+// Warm-up: deploy, boot workers, compile, let the JIT settle.
+for (let i = 0; i < 200; i++) {
+  await sample('wasm', 'warm');
+  await sample('wasm-p1', 'warm');
+  bare(input);
+}
+
+const warm = { wasm: [] as number[], 'wasm-p1': [] as number[], bare: [] as number[] };
+for (let i = 0; i < n; i++) {
+  warm.wasm.push(await sample('wasm', 'warm'));
+  warm['wasm-p1'].push(await sample('wasm-p1', 'warm'));
+  const start = process.hrtime.bigint();
+  bare(input);
+  warm.bare.push(hrMs(start));
+}
+const cold = { wasm: [] as number[], 'wasm-p1': [] as number[] };
+for (let i = 0; i < coldN; i++) {
+  cold.wasm.push(await sample('wasm', 'cold'));
+  cold['wasm-p1'].push(await sample('wasm-p1', 'cold'));
+}
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const rssBefore = process.memoryUsage().rss;
+for (let i = 0; i < soakN; i++) await sample('wasm', 'warm');
+for (let i = 0; i < soakN; i++) await sample('wasm-p1', 'warm');
+const rssAfter = process.memoryUsage().rss;
+
+const m = (values: number[]) => median(sortAscending(values)) ?? Number.NaN;
+const fmt = (x: number) => x.toFixed(3);
+const report = {
+  function: name,
+  warmMedianMs: { wasm: m(warm.wasm), 'wasm-p1': m(warm['wasm-p1']), bareNodeWasi: m(warm.bare) },
+  wasmP1OverBare: m(warm['wasm-p1']) / m(warm.bare),
+  coldMedianMs: { wasm: m(cold.wasm), 'wasm-p1': m(cold['wasm-p1']) },
+  rssMiB: { before: Number(mib(rssBefore)), afterWarmCalls: Number(mib(rssAfter)), calls: soakN * 2 },
+  samples: { warm: n, cold: coldN },
+};
+console.log(JSON.stringify(report, null, 2));
+console.error(
+  `warm ${name}: wasm ${fmt(report.warmMedianMs.wasm)} ms, wasm-p1 ${fmt(report.warmMedianMs['wasm-p1'])} ms, bare node:wasi ${fmt(report.warmMedianMs.bareNodeWasi)} ms (wasm-p1/bare ${report.wasmP1OverBare.toFixed(2)}x)`,
+);
+await engine.close();
