@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { defaultProfilesDir, listProfiles, loadProfile } from '../../source/profiles/load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nebula-profiles-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes profiles/<name>.json in the temp folder and returns its path. */
+function write(name: string, body: unknown): string {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, typeof body === 'string' ? body : JSON.stringify(body));
+  return file;
+}
+
+describe('shipped profiles', { timeout: 5000 }, () => {
+  it('has local, pi, vm and each of them loads', () => {
+    const names = listProfiles(defaultProfilesDir());
+    for (const name of ['local', 'pi', 'vm']) assert.ok(names.includes(name), names.join());
+    for (const name of names) assert.equal(loadProfile(name).name, name);
+  });
+
+  it('points vm at a gateway and pi at this machine with the Pi 4 estimate', () => {
+    assert.equal(loadProfile('vm').target.kind, 'gateway');
+    const pi = loadProfile('pi');
+    assert.equal(pi.target.kind, 'local');
+    assert.deepEqual(pi.power, { source: 'estimate', idleWatts: 2.7, fullWatts: 6.4 });
+    assert.equal(loadProfile('pi-zwave').power.source, 'mqtt');
+  });
+});
+
+describe('profile errors name the file, the field and what was expected', { timeout: 5000 }, () => {
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['no-label', { name: 'no-label' }, /label: missing; expected string/],
+    [
+      'bad-kind',
+      { name: 'bad-kind', label: 'x', target: { kind: 'remote' } },
+      /target\.kind: expected kind "local" \(this process\) or "gateway"/,
+    ],
+    [
+      'bad-url',
+      { name: 'bad-url', label: 'x', target: { kind: 'gateway', url: 'ftp://pi:21' } },
+      /target\.url: an http:\/\/ or https:\/\/ URL/,
+    ],
+    [
+      'bad-format',
+      {
+        name: 'bad-format',
+        label: 'x',
+        power: { source: 'mqtt', broker: 'mqtt://h', topic: 't', format: 'hue' },
+      },
+      /power\.format: Invalid option: expected one of "tasmota"\|"shelly"\|"zwave"\|"gude"/,
+    ],
+    [
+      'bad-source',
+      { name: 'bad-source', label: 'x', power: { source: 'meter' } },
+      /power\.source: expected source "mqtt", "estimate" or "rapl"/,
+    ],
+    [
+      'watts',
+      { name: 'watts', label: 'x', power: { source: 'estimate', idleWatts: 5, fullWatts: 3 } },
+      /power\.fullWatts: must be at least idleWatts/,
+    ],
+    [
+      'extra',
+      { name: 'extra', label: 'x', colour: 'red' },
+      /\(top level\): Unrecognized key: "colour"/,
+    ],
+    [
+      'reps',
+      { name: 'reps', label: 'x', experiment: { repetitions: 0 } },
+      /experiment\.repetitions: Too small: expected number to be >=1/,
+    ],
+    [
+      'docker',
+      { name: 'docker', label: 'x', docker: { host: '/var/run/docker.sock' } },
+      /docker\.host: a Docker address such as unix:\/\/\/var\/run\/docker\.sock/,
+    ],
+    [
+      'renamed',
+      { name: 'other', label: 'x' },
+      /name: expected "renamed" \(the file's name\), got "other"/,
+    ],
+    ['broken', '{"name": "broken",', /not valid JSON/],
+  ];
+  for (const [name, body, message] of cases) {
+    it(name, () => {
+      const file = write(name, body);
+      assert.throws(
+        () => loadProfile(name, dir),
+        (error: Error) => {
+          assert.equal(error.name, 'ProfileError');
+          assert.ok(error.message.startsWith(`${file}: `), error.message);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('lists the known profiles for an unknown name', () => {
+    write('known', { name: 'known', label: 'x' });
+    assert.throws(
+      () => loadProfile('missing', dir),
+      /unknown profile "missing" \(no .*missing\.json\); known profiles: .*known/,
+    );
+  });
+
+  it('loads a path with any file name, with defaults filled in', () => {
+    const file = write('elsewhere', {
+      name: 'lab',
+      label: 'a lab machine',
+      target: { kind: 'gateway', url: 'http://10.0.0.2:8080' },
+    });
+    const profile = loadProfile(file, dir);
+    assert.equal(profile.name, 'lab');
+    assert.deepEqual(profile.target, {
+      kind: 'gateway',
+      url: 'http://10.0.0.2:8080',
+      timeoutMs: 120_000,
+    });
+    assert.equal(profile.experiment.repetitions, 20);
+  });
+});
