@@ -6,6 +6,7 @@ import type { RunContext } from './context.js';
 import { isConnectionError, statusCode, unreachable, wentAway } from './errors.js';
 import { describeEnding } from './outcome.js';
 import { sandboxConfig } from './sandbox.js';
+import { waitForExit } from './wait.js';
 
 const since = (start: number): number => performance.now() - start;
 
@@ -103,8 +104,8 @@ async function runCreated(
       stream.on('close', resolve);
       stream.on('error', reject);
     });
-    // Asked before start so that a function that ends at once cannot be missed.
-    const exited = container.wait();
+    // Registered before start so that a function that ends at once cannot be missed.
+    const { exited } = await waitForExit(ctx.docker, container.id);
     phases.attach = since(t);
     t = performance.now();
     await container.start();
@@ -120,7 +121,7 @@ async function runCreated(
     const [status] = await Promise.all([exited, drained]);
     phases.wait = since(t);
     clearTimeout(timer);
-    const exitCode = (status as { StatusCode: number }).StatusCode;
+    const exitCode = status.StatusCode;
     let oomKilled = false;
     if (exitCode === 137 && !timedOut && !aborted) {
       oomKilled = Boolean((await container.inspect()).State.OOMKilled);
