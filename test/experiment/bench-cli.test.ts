@@ -1,0 +1,173 @@
+/** `nebula bench` end to end on the real Wasm runtimes and the real hello function. */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { PHASES } from '../../source/core/invocation.js';
+
+const CLI = fileURLToPath(new URL('../../source/cli/nebula.js', import.meta.url));
+const logs = mkdtempSync(join(tmpdir(), 'nebula-bench-test-'));
+const env = { ...process.env, NEBULA_LOGS_DIR: logs };
+const NODE_FLAGS = ['--no-turbo-fast-api-calls'];
+const nebula = (...args: string[]) =>
+  spawnSync(process.execPath, [...NODE_FLAGS, CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 90_000,
+    env,
+  });
+
+before(() => {
+  const deployed = nebula('deploy', 'hello', '--runtime', 'wasm,wasm-p1');
+  assert.equal(
+    deployed.status,
+    0,
+    `deploy hello failed (run npm run build:functions?): ${deployed.stderr}`,
+  );
+});
+after(() => rmSync(logs, { recursive: true, force: true }));
+
+describe('nebula bench', { timeout: 180_000 }, () => {
+  it('--functions hello --runtimes wasm,wasm-p1 -n 3 --json: stats per phase, ratios, a log', () => {
+    const log = join(logs, 'e2e.jsonl');
+    const run = nebula(
+      'bench',
+      '--functions',
+      'hello',
+      '--runtimes',
+      'wasm,wasm-p1',
+      '-n',
+      '3',
+      '--warmup',
+      '1',
+      '--json',
+      '--log',
+      log,
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.deepEqual(
+      out.results.map((r: { runtime: string; n: number; failures: number }) => [
+        r.runtime,
+        r.n,
+        r.failures,
+      ]),
+      [
+        ['wasm', 3, 0],
+        ['wasm-p1', 3, 0],
+      ],
+    );
+    for (const result of out.results) {
+      assert.deepEqual(Object.keys(result.stats), [...PHASES]);
+      const total = result.stats.totalMs;
+      for (const key of ['mean', 'median', 'stddev', 'min', 'max', 'p95', 'p99']) {
+        assert.equal(typeof total[key], 'number', key);
+      }
+      assert.ok(total.min <= total.median && total.median <= total.max);
+      assert.deepEqual(Object.keys(total.ci).sort(), ['coverage', 'high', 'level', 'low']);
+      assert.equal(result.mode, 'cold');
+      assert.equal(result.input, '');
+    }
+    assert.equal(out.comparisons.length, 1);
+    assert.equal(out.comparisons[0].numerator, 'wasm-p1');
+    assert.equal(typeof out.comparisons[0].phases.totalMs.ratio, 'number');
+
+    const lines = readFileSync(log, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.equal(lines[0].type, 'header');
+    assert.match(lines[0].functions.hello.wasm, /^[0-9a-f]{64}$/);
+    const invocations = lines.filter((line) => line.type === 'invocation');
+    assert.equal(invocations.length, 2 * (1 + 3));
+    assert.deepEqual(
+      invocations.map((line) => `${line.runtime}${line.warmup ? '-w' : ''}`),
+      ['wasm-w', 'wasm-p1-w', 'wasm', 'wasm-p1', 'wasm', 'wasm-p1', 'wasm', 'wasm-p1'],
+    );
+
+    const report = nebula('report', log);
+    assert.equal(report.status, 0, report.stderr);
+    assert.match(report.stdout, /\| hello +\| "" +\| cold +\| wasm +\| 3 +\| 0 +\|/);
+    assert.match(report.stdout, /wasm-p1 \/ wasm/);
+  });
+
+  it('Ctrl+C stops the run, prints what ran, and every printed invocation is in the log', async () => {
+    const log = join(logs, 'interrupted.jsonl');
+    const child = spawn(
+      process.execPath,
+      [
+        ...NODE_FLAGS,
+        CLI,
+        'bench',
+        '--functions',
+        'hello',
+        '--runtimes',
+        'wasm,wasm-p1',
+        '-n',
+        '100000',
+        '--warmup',
+        '0',
+        '--json',
+        '--log',
+        log,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    // Wait for a few finished invocations in the log, by polling its content, then interrupt.
+    const invocationsLogged = () =>
+      existsSync(log) ? (readFileSync(log, 'utf8').match(/"type":"invocation"/g) ?? []).length : 0;
+    while (invocationsLogged() < 6 && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGINT');
+    assert.equal(await exited, 130, stderr);
+    assert.match(stderr, /interrupted: \d+ of 200000 invocations ran/);
+    const out = JSON.parse(stdout);
+    assert.equal(out.aborted, true);
+    const printed = out.results.reduce(
+      (sum: number, r: { n: number; failures: number }) => sum + r.n + r.failures,
+      0,
+    );
+    assert.ok(printed >= 6);
+    assert.equal(
+      printed,
+      invocationsLogged(),
+      'the printed results and the log hold the same invocations',
+    );
+  });
+
+  it('rejects bad options with exit code 2 and a message that names the option', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['--runtimes', 'wasm,docker'],
+        /--runtimes: unknown "docker"; choose from wasm, wasm-p1, container/,
+      ],
+      [['--mode', 'hot'], /--mode: unknown "hot"/],
+      [['--inputs', '9:1'], /FROM must not exceed TO/],
+      [['-n', '0'], /-n must be at least 1/],
+      [['--functions', 'nope'], /unknown function "nope"/],
+      [['--json', '--markdown'], /choose one output format/],
+    ];
+    for (const [args, message] of cases) {
+      const run = nebula('bench', '--functions', 'hello', '--no-log', ...args);
+      assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message);
+    }
+    const missing = nebula('report', join(logs, 'missing.jsonl'));
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /no such file/);
+  });
+});
