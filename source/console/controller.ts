@@ -1,0 +1,458 @@
+/**
+ * The console without a screen: it owns the engine, the power source, the session log and
+ * the running experiment, and turns commands (invoke, start, stop, switch profile, quit) into
+ * store actions. The Ink view only reads the store and calls these methods; tests drive it
+ * the same way.
+ */
+import type { FunctionEntry } from '../catalog/catalog.js';
+import type { InvocationResult, RuntimeName } from '../core/invocation.js';
+import { PlanError } from '../core/plan.js';
+import { Engine } from '../engine/engine.js';
+import type { InvocationEngine } from '../gateway/invocation-engine.js';
+import { createPowerSource } from '../power/create.js';
+import { joulesToMicrowattHours } from '../power/energy.js';
+import type { PowerSource } from '../power/source.js';
+import { createEngineForProfile } from '../profiles/engine-for-profile.js';
+import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
+import type { Profile } from '../profiles/schema.js';
+import { sessionHeader } from '../session/header.js';
+import { ConsoleLog } from './console-log.js';
+import { probeDocker } from './docker-probe.js';
+import { runConsoleExperiment } from './experiment.js';
+import { feedPower } from './power-feed.js';
+import {
+  type ConsoleState,
+  currentInput,
+  type FunctionRow,
+  initialState,
+  PANE_RUNTIMES,
+  type PaneRuntime,
+  selectedFunction,
+} from './state.js';
+import { ConsoleStore } from './store.js';
+
+export interface ConsoleOptions {
+  /** A name in the profiles folder or a path to a .json file. */
+  profile?: string;
+  profilesDir?: string;
+  functionsDir?: string;
+  /** Folder of new session logs (default logs/), or one file to append to. */
+  logsDir?: string;
+  logPath?: string;
+  createEngine?: (profile: Profile) => Promise<InvocationEngine>;
+  createPower?: (profile: Profile) => PowerSource;
+  /** How often the Docker engine is pinged for the status bar. */
+  probeIntervalMs?: number;
+}
+
+/** What `w`, `c` and `b` run. */
+export type InvokeTarget = PaneRuntime | 'both';
+
+export class ConsoleController {
+  readonly store: ConsoleStore;
+  private profile: Profile;
+  private readonly profilesDir: string;
+  private readonly log: ConsoleLog;
+  private engine: InvocationEngine | null = null;
+  private power: PowerSource | null = null;
+  private unfeedPower: (() => void) | null = null;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private experiment: { abort: AbortController; done: Promise<void> } | null = null;
+  private invoking: Promise<void> | null = null;
+  private connecting: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+  private started = false;
+  /** Bumped on every (re)connection, so late answers of an old one are dropped. */
+  private generation = 0;
+
+  /** Loads the profile (a ProfileError says what is wrong) and opens the session log. */
+  constructor(private readonly options: ConsoleOptions = {}) {
+    this.profilesDir = options.profilesDir ?? defaultProfilesDir();
+    this.profile = loadProfile(options.profile, this.profilesDir);
+    this.store = new ConsoleStore(initialState(this.profile));
+    this.log = ConsoleLog.create(this.profile.name, {
+      dir: options.logsDir,
+      path: options.logPath,
+    });
+    this.store.dispatch({ type: 'log-path', path: this.log.path, segment: 0 });
+  }
+
+  get state(): ConsoleState {
+    return this.store.current;
+  }
+
+  /** Connects everything for the current profile; the first frame does not wait for it. */
+  start(): Promise<void> {
+    const first = !this.started;
+    this.started = true;
+    this.connecting = this.connect(this.profile, first).finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  invoke(target: InvokeTarget): void {
+    if (this.refuse('invoke')) return;
+    if (this.experiment)
+      return this.say('an experiment is running; press x to stop it first', true);
+    if (this.invoking) return this.say('still busy with the last invocation', true);
+    const fn = selectedFunction(this.state);
+    const engine = this.engine;
+    if (!fn || !engine) return this.say('no function to invoke yet', true);
+    const runtimes: PaneRuntime[] = target === 'both' ? [...PANE_RUNTIMES] : [target];
+    const input = currentInput(this.state);
+    const mode = this.state.mode;
+    this.log.action('invoke', { function: fn.name, runtimes, mode, input });
+    this.store.dispatch({ type: 'busy', busy: true });
+    this.invoking = (async () => {
+      for (const runtime of runtimes) {
+        if (this.closing) break;
+        const at = Date.now();
+        const result = await invokeSafely(engine, fn.name, runtime, input, mode);
+        this.log.manual(result, at);
+        this.store.dispatch({ type: 'invocation', result });
+        this.say(
+          result.ok
+            ? `${fn.name} on ${runtime}: ${result.timings.totalMs.toFixed(2)} ms`
+            : `${fn.name} on ${runtime} failed (${result.failure}): ${result.error}`,
+          !result.ok,
+        );
+      }
+    })().finally(() => {
+      this.invoking = null;
+      this.store.dispatch({ type: 'busy', busy: false });
+    });
+  }
+
+  toggleMode(): void {
+    this.store.dispatch({ type: 'toggle-mode' });
+    this.log.action('mode', { mode: this.state.mode });
+  }
+
+  applyInput(): void {
+    this.store.dispatch({ type: 'apply-draft' });
+    const fn = selectedFunction(this.state);
+    if (fn) this.log.action('input', { function: fn.name, input: currentInput(this.state) });
+  }
+
+  startExperiment(): void {
+    if (this.refuse('start an experiment')) return;
+    if (this.experiment) return this.say('an experiment is already running; x stops it', true);
+    if (this.invoking) return this.say('still busy with the last invocation', true);
+    const fn = selectedFunction(this.state);
+    const engine = this.engine;
+    if (!fn || !engine) return this.say('no function to run yet', true);
+    const runtimes = PANE_RUNTIMES.filter(
+      (runtime) => runtime !== 'container' || this.state.docker.state !== 'down',
+    );
+    if (runtimes.length < PANE_RUNTIMES.length) {
+      this.say('the Docker engine is down: this experiment runs on wasm only', true);
+    }
+    const settings = this.profile.experiment;
+    const spec = {
+      functions: [{ name: fn.name, inputs: [currentInput(this.state)] }],
+      runtimes,
+      modes: [this.state.mode],
+      repetitions: settings.repetitions,
+      warmup: settings.warmup,
+    };
+    const abort = new AbortController();
+    this.log.action('experiment-start', { ...spec });
+    const view = { function: fn.name, runtimes, done: 0, total: 0 };
+    const done = runConsoleExperiment(engine, spec, settings, this.power, abort.signal, {
+      log: (record) => this.log.append(record),
+      logStep: (step) => this.log.appendStep(step),
+      onStart: (id, total) => {
+        Object.assign(view, { id, total });
+        this.store.dispatch({ type: 'experiment', experiment: { ...view, id, phase: 'baseline' } });
+      },
+      onBaseline: (watts) => this.store.dispatch({ type: 'baseline', watts }),
+      onRunning: () => this.setExperiment({ phase: 'running' }),
+      onRecord: (step, count) => {
+        this.store.dispatch({ type: 'invocation', result: step.result });
+        this.setExperiment({ done: count });
+      },
+    })
+      .then(({ outcome, energy }) => {
+        this.setExperiment({ phase: outcome.aborted ? 'stopped' : 'done' });
+        this.say(
+          `experiment ${outcome.experiment}: ${outcome.records.length} of ${outcome.planned} invocations${outcome.aborted ? ' (stopped)' : ''}`,
+        );
+        if (energy) {
+          const uwh = (joules: number | null) =>
+            joules === null ? null : joulesToMicrowattHours(joules);
+          this.store.dispatch({
+            type: 'energy',
+            energy: {
+              experiment: outcome.experiment,
+              invocations: energy.invocations,
+              netMicroWh: uwh(energy.netJoulesPerInvocation),
+              rawMicroWh: uwh(energy.rawJoulesPerInvocation),
+              samples: energy.samples,
+              reason: energy.reason,
+            },
+          });
+        }
+      })
+      .catch((error: Error) => {
+        this.setExperiment({ phase: 'stopped' });
+        const text =
+          error instanceof PlanError ? error.message : `experiment failed: ${error.message}`;
+        this.say(text, true);
+        this.log.error(text);
+      })
+      .finally(() => {
+        this.experiment = null;
+      });
+    this.experiment = { abort, done };
+  }
+
+  async stopExperiment(): Promise<void> {
+    const running = this.experiment;
+    if (!running) return this.say('no experiment is running');
+    this.log.action('experiment-stop');
+    this.say('stopping after the current invocation');
+    running.abort.abort();
+    await running.done;
+  }
+
+  /** Lists the profiles folder for the picker, then opens it. */
+  openProfiles(): void {
+    const choices = listProfiles(this.profilesDir);
+    if (!choices.includes(this.profile.name)) choices.unshift(this.profile.name);
+    this.store.dispatch({ type: 'profile-choices', choices });
+    this.store.dispatch({ type: 'open', overlay: 'profiles' });
+  }
+
+  /** Reconnects everything for another profile and starts a new segment of the log. */
+  async switchProfile(name: string): Promise<void> {
+    if (this.closing) return;
+    let next: Profile;
+    try {
+      next = loadProfile(name, this.profilesDir);
+    } catch (error) {
+      const text = (error as Error).message;
+      this.say(text, true);
+      this.log.error(text);
+      return;
+    }
+    this.log.action('profile', { from: this.profile.name, to: next.name });
+    if (this.experiment) {
+      this.experiment.abort.abort();
+      await this.experiment.done;
+    }
+    await this.invoking;
+    await this.connecting;
+    await this.disconnect();
+    this.profile = next;
+    const segment = this.log.startSegment(next, 'profile switch');
+    this.store.dispatch({
+      type: 'profile',
+      name: next.name,
+      label: next.label,
+      choices: this.state.profile.choices,
+    });
+    this.store.dispatch({ type: 'log-path', path: this.log.path, segment });
+    this.say(`switched to profile ${next.name} (${next.label})`);
+    await this.start();
+  }
+
+  /** Stops the experiment, the warm containers (engine close) and the power source; ends the log. */
+  close(reason = 'quit'): Promise<void> {
+    this.closing ??= (async () => {
+      this.store.dispatch({ type: 'quitting' });
+      this.store.flush();
+      this.experiment?.abort.abort();
+      await this.experiment?.done;
+      await this.connecting?.catch(() => undefined);
+      await this.disconnect();
+      await this.invoking;
+      this.log.close(reason);
+      this.store.close();
+    })();
+    return this.closing;
+  }
+
+  private async connect(profile: Profile, first: boolean): Promise<void> {
+    const generation = ++this.generation;
+    const stale = () => generation !== this.generation || this.closing !== null;
+    let engine: InvocationEngine;
+    try {
+      engine = await (this.options.createEngine ?? ((p) => defaultEngine(p, this.options)))(
+        profile,
+      );
+    } catch (error) {
+      if (first) this.beginLog(profile, []);
+      const text = `cannot start the engine for profile ${profile.name}: ${(error as Error).message}`;
+      this.say(text, true);
+      this.log.error(text);
+      return;
+    }
+    if (first) this.beginLog(profile, localFunctions(engine));
+    if (stale()) {
+      await engine.close();
+      return;
+    }
+    this.engine = engine;
+    this.store.dispatch({ type: 'functions', rows: functionRows(engine) });
+    this.startPower(profile);
+    if (profile.target.kind === 'gateway') {
+      this.store.dispatch({
+        type: 'docker',
+        status: { state: 'remote', address: profile.target.url, detail: null },
+      });
+    } else {
+      await this.probe(generation);
+      const interval = this.options.probeIntervalMs ?? 5000;
+      this.probeTimer = setInterval(() => void this.probe(generation), interval);
+      this.probeTimer.unref();
+    }
+    await this.checkDeployed(generation, 'wasm');
+  }
+
+  /** The header first (what ran, where), then the first segment. */
+  private beginLog(profile: Profile, functions: FunctionEntry[]): void {
+    this.log.append(sessionHeader(profile.name, functions));
+    this.log.startSegment(profile, 'start');
+  }
+
+  private startPower(profile: Profile): void {
+    try {
+      const source = (this.options.createPower ?? ((p) => createPowerSource(p.power)))(profile);
+      this.power = source;
+      this.unfeedPower = feedPower(source, profile.power, this.store);
+      source.start().catch((error: Error) => {
+        this.say(`power source ${source.label}: ${error.message}`, true);
+      });
+    } catch (error) {
+      const text = `no power readings: ${(error as Error).message}`;
+      this.say(text, true);
+      this.log.error(text);
+    }
+  }
+
+  private async probe(generation: number): Promise<void> {
+    const status = await probeDocker(this.profile.docker.host);
+    if (generation !== this.generation || this.closing) return;
+    const wasUp = this.state.docker.state === 'up';
+    this.store.dispatch({ type: 'docker', status });
+    if (status.state === 'up' && !wasUp) await this.checkDeployed(generation, 'container');
+    if (status.state === 'down') {
+      for (const row of this.state.functions) {
+        this.store.dispatch({
+          type: 'deployed',
+          name: row.name,
+          runtime: 'container',
+          state: 'unknown',
+        });
+      }
+    }
+  }
+
+  /** Deploy state per function; only a local engine can tell. */
+  private async checkDeployed(
+    generation: number,
+    runtimeName: RuntimeName & PaneRuntime,
+  ): Promise<void> {
+    const engine = this.engine;
+    if (!(engine instanceof Engine)) return;
+    try {
+      const runtime = await engine.runtime(runtimeName);
+      for (const fn of engine.catalog.functions) {
+        if (generation !== this.generation || this.closing) return;
+        const deployed = await runtime.isDeployed(fn);
+        this.store.dispatch({
+          type: 'deployed',
+          name: fn.name,
+          runtime: runtimeName,
+          state: deployed ? 'yes' : 'no',
+        });
+      }
+    } catch (error) {
+      if (generation !== this.generation) return;
+      for (const fn of engine.catalog.functions) {
+        this.store.dispatch({
+          type: 'deployed',
+          name: fn.name,
+          runtime: runtimeName,
+          state: 'unknown',
+        });
+      }
+      this.say(`${runtimeName}: ${(error as Error).message}`, true);
+    }
+  }
+
+  private async disconnect(): Promise<void> {
+    this.generation++;
+    clearInterval(this.probeTimer);
+    this.unfeedPower?.();
+    this.unfeedPower = null;
+    const power = this.power;
+    const engine = this.engine;
+    this.power = null;
+    this.engine = null;
+    await Promise.allSettled([power?.stop(), engine?.close()]);
+  }
+
+  private setExperiment(change: Partial<NonNullable<ConsoleState['experiment']>>): void {
+    const current = this.state.experiment;
+    if (current) this.store.dispatch({ type: 'experiment', experiment: { ...current, ...change } });
+  }
+
+  private refuse(what: string): boolean {
+    if (!this.closing) return false;
+    this.say(`cannot ${what}: quitting`, true);
+    return true;
+  }
+
+  private say(text: string, error = false): void {
+    this.store.dispatch({ type: 'message', text, error });
+  }
+}
+
+function defaultEngine(profile: Profile, options: ConsoleOptions): Promise<InvocationEngine> {
+  return createEngineForProfile(profile, { functionsDir: options.functionsDir });
+}
+
+function functionRows(engine: InvocationEngine): FunctionRow[] {
+  // A remote gateway cannot be asked what is deployed: unknown until something runs.
+  const initial = engine instanceof Engine ? 'checking' : 'unknown';
+  return engine.catalog.functions.map((fn) => ({
+    name: fn.name,
+    description: fn.manifest.description,
+    defaultInput: fn.manifest.defaultInput,
+    deployed: { wasm: initial, container: initial },
+  }));
+}
+
+function localFunctions(engine: InvocationEngine): FunctionEntry[] {
+  return engine instanceof Engine ? engine.catalog.functions : [];
+}
+
+/** A runtime that throws (engine down, unknown runtime) gives a failed result, never a crash. */
+async function invokeSafely(
+  engine: InvocationEngine,
+  fn: string,
+  runtime: PaneRuntime,
+  input: string,
+  mode: ConsoleState['mode'],
+): Promise<InvocationResult> {
+  try {
+    return await engine.invoke(fn, runtime, { input, mode });
+  } catch (error) {
+    return {
+      function: fn,
+      runtime,
+      mode,
+      input,
+      ok: false,
+      output: '',
+      error: (error as Error).message ?? String(error),
+      failure: 'engine',
+      exitCode: null,
+      stderr: '',
+      timings: { startupMs: 0, execMs: 0, teardownMs: 0, totalMs: 0 },
+      acceptedAtNs: '0',
+    };
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * Every change of the console's state, as a pure function of (state, action). Returns the
+ * same object when nothing changed, so the store can skip publishing.
+ */
+import type { InvocationResult } from '../core/invocation.js';
+import { cellKey } from '../core/plan.js';
+import {
+  type ConsoleState,
+  currentInput,
+  type DeployState,
+  type EnergyView,
+  type ExperimentView,
+  type FunctionRow,
+  initialState,
+  MAX_RECENT,
+  MAX_SAMPLES,
+  type Overlay,
+  type PaneRuntime,
+  POWER_HISTORY,
+  type PowerView,
+  type ServiceStatus,
+} from './state.js';
+
+export type Action =
+  | { type: 'move'; delta: number }
+  | { type: 'toggle-mode' }
+  | { type: 'open'; overlay: Exclude<Overlay, 'none'> }
+  | { type: 'close' }
+  | { type: 'draft'; text: string }
+  | { type: 'apply-draft' }
+  | { type: 'picker-move'; delta: number }
+  | { type: 'profile'; name: string; label: string; choices: string[] }
+  | { type: 'profile-choices'; choices: string[] }
+  | { type: 'functions'; rows: FunctionRow[] }
+  | { type: 'deployed'; name: string; runtime: PaneRuntime; state: DeployState }
+  | { type: 'docker'; status: ServiceStatus }
+  | { type: 'broker'; status: ServiceStatus }
+  | { type: 'log-path'; path: string; segment: number }
+  | { type: 'invocation'; result: InvocationResult }
+  | { type: 'busy'; busy: boolean }
+  | { type: 'experiment'; experiment: ExperimentView | null }
+  | { type: 'power-source'; power: PowerView | null }
+  | { type: 'power-sample'; watts: number }
+  | { type: 'power-status'; stale: boolean; error: string | null }
+  | { type: 'baseline'; watts: number | null }
+  | { type: 'energy'; energy: EnergyView }
+  | { type: 'message'; text: string; error?: boolean }
+  | { type: 'quitting' };
+
+export function reduce(state: ConsoleState, action: Action): ConsoleState {
+  switch (action.type) {
+    case 'move': {
+      const count = state.functions.length;
+      if (count === 0) return state;
+      const selected = Math.min(count - 1, Math.max(0, state.selected + action.delta));
+      return selected === state.selected ? state : { ...state, selected };
+    }
+    case 'toggle-mode':
+      return { ...state, mode: state.mode === 'cold' ? 'warm' : 'cold' };
+    case 'open': {
+      if (state.overlay === action.overlay) return state;
+      const draft = action.overlay === 'input' ? currentInput(state) : state.draft;
+      const pickerIndex =
+        action.overlay === 'profiles'
+          ? Math.max(0, state.profile.choices.indexOf(state.profile.name))
+          : state.pickerIndex;
+      return { ...state, overlay: action.overlay, draft, pickerIndex };
+    }
+    case 'close':
+      return state.overlay === 'none' ? state : { ...state, overlay: 'none' };
+    case 'draft':
+      return action.text === state.draft ? state : { ...state, draft: action.text };
+    case 'apply-draft': {
+      const fn = state.functions[state.selected];
+      if (!fn) return { ...state, overlay: 'none' };
+      return { ...state, overlay: 'none', inputs: { ...state.inputs, [fn.name]: state.draft } };
+    }
+    case 'picker-move': {
+      const count = state.profile.choices.length;
+      if (count === 0) return state;
+      const pickerIndex = (state.pickerIndex + action.delta + count) % count;
+      return pickerIndex === state.pickerIndex ? state : { ...state, pickerIndex };
+    }
+    case 'profile': {
+      // A new profile is another machine or context: its numbers start afresh.
+      const fresh = initialState({ name: action.name, label: action.label });
+      return {
+        ...fresh,
+        profile: { name: action.name, label: action.label, choices: action.choices },
+        mode: state.mode,
+        inputs: state.inputs,
+        selected: state.selected,
+        logPath: state.logPath,
+        segment: state.segment,
+        message: state.message,
+      };
+    }
+    case 'profile-choices':
+      return { ...state, profile: { ...state.profile, choices: action.choices } };
+    case 'functions':
+      return {
+        ...state,
+        functions: action.rows,
+        selected: Math.min(state.selected, Math.max(0, action.rows.length - 1)),
+      };
+    case 'deployed': {
+      const functions = state.functions.map((row) =>
+        row.name === action.name && row.deployed[action.runtime] !== action.state
+          ? { ...row, deployed: { ...row.deployed, [action.runtime]: action.state } }
+          : row,
+      );
+      return functions.every((row, i) => row === state.functions[i])
+        ? state
+        : { ...state, functions };
+    }
+    case 'docker':
+      return sameStatus(state.docker, action.status) ? state : { ...state, docker: action.status };
+    case 'broker':
+      return sameStatus(state.broker, action.status) ? state : { ...state, broker: action.status };
+    case 'log-path':
+      return { ...state, logPath: action.path, segment: action.segment };
+    case 'invocation':
+      return addInvocation(state, action.result);
+    case 'busy':
+      return state.busy === action.busy ? state : { ...state, busy: action.busy };
+    case 'experiment':
+      return { ...state, experiment: action.experiment };
+    case 'power-source':
+      return { ...state, power: action.power };
+    case 'power-sample': {
+      if (!state.power) return state;
+      const watts = [...state.power.watts, action.watts].slice(-POWER_HISTORY);
+      return {
+        ...state,
+        power: { ...state.power, watts, current: action.watts, stale: false },
+      };
+    }
+    case 'power-status': {
+      const power = state.power;
+      if (!power || (power.stale === action.stale && power.error === action.error)) return state;
+      return { ...state, power: { ...power, stale: action.stale, error: action.error } };
+    }
+    case 'baseline':
+      return state.power ? { ...state, power: { ...state.power, baselineW: action.watts } } : state;
+    case 'energy':
+      return state.power ? { ...state, power: { ...state.power, energy: action.energy } } : state;
+    case 'message':
+      return { ...state, message: { text: action.text, error: action.error ?? false } };
+    case 'quitting':
+      return { ...state, quitting: true, overlay: 'none' };
+  }
+}
+
+function sameStatus(a: ServiceStatus, b: ServiceStatus): boolean {
+  return a.state === b.state && a.address === b.address && a.detail === b.detail;
+}
+
+function addInvocation(state: ConsoleState, result: InvocationResult): ConsoleState {
+  const key = cellKey(result);
+  const old = state.series[key];
+  const timings = old ? old.timings : [];
+  const series = {
+    timings: result.ok ? [...timings.slice(-(MAX_SAMPLES - 1)), result.timings] : timings,
+    failures: (old?.failures ?? 0) + (result.ok ? 0 : 1),
+    last: result,
+  };
+  const recent = [
+    ...state.recent.slice(-(MAX_RECENT - 1)),
+    {
+      function: result.function,
+      runtime: result.runtime,
+      mode: result.mode,
+      input: result.input,
+      ok: result.ok,
+      totalMs: result.timings.totalMs,
+      failure: result.failure,
+    },
+  ];
+  return { ...state, series: { ...state.series, [key]: series }, recent };
+}

@@ -1,0 +1,151 @@
+/**
+ * The console's state: plain, serializable data, replaced (never mutated) on each change so
+ * a React view can compare snapshots by identity. No React, no Ink, no I/O here.
+ */
+import type { InvocationResult, Mode, Timings } from '../core/invocation.js';
+
+/** The two sides the console compares, one pane each. */
+export const PANE_RUNTIMES = ['wasm', 'container'] as const;
+export type PaneRuntime = (typeof PANE_RUNTIMES)[number];
+
+/** Deployed, not deployed, being checked, or cannot tell (engine down, remote gateway). */
+export type DeployState = 'yes' | 'no' | 'checking' | 'unknown';
+
+export interface FunctionRow {
+  name: string;
+  description: string;
+  defaultInput: string;
+  deployed: Record<PaneRuntime, DeployState>;
+}
+
+export type Overlay = 'none' | 'help' | 'input' | 'profiles' | 'log';
+
+export type ServiceState = 'up' | 'down' | 'checking' | 'none' | 'remote' | 'stale';
+
+export interface ServiceStatus {
+  state: ServiceState;
+  /** What it is: the Docker address, the broker URL, the gateway URL. */
+  address: string;
+  detail: string | null;
+}
+
+/** Where the watts come from, as the console labels them. */
+export type PowerLabel = 'plug' | 'simulated' | 'estimate' | 'rapl';
+
+export interface PowerView {
+  label: PowerLabel;
+  /** The source's own name, e.g. "mqtt tasmota plug-1". */
+  source: string;
+  /** Latest readings, oldest first, at most POWER_HISTORY of them. */
+  watts: number[];
+  current: number | null;
+  stale: boolean;
+  baselineW: number | null;
+  /** Energy per invocation of the last experiment, or why there is none. */
+  energy: EnergyView | null;
+  error: string | null;
+}
+
+export interface EnergyView {
+  experiment: string;
+  invocations: number;
+  /** Net of the baseline, in microwatt-hours; null with a reason when not known. */
+  netMicroWh: number | null;
+  rawMicroWh: number | null;
+  samples: number;
+  reason: string | null;
+}
+
+export interface ExperimentView {
+  id: string;
+  phase: 'baseline' | 'running' | 'done' | 'stopped';
+  done: number;
+  total: number;
+  function: string;
+  runtimes: PaneRuntime[];
+}
+
+/** One row of the recent invocations list (log overlay). */
+export interface RecentInvocation {
+  function: string;
+  runtime: string;
+  mode: Mode;
+  input: string;
+  ok: boolean;
+  totalMs: number;
+  failure: string | null;
+}
+
+/** Samples of one cell (function, runtime, mode, input), capped at MAX_SAMPLES. */
+export interface Series {
+  timings: Timings[];
+  failures: number;
+  last: InvocationResult;
+}
+
+export interface ConsoleState {
+  profile: { name: string; label: string; choices: string[] };
+  functions: FunctionRow[];
+  selected: number;
+  mode: Mode;
+  /** Input per function when edited; otherwise the manifest's defaultInput. */
+  inputs: Record<string, string>;
+  overlay: Overlay;
+  /** The text being typed in the input editor. */
+  draft: string;
+  /** Highlighted profile in the picker. */
+  pickerIndex: number;
+  docker: ServiceStatus;
+  broker: ServiceStatus;
+  logPath: string | null;
+  /** By core/plan.ts cellKey. */
+  series: Record<string, Series>;
+  recent: RecentInvocation[];
+  busy: boolean;
+  experiment: ExperimentView | null;
+  power: PowerView | null;
+  /** The latest notice or error, shown in the footer. */
+  message: { text: string; error: boolean } | null;
+  quitting: boolean;
+  /** Segment of the session log (a new one on each profile switch). */
+  segment: number;
+}
+
+export const MAX_SAMPLES = 5000;
+export const MAX_RECENT = 50;
+export const POWER_HISTORY = 120;
+
+export function initialState(profile: { name: string; label: string }): ConsoleState {
+  return {
+    profile: { ...profile, choices: [] },
+    functions: [],
+    selected: 0,
+    mode: 'cold',
+    inputs: {},
+    overlay: 'none',
+    draft: '',
+    pickerIndex: 0,
+    docker: { state: 'checking', address: '', detail: null },
+    broker: { state: 'none', address: '', detail: null },
+    logPath: null,
+    series: {},
+    recent: [],
+    busy: false,
+    experiment: null,
+    power: null,
+    message: null,
+    quitting: false,
+    segment: 0,
+  };
+}
+
+/** The input the selected function will get. */
+export function currentInput(state: ConsoleState): string {
+  const fn = state.functions[state.selected];
+  if (!fn) return '';
+  return state.inputs[fn.name] ?? fn.defaultInput;
+}
+
+export function selectedFunction(state: ConsoleState): FunctionRow | undefined {
+  return state.functions[state.selected];
+}
