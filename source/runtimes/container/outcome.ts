@@ -38,7 +38,7 @@ export function describeEnding(
     return {
       exitCode,
       failure: 'timeout',
-      failureMessage: `${fn.name} ran longer than its timeout of ${fn.manifest.timeoutMs} ms; ${ending.killed} was killed`,
+      failureMessage: `${fn.name} timed out after ${fn.manifest.timeoutMs} ms; ${ending.killed} was killed`,
     };
   }
   if (ending.oomKilled) {
