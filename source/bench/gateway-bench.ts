@@ -1,0 +1,145 @@
+/**
+ * Issue 7's figure: warm `hello` through `nebula serve` over keep-alive connections, measured
+ * by autocannon. The gateway runs in its own process (as in production) so the load tool
+ * does not share its event loop.
+ * Usage: node dist/source/bench/gateway-bench.js [--runtimes wasm,wasm-p1] [--connections 16]
+ *        [--duration 10] [--warmup 3] [--function hello] [--max-concurrency 4] [--json]
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/** The part of autocannon's result read here (it ships no types). */
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; p97_5: number; max: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const { values } = parseArgs({
+  options: {
+    runtimes: { type: 'string', default: 'wasm,wasm-p1' },
+    connections: { type: 'string', default: '16' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    function: { type: 'string', default: 'hello' },
+    input: { type: 'string', default: '' },
+    'max-concurrency': { type: 'string', default: '4' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const connections = Number(values.connections);
+const duration = Number(values.duration);
+const warmup = Number(values.warmup);
+const token = randomBytes(16).toString('hex');
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'text/plain' };
+
+const NEBULA = fileURLToPath(new URL('../cli/nebula.js', import.meta.url));
+const server = spawn(
+  process.execPath,
+  [
+    '--no-turbo-fast-api-calls',
+    NEBULA,
+    'serve',
+    '--port',
+    '0',
+    '--max-concurrency',
+    values['max-concurrency'] as string,
+    '--max-queue',
+    String(connections * 4),
+  ],
+  { env: { ...process.env, NEBULA_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const exited = once(server, 'exit');
+
+async function gatewayUrl(): Promise<string> {
+  let out = '';
+  for await (const chunk of server.stdout) {
+    out += chunk;
+    const match = /nebula gateway on (http:\/\/\S+)/.exec(out);
+    if (match?.[1]) return match[1];
+  }
+  throw new Error('nebula serve exited before printing its address');
+}
+
+async function measure(request: Record<string, unknown>): Promise<AutocannonResult> {
+  const load = { ...request, connections, pipelining: 1 };
+  if (warmup > 0) await autocannon({ ...load, duration: warmup });
+  return autocannon({ ...load, duration });
+}
+
+function toRow(runtime: string, measured: AutocannonResult): Row {
+  return {
+    runtime,
+    connections,
+    durationS: measured.duration,
+    requests: measured.requests.total,
+    reqPerS: Math.round(measured.requests.total / measured.duration),
+    p50Ms: measured.latency.p50,
+    p97_5Ms: measured.latency.p97_5,
+    p99Ms: measured.latency.p99,
+    maxMs: measured.latency.max,
+    non2xx: measured.non2xx,
+    errors: measured.errors + measured.timeouts,
+  };
+}
+
+interface Row {
+  runtime: string;
+  connections: number;
+  durationS: number;
+  requests: number;
+  reqPerS: number;
+  p50Ms: number;
+  p97_5Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  non2xx: number;
+  errors: number;
+}
+
+try {
+  const base = await gatewayUrl();
+  const rows: Row[] = [];
+  // The gateway's own ceiling: the same server, the same load, a route that invokes nothing.
+  rows.push(toRow('(none: GET /health)', await measure({ url: `${base}/health`, method: 'GET' })));
+  for (const runtime of (values.runtimes as string).split(',')) {
+    const url = `${base}/functions/${values.function}/invoke?runtime=${runtime}&mode=warm`;
+    // One checked call first: a benchmark of error answers would be meaningless.
+    const probe = await fetch(url, { method: 'POST', headers, body: values.input });
+    const result = (await probe.json()) as { ok?: boolean; error?: string };
+    if (probe.status !== 200 || !result.ok) {
+      throw new Error(
+        `${runtime}: the gateway answered ${probe.status}: ${JSON.stringify(result)}`,
+      );
+    }
+    rows.push(toRow(runtime, await measure({ url, method: 'POST', headers, body: values.input })));
+  }
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ function: values.function, mode: 'warm', rows })}\n`);
+  } else {
+    process.stdout.write(
+      `warm ${values.function} through nebula serve, keep-alive, ${connections} connections, ${duration} s each (autocannon)\n\n`,
+    );
+    process.stdout.write(
+      '| runtime | req/s | p50 ms | p97.5 ms | p99 ms | max ms | requests | non-2xx | errors |\n',
+    );
+    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+    for (const row of rows) {
+      process.stdout.write(
+        `| ${row.runtime} | ${row.reqPerS} | ${row.p50Ms} | ${row.p97_5Ms} | ${row.p99Ms} | ${row.maxMs} | ${row.requests} | ${row.non2xx} | ${row.errors} |\n`,
+      );
+    }
+  }
+} finally {
+  server.kill('SIGTERM');
+  await exited;
+}
