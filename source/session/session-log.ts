@@ -31,9 +31,15 @@ export class SessionLog {
 
   append(record: AnyRecord): void {
     if (this.fd === null) throw new Error(`session log ${this.path} is closed`);
-    const line = Buffer.from(`${JSON.stringify(record)}\n`);
-    let written = 0;
-    while (written < line.length) written += writeSync(this.fd, line, written);
+    const line = `${JSON.stringify(record)}\n`;
+    const written = writeSync(this.fd, line);
+    // A regular file takes the whole line at once; finish a short write all the same.
+    if (written < Buffer.byteLength(line)) this.finish(Buffer.from(line), written);
+  }
+
+  private finish(bytes: Buffer, from: number): void {
+    let written = from;
+    while (written < bytes.length) written += writeSync(this.fd as number, bytes, written);
   }
 
   appendStep(step: StepRecord): void {
