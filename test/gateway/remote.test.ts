@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { InvocationResult } from '../../source/core/invocation.js';
 import { Engine } from '../../source/engine/engine.js';
+import { subscribeEvents } from '../../source/gateway/event-client.js';
 import { RemoteEngine, type RemoteInvocationResult } from '../../source/gateway/remote-engine.js';
 import { createEngineForProfile } from '../../source/profiles/engine-for-profile.js';
 import { loadProfile } from '../../source/profiles/load.js';
@@ -92,6 +93,38 @@ describe('RemoteEngine and gateway profiles', { timeout: 120_000 }, () => {
     } finally {
       await remote.close();
     }
+  });
+
+  it('follows the invocations of another client through the event stream', async () => {
+    const watched: InvocationResult[] = [];
+    let seenTwo: () => void = () => {};
+    const two = new Promise<void>((resolve) => {
+      seenTwo = resolve;
+    });
+    const events = subscribeEvents(server.url, TOKEN, {
+      invocation(result) {
+        watched.push(result);
+        if (watched.length === 2) seenTwo();
+      },
+    });
+    await events.opened;
+    const remote = await RemoteEngine.connect({ url: server.url, token: TOKEN });
+    try {
+      const first = await remote.invoke('hello', 'wasm-p1', { input: '', mode: 'warm' });
+      const second = await remote.invoke('factorial', 'wasm', { input: '5', mode: 'cold' });
+      await two;
+      assert.deepEqual(
+        watched.map((result) => result.acceptedAtNs),
+        [first.acceptedAtNs, second.acceptedAtNs],
+      );
+      assert.equal(watched[1]?.function, 'factorial');
+    } finally {
+      events.close();
+      await events.closed;
+      await remote.close();
+    }
+    const refused = subscribeEvents(server.url, 'wrong', { invocation() {} });
+    await assert.rejects(refused.opened, /refused the event stream \(403\)/);
   });
 
   it('says what is wrong with a token, a name, or an address', async () => {
