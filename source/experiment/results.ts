@@ -29,7 +29,10 @@ export interface CellResult {
   n: number;
   failures: number;
   stats: Record<Phase, Summary>;
-  /** Per phase, the outlying invocations (index among the successful ones, in order). */
+  /**
+   * Per phase, the outlying invocations (index among the successful ones, in order). A score
+   * of +-Infinity (MAD 0) becomes null in JSON.
+   */
   outliers: Record<Phase, { count: number; samples: Outlier[] }>;
 }
 
