@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(docker.io mosquitto mosquitto-clients curl)
-[ "${1:-}" = "--with-rust" ] && packages+=(rustc cargo libstd-rust-dev-wasm32)
+[ "${1:-}" = "--with-rust" ] && packages+=(rustc cargo libstd-rust-dev-wasm32 lld-14)
 
 missing=()
 for pkg in "${packages[@]}"; do
