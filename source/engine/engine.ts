@@ -15,6 +15,8 @@ export interface EngineOptions {
   functionsDir?: string;
   /** Docker engine address (unix:///path, tcp://host:port, ssh://user@host); else DOCKER_HOST. */
   dockerHost?: string;
+  /** Worker threads per Wasm runtime: 1 runs invocations one at a time (the default). */
+  wasmWorkers?: number;
 }
 
 export interface EngineEvents {
@@ -30,9 +32,12 @@ type RuntimeFactory = (options: EngineOptions) => Promise<Runtime>;
 
 // Loaded on first use so a Wasm-only session never loads dockerode, and the reverse.
 const RUNTIME_FACTORIES: Record<RuntimeName, RuntimeFactory> = {
-  wasm: async () => new (await import('../runtimes/wasm/component-runtime.js')).ComponentRuntime(),
-  'wasm-p1': async () =>
-    new (await import('../runtimes/wasm/preview1-runtime.js')).Preview1Runtime(),
+  wasm: async (options) =>
+    new (await import('../runtimes/wasm/component-runtime.js')).ComponentRuntime(
+      options.wasmWorkers,
+    ),
+  'wasm-p1': async (options) =>
+    new (await import('../runtimes/wasm/preview1-runtime.js')).Preview1Runtime(options.wasmWorkers),
   container: async (options) =>
     (await import('../runtimes/container/index.js')).createContainerRuntime({
       dockerHost: options.dockerHost,
