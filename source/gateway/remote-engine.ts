@@ -42,6 +42,8 @@ export class GatewayBusyError extends Error {
   }
 }
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 interface Answer {
   status: number;
   headers: IncomingMessage['headers'];
@@ -185,6 +187,16 @@ export class RemoteEngine
           );
         },
       );
+      // A wrong address should fail in seconds, not after the whole invocation timeout.
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        const timer = setTimeout(
+          () => req.destroy(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`)),
+          CONNECT_TIMEOUT_MS,
+        );
+        socket.once('connect', () => clearTimeout(timer));
+        socket.once('close', () => clearTimeout(timer));
+      });
       req.on('timeout', () =>
         req.destroy(new Error(`no answer within ${this.options.timeoutMs ?? 120_000} ms`)),
       );
