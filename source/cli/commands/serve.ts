@@ -45,7 +45,8 @@ export function registerServe(program: Command): void {
           `profile "${profile.name}" targets the gateway ${profile.target.url}; serve runs functions on this machine, so give a profile whose target is local`,
         );
       }
-      const engine = new Engine({ dockerHost: profile.docker.host });
+      // One Wasm worker per invocation the gateway lets run at once, so they run in parallel.
+      const engine = new Engine({ dockerHost: profile.docker.host, wasmWorkers: maxConcurrency });
       const gateway = new Gateway({ engine, token, maxConcurrency, maxQueue });
       let address: { url: string };
       try {
