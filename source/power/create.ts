@@ -15,7 +15,7 @@ export function createPowerSource(config: PowerConfig): PowerSource {
     case 'mqtt':
       if (config.pollSeconds && !CODECS[config.format].pollRequest) {
         throw new PowerConfigError(
-          `power.pollSeconds works only with format tasmota, not ${config.format}`,
+          `power.pollSeconds works only with formats tasmota and shelly, not ${config.format}`,
         );
       }
       return new MqttPowerSource(config);

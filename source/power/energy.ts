@@ -239,11 +239,14 @@ export function summarizePower(
   const energy = windowEnergy(samples, window, gaps);
   const watts = samples.map((s) => s.watts);
   const n = watts.length;
+  const min = Math.min(...watts);
+  const max = Math.max(...watts);
   return {
     samples: n,
-    meanWatts: n ? watts.reduce((a, b) => a + b, 0) / n : null,
-    minWatts: n ? Math.min(...watts) : null,
-    maxWatts: n ? Math.max(...watts) : null,
+    // Clamped: summing n equal readings can land one ulp above them.
+    meanWatts: n ? Math.min(max, Math.max(min, watts.reduce((a, b) => a + b, 0) / n)) : null,
+    minWatts: n ? min : null,
+    maxWatts: n ? max : null,
     energyJoules: energy.joules,
     durationS: energy.durationS,
     flags: energy.flags,

@@ -40,7 +40,9 @@ export class MqttPowerSource extends PowerSource {
   constructor(private readonly options: MqttSourceOptions) {
     super(`mqtt ${options.format} ${options.topic}`, expectedPeriodMs(options), options.simulated);
     if (options.pollSeconds && !CODECS[options.format].pollRequest) {
-      throw new Error(`pollSeconds works only with format tasmota, not ${options.format}`);
+      throw new Error(
+        `pollSeconds works only with formats tasmota and shelly, not ${options.format}`,
+      );
     }
   }
 
@@ -129,13 +131,15 @@ export class MqttPowerSource extends PowerSource {
     this.downSince = null;
   }
 
+  /** Asks for a reading at once where the format can, then every pollSeconds if set. */
   private startPolling(): void {
     const request = CODECS[this.options.format].pollRequest?.(this.options.topic);
-    if (!this.options.pollSeconds || !request) return;
+    if (!request) return;
     this.stopPolling();
     const poll = () => this.client?.publish(request.topic, request.payload);
     poll();
-    this.pollTimer = setInterval(poll, this.options.pollSeconds * 1000);
+    if (this.options.pollSeconds)
+      this.pollTimer = setInterval(poll, this.options.pollSeconds * 1000);
   }
 
   private stopPolling(): void {

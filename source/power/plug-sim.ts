@@ -26,7 +26,8 @@ export interface PlugSimOptions {
 export interface PlugSimEvents {
   /** 'up' once connected, 'down' with the reason while the broker is away. */
   status: ['up' | 'down', string];
-  published: [number];
+  /** The count so far and the wattage just published. */
+  published: [number, number];
 }
 
 export class PlugSimulator extends EventEmitter<PlugSimEvents> {
@@ -72,7 +73,7 @@ export class PlugSimulator extends EventEmitter<PlugSimEvents> {
       this.lastWatts = read();
       if (!client.connected) return;
       send(encoder.reading(this.lastWatts, new Date()));
-      this.emit('published', ++this.published);
+      this.emit('published', ++this.published, this.lastWatts);
     }, this.options.periodMs ?? 1000);
     return new Promise((resolve) => {
       client.on('connect', () => {

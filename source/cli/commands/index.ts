@@ -3,6 +3,8 @@ import { registerBench } from './bench.js';
 import { registerDeploy } from './deploy.js';
 import { registerFunctions } from './functions.js';
 import { registerInvoke } from './invoke.js';
+import { registerPlugSim } from './plug-sim.js';
+import { registerPower } from './power.js';
 import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
 
@@ -14,4 +16,6 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerBench,
   registerReport,
   registerServe,
+  registerPower,
+  registerPlugSim,
 ];

@@ -34,7 +34,7 @@ export interface PlugCodec {
   subscriptions(topic: string): string[];
   /** A parser per connection: some formats (Shelly) remember the last full status. */
   createParser(topic: string): (messageTopic: string, payload: Buffer) => Parsed;
-  /** A message asking the plug for a reading now, when the format supports polling. */
+  /** A message asking the plug for a reading now; sent on connect, and every pollSeconds. */
   pollRequest?(topic: string): MqttMessage;
   createEncoder(topic: string): PlugEncoder;
 }

@@ -14,17 +14,32 @@ import {
 } from './codec.js';
 
 const SWITCH = 'switch:0';
+/** Where the plug answers our Switch.GetStatus calls (Gen2 RPC over MQTT: `<src>/rpc`). */
+const replyPrefix = (id: string) => `nebula/${id}`;
 
 export const shelly: PlugCodec = {
   format: 'shelly',
   topicMeaning: "the device's MQTT prefix, e.g. shellyplusplugs-a8032ab12345",
-  subscriptions: (id) => [`${id}/status/${SWITCH}`, `${id}/events/rpc`, `${id}/online`],
+  subscriptions: (id) => [
+    `${id}/status/${SWITCH}`,
+    `${id}/events/rpc`,
+    `${id}/online`,
+    `${replyPrefix(id)}/rpc`,
+  ],
   createParser(id) {
     let lastApower: number | null = null;
     return (messageTopic, payload): Parsed => {
       if (messageTopic === `${id}/online`) return { kind: 'ignored' };
       const message = parseJsonObject(payload);
       if (typeof message === 'string') return { kind: 'rejected', reason: message };
+      if (messageTopic === `${replyPrefix(id)}/rpc`) {
+        if (!isObject(message.result))
+          return { kind: 'rejected', reason: 'RPC reply without result' };
+        const watts = checkWatts(message.result.apower, 'result.apower');
+        if (typeof watts === 'string') return { kind: 'rejected', reason: watts };
+        lastApower = watts;
+        return reading(watts, null, message.simulated);
+      }
       if (messageTopic === `${id}/status/${SWITCH}`) {
         const watts = checkWatts(message.apower, 'apower');
         if (typeof watts === 'string') return { kind: 'rejected', reason: watts };
@@ -53,13 +68,23 @@ export const shelly: PlugCodec = {
       return reading(watts, sourceTime, message.simulated);
     };
   },
+  // NotifyStatus carries apower only when it changed: ask for the full status to start from.
+  pollRequest: (id) => ({
+    topic: `${id}/rpc`,
+    payload: JSON.stringify({
+      id: 1,
+      src: replyPrefix(id),
+      method: 'Switch.GetStatus',
+      params: { id: 0 },
+    }),
+  }),
   createEncoder(id) {
     let tick = 0;
     let lastSent: number | null = null;
     let totalWh = 0;
     let lastMs: number | null = null;
     return {
-      commandTopics: [],
+      commandTopics: [`${id}/rpc`],
       reading(watts, now): MqttMessage[] {
         if (lastMs !== null) totalWh += (watts * (now.getTime() - lastMs)) / 3_600_000;
         lastMs = now.getTime();
@@ -99,7 +124,27 @@ export const shelly: PlugCodec = {
         };
         return [{ topic: `${id}/events/rpc`, payload: JSON.stringify(notify) }];
       },
-      answer: () => [],
+      answer(topic, payload, watts): MqttMessage[] {
+        if (topic !== `${id}/rpc`) return [];
+        let call: unknown;
+        try {
+          call = JSON.parse(payload);
+        } catch {
+          return [];
+        }
+        if (!isObject(call) || call.method !== 'Switch.GetStatus' || typeof call.src !== 'string')
+          return [];
+        const apower = Number(watts.toFixed(1));
+        const result = {
+          id: 0,
+          output: true,
+          apower,
+          voltage: 230,
+          current: Number((watts / 230).toFixed(3)),
+        };
+        const reply = { id: call.id, src: id, dst: call.src, result, simulated: true };
+        return [{ topic: `${call.src}/rpc`, payload: JSON.stringify(reply) }];
+      },
       online: { topic: `${id}/online`, payload: 'true', retain: true },
       offline: { topic: `${id}/online`, payload: 'false', retain: true },
     };
