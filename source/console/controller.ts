@@ -92,13 +92,9 @@ export class ConsoleController {
   }
 
   invoke(target: InvokeTarget): void {
-    if (this.refuse('invoke')) return;
-    if (this.experiment)
-      return this.say('an experiment is running; press x to stop it first', true);
-    if (this.invoking) return this.say('still busy with the last invocation', true);
     const fn = selectedFunction(this.state);
     const engine = this.engine;
-    if (!fn || !engine) return this.say('no function to invoke yet', true);
+    if (this.refuse('invoke') || !fn || !engine) return;
     const runtimes: PaneRuntime[] = target === 'both' ? [...PANE_RUNTIMES] : [target];
     const input = currentInput(this.state);
     const mode = this.state.mode;
@@ -136,12 +132,9 @@ export class ConsoleController {
   }
 
   startExperiment(): void {
-    if (this.refuse('start an experiment')) return;
-    if (this.experiment) return this.say('an experiment is already running; x stops it', true);
-    if (this.invoking) return this.say('still busy with the last invocation', true);
     const fn = selectedFunction(this.state);
     const engine = this.engine;
-    if (!fn || !engine) return this.say('no function to run yet', true);
+    if (this.refuse('start an experiment') || !fn || !engine) return;
     const runtimes = PANE_RUNTIMES.filter(
       (runtime) => runtime !== 'container' || this.state.docker.state !== 'down',
     );
@@ -169,7 +162,7 @@ export class ConsoleController {
       onBaseline: (watts) => this.store.dispatch({ type: 'baseline', watts }),
       onRunning: () => this.setExperiment({ phase: 'running' }),
       onRecord: (step, count) => {
-        this.store.dispatch({ type: 'invocation', result: step.result });
+        this.store.dispatch({ type: 'invocation', result: step.result, warmup: step.warmup });
         this.setExperiment({ done: count });
       },
     })
@@ -209,7 +202,10 @@ export class ConsoleController {
 
   async stopExperiment(): Promise<void> {
     const running = this.experiment;
-    if (!running) return this.say('no experiment is running');
+    if (!running) {
+      this.say('no experiment is running');
+      return;
+    }
     this.log.action('experiment-stop');
     this.say('stopping after the current invocation');
     running.abort.abort();
@@ -399,10 +395,19 @@ export class ConsoleController {
     if (current) this.store.dispatch({ type: 'experiment', experiment: { ...current, ...change } });
   }
 
+  /** Says why a command cannot run now, if it cannot. */
   private refuse(what: string): boolean {
-    if (!this.closing) return false;
-    this.say(`cannot ${what}: quitting`, true);
-    return true;
+    const why = this.closing
+      ? 'quitting'
+      : this.experiment
+        ? 'an experiment is running; press x to stop it first'
+        : this.invoking
+          ? 'still busy with the last invocation'
+          : !this.engine || this.state.functions.length === 0
+            ? 'not connected yet'
+            : null;
+    if (why) this.say(`cannot ${what}: ${why}`, true);
+    return why !== null;
   }
 
   private say(text: string, error = false): void {
@@ -421,6 +426,7 @@ function functionRows(engine: InvocationEngine): FunctionRow[] {
     name: fn.name,
     description: fn.manifest.description,
     defaultInput: fn.manifest.defaultInput,
+    inputFormat: fn.manifest.input.format,
     deployed: { wasm: initial, container: initial },
   }));
 }

@@ -36,7 +36,7 @@ export type Action =
   | { type: 'docker'; status: ServiceStatus }
   | { type: 'broker'; status: ServiceStatus }
   | { type: 'log-path'; path: string; segment: number }
-  | { type: 'invocation'; result: InvocationResult }
+  | { type: 'invocation'; result: InvocationResult; warmup?: boolean }
   | { type: 'busy'; busy: boolean }
   | { type: 'experiment'; experiment: ExperimentView | null }
   | { type: 'power-source'; power: PowerView | null }
@@ -120,7 +120,7 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
     case 'log-path':
       return { ...state, logPath: action.path, segment: action.segment };
     case 'invocation':
-      return addInvocation(state, action.result);
+      return addInvocation(state, action.result, action.warmup ?? false);
     case 'busy':
       return state.busy === action.busy ? state : { ...state, busy: action.busy };
     case 'experiment':
@@ -155,13 +155,19 @@ function sameStatus(a: ServiceStatus, b: ServiceStatus): boolean {
   return a.state === b.state && a.address === b.address && a.detail === b.detail;
 }
 
-function addInvocation(state: ConsoleState, result: InvocationResult): ConsoleState {
+/** Warm-ups show as the last result but, as in every report, are not samples. */
+function addInvocation(
+  state: ConsoleState,
+  result: InvocationResult,
+  warmup: boolean,
+): ConsoleState {
   const key = cellKey(result);
   const old = state.series[key];
   const timings = old ? old.timings : [];
   const series = {
-    timings: result.ok ? [...timings.slice(-(MAX_SAMPLES - 1)), result.timings] : timings,
-    failures: (old?.failures ?? 0) + (result.ok ? 0 : 1),
+    timings:
+      result.ok && !warmup ? [...timings.slice(-(MAX_SAMPLES - 1)), result.timings] : timings,
+    failures: (old?.failures ?? 0) + (result.ok || warmup ? 0 : 1),
     last: result,
   };
   const recent = [

@@ -15,6 +15,8 @@ export interface FunctionRow {
   name: string;
   description: string;
   defaultInput: string;
+  /** The manifest's description of the input, shown while editing it. */
+  inputFormat: string;
   deployed: Record<PaneRuntime, DeployState>;
 }
 

@@ -1,0 +1,29 @@
+import { Box, Text } from 'ink';
+import type { ConsoleState } from '../../console/state.js';
+import { ms } from '../format.js';
+import { useTheme } from '../theme-context.js';
+
+/** Where the session log is, and the last invocations written to it. */
+export function LogOverlay({ state, rows }: { state: ConsoleState; rows: number }) {
+  const theme = useTheme();
+  const recent = state.recent.slice(-Math.max(1, rows)).reverse();
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold color={theme.accent}>
+        Session log (Esc closes)
+      </Text>
+      <Text wrap="truncate-start">{state.logPath ?? '-'}</Text>
+      <Text color={theme.muted}>
+        segment {state.segment}, read it with: nebula report {'<file>'}
+      </Text>
+      {recent.length === 0 ? <Text color={theme.muted}>no invocation yet</Text> : null}
+      {recent.map((r, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: newest first, positional
+        <Text key={i} wrap="truncate" color={r.ok ? undefined : theme.error}>
+          {r.ok ? 'ok' : 'x '} {r.function} {r.runtime} {r.mode} {JSON.stringify(r.input)}{' '}
+          {r.ok ? ms(r.totalMs) : r.failure}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,75 @@
+import asciichart from 'asciichart';
+import { Box, Text } from 'ink';
+import type { PowerView } from '../../console/state.js';
+import { num } from '../format.js';
+import { useTheme } from '../theme-context.js';
+
+/** The wattage sparkline, `height` rows, fitted to `width` columns. */
+export function sparkline(watts: readonly number[], width: number, height: number): string[] {
+  // asciichart puts a label of about 9 columns before the line.
+  const points = watts.slice(-Math.max(2, width - 10));
+  if (points.length === 0) return [];
+  const text = asciichart.plot([...points], {
+    height: Math.max(1, height - 1),
+    format: (value: number) => `${value.toFixed(1).padStart(6)} W`,
+  });
+  return text.split('\n');
+}
+
+function Energy({ power }: { power: PowerView }) {
+  const theme = useTheme();
+  const energy = power.energy;
+  if (!energy) return <Text color={theme.muted}>energy/inv: after an experiment</Text>;
+  if (energy.netMicroWh !== null) {
+    return (
+      <Text wrap="truncate">
+        energy/inv {num(energy.netMicroWh, 1)} uWh net ({energy.samples} samples)
+      </Text>
+    );
+  }
+  return (
+    <Text wrap="truncate" color={theme.muted}>
+      energy/inv {energy.rawMicroWh === null ? '-' : `${num(energy.rawMicroWh, 1)} uWh raw`}:{' '}
+      {energy.reason}
+    </Text>
+  );
+}
+
+/** Watts over time, current and baseline, where they come from, and energy per invocation. */
+export function PowerPanel(props: { power: PowerView | null; columns: number; height: number }) {
+  const theme = useTheme();
+  const { power } = props;
+  if (!power) {
+    return <Text color={theme.muted}>no power source</Text>;
+  }
+  const side = Math.min(36, Math.floor(props.columns / 2));
+  const chart = sparkline(power.watts, props.columns - side - 1, props.height);
+  return (
+    <Box height={props.height}>
+      <Box flexDirection="column" width={props.columns - side} flexShrink={0}>
+        {chart.length === 0 ? (
+          <Text color={theme.muted}>waiting for a reading...</Text>
+        ) : (
+          chart.map((line, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
+            <Text key={i} wrap="truncate">
+              {line}
+            </Text>
+          ))
+        )}
+      </Box>
+      <Box flexDirection="column" width={side}>
+        <Text wrap="truncate">
+          now <Text bold>{num(power.current)} W</Text> {power.label}
+          {power.stale ? <Text color={theme.error}> STALE</Text> : ''}
+        </Text>
+        <Text wrap="truncate" color={power.error ? theme.warn : undefined}>
+          {power.error
+            ? power.error
+            : `baseline ${power.baselineW === null ? '-' : `${num(power.baselineW)} W`}`}
+        </Text>
+        <Energy power={power} />
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,84 @@
+import { Box, Text } from 'ink';
+import type { Bins } from '../../console/histogram.js';
+import type { PaneView } from '../../console/panes.js';
+import { firstLine, ms } from '../format.js';
+import { useTheme } from '../theme-context.js';
+import { Histogram } from './Histogram.js';
+
+function Axis({ bins, width }: { bins: Bins | null; width: number }) {
+  const theme = useTheme();
+  if (!bins) return <Text color={theme.muted}>no samples yet</Text>;
+  const low = ms(bins.edges[0]);
+  const high = ms(bins.edges.at(-1));
+  const middle = bins.log ? ' log ' : '';
+  const fill = Math.max(1, width - low.length - high.length - middle.length - 2);
+  const left = '─'.repeat(Math.floor(fill / 2));
+  const right = '─'.repeat(Math.ceil(fill / 2));
+  return (
+    <Text color={theme.muted} wrap="truncate">
+      {low} {left}
+      {middle}
+      {right} {high}
+    </Text>
+  );
+}
+
+function Last({ pane }: { pane: PaneView }) {
+  const theme = useTheme();
+  const last = pane.last;
+  if (!last) return <Text color={theme.muted}>nothing run yet</Text>;
+  if (last.ok) {
+    return (
+      <Text wrap="truncate">
+        <Text color={theme.ok}>ok</Text> {ms(last.timings.totalMs)} {'-> '}
+        {firstLine(last.output) || '(no output)'}
+      </Text>
+    );
+  }
+  return (
+    <Text wrap="truncate" color={theme.error}>
+      x {last.failure}: {last.error}
+    </Text>
+  );
+}
+
+/** One runtime: title, histogram, axis, median/p95/n, phase medians, last result. */
+export function RuntimePane(props: {
+  pane: PaneView;
+  bins: Bins | null;
+  maxCount: number;
+  width: number;
+  histogramHeight: number;
+  title: string;
+}) {
+  const theme = useTheme();
+  const { pane } = props;
+  const total = pane.stats?.totalMs;
+  const color = pane.runtime === 'wasm' ? theme.wasm : theme.container;
+  return (
+    <Box flexDirection="column" width={props.width} flexShrink={0}>
+      <Text wrap="truncate" bold color={color}>
+        {props.title}
+      </Text>
+      <Box flexDirection="column" height={props.histogramHeight}>
+        <Histogram
+          counts={pane.counts}
+          maxCount={props.maxCount}
+          height={props.histogramHeight}
+          color={color}
+        />
+      </Box>
+      <Axis bins={props.bins} width={props.width - 1} />
+      <Text wrap="truncate">
+        n {pane.n}
+        {pane.failures > 0 ? <Text color={theme.error}> ({pane.failures} failed)</Text> : ''} med{' '}
+        {ms(total?.median)} p95 {ms(total?.p95)}
+      </Text>
+      <Text wrap="truncate" color={theme.muted}>
+        start {ms(pane.stats?.startupMs.median)} exec {ms(pane.stats?.execMs.median)} tear{' '}
+        {ms(pane.stats?.teardownMs.median)}
+      </Text>
+      <Last pane={pane} />
+    </Box>
+  );
+}

@@ -1,0 +1,49 @@
+import { basename } from 'node:path';
+import { Box, Text } from 'ink';
+import type { ConsoleState, ServiceStatus } from '../../console/state.js';
+import { useTheme } from '../theme-context.js';
+
+function Service({ name, status }: { name: string; status: ServiceStatus }) {
+  const theme = useTheme();
+  const color =
+    status.state === 'up'
+      ? theme.ok
+      : status.state === 'down' || status.state === 'stale'
+        ? theme.error
+        : theme.muted;
+  const state = status.state === 'none' ? '-' : status.state;
+  return (
+    <Text wrap="truncate-middle">
+      {name} <Text color={color}>{state}</Text>
+      {status.address && status.state !== 'none' ? ` ${status.address}` : ''}
+    </Text>
+  );
+}
+
+/** Profile, Docker engine, broker and session log on one line. */
+export function StatusBar({ state }: { state: ConsoleState }) {
+  const theme = useTheme();
+  return (
+    <Box width="100%" gap={1}>
+      <Box flexShrink={0}>
+        <Text bold color={theme.accent}>
+          nebula
+        </Text>
+        <Text> {state.profile.name}</Text>
+      </Box>
+      <Box flexShrink={1} flexGrow={1} gap={1} overflow="hidden">
+        <Box flexShrink={1}>
+          <Service name="docker" status={state.docker} />
+        </Box>
+        <Box flexShrink={0}>
+          <Service name="broker" status={state.broker} />
+        </Box>
+        <Box flexShrink={2}>
+          <Text wrap="truncate-start" color={theme.muted}>
+            log {state.logPath ? basename(state.logPath) : '-'}
+          </Text>
+        </Box>
+      </Box>
+    </Box>
+  );
+}

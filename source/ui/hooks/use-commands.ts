@@ -1,0 +1,25 @@
+import { useInput, useStdin } from 'ink';
+import { type Command, commandFor, type Scope } from '../keymap.js';
+
+/**
+ * Calls `onCommand` with the command a key means in `scope`, while `isActive`. Overlays pass
+ * isActive while open, so they own the keys; without a terminal on stdin nothing listens.
+ */
+export function useCommands(
+  scope: Scope,
+  onCommand: (command: Command) => void,
+  isActive: boolean,
+): void {
+  const { isRawModeSupported } = useStdin();
+  useInput(
+    (input, key) => {
+      // Keys typed quickly (or sent by tmux) can arrive as one chunk: "jjb" is j, j, b.
+      const presses = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+      for (const press of presses) {
+        const command = commandFor(scope, press, key);
+        if (command) onCommand(command);
+      }
+    },
+    { isActive: isActive && isRawModeSupported },
+  );
+}

@@ -1,0 +1,8 @@
+import { useSyncExternalStore } from 'react';
+import type { ConsoleState } from '../../console/state.js';
+import type { ConsoleStore } from '../../console/store.js';
+
+/** The console's state, re-read only when the store publishes (batched, capped). */
+export function useConsoleState(store: ConsoleStore): ConsoleState {
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+}

@@ -1,0 +1,180 @@
+/**
+ * Every key the console answers to, once, as data: the command, its keys, what it does and
+ * where it applies. Components match commands, never raw keys; the help overlay is drawn
+ * from this table.
+ */
+import type { Key } from 'ink';
+
+/** Where a command applies: the main screen or one of the overlays, which own the keys. */
+export type Scope = 'main' | 'help' | 'input' | 'profiles' | 'log';
+
+export type Command =
+  | 'up'
+  | 'down'
+  | 'invoke-wasm'
+  | 'invoke-container'
+  | 'invoke-both'
+  | 'toggle-mode'
+  | 'edit-input'
+  | 'start-experiment'
+  | 'stop-experiment'
+  | 'switch-profile'
+  | 'show-log'
+  | 'help'
+  | 'quit'
+  | 'confirm'
+  | 'close';
+
+type NamedKey = 'upArrow' | 'downArrow' | 'return' | 'escape';
+
+export interface KeySpec {
+  /** A printable character, e.g. "w". */
+  input?: string;
+  /** A named key as Ink reports it. */
+  key?: NamedKey;
+  ctrl?: boolean;
+  /** How the help overlay writes it. */
+  label: string;
+}
+
+export interface Binding {
+  command: Command;
+  keys: KeySpec[];
+  description: string;
+  category: 'Functions' | 'Experiment' | 'Console' | 'Overlays';
+  scopes: Scope[];
+}
+
+const ch = (input: string): KeySpec => ({ input, label: input });
+
+export const KEYMAP: readonly Binding[] = [
+  {
+    command: 'up',
+    keys: [{ key: 'upArrow', label: '↑' }, ch('k')],
+    description: 'select the function above',
+    category: 'Functions',
+    scopes: ['main', 'profiles'],
+  },
+  {
+    command: 'down',
+    keys: [{ key: 'downArrow', label: '↓' }, ch('j')],
+    description: 'select the function below',
+    category: 'Functions',
+    scopes: ['main', 'profiles'],
+  },
+  {
+    command: 'invoke-wasm',
+    keys: [ch('w')],
+    description: 'invoke the selected function on Wasm',
+    category: 'Functions',
+    scopes: ['main'],
+  },
+  {
+    command: 'invoke-container',
+    keys: [ch('c')],
+    description: 'invoke it in a container',
+    category: 'Functions',
+    scopes: ['main'],
+  },
+  {
+    command: 'invoke-both',
+    keys: [ch('b')],
+    description: 'invoke it on both, Wasm first',
+    category: 'Functions',
+    scopes: ['main'],
+  },
+  {
+    command: 'toggle-mode',
+    keys: [ch('m')],
+    description: 'switch between cold and warm starts',
+    category: 'Functions',
+    scopes: ['main'],
+  },
+  {
+    command: 'edit-input',
+    keys: [ch('i')],
+    description: "edit the function's input",
+    category: 'Functions',
+    scopes: ['main'],
+  },
+  {
+    command: 'start-experiment',
+    keys: [ch('s')],
+    description: "start an experiment (profile's repetitions, runtimes interleaved)",
+    category: 'Experiment',
+    scopes: ['main'],
+  },
+  {
+    command: 'stop-experiment',
+    keys: [ch('x')],
+    description: 'stop the experiment after the current invocation',
+    category: 'Experiment',
+    scopes: ['main'],
+  },
+  {
+    command: 'switch-profile',
+    keys: [ch('p')],
+    description: 'switch profile (reconnects, new log segment)',
+    category: 'Console',
+    scopes: ['main'],
+  },
+  {
+    command: 'show-log',
+    keys: [ch('l')],
+    description: 'session log path and recent invocations',
+    category: 'Console',
+    scopes: ['main', 'log'],
+  },
+  {
+    command: 'help',
+    keys: [ch('?')],
+    description: 'this help',
+    category: 'Console',
+    scopes: ['main', 'help'],
+  },
+  {
+    command: 'quit',
+    keys: [ch('q'), { input: 'c', ctrl: true, label: 'Ctrl+C' }],
+    description: 'quit: stop warm containers, close the log',
+    category: 'Console',
+    scopes: ['main', 'help', 'log'],
+  },
+  {
+    command: 'confirm',
+    keys: [{ key: 'return', label: 'Enter' }],
+    description: 'apply the input / choose the profile',
+    category: 'Overlays',
+    scopes: ['input', 'profiles'],
+  },
+  {
+    command: 'close',
+    keys: [{ key: 'escape', label: 'Esc' }],
+    description: 'close the overlay, cancel the edit',
+    category: 'Overlays',
+    scopes: ['help', 'input', 'profiles', 'log'],
+  },
+];
+
+export function keysLabel(binding: Binding): string {
+  return binding.keys.map((key) => key.label).join('/');
+}
+
+function matches(spec: KeySpec, input: string, key: Partial<Key>): boolean {
+  if (Boolean(spec.ctrl) !== Boolean(key.ctrl)) return false;
+  if (spec.key) return key[spec.key] === true;
+  return spec.input === input;
+}
+
+/** The command a key press means in this scope, or null. */
+export function commandFor(
+  scope: Scope,
+  input: string,
+  key: Partial<Key>,
+  keymap: readonly Binding[] = KEYMAP,
+): Command | null {
+  for (const binding of keymap) {
+    if (!binding.scopes.includes(scope)) continue;
+    if (binding.keys.some((spec) => matches(spec, input, key))) return binding.command;
+  }
+  return null;
+}

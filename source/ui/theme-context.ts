@@ -1,0 +1,8 @@
+import { createContext, useContext } from 'react';
+import { type Theme, themeFor } from './theme.js';
+
+export const ThemeContext = createContext<Theme>(themeFor());
+
+export function useTheme(): Theme {
+  return useContext(ThemeContext);
+}
