@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type CommandModules, findCommandModules, runCommand } from './command-instance.js';
 import { capMemory } from './memory-cap.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
 import { classifyTrap, MemoryStdio } from './stdio.js';
@@ -24,12 +25,18 @@ interface Glue {
 
 const glues = new Map<string, Glue>();
 const warmModules = new Map<string, WebAssembly.Module>();
+/** NEBULA_JCO_GLUE=1 runs every component through jco's own glue (to compare the two). */
+const FORCE_JCO_GLUE = Boolean(process.env.NEBULA_JCO_GLUE);
+/** Per transpiled folder: the two modules the direct bindings run, or null for jco's glue. */
+const commandShapes = new Map<string, CommandModules | null>();
 
+/** Loads the glue and recognises the component's shape: the runtime's one-off preparation. */
 export async function loadGlue(path: string): Promise<Glue> {
   let glue = glues.get(path);
   if (!glue) {
     glue = (await import(pathToFileURL(path).href)) as Glue;
     glues.set(path, glue);
+    commandShapes.set(dirname(path), findCommandModules(dirname(path)));
   }
   return glue;
 }
@@ -90,9 +97,77 @@ function wasiImports(stdio: MemoryStdio, name: string): object {
   };
 }
 
+function coreModule(path: string, job: WasmJob): WebAssembly.Module {
+  if (job.cold) return compile(path, job.memoryBytes);
+  const key = `${path}#${job.memoryBytes}`;
+  let module = warmModules.get(key);
+  if (!module) {
+    module = compile(path, job.memoryBytes);
+    warmModules.set(key, module);
+  }
+  return module;
+}
+
+function shimStreams(stdio: MemoryStdio, name: string) {
+  const closed = { tag: 'closed' };
+  const c = cli.createCli({
+    stdin: {
+      blockingRead(len: bigint) {
+        const chunk = stdio.read(Number(len));
+        if (chunk.length === 0) throw closed;
+        return chunk;
+      },
+      subscribe: () => io.pollableCreate(),
+    },
+    stdout: outputHandler(stdio, 1),
+    stderr: outputHandler(stdio, 2),
+  });
+  return {
+    stdin: c.stdin.getStdin(),
+    stdout: c.stdout.getStdout(),
+    stderr: c.stderr.getStderr(),
+    arguments: [name],
+    environment: [] as Array<[string, string]>,
+    monotonicNow: () => process.hrtime.bigint(),
+    wallNow: () => clocks.wallClock.now(),
+    randomBytes: (len: bigint) => random.random.getRandomBytes(len),
+  };
+}
+
+/** The direct bindings; undefined when the component needs something only jco's glue has. */
+function runDirect(
+  job: WasmJob,
+  shape: CommandModules,
+  stdio: MemoryStdio,
+): WasmJobResult | undefined {
+  const main = coreModule(shape.main, job);
+  const adapter = coreModule(shape.adapter, job);
+  try {
+    const outcome = runCommand(main, adapter, shimStreams(stdio, job.name));
+    if (typeof outcome === 'object') {
+      commandShapes.set(dirname(job.path), null);
+      return undefined;
+    }
+    return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode: outcome };
+  } catch (error) {
+    return {
+      id: job.id,
+      stdout: stdio.stdout(),
+      stderr: stdio.stderr(),
+      exitCode: null,
+      ...classifyTrap(error, stdio.stderr()),
+    };
+  }
+}
+
 export async function runComponent(job: WasmJob): Promise<WasmJobResult> {
   const glue = await loadGlue(job.path);
   const dir = dirname(job.path);
+  const shape = commandShapes.get(dir);
+  if (shape && !FORCE_JCO_GLUE) {
+    const result = runDirect(job, shape, new MemoryStdio(job.input));
+    if (result) return result;
+  }
   const getCoreModule: GetCoreModule = (file) => {
     const path = join(dir, file);
     if (job.cold) return compile(path, job.memoryBytes);
