@@ -87,3 +87,29 @@ describe('engine names', () => {
     );
   });
 });
+
+describe("jco's own glue (the fallback for component shapes the direct bindings do not know)", () => {
+  it('gives the same outputs and failures as the direct bindings', {
+    timeout: 120_000,
+  }, async () => {
+    process.env.NEBULA_JCO_GLUE = '1'; // copied into each worker when it is spawned
+    const glue = new Engine();
+    await glue.runtime('wasm');
+    delete process.env.NEBULA_JCO_GLUE;
+    try {
+      for (const fn of glue.catalog.functions) {
+        const { example } = fn.manifest.input;
+        const viaGlue = await glue.invoke(fn.name, 'wasm', { input: example, mode: 'warm' });
+        const direct = await engine.invoke(fn.name, 'wasm', { input: example, mode: 'warm' });
+        assert.equal(viaGlue.output, direct.output, fn.name);
+        assert.equal(viaGlue.ok, true, viaGlue.error ?? '');
+      }
+      const trap = await glue.invoke('faulty', 'wasm', { input: 'trap', mode: 'warm' });
+      assert.equal(trap.failure, 'trap');
+      const bad = await glue.invoke('factorial', 'wasm', { input: 'x', mode: 'warm' });
+      assert.equal(bad.failure, 'bad-input');
+    } finally {
+      await glue.close();
+    }
+  });
+});
