@@ -22,6 +22,12 @@ import { renderResultsJson } from '../../session/render/json.js';
 import { renderMarkdown } from '../../session/render/markdown.js';
 import { SessionLog } from '../../session/session-log.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
+import {
+  addBenchPowerOptions,
+  type BenchPowerOptions,
+  finishBenchPower,
+  startBenchPower,
+} from './power.js';
 
 /** Exit code of a run stopped by Ctrl+C, as a shell reports a SIGINT. */
 const EXIT_INTERRUPTED = 130;
@@ -45,8 +51,7 @@ interface BenchOptions {
 const NOT_BY_DEFAULT = new Set(['faulty']);
 
 export function registerBench(program: Command): void {
-  program
-    .command('bench')
+  addBenchPowerOptions(program.command('bench'))
     .description(
       'run functions many times on several runtimes and summarise (medians, intervals, ratios)',
     )
@@ -136,6 +141,9 @@ async function bench(options: BenchOptions): Promise<void> {
       process.stderr.write(`session log: ${log.path}\n`);
     }
 
+    const power = await startBenchPower(options as BenchPowerOptions, (record) =>
+      log?.append(record),
+    );
     const controller = new AbortController();
     const onInterrupt = () => {
       process.stderr.write(
@@ -160,7 +168,8 @@ async function bench(options: BenchOptions): Promise<void> {
       process.off('SIGINT', onInterrupt);
     }
 
-    const set = summarizeInvocations(outcome.records);
+    const energy = await finishBenchPower(power, outcome.records);
+    const set = { ...summarizeInvocations(outcome.records), ...(energy ? { energy } : {}) };
     if (options.json) process.stdout.write(renderResultsJson({ ...set, aborted: outcome.aborted }));
     else if (options.csv) process.stdout.write(renderSummaryCsv(set.results));
     else process.stdout.write(renderMarkdown(set));

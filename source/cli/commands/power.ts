@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
+import { BenchPower, type CellEnergyFigure, figures } from '../../power/bench-power.js';
 import {
   createPowerSource,
   PowerConfigError,
@@ -172,4 +173,92 @@ function formatSummary(r: {
     `energy   ${energy}`,
     '',
   ].join('\n');
+}
+
+/** `nebula bench` power options: --power (the profile's source) or --power-* flags, --baseline. */
+export interface BenchPowerOptions {
+  power?: boolean;
+  powerSource?: string;
+  powerBroker?: string;
+  powerTopic?: string;
+  powerFormat?: string;
+  powerPollSeconds?: number;
+  powerSimulated?: boolean;
+  baseline?: number;
+  profile?: string;
+}
+
+export function addBenchPowerOptions(command: Command): Command {
+  command.option('--power', "measure energy per invocation with the profile's power source");
+  addPowerOptions(command, 'power-');
+  return command.option(
+    '--baseline <seconds>',
+    "idle power measured this long before the run (default: the profile's baselineSeconds)",
+    positiveSeconds('--baseline'),
+  );
+}
+
+/** Starts power for a bench run when asked for; records into the session log as it goes. */
+export async function startBenchPower(
+  options: BenchPowerOptions,
+  /** The session log's append: every reading, gap and the baseline as records. */
+  write: (record: { type: string }) => void,
+): Promise<BenchPower | null> {
+  const flags: PowerFlags = {
+    source: options.powerSource,
+    broker: options.powerBroker,
+    topic: options.powerTopic,
+    format: options.powerFormat,
+    pollSeconds: options.powerPollSeconds,
+    simulated: options.powerSimulated,
+  };
+  const asked =
+    options.power ||
+    options.baseline !== undefined ||
+    Object.values(flags).some((v) => v !== undefined);
+  if (!asked) return null;
+  const source = powerSourceFrom(options.profile, flags);
+  const seconds = options.baseline ?? loadProfile(options.profile).experiment.baselineSeconds;
+  const say = (line: string) => process.stderr.write(`power: ${line}\n`);
+  source.on('status', (s) => {
+    if (s.state === 'down' || s.state === 'stale') say(`${s.state}: ${s.lastError ?? ''}`);
+  });
+  source.on('gap', (gap) => say(`gap recorded: ${gap.reason}`));
+  say(
+    `${source.label}${source.kind === 'estimate' ? ' (an estimate, not a measurement)' : ''}; idle baseline for ${seconds} s`,
+  );
+  const power = await BenchPower.start(source, seconds, write);
+  const b = power.baseline;
+  say(
+    b.watts === null
+      ? `no baseline: ${b.reason}`
+      : `baseline ${b.watts.toFixed(3)} W over ${b.samples} samples`,
+  );
+  return power;
+}
+
+/** Energy per cell for the report; cells without a figure are listed with the reason. */
+export async function finishBenchPower(
+  power: BenchPower | null,
+  records: ReadonlyArray<{
+    cell: string;
+    step: number;
+    warmup: boolean;
+    at: number;
+    result: { timings: { totalMs: number } };
+  }>,
+): Promise<Record<string, CellEnergyFigure> | undefined> {
+  if (!power) return undefined;
+  const runs = records.map((r) => ({
+    cell: r.cell,
+    step: r.step,
+    warmup: r.warmup,
+    at: r.at,
+    totalMs: r.result.timings.totalMs,
+  }));
+  const results = await power.finish(runs);
+  for (const r of results) {
+    if (r.reason) process.stderr.write(`power: no energy for ${r.cell}: ${r.reason}\n`);
+  }
+  return Object.fromEntries(figures(results));
 }
