@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { median, sortAscending } from '../core/stats.js';
 import { Engine } from '../engine/engine.js';
+import '../runtimes/wasm/quiet-wasi-warning.js';
 import { barePreview1 } from './bare-preview1.js';
 
 const { values } = parseArgs({
@@ -67,7 +68,11 @@ const report = {
   warmMedianMs: { wasm: m(warm.wasm), 'wasm-p1': m(warm['wasm-p1']), bareNodeWasi: m(warm.bare) },
   wasmP1OverBare: m(warm['wasm-p1']) / m(warm.bare),
   coldMedianMs: { wasm: m(cold.wasm), 'wasm-p1': m(cold['wasm-p1']) },
-  rssMiB: { before: Number(mib(rssBefore)), afterWarmCalls: Number(mib(rssAfter)), calls: soakN * 2 },
+  rssMiB: {
+    before: Number(mib(rssBefore)),
+    afterWarmCalls: Number(mib(rssAfter)),
+    calls: soakN * 2,
+  },
   samples: { warm: n, cold: coldN },
 };
 console.log(JSON.stringify(report, null, 2));

@@ -160,14 +160,18 @@ function runDirect(
   }
 }
 
+/** The direct bindings, on this turn; undefined when the glue path (async) is needed. */
+export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
+  const shape = commandShapes.get(dirname(job.path));
+  if (!shape || FORCE_JCO_GLUE) return undefined;
+  return runDirect(job, shape, new MemoryStdio(job.input));
+}
+
 export async function runComponent(job: WasmJob): Promise<WasmJobResult> {
   const glue = await loadGlue(job.path);
+  const direct = runComponentNow(job);
+  if (direct) return direct;
   const dir = dirname(job.path);
-  const shape = commandShapes.get(dir);
-  if (shape && !FORCE_JCO_GLUE) {
-    const result = runDirect(job, shape, new MemoryStdio(job.input));
-    if (result) return result;
-  }
   const getCoreModule: GetCoreModule = (file) => {
     const path = join(dir, file);
     if (job.cold) return compile(path, job.memoryBytes);

@@ -32,4 +32,26 @@ export type FromWorker =
 /** workerData: the glue files to import before the worker says it is ready. */
 export interface WorkerData {
   preload: string[];
+  /** The channel for every message, so either side can also take one synchronously. */
+  port: import('node:worker_threads').MessagePort;
+  /** Two Int32 flags (see HANDOFF) beside the port, to wake the other side without its loop. */
+  handoff: SharedArrayBuffer;
 }
+
+/**
+ * Waking a thread through its event loop costs tens of microseconds each way, more than a
+ * warm `hello` runs. So after each message a side waits briefly on a shared flag
+ * (Atomics.wait, a futex: no spinning) and takes the next message synchronously when the flag
+ * says one is there; when nothing comes within the window it returns to its event loop,
+ * where the port's listener gets any later message as usual.
+ */
+export const HANDOFF = {
+  /** Set by the host after posting to the worker. */
+  toWorker: 0,
+  /** Set by the worker after posting to the host. */
+  toHost: 1,
+  /** How long the worker waits for the next job before returning to its loop. */
+  workerWindowMs: 50,
+  /** How long the host blocks for a result before returning to its loop. */
+  hostWindowMs: 2,
+} as const;

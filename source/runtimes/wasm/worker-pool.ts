@@ -1,6 +1,18 @@
 import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WasmJob, WasmJobResult, WorkerData } from './protocol.js';
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
+import {
+  type FromWorker,
+  HANDOFF,
+  type ToWorker,
+  type WasmJob,
+  type WasmJobResult,
+  type WorkerData,
+} from './protocol.js';
 
 // node:wasi on Node 20 segfaults after a few thousand calls with fast API calls on
 // (Node issues 46777 and 53087); turning them off costs nothing measurable.
@@ -23,8 +35,11 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  port: MessagePort;
+  flags: Int32Array;
   /** Resolves once the worker has booted and imported every preloaded glue file. */
   ready: Promise<void>;
+  markReady(): void;
   loading: Map<string, () => void>;
   busy: Pending | null;
   timer: NodeJS.Timeout | null;
@@ -81,17 +96,48 @@ export class WorkerPool {
 
   private post(slot: Slot, message: ToWorker): void {
     slot.worker.ref();
-    slot.worker.postMessage(message);
+    slot.port.ref();
+    slot.port.postMessage(message);
+    Atomics.store(slot.flags, HANDOFF.toWorker, 1);
+    Atomics.notify(slot.flags, HANDOFF.toWorker);
   }
 
   private idle(slot: Slot): void {
-    if (!slot.busy && slot.loading.size === 0) slot.worker.unref();
+    if (!slot.busy && slot.loading.size === 0) {
+      slot.worker.unref();
+      slot.port.unref();
+    }
+  }
+
+  /** Blocks briefly for a quick result, so a short job does not wait on the event loop. */
+  private takeQuickResult(slot: Slot): void {
+    Atomics.wait(slot.flags, HANDOFF.toHost, 0, HANDOFF.hostWindowMs);
+    if (Atomics.exchange(slot.flags, HANDOFF.toHost, 0) === 0) return;
+    const received = receiveMessageOnPort(slot.port);
+    if (received) this.onMessage(slot, received.message as FromWorker);
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.type === 'ready') slot.markReady();
+    else if (message.type === 'loaded') {
+      slot.loading.get(message.path)?.();
+      slot.loading.delete(message.path);
+      this.idle(slot);
+    } else if (slot.busy?.job.id === message.result.id) {
+      this.finish(slot, { kind: 'done', result: message.result });
+      this.dispatch();
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     for (const pending of this.queue.splice(0)) pending.resolve({ kind: 'aborted' });
-    await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
+    await Promise.all(
+      this.slots.splice(0).map((slot) => {
+        slot.port.close();
+        return slot.worker.terminate();
+      }),
+    );
   }
 
   private dispatch(): void {
@@ -113,7 +159,9 @@ export class WorkerPool {
       slot.onAbort = () => this.kill(slot, { kind: 'aborted' });
       pending.signal.addEventListener('abort', slot.onAbort, { once: true });
     }
+    Atomics.store(slot.flags, HANDOFF.toHost, 0);
     this.post(slot, { type: 'job', job: pending.job });
+    this.takeQuickResult(slot);
   }
 
   private finish(slot: Slot, outcome: JobOutcome): void {
@@ -137,14 +185,18 @@ export class WorkerPool {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
     slot.worker.removeAllListeners();
+    slot.port.close();
     void slot.worker.terminate();
     if (!this.closed) this.dispatch();
   }
 
   private spawn(): Slot {
-    const workerData: WorkerData = { preload: [...this.preload] };
+    const { port1, port2 } = new MessageChannel();
+    const handoff = new SharedArrayBuffer(8);
+    const workerData: WorkerData = { preload: [...this.preload], port: port2, handoff };
     const worker = new Worker(WORKER_URL, {
       workerData,
+      transferList: [port2],
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
     let markReady = () => {};
@@ -153,25 +205,21 @@ export class WorkerPool {
     });
     const slot: Slot = {
       worker,
+      port: port1,
+      flags: new Int32Array(handoff),
       ready,
+      markReady,
       loading: new Map(),
       busy: null,
       timer: null,
       onAbort: null,
     };
-    worker.on('message', (message: FromWorker) => {
-      if (message.type === 'ready') markReady();
-      else if (message.type === 'loaded') {
-        slot.loading.get(message.path)?.();
-        slot.loading.delete(message.path);
-        this.idle(slot);
-      } else if (slot.busy?.job.id === message.result.id) {
-        this.finish(slot, { kind: 'done', result: message.result });
-        this.dispatch();
-      }
+    port1.on('message', (message: FromWorker) => {
+      Atomics.store(slot.flags, HANDOFF.toHost, 0);
+      this.onMessage(slot, message);
     });
     worker.on('error', (error) => {
-      markReady();
+      slot.markReady();
       for (const resolve of slot.loading.values()) resolve();
       this.finish(slot, { kind: 'crashed', message: error.message });
       this.replace(slot);

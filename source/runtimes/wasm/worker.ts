@@ -1,37 +1,82 @@
 /** The Wasm worker: runs one job at a time; the host terminates it to stop an endless loop. */
 import './quiet-wasi-warning.js';
-import { parentPort, workerData } from 'node:worker_threads';
-import { loadGlue, runComponent } from './component-exec.js';
+import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { loadGlue, runComponent, runComponentNow } from './component-exec.js';
 import { runPreview1 } from './preview1-exec.js';
-import type { FromWorker, ToWorker, WasmJobResult, WorkerData } from './protocol.js';
+import {
+  type FromWorker,
+  HANDOFF,
+  type ToWorker,
+  type WasmJob,
+  type WasmJobResult,
+  type WorkerData,
+} from './protocol.js';
 
-if (!parentPort) throw new Error('worker.js runs only as a worker thread');
-const port = parentPort;
-const send = (message: FromWorker) => port.postMessage(message);
+const { preload, port, handoff } = workerData as WorkerData;
+const flags = new Int32Array(handoff);
 
-port.on('message', async (message: ToWorker) => {
+function send(message: FromWorker, wakeHost: boolean): void {
+  (port as MessagePort).postMessage(message);
+  if (wakeHost) {
+    Atomics.store(flags, HANDOFF.toHost, 1);
+    Atomics.notify(flags, HANDOFF.toHost);
+  }
+}
+
+function failed(job: WasmJob, error: unknown): WasmJobResult {
+  const failureMessage = (error as Error)?.message ?? String(error);
+  return { id: job.id, stdout: '', stderr: '', exitCode: null, failure: 'trap', failureMessage };
+}
+
+/** Runs the job on this turn when nothing in it has to wait; undefined otherwise. */
+function runNow(job: WasmJob): WasmJobResult | undefined {
+  try {
+    return job.kind === 'component' ? runComponentNow(job) : runPreview1(job);
+  } catch (error) {
+    return failed(job, error);
+  }
+}
+
+async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'load') {
     await loadGlue(message.path);
-    send({ type: 'loaded', path: message.path });
+    send({ type: 'loaded', path: message.path }, false);
     return;
   }
   const { job } = message;
-  let result: WasmJobResult;
-  try {
-    result = job.kind === 'component' ? await runComponent(job) : runPreview1(job);
-  } catch (error) {
-    result = {
-      id: job.id,
-      stdout: '',
-      stderr: '',
-      exitCode: null,
-      failure: 'trap',
-      failureMessage: (error as Error).message,
-    };
+  let result = runNow(job);
+  if (!result) {
+    try {
+      result = job.kind === 'component' ? await runComponent(job) : runPreview1(job);
+    } catch (error) {
+      result = failed(job, error);
+    }
   }
-  send({ type: 'result', result });
+  send({ type: 'result', result }, true);
+}
+
+/** After a job, take the next ones straight from the port while they keep coming. */
+function handOffLoop(): void {
+  for (;;) {
+    Atomics.wait(flags, HANDOFF.toWorker, 0, HANDOFF.workerWindowMs);
+    if (Atomics.exchange(flags, HANDOFF.toWorker, 0) === 0) return;
+    const received = receiveMessageOnPort(port as MessagePort);
+    if (!received) return;
+    const message = received.message as ToWorker;
+    const result = message.type === 'job' ? runNow(message.job) : undefined;
+    if (!result) {
+      void handle(message).then(handOffLoop);
+      return;
+    }
+    send({ type: 'result', result }, true);
+  }
+}
+
+(port as MessagePort).on('message', (message: ToWorker) => {
+  Atomics.store(flags, HANDOFF.toWorker, 0);
+  void handle(message).then(handOffLoop);
 });
 
 // Glue is JS code, loaded once per worker like the runtime itself; cold compiles the Wasm.
-await Promise.all((workerData as WorkerData).preload.map(loadGlue));
-send({ type: 'ready' });
+await Promise.all(preload.map(loadGlue));
+send({ type: 'ready' }, false);
