@@ -169,7 +169,7 @@ export class ConsoleController {
       .then(({ outcome, energy }) => {
         this.setExperiment({ phase: outcome.aborted ? 'stopped' : 'done' });
         this.say(
-          `experiment ${outcome.experiment}: ${outcome.records.length} of ${outcome.planned} invocations${outcome.aborted ? ' (stopped)' : ''}`,
+          `experiment ${outcome.experiment} on ${runtimes.join(' and ')}: ${outcome.records.length} of ${outcome.planned} invocations${outcome.aborted ? ' (stopped)' : ''}`,
         );
         if (energy) {
           const uwh = (joules: number | null) =>

@@ -27,6 +27,8 @@ export type Action =
   | { type: 'open'; overlay: Exclude<Overlay, 'none'> }
   | { type: 'close' }
   | { type: 'draft'; text: string }
+  | { type: 'draft-append'; text: string }
+  | { type: 'draft-delete'; count: number }
   | { type: 'apply-draft' }
   | { type: 'picker-move'; delta: number }
   | { type: 'profile'; name: string; label: string; choices: string[] }
@@ -70,6 +72,12 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       return state.overlay === 'none' ? state : { ...state, overlay: 'none' };
     case 'draft':
       return action.text === state.draft ? state : { ...state, draft: action.text };
+    case 'draft-append':
+      return action.text === '' ? state : { ...state, draft: state.draft + action.text };
+    case 'draft-delete': {
+      const draft = state.draft.slice(0, Math.max(0, state.draft.length - action.count));
+      return draft === state.draft ? state : { ...state, draft };
+    }
     case 'apply-draft': {
       const fn = state.functions[state.selected];
       if (!fn) return { ...state, overlay: 'none' };

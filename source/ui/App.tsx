@@ -54,7 +54,8 @@ export function App({ controller }: { controller: ConsoleController }) {
         functionName={fn?.name ?? '-'}
         format={fn?.inputFormat ?? ''}
         draft={state.draft}
-        onChange={(text) => controller.store.dispatch({ type: 'draft', text })}
+        onAppend={(text) => controller.store.dispatch({ type: 'draft-append', text })}
+        onDelete={(count) => controller.store.dispatch({ type: 'draft-delete', count })}
         onApply={() => controller.applyInput()}
         onCancel={() => controller.store.dispatch({ type: 'close' })}
       />

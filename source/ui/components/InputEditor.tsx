@@ -2,6 +2,13 @@ import { Box, Text, useInput, useStdin } from 'ink';
 import { commandFor } from '../keymap.js';
 import { useTheme } from '../theme-context.js';
 
+/** What a key or a paste adds to the text: no control characters, no line breaks. */
+export function printable(input: string): string {
+  let text = '';
+  for (const char of input) if (char >= ' ' && char !== '\x7f') text += char;
+  return text;
+}
+
 /**
  * A one-line text input: printable keys type, Backspace deletes, Enter applies, Escape
  * cancels. It owns the keyboard while open.
@@ -10,7 +17,8 @@ export function InputEditor(props: {
   functionName: string;
   format: string;
   draft: string;
-  onChange: (text: string) => void;
+  onAppend: (text: string) => void;
+  onDelete: (count: number) => void;
   onApply: () => void;
   onCancel: () => void;
 }) {
@@ -21,10 +29,9 @@ export function InputEditor(props: {
       const command = commandFor('input', input, key);
       if (command === 'confirm') props.onApply();
       else if (command === 'close') props.onCancel();
-      else if (key.backspace || key.delete) props.onChange(props.draft.slice(0, -1));
-      else if (input && !key.ctrl && !key.meta && !/[\r\n]/.test(input)) {
-        props.onChange(props.draft + input);
-      }
+      else if (key.backspace || key.delete) props.onDelete(1);
+      else if (/^[\x7f\b]+$/.test(input)) props.onDelete(input.length);
+      else if (!key.ctrl && !key.meta) props.onAppend(printable(input));
     },
     { isActive: isRawModeSupported },
   );

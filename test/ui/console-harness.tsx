@@ -1,0 +1,97 @@
+/** Renders the real console in ink-testing-library against temp profiles and a temp log dir. */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { render } from 'ink-testing-library';
+import { ConsoleController } from '../../source/console/controller.js';
+import type { InvocationEngine } from '../../source/gateway/invocation-engine.js';
+import { createEngineForProfile } from '../../source/profiles/engine-for-profile.js';
+import { App } from '../../source/ui/App.js';
+
+export const KEYS = { escape: '\x1b', enter: '\r', down: '\x1b[B', backspace: '\x7f' };
+
+/** A socket nobody listens on: the container runtime must say it cannot reach an engine. */
+export const MISSING_DOCKER = `unix://${join(tmpdir(), `nebula-no-docker-${process.pid}.sock`)}`;
+
+export interface Harness {
+  controller: ConsoleController;
+  frame: () => string;
+  press: (keys: string) => void;
+  waitFor: (predicate: (frame: string) => boolean, what: string, ms?: number) => Promise<string>;
+  /** Engines closed so far, by profile name. */
+  closed: string[];
+  logRecords: () => Array<Record<string, unknown> & { type: string }>;
+  dispose: () => Promise<void>;
+}
+
+export function writeProfiles(dir: string, docker?: string): void {
+  mkdirSync(dir, { recursive: true });
+  const experiment = { repetitions: 3, warmup: 0, pauseMs: 0, baselineSeconds: 0 };
+  for (const name of ['local', 'other']) {
+    const profile = {
+      name,
+      label: `test profile ${name}`,
+      docker: docker ? { host: docker } : {},
+      power: { source: 'estimate', idleWatts: 2, fullWatts: 5 },
+      experiment,
+    };
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify(profile));
+  }
+}
+
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+
+export function startConsole(options: { docker?: string } = {}): Harness {
+  const root = mkdtempSync(join(tmpdir(), 'nebula-ui-'));
+  const profilesDir = join(root, 'profiles');
+  const logsDir = join(root, 'logs');
+  writeProfiles(profilesDir, options.docker);
+  const closed: string[] = [];
+  const controller = new ConsoleController({
+    profile: 'local',
+    profilesDir,
+    logsDir,
+    probeIntervalMs: 500,
+    createEngine: async (profile): Promise<InvocationEngine> => {
+      const engine = await createEngineForProfile(profile);
+      const close = engine.close.bind(engine);
+      engine.close = async () => {
+        closed.push(profile.name);
+        await close();
+      };
+      return engine;
+    },
+  });
+  const app = render(<App controller={controller} />);
+  void controller.start();
+  const frame = () => (app.lastFrame() ?? '').replace(ANSI, '');
+  return {
+    controller,
+    frame,
+    closed,
+    press: (keys) => app.stdin.write(keys),
+    async waitFor(predicate, what, ms = 30_000) {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline) {
+        const current = frame();
+        if (predicate(current)) return current;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
+    },
+    logRecords() {
+      const [file] = readdirSync(logsDir);
+      if (!file) return [];
+      return readFileSync(join(logsDir, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line));
+    },
+    async dispose() {
+      await controller.close('test end');
+      app.unmount();
+      app.cleanup();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { KEYMAP } from '../../source/ui/keymap.js';
+import { type Harness, KEYS, MISSING_DOCKER, startConsole } from './console-harness.js';
+
+// Functions are listed by name: exponential, factorial, faulty, fibonacci-recursive, hello, ...
+const FAULTY = 'jj';
+const FIBONACCI = 'jjj';
+const HELLO = 'jjjj';
+
+let console_: Harness | null = null;
+function start(options: { docker?: string } = {}): Harness {
+  console_ = startConsole(options);
+  return console_;
+}
+afterEach(async () => {
+  await console_?.dispose();
+  console_ = null;
+});
+
+const ready = (h: Harness) => h.waitFor((f) => /> │ exponential/.test(f), 'the function list');
+
+describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
+  it('invokes the selected function on Wasm with an edited input and shows the result', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    h.press(FIBONACCI);
+    await h.waitFor((f) => /> │ fibonacci-recursive/.test(f), 'the selection to move');
+    h.press('i');
+    await h.waitFor((f) => f.includes('Input for fibonacci-recursive'), 'the input editor');
+    h.press(`${KEYS.backspace}${KEYS.backspace}`);
+    await h.waitFor((f) => !f.includes('> 25'), 'the draft to be cleared');
+    h.press('20');
+    await h.waitFor((f) => f.includes('> 20'), 'the typed input');
+    h.press(KEYS.enter);
+    await h.waitFor((f) => f.includes('input "20"'), 'the applied input');
+    h.press('w');
+    const frame = await h.waitFor((f) => f.includes('-> 6765'), 'the Wasm result');
+    assert.match(frame, /n 1 med/);
+    const invocation = h.logRecords().find((r) => r.type === 'invocation');
+    assert.equal(invocation?.function, 'fibonacci-recursive');
+    assert.equal(invocation?.input, '20');
+    assert.equal(invocation?.output, '6765\n');
+  });
+
+  it('runs a short experiment and the sample count grows to the repetitions', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    await h.waitFor((f) => f.includes('docker down'), 'the Docker probe');
+    h.press(HELLO);
+    await h.waitFor((f) => /> │ hello/.test(f), 'hello selected');
+    h.press('s');
+    const frame = await h.waitFor((f) => f.includes('experiment 3/3 done'), 'the experiment');
+    assert.match(frame, /n 3 med/);
+    assert.match(frame, /on wasm: 3 of 3 invocations/, 'says the container side was left out');
+    const measured = h
+      .logRecords()
+      .filter((r) => r.type === 'invocation' && String(r.experiment).startsWith('exp-'));
+    assert.equal(measured.length, 3);
+  });
+
+  it('lists every command of the keymap in the help overlay, and Escape closes it', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    h.press('?');
+    const help = await h.waitFor((f) => f.includes('Keys (Esc closes)'), 'the help overlay');
+    for (const binding of KEYMAP) {
+      assert.ok(help.includes(binding.description), `help lists ${binding.command}`);
+    }
+    h.press('w'); // the overlay owns the keys: nothing is invoked
+    h.press(KEYS.escape);
+    const frame = await h.waitFor((f) => !f.includes('Keys (Esc closes)'), 'help to close');
+    assert.match(frame, /nothing run yet/);
+  });
+
+  it('switches profile: reconnects and starts a new segment of the session log', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    h.press('p');
+    await h.waitFor((f) => f.includes('local (current)') && f.includes('other'), 'the picker');
+    h.press(KEYS.down);
+    await h.waitFor((f) => f.includes('> other'), 'other highlighted');
+    h.press(KEYS.enter);
+    await h.waitFor((f) => f.includes('nebula other') && /> │ exponential/.test(f), 'other');
+    assert.deepEqual(h.closed, ['local'], 'the old engine was closed');
+    const segments = h.logRecords().filter((r) => r.type === 'segment');
+    assert.deepEqual(
+      segments.map((s) => [s.segment, s.profile, s.reason]),
+      [
+        [0, 'local', 'start'],
+        [1, 'other', 'profile switch'],
+      ],
+    );
+  });
+
+  it('shows errors instead of throwing: a trap and an unreachable Docker engine', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    h.press(FAULTY);
+    await h.waitFor((f) => /> │ faulty/.test(f), 'faulty selected');
+    h.press('i');
+    await h.waitFor((f) => f.includes('> ok'), 'the editor with the default input');
+    h.press(`${KEYS.backspace}${KEYS.backspace}`);
+    await h.waitFor((f) => !f.includes('> ok'), 'the draft cleared');
+    h.press('trap');
+    await h.waitFor((f) => f.includes('> trap'), 'the typed input');
+    h.press(KEYS.enter);
+    await h.waitFor((f) => f.includes('input "trap"'), 'the applied input');
+    h.press('w');
+    await h.waitFor((f) => f.includes('x trap:'), 'the trap in the Wasm pane');
+    h.press('c');
+    const frame = await h.waitFor(
+      (f) => f.includes('cannot reach the Docker engine'),
+      'the Docker error',
+    );
+    assert.match(frame, /x engine:/);
+    const failures = h.logRecords().filter((r) => r.type === 'invocation' && r.ok === false);
+    assert.deepEqual(
+      failures.map((r) => r.failure),
+      ['trap', 'engine'],
+    );
+  });
+
+  it('quits cleanly: the engine closed and the log ended', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    h.press('w');
+    await h.waitFor((f) => f.includes('ok '), 'a first result');
+    h.press('q');
+    await h.waitFor(() => h.logRecords().at(-1)?.type === 'end', 'the end record');
+    assert.deepEqual(h.closed, ['local']);
+    const types = h.logRecords().map((r) => r.type);
+    assert.equal(types[0], 'header');
+    assert.ok(types.includes('invocation'));
+    assert.ok(types.includes('action'));
+  });
+
+  it('invokes in a container when a Docker engine is there', {
+    skip: process.env.DOCKER_HOST ? false : 'DOCKER_HOST is not set',
+  }, async () => {
+    const h = start();
+    await ready(h);
+    await h.waitFor((f) => f.includes('docker up'), 'the Docker engine up');
+    h.press(HELLO);
+    await h.waitFor((f) => /> │ hello/.test(f), 'hello selected');
+    h.press('b');
+    const frame = await h.waitFor(
+      (f) => (f.match(/ok \d/g) ?? []).length >= 2,
+      'both results',
+      60_000,
+    );
+    assert.match(frame, /n 1 med[\s\S]*n 1 med/);
+  });
+});
