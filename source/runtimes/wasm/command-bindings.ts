@@ -6,6 +6,8 @@
  * Layouts follow the Component Model's canonical ABI (flattened results over a retptr).
  */
 
+import { moduleImports } from './module-imports.js';
+
 /** What the bindings need from the instance and the host, resolved after instantiation. */
 export interface BindingContext {
   memory(): WebAssembly.Memory;
@@ -203,7 +205,7 @@ export function commandImports(
   };
 
   const imports: Record<string, Record<string, unknown>> = {};
-  for (const { module, name } of WebAssembly.Module.imports(adapter)) {
+  for (const { module, name } of moduleImports(adapter)) {
     if (module === 'env' || module === '__main_module__') continue;
     const key = `${module.replace(/@[^@]*$/, '')}#${name}`;
     let binding = known[key];

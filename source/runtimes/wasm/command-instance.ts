@@ -7,13 +7,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BindingContext, CommandExit, commandImports } from './command-bindings.js';
+import { moduleImports as imports } from './module-imports.js';
 
 export interface CommandModules {
   main: string;
   adapter: string;
 }
-
-const imports = (module: WebAssembly.Module) => WebAssembly.Module.imports(module);
 
 /** Finds the function's module and the adapter among jco's extracted core modules. */
 export function findCommandModules(dir: string): CommandModules | null {
