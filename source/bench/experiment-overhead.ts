@@ -35,13 +35,32 @@ const dir = mkdtempSync(join(tmpdir(), 'nebula-overhead-'));
 type Way = 'direct' | 'runner' | 'runner+log';
 const WAYS: Way[] = ['direct', 'runner', 'runner+log'];
 
-/** Microseconds per invocation for one round of `count` invocations of `cell`. */
-async function round(way: Way, invoke: InvokeFn, cell: Cell, count: number): Promise<number> {
+interface Cost {
+  /** Wall-clock µs per invocation. */
+  wall: number;
+  /** CPU µs (user + system) of this process per invocation: less hit by other processes. */
+  cpu: number;
+}
+
+function stopwatch(count: number): () => Cost {
+  const wall = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return {
+      wall: Number(process.hrtime.bigint() - wall) / 1e3 / count,
+      cpu: (used.user + used.system) / count,
+    };
+  };
+}
+
+/** Cost per invocation of one round of `count` invocations of `cell`. */
+async function round(way: Way, invoke: InvokeFn, cell: Cell, count: number): Promise<Cost> {
   const signal = new AbortController().signal;
   if (way === 'direct') {
-    const start = process.hrtime.bigint();
+    const stop = stopwatch(count);
     for (let i = 0; i < count; i++) await invoke(cell, signal);
-    return Number(process.hrtime.bigint() - start) / 1e3 / count;
+    return stop();
   }
   const plan = buildPlan({
     functions: [{ name: cell.function, inputs: [cell.input] }],
@@ -53,20 +72,21 @@ async function round(way: Way, invoke: InvokeFn, cell: Cell, count: number): Pro
   const runner = new ExperimentRunner(plan, { invoke });
   const log = way === 'runner+log' ? SessionLog.open(join(dir, `${way}.jsonl`)) : null;
   if (log) runner.on('record', ({ record }) => log.appendStep(record));
-  const start = process.hrtime.bigint();
+  const stop = stopwatch(count);
   await runner.run();
-  const perInvocation = Number(process.hrtime.bigint() - start) / 1e3 / count;
+  const cost = stop();
   log?.close();
-  return perInvocation;
+  return cost;
 }
 
 async function compare(invoke: InvokeFn, cell: Cell, count: number, rounds: number) {
-  const samples: Record<Way, number[]> = { direct: [], runner: [], 'runner+log': [] };
+  const samples: Record<Way, Cost[]> = { direct: [], runner: [], 'runner+log': [] };
   await round('runner+log', invoke, cell, Math.min(count, 200)); // warm the JIT and the caches
   for (let r = 0; r < rounds; r++) {
     for (const way of WAYS) samples[way].push(await round(way, invoke, cell, count));
   }
-  const med = (way: Way) => median(sortAscending(samples[way])) as number;
+  const med = (way: Way, of: keyof Cost = 'wall') =>
+    median(sortAscending(samples[way].map((cost) => cost[of]))) as number;
   return {
     function: cell.function,
     runtime: cell.runtime,
@@ -77,6 +97,8 @@ async function compare(invoke: InvokeFn, cell: Cell, count: number, rounds: numb
     runnerAndLogUs: med('runner+log'),
     addedByRunnerUs: med('runner') - med('direct'),
     addedByRunnerAndLogUs: med('runner+log') - med('direct'),
+    addedCpuByRunnerUs: med('runner', 'cpu') - med('direct', 'cpu'),
+    addedCpuByRunnerAndLogUs: med('runner+log', 'cpu') - med('direct', 'cpu'),
   };
 }
 
@@ -100,6 +122,7 @@ const rows = [
 ];
 const engine = new Engine();
 try {
+  if (Number(values.real) < 1) throw new Error('--real 0');
   rows.push(
     await compare(
       engineInvoke(engine),
@@ -123,12 +146,12 @@ if (values.json) {
   const us = (value: number) => value.toFixed(2).padStart(9);
   process.stdout.write(
     `experiment overhead per invocation, µs (median of rounds; target: added < 20); load average ${loadAverage?.toFixed(2)}\n` +
-      'invoke             direct   runner  +log     added(runner) added(runner+log)\n',
+      'invoke             direct   runner  +log     added(runner) added(runner+log)  added CPU: runner +log\n',
   );
   for (const row of rows) {
     const name = `${row.function}/${row.runtime}`.padEnd(16);
     process.stdout.write(
-      `${name}${us(row.directUs)}${us(row.runnerUs)}${us(row.runnerAndLogUs)}${us(row.addedByRunnerUs)}     ${us(row.addedByRunnerAndLogUs)}\n`,
+      `${name}${us(row.directUs)}${us(row.runnerUs)}${us(row.runnerAndLogUs)}${us(row.addedByRunnerUs)}     ${us(row.addedByRunnerAndLogUs)}     ${us(row.addedCpuByRunnerUs)}${us(row.addedCpuByRunnerAndLogUs)}\n`,
     );
   }
 }

@@ -3,7 +3,15 @@
  * file opened for appending: once append() returns, the line is in the kernel, so a crash or
  * a kill -9 of Nebula loses no record that was appended.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StepRecord } from '../experiment/runner.js';
 import { defaultLogsDir, sessionFileName } from './logs-dir.js';
@@ -13,8 +21,12 @@ export class SessionLog {
   private fd: number | null;
 
   private constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'a');
+    try {
+      ensureDir(dirname(path));
+      this.fd = openSync(path, 'a');
+    } catch (error) {
+      throw new Error(`cannot open session log ${path}: ${(error as Error).message}`);
+    }
     this.endTornLine();
   }
 
@@ -66,6 +78,21 @@ export class SessionLog {
       closeSync(reader);
     }
     if (last[0] !== 0x0a) writeSync(fd, '\n');
+  }
+}
+
+/**
+ * mkdir -p without { recursive: true }, which spins forever in Node 20 on a path under /proc
+ * whose parent refuses the new folder (mkdir says ENOENT there).
+ */
+function ensureDir(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) ensureDir(parent);
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 

@@ -100,6 +100,15 @@ describe('session log', { timeout: 10000 }, () => {
     assert.equal(readFileSync(path, 'utf8').split('\n').length, 3);
   });
 
+  it('creates missing folders, and says when it cannot (no endless retry under /proc)', () => {
+    const nested = SessionLog.open(join(dir, 'a', 'b', 'run.jsonl'));
+    nested.close();
+    assert.throws(
+      () => SessionLog.open('/proc/nebula-none/run.jsonl'),
+      /cannot open session log \/proc\/nebula-none\/run\.jsonl: ENOENT/,
+    );
+  });
+
   it('a missing file is a clear error', () => {
     assert.throws(
       () => readSessionLog(join(dir, 'nope.jsonl')),
