@@ -21,7 +21,16 @@ export interface PlanSpec {
   repetitions: number;
   /** Invocations per cell run first and not counted in the statistics. */
   warmup: number;
+  /**
+   * `interleaved` (the default): runtimes take turns, A B A B. `blocked`: each cell's
+   * invocations back to back, A A A B B B, so a power plug that reads once a second sees one
+   * runtime at a time for long enough to attribute energy to it.
+   */
+  order?: PlanOrder;
 }
+
+export const PLAN_ORDERS = ['interleaved', 'blocked'] as const;
+export type PlanOrder = (typeof PLAN_ORDERS)[number];
 
 export interface Step {
   /** Position in the plan, from 0. */
@@ -44,7 +53,8 @@ export class PlanError extends Error {
 /**
  * Within a group (one function, input and mode) the runtimes take turns, A B A B, for the
  * warm-ups and then for the measured runs, so a drift of the machine (heat, a neighbour's
- * load) hits every runtime alike instead of all of one runtime's runs.
+ * load) hits every runtime alike instead of all of one runtime's runs. Energy needs the
+ * `blocked` order instead (see PlanSpec.order).
  */
 export function buildPlan(spec: PlanSpec): Step[] {
   checkSpec(spec);
@@ -52,16 +62,23 @@ export function buildPlan(spec: PlanSpec): Step[] {
   for (const fn of spec.functions) {
     for (const input of fn.inputs) {
       for (const mode of spec.modes) {
-        const round = (warmup: boolean, count: number) => {
+        const round = (runtimes: readonly RuntimeName[], warmup: boolean, count: number) => {
           for (let repetition = 0; repetition < count; repetition++) {
-            for (const runtime of spec.runtimes) {
+            for (const runtime of runtimes) {
               const cell = { function: fn.name, runtime, mode, input };
               steps.push({ index: steps.length, cell, warmup, repetition });
             }
           }
         };
-        round(true, spec.warmup);
-        round(false, spec.repetitions);
+        if (spec.order === 'blocked') {
+          for (const runtime of spec.runtimes) {
+            round([runtime], true, spec.warmup);
+            round([runtime], false, spec.repetitions);
+          }
+        } else {
+          round(spec.runtimes, true, spec.warmup);
+          round(spec.runtimes, false, spec.repetitions);
+        }
       }
     }
   }

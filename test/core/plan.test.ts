@@ -34,6 +34,21 @@ describe('experiment plans', { timeout: 5000 }, () => {
     );
   });
 
+  it('runs each cell back to back in the blocked order, warm-ups first', () => {
+    const plan = buildPlan({
+      functions: [{ name: 'hello', inputs: [''] }],
+      runtimes: ['wasm', 'container'],
+      modes: ['cold'],
+      repetitions: 2,
+      warmup: 1,
+      order: 'blocked',
+    });
+    assert.deepEqual(
+      plan.map((step) => `${step.cell.runtime}${step.warmup ? '-w' : ''}${step.repetition}`),
+      ['wasm-w0', 'wasm0', 'wasm1', 'container-w0', 'container0', 'container1'],
+    );
+  });
+
   it('has functions x inputs x modes x runtimes x (warm-up + repetitions) steps', () => {
     const plan = buildPlan({
       functions: [

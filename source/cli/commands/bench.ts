@@ -7,7 +7,7 @@ import {
   RUNTIME_NAMES,
   type RuntimeName,
 } from '../../core/invocation.js';
-import { buildPlan, PlanError, parseInputs } from '../../core/plan.js';
+import { buildPlan, PLAN_ORDERS, PlanError, type PlanOrder, parseInputs } from '../../core/plan.js';
 import { Engine, UsageError } from '../../engine/engine.js';
 import { engineInvoke } from '../../experiment/engine-invoke.js';
 import { showProgress } from '../../experiment/progress-line.js';
@@ -25,6 +25,7 @@ import { EXIT_FAILED, positiveInt } from '../run.js';
 import {
   addBenchPowerOptions,
   type BenchPowerOptions,
+  benchPowerRequested,
   finishBenchPower,
   startBenchPower,
 } from './power.js';
@@ -44,6 +45,7 @@ interface BenchOptions {
   csv?: boolean;
   markdown?: boolean;
   log: string | boolean;
+  order?: string;
   profile?: string;
 }
 
@@ -86,6 +88,10 @@ export function registerBench(program: Command): void {
     .option('--markdown', 'print markdown tables (the default)')
     .option('--log <file>', 'session log to append to (default: logs/<time>-<profile>.jsonl)')
     .option('--no-log', 'write no session log')
+    .option(
+      '--order <order>',
+      'interleaved (runtimes take turns) or blocked (each cell back to back; the default with power)',
+    )
     .option('--profile <name>', 'profile name in profiles/ or a path')
     .action((options: BenchOptions) => bench(options));
 }
@@ -104,6 +110,7 @@ async function bench(options: BenchOptions): Promise<void> {
   if (repetitions < 1) throw new UsageError('-n must be at least 1');
   const engine = await createEngineForProfile(profile);
   let log: SessionLog | null = null;
+  let power: Awaited<ReturnType<typeof startBenchPower>> = null;
   try {
     const names = options.functions
       ? splitList(options.functions)
@@ -124,6 +131,7 @@ async function bench(options: BenchOptions): Promise<void> {
         modes,
         repetitions,
         warmup: options.warmup ?? profile.experiment.warmup,
+        order: planOrder(options),
       }),
     );
     await checkReady(engine, names, runtimes);
@@ -141,9 +149,7 @@ async function bench(options: BenchOptions): Promise<void> {
       process.stderr.write(`session log: ${log.path}\n`);
     }
 
-    const power = await startBenchPower(options as BenchPowerOptions, (record) =>
-      log?.append(record),
-    );
+    power = await startBenchPower(options as BenchPowerOptions, (record) => log?.append(record));
     const controller = new AbortController();
     const onInterrupt = () => {
       process.stderr.write(
@@ -182,9 +188,24 @@ async function bench(options: BenchOptions): Promise<void> {
       process.exitCode = EXIT_FAILED;
     }
   } finally {
+    // A run that failed midway must not leave the plug's MQTT connection holding the process.
+    await power?.source.stop();
     log?.close();
     await engine.close();
   }
+}
+
+/** A plug reads about once a second: with power on, cells run back to back unless told. */
+function planOrder(options: BenchOptions): PlanOrder {
+  if (options.order === undefined) {
+    return benchPowerRequested(options as BenchPowerOptions) ? 'blocked' : 'interleaved';
+  }
+  if (!(PLAN_ORDERS as readonly string[]).includes(options.order)) {
+    throw new UsageError(
+      `unknown --order "${options.order}"; choose one of ${PLAN_ORDERS.join(', ')}`,
+    );
+  }
+  return options.order as PlanOrder;
 }
 
 function splitList(text: string): string[] {

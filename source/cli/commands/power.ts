@@ -198,13 +198,8 @@ export function addBenchPowerOptions(command: Command): Command {
   );
 }
 
-/** Starts power for a bench run when asked for; records into the session log as it goes. */
-export async function startBenchPower(
-  options: BenchPowerOptions,
-  /** The session log's append: every reading, gap and the baseline as records. */
-  write: (record: { type: string }) => void,
-): Promise<BenchPower | null> {
-  const flags: PowerFlags = {
+function benchPowerFlags(options: BenchPowerOptions): PowerFlags {
+  return {
     source: options.powerSource,
     broker: options.powerBroker,
     topic: options.powerTopic,
@@ -212,11 +207,25 @@ export async function startBenchPower(
     pollSeconds: options.powerPollSeconds,
     simulated: options.powerSimulated,
   };
-  const asked =
-    options.power ||
+}
+
+/** --power, --baseline or any --power-* flag turns energy measurement on. */
+export function benchPowerRequested(options: BenchPowerOptions): boolean {
+  return (
+    Boolean(options.power) ||
     options.baseline !== undefined ||
-    Object.values(flags).some((v) => v !== undefined);
-  if (!asked) return null;
+    Object.values(benchPowerFlags(options)).some((value) => value !== undefined)
+  );
+}
+
+/** Starts power for a bench run when asked for; records into the session log as it goes. */
+export async function startBenchPower(
+  options: BenchPowerOptions,
+  /** The session log's append: every reading, gap and the baseline as records. */
+  write: (record: { type: string }) => void,
+): Promise<BenchPower | null> {
+  if (!benchPowerRequested(options)) return null;
+  const flags = benchPowerFlags(options);
   const source = powerSourceFrom(options.profile, flags);
   const seconds = options.baseline ?? loadProfile(options.profile).experiment.baselineSeconds;
   const say = (line: string) => process.stderr.write(`power: ${line}\n`);

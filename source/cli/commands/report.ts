@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
+import { attributeLog } from '../../power/bench-power.js';
 import { readSessionLog, SessionLogError } from '../../session/read-log.js';
 import { isInvocation } from '../../session/records.js';
 import { renderInvocationsCsv } from '../../session/render/csv.js';
@@ -40,6 +41,7 @@ export function registerReport(program: Command): void {
 
 function render(format: Format, records: ReturnType<typeof readSessionLog>['records']): string {
   if (format === 'csv') return renderInvocationsCsv(records.filter(isInvocation));
-  const report = buildReport(records);
+  // Energy per cell from the power records the log holds, if any (none: no energy columns).
+  const report = buildReport(records, attributeLog);
   return format === 'json' ? renderReportJson(report) : renderMarkdown(report);
 }
