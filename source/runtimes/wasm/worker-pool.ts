@@ -90,20 +90,22 @@ export class WorkerPool {
   private load(slot: Slot, path: string): Promise<void> {
     return new Promise((resolve) => {
       slot.loading.set(path, resolve);
+      // Nothing else may keep the process alive while it waits for the worker.
+      slot.worker.ref();
+      slot.port.ref();
       this.post(slot, { type: 'load', path });
     });
   }
 
+  /** A job needs no ref: its timeout timer keeps the process alive until it ends. */
   private post(slot: Slot, message: ToWorker): void {
-    slot.worker.ref();
-    slot.port.ref();
     slot.port.postMessage(message);
     Atomics.store(slot.flags, HANDOFF.toWorker, 1);
     Atomics.notify(slot.flags, HANDOFF.toWorker);
   }
 
   private idle(slot: Slot): void {
-    if (!slot.busy && slot.loading.size === 0) {
+    if (slot.loading.size === 0) {
       slot.worker.unref();
       slot.port.unref();
     }
@@ -172,7 +174,6 @@ export class WorkerPool {
     slot.busy = null;
     slot.timer = null;
     slot.onAbort = null;
-    this.idle(slot);
     pending.resolve(outcome);
   }
 
