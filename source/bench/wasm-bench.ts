@@ -55,11 +55,16 @@ for (let i = 0; i < coldN; i++) {
   cold['wasm-p1'].push(await sample('wasm-p1', 'cold'));
 }
 
-const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-const rssBefore = process.memoryUsage().rss;
-for (let i = 0; i < soakN; i++) await sample('wasm', 'warm');
-for (let i = 0; i < soakN; i++) await sample('wasm-p1', 'warm');
-const rssAfter = process.memoryUsage().rss;
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+/** Resident memory before and after soakN warm calls, then after as many again (a leak keeps growing). */
+async function soak(runtime: 'wasm' | 'wasm-p1') {
+  const before = mib(process.memoryUsage().rss);
+  for (let i = 0; i < soakN; i++) await sample(runtime, 'warm');
+  const after = mib(process.memoryUsage().rss);
+  for (let i = 0; i < soakN; i++) await sample(runtime, 'warm');
+  return { before, after, afterTwice: mib(process.memoryUsage().rss) };
+}
+const rss = { calls: soakN, wasm: await soak('wasm'), 'wasm-p1': await soak('wasm-p1') };
 
 const m = (values: number[]) => median(sortAscending(values)) ?? Number.NaN;
 const fmt = (x: number) => x.toFixed(3);
@@ -68,11 +73,7 @@ const report = {
   warmMedianMs: { wasm: m(warm.wasm), 'wasm-p1': m(warm['wasm-p1']), bareNodeWasi: m(warm.bare) },
   wasmP1OverBare: m(warm['wasm-p1']) / m(warm.bare),
   coldMedianMs: { wasm: m(cold.wasm), 'wasm-p1': m(cold['wasm-p1']) },
-  rssMiB: {
-    before: Number(mib(rssBefore)),
-    afterWarmCalls: Number(mib(rssAfter)),
-    calls: soakN * 2,
-  },
+  rssMiB: rss,
   samples: { warm: n, cold: coldN },
 };
 console.log(JSON.stringify(report, null, 2));
