@@ -9,10 +9,8 @@ import type { InvocationResult, RuntimeName } from '../core/invocation.js';
 import { PlanError } from '../core/plan.js';
 import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../gateway/invocation-engine.js';
-import { createPowerSource } from '../power/create.js';
 import { joulesToMicrowattHours } from '../power/energy.js';
 import type { PowerSource } from '../power/source.js';
-import { createEngineForProfile } from '../profiles/engine-for-profile.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
 import { sessionHeader } from '../session/header.js';
@@ -104,7 +102,9 @@ export class ConsoleController {
       for (const runtime of runtimes) {
         if (this.closing) break;
         const at = Date.now();
-        const result = await invokeSafely(engine, fn.name, runtime, input, mode);
+        const result = await this.aroundInvocation(() =>
+          invokeSafely(engine, fn.name, runtime, input, mode),
+        );
         this.log.manual(result, at);
         this.store.dispatch({ type: 'invocation', result });
         this.say(
@@ -153,6 +153,7 @@ export class ConsoleController {
     this.log.action('experiment-start', { ...spec });
     const view = { function: fn.name, runtimes, done: 0, total: 0 };
     const done = runConsoleExperiment(engine, spec, settings, this.power, abort.signal, {
+      around: (invoke) => this.aroundInvocation(invoke),
       log: (record) => this.log.append(record),
       logStep: (step) => this.log.appendStep(step),
       onStart: (id, total) => {
@@ -291,7 +292,8 @@ export class ConsoleController {
     }
     this.engine = engine;
     this.store.dispatch({ type: 'functions', rows: functionRows(engine) });
-    this.startPower(profile);
+    await this.startPower(profile);
+    if (stale()) return;
     if (profile.target.kind === 'gateway') {
       this.store.dispatch({
         type: 'docker',
@@ -312,9 +314,12 @@ export class ConsoleController {
     this.log.startSegment(profile, 'start');
   }
 
-  private startPower(profile: Profile): void {
+  private async startPower(profile: Profile): Promise<void> {
     try {
-      const source = (this.options.createPower ?? ((p) => createPowerSource(p.power)))(profile);
+      // Loaded here, after the first frame: the MQTT client is a large module.
+      let source: PowerSource;
+      if (this.options.createPower) source = this.options.createPower(profile);
+      else source = (await import('../power/create.js')).createPowerSource(profile.power);
       this.power = source;
       this.unfeedPower = feedPower(source, profile.power, this.store);
       source.start().catch((error: Error) => {
@@ -390,6 +395,17 @@ export class ConsoleController {
     await Promise.allSettled([power?.stop(), engine?.close()]);
   }
 
+  /** The screen draws between invocations, never during one (see ConsoleStore.hold). */
+  private async aroundInvocation<T>(invoke: () => Promise<T>): Promise<T> {
+    await this.store.settle();
+    this.store.hold();
+    try {
+      return await invoke();
+    } finally {
+      this.store.unhold();
+    }
+  }
+
   private setExperiment(change: Partial<NonNullable<ConsoleState['experiment']>>): void {
     const current = this.state.experiment;
     if (current) this.store.dispatch({ type: 'experiment', experiment: { ...current, ...change } });
@@ -415,7 +431,9 @@ export class ConsoleController {
   }
 }
 
-function defaultEngine(profile: Profile, options: ConsoleOptions): Promise<InvocationEngine> {
+/** Loaded on first use, after the first frame (it brings the HTTP client of RemoteEngine). */
+async function defaultEngine(profile: Profile, options: ConsoleOptions): Promise<InvocationEngine> {
+  const { createEngineForProfile } = await import('../profiles/engine-for-profile.js');
   return createEngineForProfile(profile, { functionsDir: options.functionsDir });
 }
 

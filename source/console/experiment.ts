@@ -14,6 +14,8 @@ import type { Profile } from '../profiles/schema.js';
 import type { AnyRecord } from '../session/records.js';
 
 export interface ExperimentHooks {
+  /** Around each invocation: the console keeps its drawing out of the measured time. */
+  around: <T>(invoke: () => Promise<T>) => Promise<T>;
   log: (record: AnyRecord) => void;
   logStep: (step: StepRecord) => void;
   onStart: (experiment: string, total: number) => void;
@@ -36,8 +38,9 @@ export async function runConsoleExperiment(
   hooks: ExperimentHooks,
 ): Promise<ConsoleExperimentResult> {
   const plan = buildPlan(spec);
+  const invoke = engineInvoke(engine);
   const runner = new ExperimentRunner(plan, {
-    invoke: engineInvoke(engine),
+    invoke: (cell, abort) => hooks.around(() => invoke(cell, abort)),
     pauseMs: settings.pauseMs,
     signal,
   });

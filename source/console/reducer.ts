@@ -42,7 +42,7 @@ export type Action =
   | { type: 'busy'; busy: boolean }
   | { type: 'experiment'; experiment: ExperimentView | null }
   | { type: 'power-source'; power: PowerView | null }
-  | { type: 'power-sample'; watts: number }
+  | { type: 'power-sample'; watts: number[] }
   | { type: 'power-status'; stale: boolean; error: string | null }
   | { type: 'baseline'; watts: number | null }
   | { type: 'energy'; energy: EnergyView }
@@ -137,11 +137,10 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       return { ...state, power: action.power };
     case 'power-sample': {
       if (!state.power) return state;
-      const watts = [...state.power.watts, action.watts].slice(-POWER_HISTORY);
-      return {
-        ...state,
-        power: { ...state.power, watts, current: action.watts, stale: false },
-      };
+      const latest = action.watts.at(-1);
+      if (latest === undefined) return state;
+      const watts = [...state.power.watts, ...action.watts].slice(-POWER_HISTORY);
+      return { ...state, power: { ...state.power, watts, current: latest, stale: false } };
     }
     case 'power-status': {
       const power = state.power;

@@ -15,6 +15,7 @@ export class ConsoleStore {
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private lastPublishAt = 0;
+  private held = 0;
   /** How many times subscribers were told; tests read it to check the batching. */
   publications = 0;
 
@@ -57,13 +58,39 @@ export class ConsoleStore {
     for (const listener of this.listeners) listener();
   };
 
+  /**
+   * An invocation is in flight: nothing is published until unhold(), so drawing the screen
+   * never shares the main thread with a measurement.
+   */
+  hold(): void {
+    this.held++;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  unhold(): void {
+    this.held = Math.max(0, this.held - 1);
+    if (this.held === 0 && this.published !== this.state) this.schedule();
+  }
+
+  /**
+   * Between two invocations: publish now if a publication is due, and resolve once the
+   * screen has drawn it (React renders in a microtask, Ink draws in the commit).
+   */
+  async settle(): Promise<void> {
+    if (this.published === this.state) return;
+    if (Date.now() - this.lastPublishAt < this.intervalMs) return;
+    this.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
   close(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
   }
 
   private schedule(): void {
-    if (this.timer) return;
+    if (this.timer || this.held > 0) return;
     const wait = Math.max(0, this.lastPublishAt + this.intervalMs - Date.now());
     this.timer = setTimeout(this.flush, wait);
   }

@@ -116,7 +116,7 @@ describe('console store', { timeout: 10_000 }, () => {
   it('publishes a burst of changes once, and nothing when nothing changed', async () => {
     const store = new ConsoleStore(withFunctions(), 20);
     const published = new Promise<void>((resolve) => store.subscribe(resolve));
-    for (let i = 0; i < 100; i++) store.dispatch({ type: 'power-sample', watts: i });
+    for (let i = 0; i < 100; i++) store.dispatch({ type: 'power-sample', watts: [i] });
     store.dispatch({ type: 'toggle-mode' });
     assert.equal(store.publications, 0, 'nothing is published synchronously');
     await published;
