@@ -17,7 +17,11 @@ export function barePreview1(path: string): (input: string) => string {
     const imports = wasi.wasiImport as Record<string, (...args: number[]) => number>;
     const iovs = (ptr: number, count: number) => {
       const view = new DataView((memory as WebAssembly.Memory).buffer);
-      return Array.from({ length: count }, (_, i) => [view.getUint32(ptr + i * 8, true), view.getUint32(ptr + i * 8 + 4, true)] as const);
+      return Array.from(
+        { length: count },
+        (_, i) =>
+          [view.getUint32(ptr + i * 8, true), view.getUint32(ptr + i * 8 + 4, true)] as const,
+      );
     };
     const instance = new WebAssembly.Instance(module, {
       wasi_snapshot_preview1: {
@@ -25,7 +29,8 @@ export function barePreview1(path: string): (input: string) => string {
         fd_write(fd: number, ptr: number, count: number, written: number) {
           let n = 0;
           for (const [p, len] of iovs(ptr, count)) {
-            if (fd === 1) out.push(new Uint8Array((memory as WebAssembly.Memory).buffer, p, len).slice());
+            if (fd === 1)
+              out.push(new Uint8Array((memory as WebAssembly.Memory).buffer, p, len).slice());
             n += len;
           }
           new DataView((memory as WebAssembly.Memory).buffer).setUint32(written, n, true);
