@@ -51,9 +51,12 @@ export class BenchPower {
     signal?: AbortSignal,
   ): Promise<BenchPower> {
     await source.start();
-    const baseline = await measureBaseline(source, baselineSeconds, { write, signal });
+    // One recorder from the start: the readings of the baseline also bound the first cell's
+    // window, exactly as `nebula report` sees them in the log.
+    const recorder = new PowerRecorder(source, write);
+    const baseline = await measureBaseline(source, baselineSeconds, { signal });
     write({ type: 'power-baseline', source: source.label, ...baseline });
-    return new BenchPower(source, baseline, new PowerRecorder(source, write));
+    return new BenchPower(source, baseline, recorder);
   }
 
   /** One more reading after the last invocation, then energy per cell of the runs. */
