@@ -3,30 +3,50 @@
  * nebula-tui [--profile NAME]: the interactive console. The first frame is drawn before the
  * engine, the power source and the Docker engine are reached; they fill in as they answer.
  */
-import { Command } from 'commander';
+import { parseArgs } from 'node:util';
 
-const program = new Command('nebula-tui')
-  .description('the interactive console: invoke and compare functions on Wasm and containers')
-  .option('--profile <name>', 'profile name in profiles/ or a path to a .json file', 'local')
-  .option('--log <file>', 'session log to append to (default: logs/<time>-<profile>.jsonl)')
-  .showHelpAfterError('(run with --help for usage)')
-  .parse(process.argv);
-const options = program.opts<{ profile: string; log?: string }>();
+// node:util's parser rather than commander: two options do not pay for its load time.
+const USAGE = `Usage: nebula-tui [options]
 
-// A screen of its own, so quitting gives the shell back as it was. Loading Ink and React
-// takes most of the start-up: say something at once, then clear it for the first frame.
+the interactive console: invoke and compare functions on Wasm and containers
+
+Options:
+  --profile <name>  profile name in profiles/ or a path to a .json file (default: "local")
+  --log <file>      session log to append to (default: logs/<time>-<profile>.jsonl)
+  -h, --help        display help for command
+`;
+let options: { profile: string; log?: string };
+try {
+  const { values } = parseArgs({
+    options: {
+      profile: { type: 'string', default: 'local' },
+      log: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  options = { profile: values.profile, log: values.log };
+} catch (error) {
+  process.stderr.write(`nebula-tui: ${(error as Error).message}\n(run with --help for usage)\n`);
+  process.exit((await import('./run.js')).EXIT_USAGE);
+}
+
+// A screen of its own, so quitting gives the shell back as it was. Loading the UI and the
+// engine takes most of the start-up: say something at once, then clear it for the first frame.
 const fullScreen = process.stdout.isTTY === true;
 if (fullScreen) {
   process.stdout.write(`\x1b[?1049h\x1b[Hnebula-tui: starting (profile ${options.profile})...`);
   process.on('exit', () => process.stdout.write('\x1b[?1049l'));
 }
 
-// React's production build: less to load and less work per frame. Set before React loads.
-process.env.NODE_ENV ??= 'production';
-const [{ render }, { createElement }, { ConsoleController }, { App }, { EXIT_USAGE }] =
+// "#ui-vendor" is one bundle of Ink, React and the other UI packages (scripts/bundle-ui.mjs),
+// built with React's production build.
+const [{ render, createElement }, { ConsoleController }, { App }, { EXIT_USAGE }] =
   await Promise.all([
-    import('ink'),
-    import('react'),
+    import('#ui-vendor'),
     import('../console/controller.js'),
     import('../ui/App.js'),
     import('./run.js'),

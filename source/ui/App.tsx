@@ -1,5 +1,4 @@
-import { Box, Text, useApp } from 'ink';
-import { useCallback, useMemo } from 'react';
+import { Box, Text, useApp, useCallback, useMemo } from '#ui-vendor';
 import type { ConsoleController } from '../console/controller.js';
 import { panesView } from '../console/panes.js';
 import { currentInput, selectedFunction } from '../console/state.js';

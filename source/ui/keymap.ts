@@ -3,7 +3,7 @@
  * where it applies. Components match commands, never raw keys; the help overlay is drawn
  * from this table.
  */
-import type { Key } from 'ink';
+import type { Key } from '#ui-vendor';
 
 /** Where a command applies: the main screen or one of the overlays, which own the keys. */
 export type Scope = 'main' | 'help' | 'input' | 'profiles' | 'log';

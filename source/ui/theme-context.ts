@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react';
+import { createContext, useContext } from '#ui-vendor';
 import { type Theme, themeFor } from './theme.js';
 
 export const ThemeContext = createContext<Theme>(themeFor());

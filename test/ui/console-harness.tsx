@@ -2,11 +2,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render } from 'ink-testing-library';
 import { ConsoleController } from '../../source/console/controller.js';
 import type { InvocationEngine } from '../../source/gateway/invocation-engine.js';
 import { createEngineForProfile } from '../../source/profiles/engine-for-profile.js';
 import { App } from '../../source/ui/App.js';
+import { render } from './ink-testing.js';
 
 export const KEYS = { escape: '\x1b', enter: '\r', down: '\x1b[B', backspace: '\x7f' };
 

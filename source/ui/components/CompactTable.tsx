@@ -1,6 +1,4 @@
-import { Table } from '@alcalzone/ink-table';
-import { Box } from 'ink';
-import { Fragment } from 'react';
+import { Box, Fragment, Table } from '#ui-vendor';
 
 type Scalar = string | number | boolean | null | undefined;
 

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text } from '#ui-vendor';
 import { type ConsoleState, currentInput } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 

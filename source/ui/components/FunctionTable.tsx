@@ -1,5 +1,5 @@
-import { Text } from 'ink';
-import type { PropsWithChildren } from 'react';
+import type { PropsWithChildren } from '#ui-vendor';
+import { Text } from '#ui-vendor';
 import type { DeployState, FunctionRow } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 import { CompactTable } from './CompactTable.js';

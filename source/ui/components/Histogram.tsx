@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from '#ui-vendor';
 
 const LEVELS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 

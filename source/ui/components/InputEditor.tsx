@@ -1,4 +1,4 @@
-import { Box, Text, useInput, useStdin } from 'ink';
+import { Box, Text, useInput, useStdin } from '#ui-vendor';
 import { commandFor } from '../keymap.js';
 import { useTheme } from '../theme-context.js';
 

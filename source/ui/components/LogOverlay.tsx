@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text } from '#ui-vendor';
 import type { ConsoleState } from '../../console/state.js';
 import { ms } from '../format.js';
 import { useTheme } from '../theme-context.js';

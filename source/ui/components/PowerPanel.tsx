@@ -1,5 +1,4 @@
-import asciichart from 'asciichart';
-import { Box, Text } from 'ink';
+import { asciichart, Box, Text } from '#ui-vendor';
 import type { PowerView } from '../../console/state.js';
 import { num } from '../format.js';
 import { useTheme } from '../theme-context.js';

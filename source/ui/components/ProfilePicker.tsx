@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text } from '#ui-vendor';
 import { useCommands } from '../hooks/use-commands.js';
 import { useTheme } from '../theme-context.js';
 

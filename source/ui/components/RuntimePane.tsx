@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text } from '#ui-vendor';
 import type { Bins } from '../../console/histogram.js';
 import type { PaneView } from '../../console/panes.js';
 import { firstLine, ms } from '../format.js';

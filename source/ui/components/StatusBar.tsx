@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { Box, Text } from 'ink';
+import { Box, Text } from '#ui-vendor';
 import type { ConsoleState, ServiceStatus } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 

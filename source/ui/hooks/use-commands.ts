@@ -1,4 +1,4 @@
-import { useInput, useStdin } from 'ink';
+import { useInput, useStdin } from '#ui-vendor';
 import { type Command, commandFor, type Scope } from '../keymap.js';
 
 /**

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from '#ui-vendor';
 import type { ConsoleState } from '../../console/state.js';
 import type { ConsoleStore } from '../../console/store.js';
 

@@ -1,5 +1,4 @@
-import { useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useStdout } from '#ui-vendor';
 
 export interface TerminalSize {
   columns: number;
