@@ -10,7 +10,7 @@ export async function runMain(main: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     const usage =
       error instanceof UsageError ||
-      ['CatalogError', 'ProfileError'].includes((error as Error).name);
+      ['CatalogError', 'ProfileError', 'AddressError'].includes((error as Error).name);
     process.stderr.write(`nebula: ${(error as Error).message}\n`);
     if (!usage && process.env.NEBULA_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;
