@@ -4,6 +4,7 @@
 // file loads in a fraction of that. The engine is not bundled: it loads workers and jco by path.
 // test/ui/ink-testing.ts is bundled too, with its `ink` pointed at the vendor bundle, so the
 // tests render through the same Ink and React as the console.
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,18 +23,30 @@ const common = {
   },
 };
 
-// Ink loads its React DevTools bridge only when DEV=true; the bridge needs react-devtools-core,
-// which is not installed. Without the stub its static import would fail the whole bundle.
-const noDevtools = {
-  name: 'no-ink-devtools',
+// Ink's DEV=true mode (React DevTools) imports react-devtools-core, which is not installed, and
+// reads Ink's package.json by a path that the bundle moves; a DEV=true left in a shell would
+// stop the console. The bundle has it off, and the devtools module (imported only in that
+// mode, but its static import would fail the whole bundle) is left out.
+const inkWithoutDevMode = {
+  name: 'ink-without-dev-mode',
   setup(build) {
+    build.onLoad({ filter: /[/\\]node_modules[/\\]ink[/\\]build[/\\]utils\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const check = "process.env['DEV'] === 'true'";
+      if (!source.includes(check)) {
+        throw new Error(
+          `${args.path} no longer reads DEV as "${check}": update ${import.meta.url}`,
+        );
+      }
+      return { contents: source.replace(check, 'false'), loader: 'js' };
+    });
     build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
-      args.importer.includes(`${join('node_modules', 'ink')}`)
-        ? { path: 'ink-devtools', namespace: 'stub' }
+      args.importer.includes(join('node_modules', 'ink'))
+        ? { path: 'devtools', namespace: 'stub' }
         : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents: "throw new Error('React DevTools are not part of the bundled console (unset DEV)');",
+      contents: "throw new Error('Ink devtools are not part of the bundle');",
       loader: 'js',
     }));
   },
@@ -44,7 +57,7 @@ await build({
   entryPoints: [join(root, 'source/ui/vendor.ts')],
   outfile: join(root, 'dist/source/ui/vendor.js'),
   allowOverwrite: true,
-  plugins: [noDevtools],
+  plugins: [inkWithoutDevMode],
   define: {
     // React's and the reconciler's production builds only: half the code to compile at start-up.
     // The tests use this same bundle, so they test what the console runs.
