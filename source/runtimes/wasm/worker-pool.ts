@@ -163,7 +163,10 @@ export class WorkerPool {
     }
     Atomics.store(slot.flags, HANDOFF.toHost, 0);
     this.post(slot, { type: 'job', job: pending.job });
-    this.takeQuickResult(slot);
+    // Only a pool of one (invocations one at a time: commands, bench, console) may block the
+    // main thread for its result; a larger pool serves concurrent callers (the gateway),
+    // whose other requests must keep moving meanwhile.
+    if (this.size === 1) this.takeQuickResult(slot);
   }
 
   private finish(slot: Slot, outcome: JobOutcome): void {
