@@ -1,7 +1,11 @@
 /**
  * Issue 2's figures, side by side in one run: warm and cold `hello` through `wasm` and
  * `wasm-p1`, the bare node:wasi yardstick, and resident memory around 10,000 warm calls.
- * Usage: node dist/source/bench/wasm-bench.js [--n 2000] [--cold 50] [--soak 10000] [--function hello]
+ * Warm calls run in rounds of --block calls per runtime, the runtimes taking turns round after
+ * round (A B A B at the round level): fair against drift, and each runtime stays as warm as a
+ * platform under steady load keeps it. --block 1 alternates every call.
+ * Usage: node dist/source/bench/wasm-bench.js [--n 2000] [--block 50] [--cold 50] [--soak 10000]
+ *        [--function hello]
  */
 import { parseArgs } from 'node:util';
 import { median, sortAscending } from '../core/stats.js';
@@ -12,6 +16,7 @@ import { barePreview1 } from './bare-preview1.js';
 const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '2000' },
+    block: { type: 'string', default: '50' },
     cold: { type: 'string', default: '50' },
     soak: { type: 'string', default: '10000' },
     function: { type: 'string', default: 'hello' },
@@ -42,12 +47,16 @@ for (let i = 0; i < 200; i++) {
 }
 
 const warm = { wasm: [] as number[], 'wasm-p1': [] as number[], bare: [] as number[] };
-for (let i = 0; i < n; i++) {
-  warm.wasm.push(await sample('wasm', 'warm'));
-  warm['wasm-p1'].push(await sample('wasm-p1', 'warm'));
-  const start = process.hrtime.bigint();
-  bare(input);
-  warm.bare.push(hrMs(start));
+const block = Math.max(1, Number(values.block));
+for (let done = 0; done < n; done += block) {
+  const calls = Math.min(block, n - done);
+  for (let i = 0; i < calls; i++) warm.wasm.push(await sample('wasm', 'warm'));
+  for (let i = 0; i < calls; i++) warm['wasm-p1'].push(await sample('wasm-p1', 'warm'));
+  for (let i = 0; i < calls; i++) {
+    const start = process.hrtime.bigint();
+    bare(input);
+    warm.bare.push(hrMs(start));
+  }
 }
 const cold = { wasm: [] as number[], 'wasm-p1': [] as number[] };
 for (let i = 0; i < coldN; i++) {
@@ -74,7 +83,7 @@ const report = {
   wasmP1OverBare: m(warm['wasm-p1']) / m(warm.bare),
   coldMedianMs: { wasm: m(cold.wasm), 'wasm-p1': m(cold['wasm-p1']) },
   rssMiB: rss,
-  samples: { warm: n, cold: coldN },
+  samples: { warm: n, warmBlock: block, cold: coldN },
 };
 console.log(JSON.stringify(report, null, 2));
 console.error(

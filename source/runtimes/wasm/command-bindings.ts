@@ -35,6 +35,31 @@ export interface ShimOutputStream {
   flush(): void;
 }
 
+interface WasiImport {
+  module: string;
+  name: string;
+  /** `interface#function`, without the version: what the bindings are keyed by. */
+  key: string;
+}
+
+const wasiImportLists = new WeakMap<WebAssembly.Module, WasiImport[]>();
+
+/** The adapter's WASI imports with their keys, worked out once per module. */
+function wasiImports(adapter: WebAssembly.Module): WasiImport[] {
+  let list = wasiImportLists.get(adapter);
+  if (!list) {
+    list = moduleImports(adapter)
+      .filter(({ module }) => module !== 'env' && module !== '__main_module__')
+      .map(({ module, name }) => ({
+        module,
+        name,
+        key: `${module.replace(/@[^@]*$/, '')}#${name}`,
+      }));
+    wasiImportLists.set(adapter, list);
+  }
+  return list;
+}
+
 /** Thrown by `wasi:cli/exit`; the caller turns it into the exit code. */
 export class CommandExit extends Error {
   constructor(readonly code: number) {
@@ -205,9 +230,7 @@ export function commandImports(
   };
 
   const imports: Record<string, Record<string, unknown>> = {};
-  for (const { module, name } of moduleImports(adapter)) {
-    if (module === 'env' || module === '__main_module__') continue;
-    const key = `${module.replace(/@[^@]*$/, '')}#${name}`;
+  for (const { module, name, key } of wasiImports(adapter)) {
     let binding = known[key];
     // With no preopened directory there is no descriptor to call a method on.
     if (!binding && key.startsWith('wasi:filesystem/types#[method]descriptor.')) {
