@@ -19,7 +19,7 @@ const common = {
   logLevel: 'warning',
   // Bundled CommonJS packages (React, the reconciler) call require() for Node built-ins.
   banner: {
-    js: "import { createRequire as __nebulaRequire } from 'node:module';\nconst require = __nebulaRequire(import.meta.url);",
+    js: "// Bundled by scripts/bundle-ui.mjs\nimport { createRequire as __nebulaRequire } from 'node:module';\nconst require = __nebulaRequire(import.meta.url);",
   },
 };
 

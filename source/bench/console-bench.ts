@@ -185,6 +185,14 @@ const planned = runtimes.length * (repetitions + 2);
 const line = (label: string, value: string, target = '') =>
   process.stdout.write(`${label.padEnd(34)} ${value.padStart(12)}  ${target}\n`);
 
+// The UI's packages load from one bundle only after `npm run build`, not after tsc alone.
+const vendor = join(dist, 'ui', 'vendor.js');
+if (!readFileSync(vendor, 'utf8').startsWith('// Bundled by scripts/bundle-ui.mjs')) {
+  process.stdout.write(
+    `note: ${vendor} is not the UI bundle; run npm run build to time the real start-up\n`,
+  );
+}
+
 // 1: first frame over several start-ups (the first of them also warms the file cache).
 const consoleLog = join(work, 'console.jsonl');
 const firstFrames: number[] = [];

@@ -43,7 +43,9 @@ if (fullScreen) {
 }
 
 // "#ui-vendor" is one bundle of Ink, React and the other UI packages (scripts/bundle-ui.mjs),
-// built with React's production build.
+// built with React's production build. After tsc alone it is plain re-exports from
+// node_modules: slower to load, and React needs telling here to run its production build.
+process.env.NODE_ENV ??= 'production';
 const [{ render, createElement }, { ConsoleController }, { App }, { EXIT_USAGE }] =
   await Promise.all([
     import('#ui-vendor'),
