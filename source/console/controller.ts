@@ -177,14 +177,15 @@ export class ConsoleController {
             joules === null ? null : joulesToMicrowattHours(joules);
           this.store.dispatch({
             type: 'energy',
-            energy: {
+            energy: Object.entries(energy).map(([runtime, cell]) => ({
               experiment: outcome.experiment,
-              invocations: energy.invocations,
-              netMicroWh: uwh(energy.netJoulesPerInvocation),
-              rawMicroWh: uwh(energy.rawJoulesPerInvocation),
-              samples: energy.samples,
-              reason: energy.reason,
-            },
+              runtime: runtime as RuntimeName,
+              invocations: cell.invocations,
+              netMicroWh: uwh(cell.netJoulesPerInvocation),
+              rawMicroWh: uwh(cell.rawJoulesPerInvocation),
+              samples: cell.samples,
+              reason: cell.reason,
+            })),
           });
         }
       })

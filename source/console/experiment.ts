@@ -3,11 +3,13 @@
  * experiment runner while the power source is recorded, then the energy per invocation by the
  * power room's attribution. Everything is written to the session log as it comes.
  */
-import { buildPlan, type PlanSpec } from '../core/plan.js';
+
+import type { RuntimeName } from '../core/invocation.js';
+import { buildPlan, cellKey, type PlanSpec } from '../core/plan.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import { type ExperimentOutcome, ExperimentRunner, type StepRecord } from '../experiment/runner.js';
 import type { InvocationEngine } from '../gateway/invocation-engine.js';
-import { attributeEnergy, type EnergyAttribution } from '../power/energy.js';
+import { type CellEnergyResult, cellEnergies } from '../power/cell-energy.js';
 import { measureBaseline, type PowerRecord, withPower } from '../power/record.js';
 import type { PowerSource } from '../power/source.js';
 import type { Profile } from '../profiles/schema.js';
@@ -26,7 +28,8 @@ export interface ExperimentHooks {
 
 export interface ConsoleExperimentResult {
   outcome: ExperimentOutcome;
-  energy: EnergyAttribution | null;
+  /** Energy per invocation of each runtime's back-to-back batch; null without power. */
+  energy: Partial<Record<RuntimeName, CellEnergyResult>> | null;
 }
 
 export async function runConsoleExperiment(
@@ -37,7 +40,13 @@ export async function runConsoleExperiment(
   signal: AbortSignal,
   hooks: ExperimentHooks,
 ): Promise<ConsoleExperimentResult> {
-  const plan = buildPlan(spec);
+  const usablePower = power && power.status().state !== 'stopped' ? power : null;
+  // A plug reads about once a second: with power, each runtime's invocations run back to
+  // back so each gets a window of its own (as `nebula bench` does); without, they alternate.
+  const plan = buildPlan({
+    ...spec,
+    order: usablePower ? 'blocked' : (spec.order ?? 'interleaved'),
+  });
   const invoke = engineInvoke(engine);
   const runner = new ExperimentRunner(plan, {
     invoke: (cell, abort) => hooks.around(() => invoke(cell, abort)),
@@ -52,7 +61,6 @@ export async function runConsoleExperiment(
     hooks.onRecord(record, done, total);
   });
   const write = (record: PowerRecord) => hooks.log({ ...record });
-  const usablePower = power && power.status().state !== 'stopped' ? power : null;
 
   let baseline: { watts: number | null; reason: string | null } | null = null;
   if (usablePower && settings.baselineSeconds > 0) {
@@ -69,11 +77,22 @@ export async function runConsoleExperiment(
 
   const {
     result: outcome,
-    window,
     samples,
     gaps,
   } = await withPower(usablePower, write, () => runner.run());
-  const energy = attributeEnergy(samples, window, outcome.records.length, baseline, gaps);
-  hooks.log({ type: 'energy', at: Date.now(), experiment: runner.experiment, ...energy });
+  const runs = outcome.records.map((record) => ({
+    cell: record.cell,
+    step: record.step,
+    warmup: record.warmup,
+    at: record.at,
+    totalMs: record.result.timings.totalMs,
+  }));
+  const runtimeOf = new Map(plan.map((step) => [cellKey(step.cell), step.cell.runtime]));
+  const energy: Partial<Record<RuntimeName, CellEnergyResult>> = {};
+  for (const result of cellEnergies(runs, samples, gaps, baseline)) {
+    const runtime = runtimeOf.get(result.cell);
+    if (runtime) energy[runtime] = result;
+    hooks.log({ type: 'energy', at: Date.now(), experiment: runner.experiment, ...result });
+  }
   return { outcome, energy };
 }

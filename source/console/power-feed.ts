@@ -54,7 +54,7 @@ export function feedPower(
       current: null,
       stale: false,
       baselineW: null,
-      energy: null,
+      energy: [],
       error: null,
     },
   });

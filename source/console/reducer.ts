@@ -45,7 +45,7 @@ export type Action =
   | { type: 'power-sample'; watts: number[] }
   | { type: 'power-status'; stale: boolean; error: string | null }
   | { type: 'baseline'; watts: number | null }
-  | { type: 'energy'; energy: EnergyView }
+  | { type: 'energy'; energy: EnergyView[] }
   | { type: 'message'; text: string; error?: boolean }
   | { type: 'quitting' };
 

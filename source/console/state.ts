@@ -2,7 +2,7 @@
  * The console's state: plain, serializable data, replaced (never mutated) on each change so
  * a React view can compare snapshots by identity. No React, no Ink, no I/O here.
  */
-import type { InvocationResult, Mode, Timings } from '../core/invocation.js';
+import type { InvocationResult, Mode, RuntimeName, Timings } from '../core/invocation.js';
 
 /** The two sides the console compares, one pane each. */
 export const PANE_RUNTIMES = ['wasm', 'container'] as const;
@@ -44,12 +44,14 @@ export interface PowerView {
   stale: boolean;
   baselineW: number | null;
   /** Energy per invocation of the last experiment, or why there is none. */
-  energy: EnergyView | null;
+  /** One per runtime of the last experiment with power. */
+  energy: EnergyView[];
   error: string | null;
 }
 
 export interface EnergyView {
   experiment: string;
+  runtime: RuntimeName;
   invocations: number;
   /** Net of the baseline, in microwatt-hours; null with a reason when not known. */
   netMicroWh: number | null;

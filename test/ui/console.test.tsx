@@ -57,6 +57,13 @@ describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
       .logRecords()
       .filter((r) => r.type === 'invocation' && String(r.experiment).startsWith('exp-'));
     assert.equal(measured.length, 3);
+    // Energy is attributed per runtime (here only Wasm ran), with a figure or the reason.
+    await h.waitFor((f) => /energy\/inv wasm /.test(f), 'the energy line of the Wasm batch');
+    const energy = h.logRecords().filter((r) => r.type === 'energy');
+    assert.deepEqual(
+      energy.map((r) => String(r.cell)),
+      ['hello/wasm/cold/""'],
+    );
   });
 
   it('lists every command of the keymap in the help overlay, and Escape closes it', async () => {

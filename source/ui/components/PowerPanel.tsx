@@ -1,5 +1,5 @@
 import { asciichart, Box, Text } from '#ui-vendor';
-import type { PowerView } from '../../console/state.js';
+import type { EnergyView, PowerView } from '../../console/state.js';
 import { num } from '../format.js';
 import { useTheme } from '../theme-context.js';
 
@@ -15,23 +15,21 @@ export function sparkline(watts: readonly number[], width: number, height: numbe
   return text.split('\n');
 }
 
+/** One runtime's energy per invocation, net of the baseline, or why there is none. */
+function energyText(energy: EnergyView): string {
+  if (energy.netMicroWh !== null) {
+    return `${energy.runtime} ${num(energy.netMicroWh, 2)} uWh net (${energy.samples} samples)`;
+  }
+  const raw = energy.rawMicroWh === null ? '' : ` ${num(energy.rawMicroWh, 2)} uWh raw,`;
+  return `${energy.runtime}${raw} ${energy.reason ?? 'unknown'}`;
+}
+
 function Energy({ power }: { power: PowerView }) {
   const theme = useTheme();
-  const energy = power.energy;
-  if (!energy) return <Text color={theme.muted}>energy/inv: after an experiment</Text>;
-  if (energy.netMicroWh !== null) {
-    return (
-      <Text wrap="truncate">
-        energy/inv {num(energy.netMicroWh, 1)} uWh net ({energy.samples} samples)
-      </Text>
-    );
+  if (power.energy.length === 0) {
+    return <Text color={theme.muted}>energy/inv: after an experiment</Text>;
   }
-  return (
-    <Text wrap="truncate" color={theme.muted}>
-      energy/inv {energy.rawMicroWh === null ? '-' : `${num(energy.rawMicroWh, 1)} uWh raw`}:{' '}
-      {energy.reason}
-    </Text>
-  );
+  return <Text wrap="truncate">energy/inv {power.energy.map(energyText).join(' | ')}</Text>;
 }
 
 /** Watts over time, current and baseline, where they come from, and energy per invocation. */
