@@ -1,11 +1,10 @@
 /** Runs one instance of a transpiled command component (inside the Wasm worker). */
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CommandModules, findCommandModules, runCommand } from './command-instance.js';
-import { capMemory } from './memory-cap.js';
+import { coreModule } from './module-cache.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
-import { classifyTrap, MemoryStdio } from './stdio.js';
+import { MemoryStdio, trapResult } from './stdio.js';
 
 // The shim's browser build takes per-instance stdio and throws on exit instead of calling
 // process.exit; its stream classes must all come from that one build (instanceof checks).
@@ -24,7 +23,6 @@ interface Glue {
 }
 
 const glues = new Map<string, Glue>();
-const warmModules = new Map<string, WebAssembly.Module>();
 /** NEBULA_JCO_GLUE=1 runs every component through jco's own glue (to compare the two). */
 const FORCE_JCO_GLUE = Boolean(process.env.NEBULA_JCO_GLUE);
 /** Per transpiled folder: the two modules the direct bindings run, or null for jco's glue. */
@@ -41,10 +39,6 @@ export async function loadGlue(path: string): Promise<Glue> {
   return glue;
 }
 
-function compile(path: string, memoryBytes: number): WebAssembly.Module {
-  return new WebAssembly.Module(capMemory(readFileSync(path), memoryBytes));
-}
-
 const BIG_WRITE_PERMIT = 1n << 24n;
 
 function outputHandler(stdio: MemoryStdio, fd: 1 | 2) {
@@ -55,9 +49,10 @@ function outputHandler(stdio: MemoryStdio, fd: 1 | 2) {
   };
 }
 
-function wasiImports(stdio: MemoryStdio, name: string): object {
+/** preview2-shim's CLI over this invocation's in-memory stdio. */
+function shimCli(stdio: MemoryStdio, name: string) {
   const closed = { tag: 'closed' };
-  const c = cli.createCli({
+  return cli.createCli({
     arguments: [name],
     environment: {},
     stdin: {
@@ -71,6 +66,11 @@ function wasiImports(stdio: MemoryStdio, name: string): object {
     stdout: outputHandler(stdio, 1),
     stderr: outputHandler(stdio, 2),
   });
+}
+
+/** The import object of jco's glue (the fallback path). */
+function wasiImports(stdio: MemoryStdio, name: string): object {
+  const c = shimCli(stdio, name);
   return {
     'wasi:cli/environment': c.environment,
     'wasi:cli/exit': c.exit,
@@ -97,31 +97,8 @@ function wasiImports(stdio: MemoryStdio, name: string): object {
   };
 }
 
-function coreModule(path: string, job: WasmJob): WebAssembly.Module {
-  if (job.cold) return compile(path, job.memoryBytes);
-  const key = `${path}#${job.memoryBytes}`;
-  let module = warmModules.get(key);
-  if (!module) {
-    module = compile(path, job.memoryBytes);
-    warmModules.set(key, module);
-  }
-  return module;
-}
-
 function shimStreams(stdio: MemoryStdio, name: string) {
-  const closed = { tag: 'closed' };
-  const c = cli.createCli({
-    stdin: {
-      blockingRead(len: bigint) {
-        const chunk = stdio.read(Number(len));
-        if (chunk.length === 0) throw closed;
-        return chunk;
-      },
-      subscribe: () => io.pollableCreate(),
-    },
-    stdout: outputHandler(stdio, 1),
-    stderr: outputHandler(stdio, 2),
-  });
+  const c = shimCli(stdio, name);
   return {
     stdin: c.stdin.getStdin(),
     stdout: c.stdout.getStdout(),
@@ -150,13 +127,7 @@ function runDirect(
     }
     return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode: outcome };
   } catch (error) {
-    return {
-      id: job.id,
-      stdout: stdio.stdout(),
-      stderr: stdio.stderr(),
-      exitCode: null,
-      ...classifyTrap(error, stdio.stderr()),
-    };
+    return trapResult(job.id, stdio, error);
   }
 }
 
@@ -172,34 +143,15 @@ export async function runComponent(job: WasmJob): Promise<WasmJobResult> {
   const direct = runComponentNow(job);
   if (direct) return direct;
   const dir = dirname(job.path);
-  const getCoreModule: GetCoreModule = (file) => {
-    const path = join(dir, file);
-    if (job.cold) return compile(path, job.memoryBytes);
-    const key = `${path}#${job.memoryBytes}`;
-    let module = warmModules.get(key);
-    if (!module) {
-      module = compile(path, job.memoryBytes);
-      warmModules.set(key, module);
-    }
-    return module;
-  };
+  const getCoreModule: GetCoreModule = (file) => coreModule(join(dir, file), job);
   const stdio = new MemoryStdio(job.input);
   let exitCode = 0;
   try {
     glue.instantiate(getCoreModule, wasiImports(stdio, job.name)).run.run();
   } catch (error) {
     const exit = error as { exitError?: boolean; code?: number };
-    if (exit?.exitError) {
-      exitCode = exit.code ?? 1;
-    } else {
-      return {
-        id: job.id,
-        stdout: stdio.stdout(),
-        stderr: stdio.stderr(),
-        exitCode: null,
-        ...classifyTrap(error, stdio.stderr()),
-      };
-    }
+    if (!exit?.exitError) return trapResult(job.id, stdio, error);
+    exitCode = exit.code ?? 1;
   }
   return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode };
 }

@@ -1,26 +1,12 @@
 /** Runs one preview1 module on Node's own WASI (inside the Wasm worker). */
-import { readFileSync } from 'node:fs';
-import { capMemory } from './memory-cap.js';
+import { coreModule } from './module-cache.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
-import { classifyTrap, MemoryStdio } from './stdio.js';
+import { MemoryStdio, trapResult } from './stdio.js';
 
 // Loaded at run time, after quiet-wasi-warning.js: a static import is linked before it runs.
 const { WASI } = await import('node:wasi');
 
-const warmModules = new Map<string, WebAssembly.Module>();
 const ERRNO_SUCCESS = 0;
-
-function compiledModule(job: WasmJob): WebAssembly.Module {
-  const compile = () => new WebAssembly.Module(capMemory(readFileSync(job.path), job.memoryBytes));
-  if (job.cold) return compile();
-  const key = `${job.path}#${job.memoryBytes}`;
-  let module = warmModules.get(key);
-  if (!module) {
-    module = compile();
-    warmModules.set(key, module);
-  }
-  return module;
-}
 
 type WasiFn = (...args: number[]) => number;
 
@@ -70,7 +56,7 @@ function withMemoryStdio(
 }
 
 export function runPreview1(job: WasmJob): WasmJobResult {
-  const module = compiledModule(job);
+  const module = coreModule(job.path, job);
   // One WASI object per call: node:wasi cannot start twice. No env, no preopens.
   const wasi = new WASI({ version: 'preview1', args: [job.name], env: {}, returnOnExit: true });
   const stdio = new MemoryStdio(job.input);
@@ -84,12 +70,6 @@ export function runPreview1(job: WasmJob): WasmJobResult {
     const exitCode = wasi.start(instance);
     return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode };
   } catch (error) {
-    return {
-      id: job.id,
-      stdout: stdio.stdout(),
-      stderr: stdio.stderr(),
-      exitCode: null,
-      ...classifyTrap(error, stdio.stderr()),
-    };
+    return trapResult(job.id, stdio, error);
   }
 }

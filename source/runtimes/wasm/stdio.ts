@@ -45,3 +45,9 @@ export function classifyTrap(
   }
   return { failure: 'trap', failureMessage: `trap: ${message}` };
 }
+
+/** The result of a run that trapped: what it wrote before, and why it stopped. */
+export function trapResult(id: number, stdio: MemoryStdio, error: unknown) {
+  const stderr = stdio.stderr();
+  return { id, stdout: stdio.stdout(), stderr, exitCode: null, ...classifyTrap(error, stderr) };
+}
