@@ -294,8 +294,27 @@ export class WarmContainer {
       await this.container.remove({ force: true });
     } catch (error) {
       const code = (error as { statusCode?: number }).statusCode;
-      // 404: already gone; 409: the engine is removing it (AutoRemove).
-      if (code !== 404 && code !== 409) this.ctx.orphans.add(this.container.id);
+      // 409: the engine is already removing it (AutoRemove): stopped means gone, so wait.
+      if (code === 409) await this.untilRemoved();
+      // 404: already gone.
+      else if (code !== 404) this.ctx.orphans.add(this.container.id);
+    }
+  }
+
+  private async untilRemoved(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const giveUp = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('still there after 10 s')), 10_000);
+    });
+    try {
+      await Promise.race([this.container.wait({ condition: 'removed' }), giveUp]);
+    } catch (error) {
+      // 404: gone before the wait began. Anything else: removed later, by the orphan sweep.
+      if ((error as { statusCode?: number }).statusCode !== 404) {
+        this.ctx.orphans.add(this.container.id);
+      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
