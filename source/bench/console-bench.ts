@@ -187,7 +187,10 @@ const line = (label: string, value: string, target = '') =>
 
 // The UI's packages load from one bundle only after `npm run build`, not after tsc alone.
 const vendor = join(dist, 'ui', 'vendor.js');
-if (!readFileSync(vendor, 'utf8').startsWith('// Bundled by scripts/bundle-ui.mjs')) {
+if (
+  !existsSync(vendor) ||
+  !readFileSync(vendor, 'utf8').startsWith('// Bundled by scripts/bundle-ui.mjs')
+) {
   process.stdout.write(
     `note: ${vendor} is not the UI bundle; run npm run build to time the real start-up\n`,
   );
@@ -197,7 +200,9 @@ if (!readFileSync(vendor, 'utf8').startsWith('// Bundled by scripts/bundle-ui.mj
 const consoleLog = join(work, 'console.jsonl');
 const firstFrames: number[] = [];
 const firstOutputs: number[] = [];
-let tuiRun = startTui(['--profile', profilePath, '--log', consoleLog]);
+// The last start-up goes on to the experiment and writes the log that is read for it.
+const logFor = (run: number) => (run === starts ? consoleLog : join(work, `start-${run}.jsonl`));
+let tuiRun = startTui(['--profile', profilePath, '--log', logFor(1)]);
 for (let run = 1; ; run++) {
   firstFrames.push(await tuiRun.firstFrameMs);
   firstOutputs.push(await tuiRun.firstOutputMs);
@@ -206,7 +211,7 @@ for (let run = 1; ; run++) {
   await until(() => done.output().includes('exponential'), 'the function list');
   done.child.stdin?.write('q');
   await done.exited;
-  tuiRun = startTui(['--profile', profilePath, '--log', join(work, `start-${run}.jsonl`)]);
+  tuiRun = startTui(['--profile', profilePath, '--log', logFor(run + 1)]);
 }
 const spread = (values: number[]) => {
   const sorted = sortAscending(values);
