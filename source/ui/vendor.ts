@@ -14,6 +14,7 @@ export {
   createContext,
   createElement,
   Fragment,
+  memo,
   useCallback,
   useContext,
   useEffect,

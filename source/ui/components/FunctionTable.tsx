@@ -1,5 +1,5 @@
 import type { PropsWithChildren } from '#ui-vendor';
-import { Text } from '#ui-vendor';
+import { memo, Text } from '#ui-vendor';
 import type { DeployState, FunctionRow } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 import { CompactTable } from './CompactTable.js';
@@ -24,7 +24,7 @@ function Header({ children }: PropsWithChildren) {
   );
 }
 
-export function FunctionTable(props: {
+function FunctionTableView(props: {
   functions: FunctionRow[];
   selected: number;
   columns: number;
@@ -56,3 +56,6 @@ export function FunctionTable(props: {
     />
   );
 }
+
+/** Redrawn only when its own props change, not on every wattage update. */
+export const FunctionTable = memo(FunctionTableView);

@@ -1,4 +1,4 @@
-import { Box, Text } from '#ui-vendor';
+import { Box, memo, Text } from '#ui-vendor';
 import type { Bins } from '../../console/histogram.js';
 import type { PaneView } from '../../console/panes.js';
 import { firstLine, ms } from '../format.js';
@@ -43,7 +43,7 @@ function Last({ pane }: { pane: PaneView }) {
 }
 
 /** One runtime: title, histogram, axis, median/p95/n, phase medians, last result. */
-export function RuntimePane(props: {
+function RuntimePaneView(props: {
   pane: PaneView;
   bins: Bins | null;
   maxCount: number;
@@ -82,3 +82,6 @@ export function RuntimePane(props: {
     </Box>
   );
 }
+
+/** Redrawn only when its own props change, not on every wattage update. */
+export const RuntimePane = memo(RuntimePaneView);
