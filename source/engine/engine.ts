@@ -28,6 +28,18 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The checks every engine makes before running anything, with the same messages. */
+export function checkRequestNames(runtimeName: string, mode: string): void {
+  if (!isMode(mode)) {
+    throw new UsageError(`unknown mode "${mode}"; choose one of ${MODES.join(', ')}`);
+  }
+  if (!isRuntimeName(runtimeName)) {
+    throw new UsageError(
+      `unknown runtime "${runtimeName}"; choose one of ${RUNTIME_NAMES.join(', ')}`,
+    );
+  }
+}
+
 type RuntimeFactory = (options: EngineOptions) => Promise<Runtime>;
 
 // Loaded on first use so a Wasm-only session never loads dockerode, and the reverse.
@@ -82,9 +94,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     runtimeName: string,
     request: InvokeRequest,
   ): Promise<InvocationResult> {
-    if (!isMode(request.mode)) {
-      throw new UsageError(`unknown mode "${request.mode}"; choose one of ${MODES.join(', ')}`);
-    }
+    checkRequestNames(runtimeName, request.mode);
     const fn = this.fn(functionName);
     const runtime = await this.runtime(runtimeName);
     const result = await runtime.invoke(fn, request);

@@ -2,15 +2,8 @@ import { EventEmitter } from 'node:events';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Manifest } from '../catalog/manifest.js';
-import {
-  type InvocationResult,
-  type InvokeRequest,
-  isMode,
-  isRuntimeName,
-  MODES,
-  RUNTIME_NAMES,
-} from '../core/invocation.js';
-import { UsageError } from '../engine/engine.js';
+import type { InvocationResult, InvokeRequest } from '../core/invocation.js';
+import { checkRequestNames, UsageError } from '../engine/engine.js';
 import type { FunctionInfo, InvocationEngine } from './invocation-engine.js';
 import type { ErrorResponse, FunctionsResponse } from './protocol.js';
 
@@ -110,14 +103,7 @@ export class RemoteEngine
     request: InvokeRequest,
   ): Promise<RemoteInvocationResult> {
     // Same checks and messages as the local Engine, without a round trip.
-    if (!isMode(request.mode)) {
-      throw new UsageError(`unknown mode "${request.mode}"; choose one of ${MODES.join(', ')}`);
-    }
-    if (!isRuntimeName(runtimeName)) {
-      throw new UsageError(
-        `unknown runtime "${runtimeName}"; choose one of ${RUNTIME_NAMES.join(', ')}`,
-      );
-    }
+    checkRequestNames(runtimeName, request.mode);
     this.fn(functionName);
     const path = `/functions/${encodeURIComponent(functionName)}/invoke?runtime=${runtimeName}&mode=${request.mode}`;
     const started = process.hrtime.bigint();
