@@ -9,4 +9,8 @@ if [ -z "${DOCKER_HOST:-}" ] && [ "$(id -u)" = 0 ]; then
   eval "$(bash scripts/dockerd.sh env)"
   export DOCKER_HOST
 fi
+# Container images are built once per function source (a few seconds each the first time).
+if [ -n "${DOCKER_HOST:-}" ]; then
+  node dist/source/cli/nebula.js deploy --runtime all >/dev/null || echo "console: deploy failed; the console will say what is missing" >&2
+fi
 exec node dist/source/cli/nebula-tui.js "$@"
