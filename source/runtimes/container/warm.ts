@@ -160,14 +160,7 @@ export class WarmContainer {
     const { fn } = this;
     const started = performance.now();
     if (this.dead) return this.lostRun();
-    if (signal?.aborted)
-      return {
-        stdout: '',
-        stderr: '',
-        exitCode: null,
-        failure: 'aborted',
-        failureMessage: `${fn.name} was cancelled`,
-      };
+    if (signal?.aborted) return this.cancelledRun();
     let guard: NodeJS.Timeout | undefined;
     let hostKilled: 'timeout' | 'aborted' | null = null;
     const onAbort = () => {
@@ -193,15 +186,7 @@ export class WarmContainer {
         ...this.ending(response),
       };
     } catch {
-      if (hostKilled === 'aborted') {
-        return {
-          stdout: '',
-          stderr: '',
-          exitCode: null,
-          failure: 'aborted',
-          failureMessage: `${fn.name} was cancelled`,
-        };
-      }
+      if (hostKilled === 'aborted') return this.cancelledRun();
       if (hostKilled === 'timeout') {
         return {
           stdout: '',
@@ -247,6 +232,11 @@ export class WarmContainer {
   }
 
   /** The container died under a request: say why, as far as the engine can tell. */
+  private cancelledRun(): RawRun {
+    const failureMessage = `${this.fn.name} was cancelled`;
+    return { stdout: '', stderr: '', exitCode: null, failure: 'aborted', failureMessage };
+  }
+
   private async lostRun(): Promise<RawRun> {
     const { fn } = this;
     const base = { stdout: '', stderr: this.watchdogStderr.trim(), exitCode: null };

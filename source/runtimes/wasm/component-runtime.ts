@@ -7,19 +7,13 @@ import { WasmRuntime } from './wasm-runtime.js';
 export class ComponentRuntime extends WasmRuntime {
   readonly name = 'wasm' as const;
   protected readonly kind = 'component' as const;
-  private readonly checked = new Set<string>();
 
   async isDeployed(fn: FunctionEntry): Promise<boolean> {
-    // Hashing the component on every call would sit on the invocation path: once is enough.
-    if (this.checked.has(fn.name)) return true;
-    const ready = existsSync(fn.componentPath) && isTranspiled(fn);
-    if (ready) this.checked.add(fn.name);
-    return ready;
+    return existsSync(fn.componentPath) && isTranspiled(fn);
   }
 
   async deploy(fn: FunctionEntry): Promise<void> {
     await transpileFunction(fn);
-    this.checked.add(fn.name);
   }
 
   protected artifact(fn: FunctionEntry): string {

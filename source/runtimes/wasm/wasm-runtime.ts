@@ -11,6 +11,7 @@ export abstract class WasmRuntime implements Runtime {
   abstract readonly name: RuntimeName;
   protected abstract readonly kind: WasmJobKind;
   private readonly pool: WorkerPool;
+  private readonly prepared = new Set<string>();
 
   constructor(workers = 1) {
     this.pool = new WorkerPool(workers);
@@ -24,7 +25,11 @@ export abstract class WasmRuntime implements Runtime {
 
   async invoke(fn: FunctionEntry, request: InvokeRequest): Promise<InvocationResult> {
     // Deploying on first use and booting workers are one-offs, not part of any invocation.
-    if (!(await this.isDeployed(fn))) await this.deploy(fn);
+    if (!this.prepared.has(fn.name)) {
+      // Checked once per function (the component check hashes it), not on every call.
+      if (!(await this.isDeployed(fn))) await this.deploy(fn);
+      this.prepared.add(fn.name);
+    }
     const path = this.artifact(fn);
     await this.pool.ready(this.kind === 'component' ? path : undefined);
     const acceptNs = nowNs();
