@@ -3,7 +3,7 @@
  * in the current mode and input, its statistics (core/stats), and a histogram on bins shared
  * with the other pane.
  */
-import { PHASES, type Phase } from '../core/invocation.js';
+import { PHASES, type Phase, phaseSamples } from '../core/invocation.js';
 import { cellKey } from '../core/plan.js';
 import { type Summary, summarize } from '../core/stats.js';
 import { type Bins, countInBins, sharedBins } from './histogram.js';
@@ -50,7 +50,7 @@ export function panesView(state: ConsoleState, binCount: number): PanesView {
     let stats: PaneView['stats'] = null;
     if (series && series.timings.length > 0) {
       stats = {} as Record<Phase, Summary>;
-      for (const phase of PHASES) stats[phase] = summarize(series.timings.map((t) => t[phase]));
+      for (const phase of PHASES) stats[phase] = summarize(phaseSamples(series.timings, phase));
     }
     return {
       runtime,

@@ -6,16 +6,59 @@ export type RuntimeName = (typeof RUNTIME_NAMES)[number];
 export const MODES = ['cold', 'warm'] as const;
 export type Mode = (typeof MODES)[number];
 
-/** The four phases of DESIGN.md, "Measuring the same thing on both sides". */
+/**
+ * The phases of one invocation (docs/MEASURING.md), from the host's marks accept and done and
+ * the function's marks main_start, input_read, computed and main_end, all on one monotonic
+ * clock. startup + input + exec + output + teardown = total (an absent phase counts as 0).
+ */
 export interface Timings {
+  /** main_start - accept: everything before the function's own code runs. */
   startupMs: number;
+  /**
+   * input_read - main_start: the function reading its stdin (the platform's I/O). Absent or
+   * null when the function did not mark input_read (logs written before that mark existed).
+   */
+  inputMs?: number | null;
+  /**
+   * The function's compute alone: computed - input_read. Where a mark is missing it spans what
+   * was not marked: from main_start without input_read, up to main_end (or done) without
+   * computed; so in old logs, without those two marks, exec is main_end - main_start.
+   */
   execMs: number;
+  /** main_end - computed: writing the result (the platform's I/O). Absent or null unmarked. */
+  outputMs?: number | null;
+  /** done - main_end: until the result is in and the runtime is clean again. */
   teardownMs: number;
+  /** done - accept. */
   totalMs: number;
+  /**
+   * The thesis's own startup, for setting results beside its tables: container, accept to
+   * main_start (its "process spawn to main"); Wasm, accept to the end of module loading, before
+   * instantiation. Absent or null where it cannot be told (old logs, a run that never loaded).
+   */
+  thesisStartupMs?: number | null;
+  /** The thesis's runtime: total - thesis startup. */
+  thesisRuntimeMs?: number | null;
 }
 
-export const PHASES = ['startupMs', 'execMs', 'teardownMs', 'totalMs'] as const;
+/** Every phase reports keep statistics of, in the order tables show them. */
+export const PHASES = [
+  'startupMs',
+  'inputMs',
+  'execMs',
+  'outputMs',
+  'teardownMs',
+  'totalMs',
+  'thesisStartupMs',
+  'thesisRuntimeMs',
+] as const;
 export type Phase = (typeof PHASES)[number];
+
+/** A phase's value, or null where the invocation has none (an unmarked or old record). */
+export function phaseValue(timings: Timings, phase: Phase): number | null {
+  const value = timings[phase];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
 
 /** Why an invocation failed, so callers can react without parsing messages. */
 export type FailureKind =
@@ -58,4 +101,14 @@ export function isRuntimeName(value: string): value is RuntimeName {
 
 export function isMode(value: string): value is Mode {
   return (MODES as readonly string[]).includes(value);
+}
+
+/** The values of one phase over many invocations, leaving out those without one. */
+export function phaseSamples(timings: readonly Timings[], phase: Phase): number[] {
+  const values: number[] = [];
+  for (const t of timings) {
+    const value = phaseValue(t, phase);
+    if (value !== null) values.push(value);
+  }
+  return values;
 }

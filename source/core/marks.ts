@@ -1,6 +1,7 @@
 /**
- * The functions print `@nebula main_start <ns>` and `@nebula main_end <ns>` on stderr from
- * CLOCK_MONOTONIC; the host reads the same clock through process.hrtime.bigint().
+ * The functions print `@nebula <mark> <ns>` lines on stderr from CLOCK_MONOTONIC (main_start,
+ * input_read, computed, main_end); the host reads the same clock through
+ * process.hrtime.bigint() for accept and done. docs/MEASURING.md defines the phases.
  */
 import type { Timings } from './invocation.js';
 
@@ -8,55 +9,101 @@ const MARK_PREFIX = '@nebula ';
 
 export interface Marks {
   mainStartNs: bigint | null;
+  inputReadNs: bigint | null;
+  computedNs: bigint | null;
   mainEndNs: bigint | null;
   /** stderr with the mark lines removed. */
   stderr: string;
 }
 
+const MARK_FIELDS = {
+  main_start: 'mainStartNs',
+  input_read: 'inputReadNs',
+  computed: 'computedNs',
+  main_end: 'mainEndNs',
+} as const;
+
+type MarkName = keyof typeof MARK_FIELDS;
+const isMarkName = (name: string | undefined): name is MarkName =>
+  name !== undefined && Object.hasOwn(MARK_FIELDS, name);
+
 export function parseMarks(rawStderr: string): Marks {
-  let mainStartNs: bigint | null = null;
-  let mainEndNs: bigint | null = null;
-  if (!rawStderr.includes(MARK_PREFIX)) return { mainStartNs, mainEndNs, stderr: rawStderr };
+  const marks: Marks = {
+    mainStartNs: null,
+    inputReadNs: null,
+    computedNs: null,
+    mainEndNs: null,
+    stderr: rawStderr,
+  };
+  if (!rawStderr.includes(MARK_PREFIX)) return marks;
   const kept: string[] = [];
   for (const line of rawStderr.split('\n')) {
     if (line.startsWith(MARK_PREFIX)) {
       const [, name, value] = line.split(' ');
-      if (value !== undefined && /^\d+$/.test(value)) {
-        if (name === 'main_start') mainStartNs = BigInt(value);
-        else if (name === 'main_end') mainEndNs = BigInt(value);
+      if (isMarkName(name) && value !== undefined && /^\d+$/.test(value)) {
+        marks[MARK_FIELDS[name]] = BigInt(value);
         continue;
       }
     }
     kept.push(line);
   }
-  return { mainStartNs, mainEndNs, stderr: kept.join('\n') };
+  marks.stderr = kept.join('\n');
+  return marks;
 }
 
 const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
 
+export type TimingMarks = Pick<Marks, 'mainStartNs' | 'mainEndNs'> &
+  Partial<Pick<Marks, 'inputReadNs' | 'computedNs'>> & {
+    /**
+     * Where the thesis's startup ended for this runtime (container: main_start; Wasm: the
+     * end of module loading, before instantiation); null or absent when unknown.
+     */
+    thesisStartupEndNs?: bigint | null;
+  };
+
 /**
- * startup = main_start - accept; exec = main_end - main_start; teardown = done - main_end.
- * Without marks (the function never reached main, or died before its end) the whole
- * time counts as startup or exec so that total stays exact and nothing is invented.
+ * startup = main_start - accept; input = input_read - main_start; exec (compute alone) =
+ * computed - input_read; output = main_end - computed; teardown = done - main_end.
+ * A missing mark never invents a time: its phase is null (input, output) or 0 (teardown), and
+ * the time it would have bounded goes to the phase before it, so the phases always add up to
+ * total. Without main_start (the function never reached main) the whole time is startup.
  */
-export function computeTimings(
-  acceptNs: bigint,
-  doneNs: bigint,
-  marks: Pick<Marks, 'mainStartNs' | 'mainEndNs'>,
-): Timings {
+export function computeTimings(acceptNs: bigint, doneNs: bigint, marks: TimingMarks): Timings {
   const totalMs = nsToMs(doneNs - acceptNs);
   const { mainStartNs, mainEndNs } = marks;
+  const inputReadNs = marks.inputReadNs ?? null;
+  const computedNs = marks.computedNs ?? null;
+  const thesis = thesisColumns(acceptNs, doneNs, marks.thesisStartupEndNs ?? null);
   if (mainStartNs === null) {
-    return { startupMs: totalMs, execMs: 0, teardownMs: 0, totalMs };
+    return {
+      startupMs: totalMs,
+      inputMs: null,
+      execMs: 0,
+      outputMs: null,
+      teardownMs: 0,
+      totalMs,
+      ...thesis,
+    };
   }
-  const startupMs = nsToMs(mainStartNs - acceptNs);
-  if (mainEndNs === null) {
-    return { startupMs, execMs: nsToMs(doneNs - mainStartNs), teardownMs: 0, totalMs };
-  }
+  const execFrom = inputReadNs ?? mainStartNs;
+  const execTo = computedNs ?? mainEndNs ?? doneNs;
   return {
-    startupMs,
-    execMs: nsToMs(mainEndNs - mainStartNs),
-    teardownMs: nsToMs(doneNs - mainEndNs),
+    startupMs: nsToMs(mainStartNs - acceptNs),
+    inputMs: inputReadNs === null ? null : nsToMs(inputReadNs - mainStartNs),
+    execMs: nsToMs(execTo - execFrom),
+    outputMs: computedNs === null ? null : nsToMs((mainEndNs ?? doneNs) - computedNs),
+    teardownMs: mainEndNs === null ? 0 : nsToMs(doneNs - mainEndNs),
     totalMs,
+    ...thesis,
   };
+}
+
+function thesisColumns(
+  acceptNs: bigint,
+  doneNs: bigint,
+  endNs: bigint | null,
+): Pick<Timings, 'thesisStartupMs' | 'thesisRuntimeMs'> {
+  if (endNs === null) return { thesisStartupMs: null, thesisRuntimeMs: null };
+  return { thesisStartupMs: nsToMs(endNs - acceptNs), thesisRuntimeMs: nsToMs(doneNs - endNs) };
 }

@@ -9,6 +9,7 @@ import {
   type Mode,
   PHASES,
   type Phase,
+  phaseValue,
   type RuntimeName,
 } from '../core/invocation.js';
 import { cellKey } from '../core/plan.js';
@@ -65,7 +66,12 @@ export function summarizeInvocations(
       group.failures++;
       continue;
     }
-    for (const phase of PHASES) group.samples[phase].push(result.timings[phase]);
+    for (const phase of PHASES) {
+      // Phases an invocation has no value for (old logs, no thesis mark) are left out of
+      // that phase's sample only: each Summary carries its own n.
+      const value = phaseValue(result.timings, phase);
+      if (value !== null) group.samples[phase].push(value);
+    }
   }
   const level = options.level ?? DEFAULT_LEVEL;
   const results: CellResult[] = [];
@@ -103,5 +109,8 @@ export function summarizeInvocations(
 }
 
 function emptySamples(): Record<Phase, number[]> {
-  return { startupMs: [], execMs: [], teardownMs: [], totalMs: [] };
+  return Object.fromEntries(PHASES.map((phase) => [phase, []])) as unknown as Record<
+    Phase,
+    number[]
+  >;
 }

@@ -31,6 +31,11 @@ export interface RawRun {
   failure?: FailureKind;
   failureMessage?: string;
   phases?: Record<string, number>;
+  /**
+   * Wasm runtimes: when the run's core modules were loaded (compiled, or taken from the warm
+   * cache), just before instantiation: where the thesis's Wasm startup ended.
+   */
+  modulesLoadedNs?: bigint;
 }
 
 /** The one place where a raw run becomes a result, so every runtime reports alike. */
@@ -43,7 +48,10 @@ export function toResult(
   run: RawRun,
 ): InvocationResult {
   const marks = parseMarks(run.stderr);
-  const timings: Timings = computeTimings(acceptNs, doneNs, marks);
+  // The thesis timed a container up to its main, a Wasm module up to the end of loading.
+  const thesisStartupEndNs =
+    runtime === 'container' ? marks.mainStartNs : (run.modulesLoadedNs ?? null);
+  const timings: Timings = computeTimings(acceptNs, doneNs, { ...marks, thesisStartupEndNs });
   const stderr = marks.stderr.trimEnd();
   let failure: FailureKind | null = run.failure ?? null;
   let error: string | null = run.failureMessage ?? null;

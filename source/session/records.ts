@@ -27,6 +27,13 @@ export interface HeaderRecord {
   functions: Record<string, FunctionHashes>;
 }
 
+/**
+ * One invocation as it finished. Its `timings` are core/invocation.ts Timings: `execMs` is the
+ * function's compute alone (input_read to computed). Records written before the functions
+ * marked input_read and computed have no inputMs, outputMs, thesisStartupMs or
+ * thesisRuntimeMs, and their execMs spans main_start to main_end; reports read them as they
+ * are and show those phases as absent.
+ */
 export interface InvocationRecord extends InvocationResult {
   type: 'invocation';
   experiment: string;

@@ -36,10 +36,15 @@ describe('nebula invoke', { timeout: 120_000 }, () => {
     assert.equal(result.output, '6765\n');
     assert.deepEqual(Object.keys(result.timings).sort(), [
       'execMs',
+      'inputMs',
+      'outputMs',
       'startupMs',
       'teardownMs',
+      'thesisRuntimeMs',
+      'thesisStartupMs',
       'totalMs',
     ]);
+    for (const value of Object.values(result.timings)) assert.equal(typeof value, 'number');
     assert.equal(run.stderr, '');
   });
 

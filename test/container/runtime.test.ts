@@ -88,7 +88,9 @@ describe('container runtime against the real engine', {
         assert.equal(result.output, wasm.output);
         const t = result.timings;
         assert.ok(t.startupMs > 0 && t.execMs >= 0 && t.teardownMs > 0, JSON.stringify(t));
-        assert.ok(Math.abs(t.startupMs + t.execMs + t.teardownMs - t.totalMs) < 1e-6);
+        const phases = t.startupMs + (t.inputMs ?? 0) + t.execMs + (t.outputMs ?? 0) + t.teardownMs;
+        assert.ok(Math.abs(phases - t.totalMs) < 1e-6, JSON.stringify(t));
+        assert.ok(typeof t.inputMs === 'number' && typeof t.outputMs === 'number');
         if (mode === 'cold') {
           for (const phase of ['create', 'start', 'wait', 'remove']) {
             assert.ok(

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compareGroups, ratioOfMedians, seededRandom } from '../../source/core/compare.js';
-import type { RuntimeName } from '../../source/core/invocation.js';
+import { PHASES, type RuntimeName } from '../../source/core/invocation.js';
 
 const group = (runtime: RuntimeName, values: number[]) => ({
   function: 'hello',
   runtime,
   mode: 'cold',
   input: '',
-  samples: { startupMs: values, execMs: values, teardownMs: values, totalMs: values },
+  samples: Object.fromEntries(PHASES.map((phase) => [phase, values])) as Record<
+    (typeof PHASES)[number],
+    number[]
+  >,
 });
 
 describe('ratios between runtimes', { timeout: 10000 }, () => {

@@ -1,10 +1,11 @@
 //! exponential: e^x for a floating-point x.
 
-use nebula_mark::{fail, main_end, main_start, output, quote, read_input};
+use nebula_mark::{computed, fail, input_read, main_end, main_start, output, quote, read_input};
 
 fn main() {
     main_start();
     let input = read_input();
+    input_read();
     let x: f64 = match input.parse::<f64>() {
         Ok(x) if x.is_finite() => x,
         Ok(_) => fail(&format!(
@@ -20,6 +21,8 @@ fn main() {
             x
         ));
     }
-    output(&format!("{}", y));
+    let result = format!("{}", y);
+    computed();
+    output(&result);
     main_end();
 }

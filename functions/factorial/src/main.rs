@@ -1,6 +1,6 @@
 //! factorial: n! exactly, with a small big integer in base 10^9.
 
-use nebula_mark::{fail, main_end, main_start, output, quote, read_input};
+use nebula_mark::{computed, fail, input_read, main_end, main_start, output, quote, read_input};
 
 const MAX_N: u32 = 10_000;
 const BASE: u64 = 1_000_000_000;
@@ -38,6 +38,7 @@ fn to_decimal(limbs: &[u32]) -> String {
 fn main() {
     main_start();
     let input = read_input();
+    input_read();
     let n: u32 = match input.parse::<u32>() {
         Ok(n) if n <= MAX_N => n,
         _ => fail(&format!(
@@ -46,6 +47,8 @@ fn main() {
             quote(&input)
         )),
     };
-    output(&to_decimal(&factorial(n)));
+    let result = to_decimal(&factorial(n));
+    computed();
+    output(&result);
     main_end();
 }

@@ -5,7 +5,7 @@
 //!   oom     allocates and touches memory in 1 MiB chunks forever, keeping them
 //!   exit N  exits with code N
 
-use nebula_mark::{fail, main_end, main_start, output, quote, read_input};
+use nebula_mark::{computed, fail, input_read, main_end, main_start, output, quote, read_input};
 use std::ptr;
 
 const CHUNK: usize = 1 << 20;
@@ -41,14 +41,19 @@ fn exhaust_memory() -> ! {
 fn main() {
     main_start();
     let input = read_input();
+    input_read();
     let mut words = input.split_whitespace();
     match (words.next(), words.next(), words.next()) {
-        (Some("ok"), None, _) => output("ok"),
+        (Some("ok"), None, _) => {
+            computed();
+            output("ok");
+        }
         (Some("trap"), None, _) => panic!("faulty: trap requested"),
         (Some("loop"), None, _) => spin(),
         (Some("oom"), None, _) => exhaust_memory(),
         (Some("exit"), Some(code), None) => match code.parse::<u8>() {
             Ok(code) => {
+                computed();
                 main_end();
                 std::process::exit(code as i32);
             }

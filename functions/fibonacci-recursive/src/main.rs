@@ -1,6 +1,6 @@
 //! fibonacci-recursive: fib(n) by naive recursion, fib(0) = 0, fib(1) = 1.
 
-use nebula_mark::{fail, main_end, main_start, output, quote, read_input};
+use nebula_mark::{computed, fail, input_read, main_end, main_start, output, quote, read_input};
 
 const MAX_N: u32 = 50;
 
@@ -15,6 +15,7 @@ fn fib(n: u32) -> u64 {
 fn main() {
     main_start();
     let input = read_input();
+    input_read();
     let n: u32 = match input.parse::<u32>() {
         Ok(n) if n <= MAX_N => n,
         _ => fail(&format!(
@@ -23,6 +24,8 @@ fn main() {
             quote(&input)
         )),
     };
-    output(&fib(n).to_string());
+    let result = fib(n).to_string();
+    computed();
+    output(&result);
     main_end();
 }

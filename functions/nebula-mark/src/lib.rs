@@ -1,11 +1,22 @@
 //! Shared helper for every Nebula function.
 //!
-//! `main_start()` and `main_end()` print `@nebula main_start <ns>` and
-//! `@nebula main_end <ns>` on stderr, where `<ns>` is the raw monotonic clock
-//! in nanoseconds. Natively that is CLOCK_MONOTONIC; under WASI it is the
-//! monotonic clock the host hands in (CLOCK_MONOTONIC of the host in Node).
+//! Four marks, each printed on stderr as `@nebula <name> <ns>`, where `<ns>` is
+//! the raw monotonic clock in nanoseconds (natively CLOCK_MONOTONIC; under WASI
+//! the monotonic clock the host hands in, CLOCK_MONOTONIC of the host in Node):
+//!   main_start  first statement of main
+//!   input_read  stdin fully read (before it is parsed)
+//!   computed    the result is ready, before it is written to stdout
+//!   main_end    last statement of main (also on the error path)
+//! So a function's time splits into input (platform I/O), compute (its own
+//! code, the part that compares runtimes) and output (platform I/O again).
+//! Each mark reads the clock before it writes its line, so the write's cost
+//! lands in the phase after it; input_read's line waits for the next mark so
+//! that no write of ours lands in compute. A run that dies between input_read
+//! and its next mark (a trap) loses input_read: its compute then starts at
+//! main_start.
 
 use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 #[cfg(all(target_arch = "wasm32", target_os = "wasi"))]
 mod clock {
@@ -59,12 +70,26 @@ pub fn monotonic_ns() -> u64 {
     clock::monotonic_ns()
 }
 
-fn mark(label: &str) {
-    let ns = monotonic_ns();
+fn write_mark(label: &str, ns: u64) {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let _ = writeln!(err, "@nebula {} {}", label, ns);
     let _ = err.flush();
+}
+
+fn mark(label: &str) {
+    write_mark(label, monotonic_ns());
+}
+
+/// input_read's reading, kept until the next mark (0: none). Printing it at once would put
+/// the cost of one stderr write inside the compute phase; printed later, it falls in output.
+static PENDING_INPUT_READ: AtomicU64 = AtomicU64::new(0);
+
+fn flush_pending() {
+    let ns = PENDING_INPUT_READ.swap(0, Ordering::Relaxed);
+    if ns != 0 {
+        write_mark("input_read", ns);
+    }
 }
 
 /// First statement of every function's main.
@@ -72,9 +97,24 @@ pub fn main_start() {
     mark("main_start");
 }
 
+/// Right after stdin has been read to its end, before the input is parsed. The reading is
+/// printed with the next mark (computed or main_end), so compute holds no write of ours.
+pub fn input_read() {
+    PENDING_INPUT_READ.store(monotonic_ns(), Ordering::Relaxed);
+}
+
+/// When the result is ready (formatted), before it is written to stdout.
+pub fn computed() {
+    let ns = monotonic_ns();
+    flush_pending();
+    write_mark("computed", ns);
+}
+
 /// Last statement of every function's main (also on the error path).
 pub fn main_end() {
-    mark("main_end");
+    let ns = monotonic_ns();
+    flush_pending();
+    write_mark("main_end", ns);
 }
 
 /// All of stdin as raw bytes.

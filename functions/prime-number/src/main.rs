@@ -1,6 +1,6 @@
 //! prime-number: the n-th prime (n = 1 gives 2) by trial division.
 
-use nebula_mark::{fail, main_end, main_start, output, quote, read_input};
+use nebula_mark::{computed, fail, input_read, main_end, main_start, output, quote, read_input};
 
 const MAX_N: u32 = 200_000;
 
@@ -38,6 +38,7 @@ fn nth_prime(n: u32) -> u64 {
 fn main() {
     main_start();
     let input = read_input();
+    input_read();
     let n: u32 = match input.parse::<u32>() {
         Ok(n) if (1..=MAX_N).contains(&n) => n,
         _ => fail(&format!(
@@ -46,6 +47,8 @@ fn main() {
             quote(&input)
         )),
     };
-    output(&nth_prime(n).to_string());
+    let result = nth_prime(n).to_string();
+    computed();
+    output(&result);
     main_end();
 }

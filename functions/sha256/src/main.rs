@@ -1,7 +1,7 @@
 //! sha256: SHA-256 (FIPS 180-4) of the raw stdin bytes, as lowercase hex.
 //! The input is not trimmed: every byte counts.
 
-use nebula_mark::{main_end, main_start, output, read_stdin_bytes};
+use nebula_mark::{computed, input_read, main_end, main_start, output, read_stdin_bytes};
 
 const K: [u32; 64] = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -94,6 +94,9 @@ fn to_hex(bytes: &[u8]) -> String {
 fn main() {
     main_start();
     let data = read_stdin_bytes();
-    output(&to_hex(&sha256(&data)));
+    input_read();
+    let result = to_hex(&sha256(&data));
+    computed();
+    output(&result);
     main_end();
 }

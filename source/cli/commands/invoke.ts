@@ -41,10 +41,17 @@ export function registerInvoke(program: Command): void {
     });
 }
 
+/** A phase in ms, or "–" where the invocation has none (a mark the function did not print). */
+const msText = (value: number | null | undefined): string =>
+  typeof value === 'number' ? `${value.toFixed(3)} ms` : '–';
+
 function formatResult(result: InvocationResult): string {
   const t = result.timings;
   const head = `${result.function} on ${result.runtime} (${result.mode}), input ${JSON.stringify(result.input)}`;
-  const timing = `startup ${t.startupMs.toFixed(3)} ms, exec ${t.execMs.toFixed(3)} ms, teardown ${t.teardownMs.toFixed(3)} ms, total ${t.totalMs.toFixed(3)} ms`;
+  const timing =
+    `startup ${msText(t.startupMs)}, input ${msText(t.inputMs)}, compute ${msText(t.execMs)}, ` +
+    `output ${msText(t.outputMs)}, teardown ${msText(t.teardownMs)}, total ${msText(t.totalMs)}\n` +
+    `thesis startup ${msText(t.thesisStartupMs)}, thesis runtime ${msText(t.thesisRuntimeMs)}`;
   const body = result.ok
     ? `output: ${result.output.trimEnd()}`
     : `FAILED (${result.failure}): ${result.error}`;

@@ -119,15 +119,23 @@ function runDirect(
 ): WasmJobResult | undefined {
   const main = coreModule(shape.main, job);
   const adapter = coreModule(shape.adapter, job);
+  const modulesLoadedNs = process.hrtime.bigint();
   try {
     const outcome = runCommand(main, adapter, shimStreams(stdio, job.name));
     if (typeof outcome === 'object') {
       commandShapes.set(dirname(job.path), null);
       return undefined;
     }
-    return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode: outcome };
+    const exitCode = outcome;
+    return {
+      id: job.id,
+      stdout: stdio.stdout(),
+      stderr: stdio.stderr(),
+      exitCode,
+      modulesLoadedNs,
+    };
   } catch (error) {
-    return trapResult(job.id, stdio, error);
+    return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
   }
 }
 
@@ -143,15 +151,23 @@ export async function runComponent(job: WasmJob): Promise<WasmJobResult> {
   const direct = runComponentNow(job);
   if (direct) return direct;
   const dir = dirname(job.path);
-  const getCoreModule: GetCoreModule = (file) => coreModule(join(dir, file), job);
+  // jco's glue asks for its core modules as it instantiates: the last one loaded is the
+  // closest this path has to "modules loaded, before instantiation".
+  let modulesLoadedNs: bigint | undefined;
+  const getCoreModule: GetCoreModule = (file) => {
+    const module = coreModule(join(dir, file), job);
+    modulesLoadedNs = process.hrtime.bigint();
+    return module;
+  };
   const stdio = new MemoryStdio(job.input);
   let exitCode = 0;
+  const loaded = () => (modulesLoadedNs === undefined ? {} : { modulesLoadedNs });
   try {
     glue.instantiate(getCoreModule, wasiImports(stdio, job.name)).run.run();
   } catch (error) {
     const exit = error as { exitError?: boolean; code?: number };
-    if (!exit?.exitError) return trapResult(job.id, stdio, error);
+    if (!exit?.exitError) return { ...trapResult(job.id, stdio, error), ...loaded() };
     exitCode = exit.code ?? 1;
   }
-  return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode };
+  return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode, ...loaded() };
 }

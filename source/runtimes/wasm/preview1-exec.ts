@@ -57,6 +57,7 @@ function withMemoryStdio(
 
 export function runPreview1(job: WasmJob): WasmJobResult {
   const module = coreModule(job.path, job);
+  const modulesLoadedNs = process.hrtime.bigint();
   // One WASI object per call: node:wasi cannot start twice. No env, no preopens.
   const wasi = new WASI({ version: 'preview1', args: [job.name], env: {}, returnOnExit: true });
   const stdio = new MemoryStdio(job.input);
@@ -68,8 +69,14 @@ export function runPreview1(job: WasmJob): WasmJobResult {
       wasi_snapshot_preview1: withMemoryStdio(wasiImport, stdio, memory),
     });
     const exitCode = wasi.start(instance);
-    return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode };
+    return {
+      id: job.id,
+      stdout: stdio.stdout(),
+      stderr: stdio.stderr(),
+      exitCode,
+      modulesLoadedNs,
+    };
   } catch (error) {
-    return trapResult(job.id, stdio, error);
+    return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
   }
 }

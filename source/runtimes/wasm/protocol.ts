@@ -20,6 +20,8 @@ export interface WasmJobResult {
   exitCode: number | null;
   failure?: 'trap' | 'out-of-memory' | 'not-deployed';
   failureMessage?: string;
+  /** Host monotonic clock when the core modules were loaded, before instantiation. */
+  modulesLoadedNs?: bigint;
 }
 
 export type ToWorker = { type: 'job'; job: WasmJob } | { type: 'load'; path: string };

@@ -9,7 +9,18 @@ export const METHOD_NOTE =
   'Medians in ms over successful measured invocations (warm-ups excluded). ' +
   'CI: 95% interval of the median from order statistics (binomial, Le Boudec). ' +
   'Ratios: median over median, 95% percentile-bootstrap interval (2000 resamples, fixed seed). ' +
-  'Outliers: modified Z-score |0.6745 (x - median) / MAD| > 3.5 on total time, counted and kept.';
+  'Outliers: modified Z-score |0.6745 (x - median) / MAD| > 3.5 on total time, counted and kept. ' +
+  "Compute is the function's own code (input read to result ready); Read input and Write " +
+  "output are it reading stdin and writing the result; Thesis startup/runtime are the thesis's definitions " +
+  '(container: to main; Wasm: to the end of module loading; runtime = total - that startup), ' +
+  'see docs/MEASURING.md.';
+
+/** Said under the table when some invocations predate the input_read and computed marks. */
+export const UNMARKED_NOTE =
+  'Read input and Write output are – (or cover fewer invocations than n) where the function did not mark ' +
+  'input_read and computed (logs written before those marks): for those invocations Compute ' +
+  'spans main_start to main_end, reading and writing included. Thesis columns are – where ' +
+  'the log has no end of its startup.';
 
 export function renderMarkdown(
   report: Pick<Report, 'results' | 'comparisons'> & Partial<Report>,
@@ -17,6 +28,7 @@ export function renderMarkdown(
   const parts: string[] = [];
   if (report.header !== undefined) parts.push(renderHeader(report as Report));
   parts.push(`## Results\n\n${resultsTable(report.results, report.energy ?? {})}`);
+  if (report.results.some(lacksMarks)) parts.push(UNMARKED_NOTE);
   if (report.comparisons.length > 0) parts.push(`## Ratios\n\n${ratiosTable(report.comparisons)}`);
   parts.push(METHOD_NOTE);
   return `${parts.join('\n\n')}\n`;
@@ -53,12 +65,16 @@ function resultsTable(results: readonly CellResult[], energy: Report['energy']):
     'n',
     'Failed',
     'Startup',
-    'Exec',
+    'Read input',
+    'Compute',
+    'Write output',
     'Teardown',
     'Total',
     'Total 95% CI',
     'Total p95',
     'Outliers',
+    'Thesis startup',
+    'Thesis runtime',
   ];
   if (withEnergy) head.push('Energy µWh/inv', 'Baseline W');
   const rows = results.map((r) => {
@@ -71,12 +87,16 @@ function resultsTable(results: readonly CellResult[], energy: Report['energy']):
       String(r.n),
       String(r.failures),
       ms(r.stats.startupMs.median),
+      ms(r.stats.inputMs.median),
       ms(r.stats.execMs.median),
+      ms(r.stats.outputMs.median),
       ms(r.stats.teardownMs.median),
       ms(total.median),
       total.ci.low === null ? '–' : `${ms(total.ci.low)} – ${ms(total.ci.high)}`,
       ms(total.p95),
       String(r.outliers.totalMs.count),
+      ms(r.stats.thesisStartupMs.median),
+      ms(r.stats.thesisRuntimeMs.median),
     ];
     if (withEnergy) {
       const e = energy[cellKey(r)];
@@ -100,8 +120,18 @@ function ratiosTable(comparisons: readonly Comparison[]): string {
     c.mode,
     `${c.numerator} / ${c.denominator}`,
     interval(c, 'startupMs'),
+    interval(c, 'inputMs'),
     interval(c, 'execMs'),
+    interval(c, 'outputMs'),
     interval(c, 'totalMs'),
+    interval(c, 'thesisStartupMs'),
+    interval(c, 'thesisRuntimeMs'),
   ]);
-  return mdTable(['Function', 'Input', 'Mode', 'Ratio', 'Startup', 'Exec', 'Total'], rows);
+  const head = ['Function', 'Input', 'Mode', 'Ratio', 'Startup', 'Read input', 'Compute'];
+  return mdTable([...head, 'Write output', 'Total', 'Thesis startup', 'Thesis runtime'], rows);
+}
+
+/** A cell where some successful invocations have no input or thesis phase. */
+function lacksMarks(r: CellResult): boolean {
+  return [r.stats.inputMs, r.stats.outputMs, r.stats.thesisStartupMs].some((s) => s.n < r.n);
 }

@@ -75,7 +75,8 @@ function RuntimePaneView(props: {
         {ms(total?.median)} p95 {ms(total?.p95)}
       </Text>
       <Text wrap="truncate" color={theme.muted}>
-        start {ms(pane.stats?.startupMs.median)} exec {ms(pane.stats?.execMs.median)} tear{' '}
+        start {ms(pane.stats?.startupMs.median)} in {ms(pane.stats?.inputMs.median)} compute{' '}
+        {ms(pane.stats?.execMs.median)} out {ms(pane.stats?.outputMs.median)} tear{' '}
         {ms(pane.stats?.teardownMs.median)}
       </Text>
       <Last pane={pane} />
