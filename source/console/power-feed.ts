@@ -9,12 +9,15 @@ import type { PowerLabel, ServiceStatus } from './state.js';
 import type { ConsoleStore } from './store.js';
 
 export function powerLabel(config: PowerConfig): PowerLabel {
-  if (config.source === 'mqtt') return config.simulated ? 'simulated' : 'plug';
+  // A Modbus meter is a real meter on the wall socket, shown as a plug like the MQTT ones.
+  if (config.source === 'mqtt' || config.source === 'modbus')
+    return config.simulated ? 'simulated' : 'plug';
   return config.source;
 }
 
 export function brokerStatus(config: PowerConfig, status: PowerStatus | null): ServiceStatus {
-  if (config.source !== 'mqtt') return { state: 'none', address: config.source, detail: null };
+  if (config.source !== 'mqtt' && config.source !== 'modbus')
+    return { state: 'none', address: config.source, detail: null };
   const state = status?.state ?? 'checking';
   return {
     state:
@@ -25,7 +28,7 @@ export function brokerStatus(config: PowerConfig, status: PowerStatus | null): S
           : state === 'connecting'
             ? 'checking'
             : 'down',
-    address: config.broker,
+    address: config.source === 'mqtt' ? config.broker : `modbus://${config.host}:${config.port}`,
     detail: state === 'up' ? null : (status?.lastError ?? null),
   };
 }

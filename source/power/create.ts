@@ -1,6 +1,7 @@
 import { type PowerConfig, powerSchema } from '../profiles/schema.js';
 import { EstimatePowerSource } from './estimate-source.js';
 import { CODECS, isPlugFormat } from './formats/index.js';
+import { ModbusPowerSource } from './modbus-source.js';
 import { MqttPowerSource } from './mqtt-source.js';
 import { RaplPowerSource } from './rapl-source.js';
 import type { PowerSource } from './source.js';
@@ -19,6 +20,8 @@ export function createPowerSource(config: PowerConfig): PowerSource {
         );
       }
       return new MqttPowerSource(config);
+    case 'modbus':
+      return new ModbusPowerSource(config);
     case 'estimate':
       return new EstimatePowerSource(config);
     case 'rapl':
@@ -72,8 +75,13 @@ export function powerConfigFrom(profilePower: PowerConfig, flags: PowerFlags): P
   if (flags.source === 'estimate')
     return check({ source: 'estimate', idleWatts: 2.7, fullWatts: 6.4 });
   if (flags.source === 'rapl') return check({ source: 'rapl' });
+  if (flags.source === 'modbus') {
+    throw new PowerConfigError(
+      "a Modbus meter is described in a profile's power section (host, port, line): use --profile with one, such as profiles/pi-gude.json or profiles/sim-gude.json",
+    );
+  }
   throw new PowerConfigError(
-    `unknown power source "${flags.source}"; choose mqtt, estimate or rapl`,
+    `unknown power source "${flags.source}"; choose mqtt, modbus, estimate or rapl`,
   );
 }
 

@@ -1,6 +1,6 @@
 /** What every power source produces, as plain serializable records (session log lines). */
 
-export const POWER_SOURCE_KINDS = ['mqtt', 'estimate', 'rapl'] as const;
+export const POWER_SOURCE_KINDS = ['mqtt', 'modbus', 'estimate', 'rapl'] as const;
 export type PowerSourceKind = (typeof POWER_SOURCE_KINDS)[number];
 
 /** When the host had the reading: wall clock for people, monotonic clock for arithmetic. */

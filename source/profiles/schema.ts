@@ -20,6 +20,45 @@ const mqttPowerSchema = z
   })
   .strict();
 
+/** How a Modbus meter's real power is taken: V x I x PF from its registers, or its W register. */
+export const MODBUS_POWER_FROM = ['voltage-current-pf', 'active-power'] as const;
+
+/** A Gude Expert Power Control on Modbus TCP (register map in source/power/gude-registers.ts). */
+const modbusPowerSchema = z
+  .object({
+    source: z.literal('modbus'),
+    /** The meter's register map; the Gude Expert Power Control is the one known. */
+    device: z
+      .literal('gude', { error: 'expected "gude" (Gude Expert Power Control)' })
+      .default('gude'),
+    host: z
+      .string()
+      .regex(/^[A-Za-z0-9.:[\]-]+$/, "the meter's host name or IP address, such as 192.0.2.20"),
+    port: z.number().int().min(1).max(65535).default(502),
+    /** The Gude ignores the unit id (its IP address names it); other gateways may need one. */
+    unitId: z.number().int().min(0).max(255).default(1),
+    /** Which line-in sensor (from 1) and, on a three-phase device, which phase (from 1). */
+    line: z.number().int().min(1).max(16).default(1),
+    phase: z.number().int().min(1).max(3).default(1),
+    /** Readings asked for per second. */
+    pollHz: z
+      .number()
+      .positive()
+      .max(50, 'at most 50 readings per second (a Modbus TCP request takes a few ms)')
+      .default(10),
+    /** A read unanswered this long counts as failed. */
+    timeoutMs: z.number().int().min(50).max(10_000).default(1000),
+    powerFrom: z.enum(MODBUS_POWER_FROM).default('voltage-current-pf'),
+    /** Set when `nebula plug-sim --format modbus` serves the registers: labelled simulated. */
+    simulated: z.boolean().optional(),
+  })
+  .strict()
+  .refine((power) => 1000 / power.pollHz >= power.timeoutMs / 10, {
+    path: ['timeoutMs'],
+    message:
+      'must be at most ten poll periods (1000 / pollHz ms each), or a dead meter is noticed too late',
+  });
+
 const estimatePowerSchema = z
   .object({
     source: z.literal('estimate'),
@@ -36,8 +75,8 @@ const raplPowerSchema = z.object({ source: z.literal('rapl') }).strict();
 
 export const powerSchema = z.discriminatedUnion(
   'source',
-  [mqttPowerSchema, estimatePowerSchema, raplPowerSchema],
-  { error: 'expected source "mqtt", "estimate" or "rapl"' },
+  [mqttPowerSchema, modbusPowerSchema, estimatePowerSchema, raplPowerSchema],
+  { error: 'expected source "mqtt", "modbus", "estimate" or "rapl"' },
 );
 export type PowerConfig = z.infer<typeof powerSchema>;
 

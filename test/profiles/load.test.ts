@@ -29,6 +29,18 @@ describe('shipped profiles', { timeout: 5000 }, () => {
     assert.deepEqual(pi.power, { source: 'estimate', idleWatts: 2.7, fullWatts: 6.4 });
     assert.equal(loadProfile('pi-zwave').power.source, 'mqtt');
   });
+
+  it('reads the Gude over Modbus on pi-gude, polled 10 times a second, and sim-gude simulated', () => {
+    const gude = loadProfile('pi-gude').power;
+    assert.equal(gude.source, 'modbus');
+    if (gude.source !== 'modbus') return;
+    assert.deepEqual(
+      [gude.device, gude.port, gude.line, gude.phase, gude.pollHz, gude.powerFrom, gude.simulated],
+      ['gude', 502, 1, 1, 10, 'voltage-current-pf', undefined],
+    );
+    const sim = loadProfile('sim-gude').power;
+    assert.equal(sim.source === 'modbus' && sim.simulated, true);
+  });
 });
 
 describe('profile errors name the file, the field and what was expected', { timeout: 5000 }, () => {
@@ -56,7 +68,41 @@ describe('profile errors name the file, the field and what was expected', { time
     [
       'bad-source',
       { name: 'bad-source', label: 'x', power: { source: 'meter' } },
-      /power\.source: expected source "mqtt", "estimate" or "rapl"/,
+      /power\.source: expected source "mqtt", "modbus", "estimate" or "rapl"/,
+    ],
+    [
+      'modbus-host',
+      { name: 'modbus-host', label: 'x', power: { source: 'modbus', host: 'http://meter/' } },
+      /power\.host: the meter's host name or IP address, such as 192\.0\.2\.20/,
+    ],
+    [
+      'modbus-rate',
+      { name: 'modbus-rate', label: 'x', power: { source: 'modbus', host: 'm', pollHz: 500 } },
+      /power\.pollHz: at most 50 readings per second/,
+    ],
+    [
+      'modbus-line',
+      { name: 'modbus-line', label: 'x', power: { source: 'modbus', host: 'm', line: 0 } },
+      /power\.line: Too small: expected number to be >=1/,
+    ],
+    [
+      'modbus-device',
+      { name: 'modbus-device', label: 'x', power: { source: 'modbus', host: 'm', device: 'x' } },
+      /power\.device: expected "gude" \(Gude Expert Power Control\)/,
+    ],
+    [
+      'modbus-power',
+      { name: 'modbus-power', label: 'x', power: { source: 'modbus', host: 'm', powerFrom: 'w' } },
+      /power\.powerFrom: Invalid option: expected one of "voltage-current-pf"\|"active-power"/,
+    ],
+    [
+      'modbus-timeout',
+      {
+        name: 'modbus-timeout',
+        label: 'x',
+        power: { source: 'modbus', host: 'm', pollHz: 50, timeoutMs: 500 },
+      },
+      /power\.timeoutMs: must be at most ten poll periods/,
     ],
     [
       'watts',

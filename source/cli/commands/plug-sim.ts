@@ -2,20 +2,30 @@ import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
 import { PI4_MODEL } from '../../power/cpu.js';
 import { CODECS, isPlugFormat } from '../../power/formats/index.js';
+import { ModbusMeterSim } from '../../power/modbus-sim.js';
 import { PlugSimulator } from '../../power/plug-sim.js';
 import { PLUG_FORMATS } from '../../profiles/schema.js';
 
 interface PlugSimOptions {
-  broker: string;
+  broker?: string;
   format: string;
-  topic: string;
-  periodMs: number;
+  topic?: string;
+  host: string;
+  port: number;
+  periodMs?: number;
   idleWatts: number;
   fullWatts: number;
   username?: string;
   password?: string;
   quiet?: boolean;
 }
+
+const integer = (name: string, min: number, max: number) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  return parsed;
+};
 
 const number = (name: string, min: number) => (value: string) => {
   const parsed = Number(value);
@@ -31,12 +41,21 @@ export function registerPlugSim(program: Command): void {
       "a simulated smart plug: publish readings that follow this machine's CPU load, until Ctrl+C",
     )
     .requiredOption(
+      '--format <format>',
+      `${PLUG_FORMATS.join(', ')} (MQTT plugs) or modbus (a Gude Expert Power Control on Modbus TCP)`,
+    )
+    .option(
       '--broker <url>',
       'MQTT broker, e.g. mqtt://127.0.0.1:1883 (scripts/mosquitto.sh start 1883)',
     )
-    .requiredOption('--format <format>', PLUG_FORMATS.join(', '))
-    .requiredOption('--topic <topic>', 'the plug topic, as `nebula power --topic` takes it')
-    .option('--period-ms <ms>', 'time between readings', number('--period-ms', 50), 1000)
+    .option('--topic <topic>', 'the plug topic, as `nebula power --topic` takes it')
+    .option('--host <address>', 'modbus: the address to listen on', '127.0.0.1')
+    .option('--port <port>', 'modbus: the TCP port to listen on', integer('--port', 1, 65535), 5020)
+    .option(
+      '--period-ms <ms>',
+      'time between readings (default 1000; modbus: 100, how often the registers change)',
+      number('--period-ms', 50),
+    )
     .option(
       '--idle-watts <w>',
       'power with the CPU idle (Pi 4 model)',
@@ -56,14 +75,9 @@ export function registerPlugSim(program: Command): void {
 }
 
 async function plugSim(options: PlugSimOptions): Promise<void> {
-  if (!isPlugFormat(options.format)) {
+  if (options.format !== 'modbus' && !isPlugFormat(options.format)) {
     throw new UsageError(
-      `unknown --format "${options.format}"; choose one of ${PLUG_FORMATS.join(', ')}`,
-    );
-  }
-  if (!/^(mqtts?|wss?|tcp):\/\/[^/\s]+/.test(options.broker)) {
-    throw new UsageError(
-      `--broker must be a URL such as mqtt://127.0.0.1:1883, got "${options.broker}"`,
+      `unknown --format "${options.format}"; choose one of ${PLUG_FORMATS.join(', ')} or modbus`,
     );
   }
   if (options.fullWatts < options.idleWatts) {
@@ -71,12 +85,23 @@ async function plugSim(options: PlugSimOptions): Promise<void> {
       `--full-watts (${options.fullWatts}) must be at least --idle-watts (${options.idleWatts})`,
     );
   }
+  if (options.format === 'modbus') return modbusSim(options);
+  const { broker, topic } = options;
+  if (broker === undefined || topic === undefined) {
+    throw new UsageError(
+      `--format ${options.format} publishes to an MQTT broker: give --broker and --topic`,
+    );
+  }
+  if (!/^(mqtts?|wss?|tcp):\/\/[^/\s]+/.test(broker)) {
+    throw new UsageError(`--broker must be a URL such as mqtt://127.0.0.1:1883, got "${broker}"`);
+  }
   const format = options.format;
-  const sim = new PlugSimulator({ ...options, format });
+  const periodMs = options.periodMs ?? 1000;
+  const sim = new PlugSimulator({ ...options, broker, topic, periodMs, format });
   const say = (line: string) => process.stderr.write(`plug-sim: ${line}\n`);
   say(
-    `SIMULATED ${format} plug "${options.topic}" (${CODECS[format].topicMeaning}) on ${options.broker}, ` +
-      `every ${options.periodMs} ms, ${options.idleWatts}-${options.fullWatts} W by CPU load; Ctrl+C stops`,
+    `SIMULATED ${format} plug "${topic}" (${CODECS[format].topicMeaning}) on ${broker}, ` +
+      `every ${periodMs} ms, ${options.idleWatts}-${options.fullWatts} W by CPU load; Ctrl+C stops`,
   );
   let lastStatus = '';
   sim.on('status', (state, detail) => {
@@ -99,4 +124,45 @@ async function plugSim(options: PlugSimOptions): Promise<void> {
   const signal = await stopped;
   await sim.stop();
   say(`${signal}: stopped after ${sim.published} readings`);
+}
+
+/** A simulated Gude Expert Power Control: Modbus TCP registers that follow the CPU load. */
+async function modbusSim(options: PlugSimOptions): Promise<void> {
+  if (options.broker !== undefined || options.topic !== undefined) {
+    throw new UsageError(
+      '--format modbus serves Modbus TCP itself: use --host and --port, not --broker or --topic',
+    );
+  }
+  const periodMs = options.periodMs ?? 100;
+  const sim = new ModbusMeterSim({ ...options, periodMs });
+  const say = (line: string) => process.stderr.write(`plug-sim: ${line}\n`);
+  try {
+    await sim.start();
+  } catch (error) {
+    throw new UsageError(
+      `cannot listen on ${options.host}:${options.port}: ${(error as Error).message} (choose another --port; 502 needs root)`,
+    );
+  }
+  say(
+    `SIMULATED Gude Expert Power Control on modbus://${options.host}:${sim.port} ` +
+      `(input registers 0x400-0x40b, line 1), changing every ${periodMs} ms, ` +
+      `${options.idleWatts}-${options.fullWatts} W by CPU load; Ctrl+C stops`,
+  );
+  let lastPrinted = 0;
+  if (!options.quiet) {
+    sim.on('updated', (_count, watts) => {
+      // The registers change ten times a second; a line a second is enough to watch.
+      if (Date.now() - lastPrinted < 1000) return;
+      lastPrinted = Date.now();
+      process.stdout.write(
+        `${new Date().toISOString().slice(11, 19)}  ${watts.toFixed(2).padStart(6)} W  (simulated)\n`,
+      );
+    });
+  }
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  await sim.stop();
+  say(`${signal}: stopped after ${sim.updates} updates`);
 }

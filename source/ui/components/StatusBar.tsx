@@ -36,7 +36,11 @@ export function StatusBar({ state }: { state: ConsoleState }) {
           <Service name="docker" status={state.docker} />
         </Box>
         <Box flexShrink={0}>
-          <Service name="broker" status={state.broker} />
+          {/* A Modbus meter is polled directly: there is no broker, only the meter. */}
+          <Service
+            name={state.broker.address?.startsWith('modbus://') ? 'meter' : 'broker'}
+            status={state.broker}
+          />
         </Box>
         <Box flexShrink={2}>
           <Text wrap="truncate-start" color={theme.muted}>

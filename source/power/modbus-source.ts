@@ -1,0 +1,219 @@
+/**
+ * A Gude Expert Power Control read over Modbus TCP (modbus-serial's client): the line-in's
+ * registers polled at a fixed rate, each answer decoded and checked (gude-registers.ts).
+ * A meter that stops answering goes stale, then down; the connection is dropped and retried,
+ * and the time it was away is reported as a gap once readings come back.
+ */
+import modbusSerial from 'modbus-serial';
+import type { ModbusRTU } from 'modbus-serial/ModbusRTU.js';
+import { decodeLine, GUDE_READ_REGISTERS, lineAddress, type PowerFrom } from './gude-registers.js';
+import { type HostTime, hostNow } from './sample.js';
+import { PowerSource } from './source.js';
+
+export interface ModbusSourceOptions {
+  host: string;
+  port: number;
+  /** Modbus unit id; the Gude ignores it (the IP address names the device). */
+  unitId: number;
+  /** Line-in sensor, from 1. */
+  line: number;
+  /** Phase, from 1 (1 on a single-phase device). */
+  phase: number;
+  /** Readings asked for per second. */
+  pollHz: number;
+  /** A read unanswered this long has failed. */
+  timeoutMs: number;
+  powerFrom: PowerFrom;
+  /** Every sample is marked simulated (the profile says `nebula plug-sim` serves the registers). */
+  simulated?: boolean;
+  /** Wait between reconnection attempts. */
+  reconnectMs?: number;
+  /** Unanswered reads in a row before the meter counts as down and is reconnected. */
+  downAfter?: number;
+}
+
+// The package's default export is its client class; its typings declare it as a namespace.
+const ModbusClient = modbusSerial as unknown as new () => ModbusRTU;
+
+const DEFAULT_RECONNECT_MS = 1000;
+const DEFAULT_DOWN_AFTER = 3;
+
+/** Device identification that marks Nebula's own simulator (see modbus-sim.ts). */
+export const SIMULATED_MARK = 'SIMULATED';
+
+export class ModbusPowerSource extends PowerSource {
+  readonly kind = 'modbus';
+  private client: ModbusRTU | undefined;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private downSince: HostTime | null = null;
+  private downReason = '';
+  private meterSimulated = false;
+  /** The device's identification (vendor, product, version), when it answers for it. */
+  identity: string[] | null = null;
+  private readonly address: string;
+
+  constructor(private readonly options: ModbusSourceOptions) {
+    const address = `${options.host}:${options.port}`;
+    const where = `line ${options.line}${options.phase > 1 ? ` phase ${options.phase}` : ''}`;
+    super(`modbus gude ${address} ${where}`, 1000 / options.pollHz, options.simulated);
+    this.address = address;
+  }
+
+  /** Resolves after the first connection attempt, up or down; polling goes on either way. */
+  protected async open(): Promise<void> {
+    this.running = true;
+    await this.connect();
+    this.schedule(0);
+  }
+
+  protected async close(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.drop();
+    this.closeGap(' (still away when the source stopped)');
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    const started = performance.now();
+    if (!this.client) {
+      if (!(await this.connect())) {
+        this.schedule(this.options.reconnectMs ?? DEFAULT_RECONNECT_MS);
+        return;
+      }
+    }
+    await this.poll();
+    const periodMs = 1000 / this.options.pollHz;
+    this.schedule(Math.max(0, periodMs - (performance.now() - started)));
+  }
+
+  private async connect(): Promise<boolean> {
+    const client = new ModbusClient();
+    client.setTimeout(this.options.timeoutMs);
+    // Without a listener an 'error' event would throw; every failure is seen on the read.
+    client.on('error', () => undefined);
+    try {
+      await client.connectTCP(this.options.host, { port: this.options.port });
+    } catch (error) {
+      client.close(() => undefined);
+      this.markDown(`meter ${this.address} unreachable: ${message(error)}`);
+      return false;
+    }
+    if (!this.running) {
+      client.close(() => undefined);
+      return false;
+    }
+    client.setID(this.options.unitId);
+    client.on('close', () => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.markDown(`meter ${this.address} closed the connection`);
+    });
+    this.client = client;
+    this.failures = 0;
+    await this.identify(client);
+    return true;
+  }
+
+  /** Basic device identification (function 0x2B/0x0E); a meter without it is fine. */
+  private async identify(client: ModbusRTU): Promise<void> {
+    try {
+      const { data } = await client.readDeviceIdentification(1, 0);
+      // An object keyed by object id at run time, whatever the typings say.
+      this.identity = Object.values(data as unknown as Record<string, unknown>).filter(
+        (item): item is string => typeof item === 'string',
+      );
+      this.meterSimulated = this.identity.some((item) => item.includes(SIMULATED_MARK));
+    } catch {
+      this.identity = null;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const start = lineAddress(this.options.line, this.options.phase);
+    let registers: number[];
+    try {
+      registers = (await client.readInputRegisters(start, GUDE_READ_REGISTERS)).data;
+    } catch (error) {
+      if (!this.running) return;
+      const code = (error as { modbusCode?: number }).modbusCode;
+      if (code !== undefined) {
+        // The meter answered, with an exception: it is there, the request is wrong.
+        this.failures = 0;
+        this.reject(
+          `the meter refused input registers 0x${start.toString(16)}+${GUDE_READ_REGISTERS} ` +
+            `(Modbus exception ${code}: ${message(error)}); check power.line and power.phase`,
+        );
+        return;
+      }
+      this.failed(client, `meter ${this.address}: ${message(error)}`);
+      return;
+    }
+    if (!this.running) return;
+    this.failures = 0;
+    const decoded = decodeLine(registers, this.options.powerFrom);
+    if (!decoded.ok) {
+      this.reject(`registers 0x${start.toString(16)}: ${decoded.reason}`);
+      return;
+    }
+    if (this.currentState === 'down') {
+      this.closeGap();
+      this.setState('up');
+    }
+    this.accept(decoded.reading.watts, null, this.meterSimulated);
+  }
+
+  /** An unanswered read: down at once when the connection is gone, else after a few in a row. */
+  private failed(client: ModbusRTU, reason: string): void {
+    this.failures++;
+    if (!client.isOpen || this.failures >= (this.options.downAfter ?? DEFAULT_DOWN_AFTER)) {
+      this.markDown(`${reason} (${this.failures} unanswered read${this.failures > 1 ? 's' : ''})`);
+      this.drop();
+    }
+  }
+
+  private drop(): void {
+    const client = this.client;
+    this.client = undefined;
+    if (client) client.close(() => undefined);
+  }
+
+  private markDown(reason: string): void {
+    if (!this.running) return;
+    // The silence began after the last reading; a meter never read at all leaves no gap.
+    const lastReading = this.status().lastSampleAt;
+    if (this.downSince === null && lastReading !== null) this.downSince = lastReading;
+    this.downReason ||= reason;
+    if (this.currentState !== 'down') this.setState('down', reason);
+  }
+
+  private closeGap(suffix = ''): void {
+    const from = this.downSince;
+    const reason = this.downReason;
+    this.downSince = null;
+    this.downReason = '';
+    if (from === null) return;
+    this.emit('gap', {
+      type: 'power-gap',
+      source: this.label,
+      from,
+      to: hostNow(),
+      reason: reason + suffix,
+    });
+  }
+}
+
+/** modbus-serial rejects with Error objects and with plain objects that carry a message. */
+function message(error: unknown): string {
+  const text = (error as { message?: unknown } | null)?.message;
+  return typeof text === 'string' ? text : String(error);
+}
