@@ -4,7 +4,14 @@
  * answering or goes away and comes back, and registers that hold no valid reading.
  */
 import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import {
   decodeLine,
   encodeFields,
@@ -15,7 +22,10 @@ import {
 import { ModbusMeterSim, type ModbusSimOptions } from '../../source/power/modbus-sim.js';
 import { ModbusPowerSource, type ModbusSourceOptions } from '../../source/power/modbus-source.js';
 import type { PowerGap, PowerSample, PowerStatus } from '../../source/power/sample.js';
-import { waitFor } from './broker.js';
+import { freePort, waitFor } from './broker.js';
+
+const NEBULA = fileURLToPath(new URL('../../source/cli/nebula.js', import.meta.url));
+const run = promisify(execFile);
 
 const FIELDS: RawFields = {
   energyWh: 1234,
@@ -216,5 +226,76 @@ describe('Modbus power source against a Modbus TCP server', { timeout: 60_000 },
     await s.start();
     assert.equal(s.status().state, 'down');
     assert.match(s.status().lastError ?? '', new RegExp(`meter 127.0.0.1:${port} unreachable`));
+  });
+});
+
+describe('nebula plug-sim --format modbus', { timeout: 60_000 }, () => {
+  it('serves registers that `nebula power` reads at 10 Hz, labelled simulated; exits on SIGTERM', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'nebula-modbus-'));
+    const profile = join(dir, 'meter.json');
+    writeFileSync(
+      profile,
+      JSON.stringify({
+        name: 'meter',
+        label: 'a simulated meter',
+        power: { source: 'modbus', host: '127.0.0.1', port },
+      }),
+    );
+    const sim = spawn(
+      process.execPath,
+      [NEBULA, 'plug-sim', '--format', 'modbus', '--port', String(port), '--quiet'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    sim.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    try {
+      await waitFor(() => stderr.includes('SIMULATED Gude'), 30_000, 'plug-sim to listen');
+      const { stdout } = await run(process.execPath, [
+        NEBULA,
+        'power',
+        '--profile',
+        profile,
+        '--duration',
+        '2',
+        '--json',
+      ]);
+      const result = JSON.parse(stdout);
+      assert.equal(result.source, `modbus gude 127.0.0.1:${port} line 1`);
+      assert.equal(result.kind, 'modbus');
+      // The profile does not say simulated: the meter's own identification does.
+      assert.equal(result.simulated, true);
+      assert.ok(result.samples >= 10, `only ${result.samples} readings in 2 s at 10 per second`);
+      assert.equal(result.rejected, 0);
+      assert.ok(result.meanWatts >= 2.5 && result.meanWatts <= 6.6, `mean ${result.meanWatts} W`);
+    } finally {
+      sim.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const [code] = await once(sim, 'exit');
+    assert.equal(code, 0);
+    assert.match(stderr, /SIGTERM: stopped after \d+ updates/);
+  });
+
+  it('refuses MQTT options for modbus, and a missing broker for MQTT formats', async () => {
+    const fail = (args: string[]) =>
+      run(process.execPath, [NEBULA, ...args]).then(
+        () => assert.fail(`nebula ${args.join(' ')} succeeded`),
+        (error: { code: number; stderr: string }) => error,
+      );
+    const mixed = await fail(['plug-sim', '--format', 'modbus', '--topic', 't']);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /use --host and --port, not --broker or --topic/);
+    const port = await fail(['plug-sim', '--format', 'modbus', '--port', '70000']);
+    assert.match(port.stderr, /--port must be an integer from 1 to 65535, got "70000"/);
+    const broker = await fail(['plug-sim', '--format', 'shelly', '--topic', 't']);
+    assert.match(
+      broker.stderr,
+      /--format shelly publishes to an MQTT broker: give --broker and --topic/,
+    );
+    const flag = await fail(['power', '--source', 'modbus', '--duration', '1']);
+    assert.match(flag.stderr, /a Modbus meter is described in a profile's power section/);
   });
 });
