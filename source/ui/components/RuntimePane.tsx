@@ -42,6 +42,22 @@ function Last({ pane }: { pane: PaneView }) {
   );
 }
 
+/**
+ * Phase medians on one line, "ms" said once so that startup, input and compute fit a pane of
+ * an 80-column terminal; output and teardown follow where there is room.
+ */
+function Phases({ stats }: { stats: PaneView['stats'] }) {
+  const theme = useTheme();
+  const value = (phase: keyof NonNullable<PaneView['stats']>) =>
+    ms(stats?.[phase].median).replace(/ ms$/, '');
+  return (
+    <Text wrap="truncate" color={theme.muted}>
+      ms start {value('startupMs')} in {value('inputMs')} compute {value('execMs')} out{' '}
+      {value('outputMs')} tear {value('teardownMs')}
+    </Text>
+  );
+}
+
 /** One runtime: title, histogram, axis, median/p95/n, phase medians, last result. */
 function RuntimePaneView(props: {
   pane: PaneView;
@@ -74,11 +90,7 @@ function RuntimePaneView(props: {
         {pane.failures > 0 ? <Text color={theme.error}> ({pane.failures} failed)</Text> : ''} med{' '}
         {ms(total?.median)} p95 {ms(total?.p95)}
       </Text>
-      <Text wrap="truncate" color={theme.muted}>
-        start {ms(pane.stats?.startupMs.median)} in {ms(pane.stats?.inputMs.median)} compute{' '}
-        {ms(pane.stats?.execMs.median)} out {ms(pane.stats?.outputMs.median)} tear{' '}
-        {ms(pane.stats?.teardownMs.median)}
-      </Text>
+      <Phases stats={pane.stats} />
       <Last pane={pane} />
     </Box>
   );
