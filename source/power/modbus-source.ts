@@ -64,8 +64,8 @@ export class ModbusPowerSource extends PowerSource {
   /** Resolves after the first connection attempt, up or down; polling goes on either way. */
   protected async open(): Promise<void> {
     this.running = true;
-    await this.connect();
-    this.schedule(0);
+    const connected = await this.connect();
+    this.schedule(connected ? 0 : (this.options.reconnectMs ?? DEFAULT_RECONNECT_MS));
   }
 
   protected async close(): Promise<void> {
@@ -78,20 +78,26 @@ export class ModbusPowerSource extends PowerSource {
 
   private schedule(delayMs: number): void {
     if (!this.running) return;
-    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer = setTimeout(() => {
+      this.tick().then(
+        (nextMs) => this.schedule(nextMs),
+        // Only a listener of this source can throw here: say so, and keep polling.
+        (error: unknown) => {
+          this.reject(`a reading's listener failed: ${message(error)}`);
+          this.schedule(1000 / this.options.pollHz);
+        },
+      );
+    }, delayMs);
   }
 
-  private async tick(): Promise<void> {
+  /** One poll (connecting first when needed); resolves with the wait before the next one. */
+  private async tick(): Promise<number> {
     const started = performance.now();
-    if (!this.client) {
-      if (!(await this.connect())) {
-        this.schedule(this.options.reconnectMs ?? DEFAULT_RECONNECT_MS);
-        return;
-      }
+    if (!this.client && !(await this.connect())) {
+      return this.options.reconnectMs ?? DEFAULT_RECONNECT_MS;
     }
     await this.poll();
-    const periodMs = 1000 / this.options.pollHz;
-    this.schedule(Math.max(0, periodMs - (performance.now() - started)));
+    return Math.max(0, 1000 / this.options.pollHz - (performance.now() - started));
   }
 
   private async connect(): Promise<boolean> {
