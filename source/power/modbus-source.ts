@@ -4,7 +4,6 @@
  * A meter that stops answering goes stale, then down; the connection is dropped and retried,
  * and the time it was away is reported as a gap once readings come back.
  */
-import modbusSerial from 'modbus-serial';
 import type { ModbusRTU } from 'modbus-serial/ModbusRTU.js';
 import { decodeLine, GUDE_READ_REGISTERS, lineAddress, type PowerFrom } from './gude-registers.js';
 import { type HostTime, hostNow } from './sample.js';
@@ -32,8 +31,18 @@ export interface ModbusSourceOptions {
   downAfter?: number;
 }
 
-// The package's default export is its client class; its typings declare it as a namespace.
-const ModbusClient = modbusSerial as unknown as new () => ModbusRTU;
+/**
+ * modbus-serial's client class, loaded on first use: the package also loads its serial-port
+ * support, a few hundred ms that no other command should pay. Its default export is the
+ * class; its typings declare a namespace.
+ */
+let clientClass: Promise<new () => ModbusRTU> | undefined;
+function loadClient(): Promise<new () => ModbusRTU> {
+  clientClass ??= import('modbus-serial').then(
+    (module) => module.default as unknown as new () => ModbusRTU,
+  );
+  return clientClass;
+}
 
 const DEFAULT_RECONNECT_MS = 1000;
 const DEFAULT_DOWN_AFTER = 3;
@@ -101,7 +110,7 @@ export class ModbusPowerSource extends PowerSource {
   }
 
   private async connect(): Promise<boolean> {
-    const client = new ModbusClient();
+    const client = new (await loadClient())();
     client.setTimeout(this.options.timeoutMs);
     // Without a listener an 'error' event would throw; every failure is seen on the read.
     client.on('error', () => undefined);

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
 import { PI4_MODEL } from '../../power/cpu.js';
 import { CODECS, isPlugFormat } from '../../power/formats/index.js';
-import { ModbusMeterSim } from '../../power/modbus-sim.js';
 import { PlugSimulator } from '../../power/plug-sim.js';
 import { PLUG_FORMATS } from '../../profiles/schema.js';
 
@@ -134,6 +133,8 @@ async function modbusSim(options: PlugSimOptions): Promise<void> {
     );
   }
   const periodMs = options.periodMs ?? 100;
+  // Loaded here: modbus-serial takes a few hundred ms to load, which other commands need not pay.
+  const { ModbusMeterSim } = await import('../../power/modbus-sim.js');
   const sim = new ModbusMeterSim({ ...options, periodMs });
   const say = (line: string) => process.stderr.write(`plug-sim: ${line}\n`);
   try {
