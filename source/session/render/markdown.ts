@@ -31,9 +31,13 @@ function renderHeader(report: Report): string {
       `- Machine: ${h.machine.hostname} (${h.machine.os}, ${h.machine.arch}), ${h.cpu.model} × ${h.cpu.cores}`,
       `- Node ${h.node}, Nebula ${h.nebula}, started ${new Date(h.startedAt).toISOString()}`,
     );
+    if (h.machine.emulation && !report.emulated)
+      lines.push(`- EMULATED (${h.machine.emulation}): timings are not performance figures`);
   } else {
     lines.push('- No header record: machine and versions unknown.');
   }
+  for (const note of report.emulated ?? [])
+    lines.push(`- EMULATED (${note}): timings are not performance figures`);
   lines.push(
     `- Experiments: ${report.experiments.length}; invocations: ${report.measured} measured, ${report.warmups} warm-up`,
   );
