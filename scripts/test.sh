@@ -24,6 +24,16 @@ export DOCKER_HOST
 cleanup() { if $started_docker; then bash scripts/dockerd.sh stop || true; fi; }
 trap cleanup EXIT
 
+# The container tests build images for the other architecture too: register qemu for it.
+binfmt=0
+bash scripts/binfmt.sh ensure || binfmt=$?
+if [ "$binfmt" = 3 ]; then
+  export NEBULA_NO_EMULATION="this kernel cannot run another architecture's binaries (scripts/binfmt.sh said why)"
+  echo "test.sh: LOUD SKIP: $NEBULA_NO_EMULATION; the tests of the other platform's images will be skipped" >&2
+elif [ "$binfmt" != 0 ]; then
+  exit "$binfmt"
+fi
+
 npm run lint
 npm test
 step "lint and npm test on Node $(node --version)"
