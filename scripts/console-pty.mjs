@@ -5,7 +5,8 @@
 // container behind.
 //
 // Usage: node scripts/console-pty.mjs NODE [NODE_FLAGS...] -- [nebula-tui arguments...]
-//   (DOCKER_HOST must point at the engine the console uses)
+//   (DOCKER_HOST must point at the engine the console uses; with NEBULA_PTY_EXPECT_EMULATED=1
+//   the first frame must also say EMULATED)
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -66,6 +67,10 @@ const before = containers().length;
 
 await waitFor('first frame (the function list)', (text) => /fibonacci-recursive/.test(text) && /nebula/.test(text));
 const firstFrameMs = performance.now() - started;
+if (process.env.NEBULA_PTY_EXPECT_EMULATED === '1') {
+  await waitFor('EMULATED label beside the profile', (text) => /nebula \S+ EMULATED/.test(text));
+  console.log('console-pty: the console says EMULATED');
+}
 console.log(`console-pty: first frame after ${(firstFrameMs / 1000).toFixed(1)} s`);
 
 // A cold container run, then warm (a container stays up until quit): each pane's count

@@ -90,6 +90,6 @@ say "every example through wasm, wasm-p1 and container, cold and warm, on Node $
 "$node_bin" "${flags[@]}" dist/source/cli/nebula.js check --profile "$profile"
 
 say "the console in a pseudo-terminal"
-node scripts/console-pty.mjs "$node_bin" "${flags[@]}" -- --profile "$profile"
+NEBULA_PTY_EXPECT_EMULATED=1 node scripts/console-pty.mjs "$node_bin" "${flags[@]}" -- --profile "$profile"
 
 say "passed in $(($(date +%s) - start)) s (emulated: these times say nothing of a real Pi's speed)"

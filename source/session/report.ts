@@ -23,8 +23,6 @@ export interface Report {
   energy: Record<string, CellEnergy>;
   /** Records of types this report does not use, counted by type (e.g. power samples). */
   otherRecords: Record<string, number>;
-  /** How runs were emulated (qemu), when any was: their timings are not performance figures. */
-  emulated?: string[];
 }
 
 export function buildReport(
@@ -49,11 +47,7 @@ export function buildReport(
     if (found) energy[cellKey(result)] = found;
   }
   const warmups = invocations.filter((record) => record.warmup).length;
-  const emulated = [
-    ...new Set(invocations.flatMap((record) => (record.emulated ? [record.emulated] : []))),
-  ];
   return {
-    ...(emulated.length > 0 ? { emulated } : {}),
     header,
     experiments,
     measured: invocations.length - warmups,

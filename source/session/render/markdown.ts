@@ -15,14 +15,17 @@ export function renderMarkdown(
   report: Pick<Report, 'results' | 'comparisons'> & Partial<Report>,
 ): string {
   const parts: string[] = [];
-  if (report.header !== undefined) parts.push(renderHeader(report as Report));
+  const emulated = [...new Set(report.results.flatMap((cell) => cell.emulated ?? []))];
+  if (report.header !== undefined) parts.push(renderHeader(report as Report, emulated.length > 0));
+  for (const note of emulated)
+    parts.push(`**EMULATED** (${note}): these timings are not performance figures.`);
   parts.push(`## Results\n\n${resultsTable(report.results, report.energy ?? {})}`);
   if (report.comparisons.length > 0) parts.push(`## Ratios\n\n${ratiosTable(report.comparisons)}`);
   parts.push(METHOD_NOTE);
   return `${parts.join('\n\n')}\n`;
 }
 
-function renderHeader(report: Report): string {
+function renderHeader(report: Report, cellsSayEmulated: boolean): string {
   const lines = ['# Nebula session report', ''];
   const h = report.header;
   if (h) {
@@ -31,13 +34,11 @@ function renderHeader(report: Report): string {
       `- Machine: ${h.machine.hostname} (${h.machine.os}, ${h.machine.arch}), ${h.cpu.model} × ${h.cpu.cores}`,
       `- Node ${h.node}, Nebula ${h.nebula}, started ${new Date(h.startedAt).toISOString()}`,
     );
-    if (h.machine.emulation && !report.emulated)
+    if (h.machine.emulation && !cellsSayEmulated)
       lines.push(`- EMULATED (${h.machine.emulation}): timings are not performance figures`);
   } else {
     lines.push('- No header record: machine and versions unknown.');
   }
-  for (const note of report.emulated ?? [])
-    lines.push(`- EMULATED (${note}): timings are not performance figures`);
   lines.push(
     `- Experiments: ${report.experiments.length}; invocations: ${report.measured} measured, ${report.warmups} warm-up`,
   );
