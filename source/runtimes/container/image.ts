@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { type FunctionEntry, nativeBinaryPath } from '../../catalog/catalog.js';
@@ -51,7 +51,7 @@ export function functionBinary(fn: FunctionEntry, platform: Platform): string {
   const path = nativeBinaryPath(fn, arch);
   if (!existsSync(path)) {
     throw new NotBuiltError(
-      `${fn.name} has no native binary for ${platform} (${relative(process.cwd(), path) || path} is missing); build it with \`npm run build:functions\` (bash scripts/build-functions.sh builds x86_64 and aarch64 on either kind of host)`,
+      `${fn.name} has no native binary for ${platform} (${relative(dirname(dirname(fn.dir)), path)} is missing); build it with \`npm run build:functions\` (bash scripts/build-functions.sh builds x86_64 and aarch64 on either kind of host)`,
     );
   }
   return path;
