@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Rebuilds every function from scratch into a temporary directory (fresh cargo
 # target directory too) with scripts/build-functions.sh and compares the bytes of
-# each .wasm, .component.wasm and native binary with the committed ones in
-# functions/<name>/build/. Prints each difference; exits 1 if any.
+# each .wasm, .component.wasm and native binary (every architecture) with the committed ones
+# in functions/<name>/build/, and of the watchdog of every architecture with the committed
+# ones in source/runtimes/container/watchdog/. Prints each difference; exits 1 if any.
 #
 # Usage: scripts/check-functions.sh [--keep]   (--keep leaves the temp dir in place)
 set -euo pipefail
@@ -16,35 +17,43 @@ TMP="$(mktemp -d "${TMPDIR:-/tmp}/nebula-check-functions.XXXXXX")"
 cleanup() { if [ "$KEEP" = 1 ]; then echo "check-functions: kept $TMP" >&2; else rm -rf "$TMP"; fi; }
 trap cleanup EXIT
 
-ARCH="$(uname -m)"
-[ "$ARCH" = arm64 ] && ARCH=aarch64
+# The architectures build-functions.sh builds for (its ARCHES line).
+read -r -a ARCHES < <(sed -n 's/^ARCHES=(\(.*\))$/\1/p' "$ROOT/scripts/build-functions.sh")
+[ "${#ARCHES[@]}" -gt 0 ] || { echo "check-functions: no ARCHES line in scripts/build-functions.sh" >&2; exit 1; }
 
 CARGO_TARGET_DIR="$TMP/target" "$ROOT/scripts/build-functions.sh" "$TMP/out"
 
 differ=0
 checked=0
+compare() {
+  local committed="$1" rebuilt="$2" shown="${1#"$ROOT"/}"
+  checked=$((checked + 1))
+  if [ ! -f "$committed" ]; then
+    echo "MISSING  $shown (not built/committed)"
+    differ=1
+  elif [ ! -f "$rebuilt" ]; then
+    echo "MISSING  rebuilt $(basename "$rebuilt")"
+    differ=1
+  elif ! cmp -s "$committed" "$rebuilt"; then
+    echo "DIFFERS  $shown"
+    differ=1
+  fi
+}
 for manifest in "$FUNCTIONS"/*/function.json; do
   name="$(basename "$(dirname "$manifest")")"
-  for file in "$name.wasm" "$name.component.wasm" "$name.$ARCH"; do
-    committed="$FUNCTIONS/$name/build/$file"
-    rebuilt="$TMP/out/$name/$file"
-    checked=$((checked + 1))
-    if [ ! -f "$committed" ]; then
-      echo "MISSING  functions/$name/build/$file (not built/committed)"
-      differ=1
-    elif [ ! -f "$rebuilt" ]; then
-      echo "MISSING  rebuilt $file"
-      differ=1
-    elif ! cmp -s "$committed" "$rebuilt"; then
-      echo "DIFFERS  functions/$name/build/$file"
-      differ=1
-    fi
+  files=("$name.wasm" "$name.component.wasm")
+  for arch in "${ARCHES[@]}"; do files+=("$name.$arch"); done
+  for file in "${files[@]}"; do
+    compare "$FUNCTIONS/$name/build/$file" "$TMP/out/$name/$file"
   done
+done
+for arch in "${ARCHES[@]}"; do
+  compare "$ROOT/source/runtimes/container/watchdog/nebula-watchdog.$arch" "$TMP/out/watchdog/nebula-watchdog.$arch"
 done
 
 if [ "$differ" = 0 ]; then
   echo "check-functions: all $checked artifacts are byte-identical to the committed ones"
 else
-  echo "check-functions: committed artifacts differ from a fresh build; run scripts/build-functions.sh and commit functions/*/build" >&2
+  echo "check-functions: committed artifacts differ from a fresh build; run scripts/build-functions.sh and commit functions/*/build and source/runtimes/container/watchdog" >&2
   exit 1
 fi

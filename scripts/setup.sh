@@ -1,12 +1,40 @@
 #!/usr/bin/env bash
 # Installs what Nebula needs on a fresh Debian machine (or Raspberry Pi OS) and builds it.
 # Debian packages need root; without root, missing ones are named and skipped.
-#   --with-rust   also the Debian Rust toolchain that rebuilds functions/ (not needed to run)
+#   --with-rust   also the Debian Rust toolchain and C compilers that rebuild functions/ and the
+#                 watchdog for x86_64 and aarch64 (not needed to run: they are committed)
+#   --with-emulation  also qemu-user-static and the arm64 C libraries an arm64 Node needs under
+#                 emulation on x86_64 (the emulated Raspberry Pi job, scripts/emulated-pi.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(docker.io mosquitto mosquitto-clients curl)
-[ "${1:-}" = "--with-rust" ] && packages+=(rustc cargo libstd-rust-dev-wasm32 lld-14)
+host="$(uname -m)"
+case "$host" in
+  x86_64) other=aarch64 other_deb=arm64 other_gnu=aarch64 ;;
+  aarch64 | arm64) other=x86_64 other_deb=amd64 other_gnu=x86-64 ;;
+  *) other='' ;;
+esac
+foreign=()
+for flag in "$@"; do
+  case "$flag" in
+    --with-rust)
+      packages+=(rustc cargo libstd-rust-dev-wasm32 lld-14 gcc libc6-dev)
+      if [ -n "$other" ]; then
+        packages+=("gcc-$other_gnu-linux-gnu" "libc6-dev-$other_deb-cross" "libstd-rust-dev:$other_deb")
+        foreign+=("$other_deb")
+      fi
+      ;;
+    --with-emulation)
+      packages+=(qemu-user-static binfmt-support)
+      if [ "$other" = aarch64 ]; then
+        packages+=(libc6:arm64 libstdc++6:arm64)
+        foreign+=(arm64)
+      fi
+      ;;
+    *) echo "setup: unknown option $flag (--with-rust, --with-emulation)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -14,10 +42,14 @@ for pkg in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
+    # Packages of another architecture (libstd-rust-dev:arm64, ...) need it added first.
+    for arch in "${foreign[@]}"; do
+      dpkg --print-foreign-architectures | grep -qx "$arch" || dpkg --add-architecture "$arch"
+    done
     echo "setup: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "setup: missing Debian packages ${missing[*]}; run: sudo apt-get install ${missing[*]}" >&2
   fi

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../catalog/catalog.js';
+import { wasiNodeFlags } from '../core/node-support.js';
 import { median, sortAscending } from '../core/stats.js';
 
 const { values } = parseArgs({
@@ -42,7 +43,7 @@ const runtimes = (values.runtimes ?? (process.env.DOCKER_HOST ? 'wasm,container'
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tui = join(dist, 'cli', 'nebula-tui.js');
 const nebula = join(dist, 'cli', 'nebula.js');
-const NODE_FLAGS = ['--no-turbo-fast-api-calls'];
+const NODE_FLAGS = wasiNodeFlags();
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 const work = mkdtempSync(join(tmpdir(), 'nebula-console-bench-'));
 // Ink draws only the last frame when it thinks it runs in CI.

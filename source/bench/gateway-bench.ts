@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { wasiNodeFlags } from '../core/node-support.js';
 
 /** The part of autocannon's result read here (it ships no types). */
 interface AutocannonResult {
@@ -46,7 +47,7 @@ const NEBULA = fileURLToPath(new URL('../cli/nebula.js', import.meta.url));
 const server = spawn(
   process.execPath,
   [
-    '--no-turbo-fast-api-calls',
+    ...wasiNodeFlags(),
     NEBULA,
     'serve',
     '--port',

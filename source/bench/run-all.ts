@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { wasiNodeFlags } from '../core/node-support.js';
 
 const BENCHES: Record<string, { file: string; needs?: string }> = {
   wasm: { file: 'wasm-bench.js' },
@@ -30,7 +31,7 @@ for (const [name, { file, needs }] of Object.entries(BENCHES)) {
   }
   console.log(`\n## ${name}`);
   const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
-  const run = spawnSync(process.execPath, ['--no-turbo-fast-api-calls', path], {
+  const run = spawnSync(process.execPath, [...wasiNodeFlags(), path], {
     stdio: 'inherit',
   });
   if (run.status !== 0) {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NativeArch } from '../core/platform.js';
 import { describeIssues, type Manifest, manifestSchema } from './manifest.js';
 
 /** The repository's functions/ folder, found from this file (source/ or dist/source/). */
@@ -26,8 +27,13 @@ export interface FunctionEntry {
   wasmPath: string;
   /** The component made from it by `jco new`. */
   componentPath: string;
-  /** The native static binary for this machine's architecture. */
+  /** The native static binary for this machine's architecture (nativeBinaryPath: any). */
   nativePath: string;
+}
+
+/** The native static binary built for ARCH (scripts/build-functions.sh builds them all). */
+export function nativeBinaryPath(fn: FunctionEntry, arch: NativeArch): string {
+  return join(fn.dir, 'build', `${fn.name}.${arch}`);
 }
 
 export class CatalogError extends Error {

@@ -13,6 +13,7 @@ import { joulesToMicrowattHours } from '../power/energy.js';
 import type { PowerSource } from '../power/source.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
+import { processEmulation } from '../runtimes/emulation.js';
 import { sessionHeader } from '../session/header.js';
 import { ConsoleLog } from './console-log.js';
 import { probeDocker } from './docker-probe.js';
@@ -67,7 +68,7 @@ export class ConsoleController {
   constructor(private readonly options: ConsoleOptions = {}) {
     this.profilesDir = options.profilesDir ?? defaultProfilesDir();
     this.profile = loadProfile(options.profile, this.profilesDir);
-    this.store = new ConsoleStore(initialState(this.profile));
+    this.store = new ConsoleStore(initialState(this.profile, processEmulation()));
     this.log = ConsoleLog.create(this.profile.name, {
       dir: options.logsDir,
       path: options.logPath,

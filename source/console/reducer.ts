@@ -101,6 +101,7 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
         logPath: state.logPath,
         segment: state.segment,
         message: state.message,
+        emulated: state.emulated,
       };
     }
     case 'profile-choices':
@@ -127,8 +128,11 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       return sameStatus(state.broker, action.status) ? state : { ...state, broker: action.status };
     case 'log-path':
       return { ...state, logPath: action.path, segment: action.segment };
-    case 'invocation':
-      return addInvocation(state, action.result, action.warmup ?? false);
+    case 'invocation': {
+      const next = addInvocation(state, action.result, action.warmup ?? false);
+      const emulated = action.result.emulated;
+      return emulated && emulated !== next.emulated ? { ...next, emulated } : next;
+    }
     case 'busy':
       return state.busy === action.busy ? state : { ...state, busy: action.busy };
     case 'experiment':

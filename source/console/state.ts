@@ -113,14 +113,20 @@ export interface ConsoleState {
   quitting: boolean;
   /** Segment of the session log (a new one on each profile switch). */
   segment: number;
+  /** How runs are emulated (qemu), when they are: shown so no one reads the timings as real. */
+  emulated: string | null;
 }
 
 export const MAX_SAMPLES = 5000;
 export const MAX_RECENT = 50;
 export const POWER_HISTORY = 120;
 
-export function initialState(profile: { name: string; label: string }): ConsoleState {
+export function initialState(
+  profile: { name: string; label: string },
+  emulated: string | null = null,
+): ConsoleState {
   return {
+    emulated,
     profile: { ...profile, choices: [] },
     functions: [],
     selected: 0,

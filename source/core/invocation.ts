@@ -87,6 +87,8 @@ export interface InvocationResult {
   phases?: Record<string, number>;
   /** Host monotonic clock (ns, as decimal string) when Nebula accepted the request. */
   acceptedAtNs: string;
+  /** Set when the run was emulated (qemu): its timings are not performance figures. */
+  emulated?: string;
 }
 
 export interface InvokeRequest {

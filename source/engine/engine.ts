@@ -9,12 +9,15 @@ import {
   RUNTIME_NAMES,
   type RuntimeName,
 } from '../core/invocation.js';
+import { processEmulation } from '../runtimes/emulation.js';
 import type { Runtime } from '../runtimes/runtime.js';
 
 export interface EngineOptions {
   functionsDir?: string;
   /** Docker engine address (unix:///path, tcp://host:port, ssh://user@host); else DOCKER_HOST. */
   dockerHost?: string;
+  /** Platform of the container images ("linux/arm64"); else the Docker engine's own. */
+  dockerPlatform?: string;
   /** Worker threads per Wasm runtime: 1 runs invocations one at a time (the default). */
   wasmWorkers?: number;
 }
@@ -53,6 +56,7 @@ const RUNTIME_FACTORIES: Record<RuntimeName, RuntimeFactory> = {
   container: async (options) =>
     (await import('../runtimes/container/index.js')).createContainerRuntime({
       dockerHost: options.dockerHost,
+      platform: options.dockerPlatform,
     }),
 };
 
@@ -98,6 +102,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     const fn = this.fn(functionName);
     const runtime = await this.runtime(runtimeName);
     const result = await runtime.invoke(fn, request);
+    const emulated = [processEmulation(), runtime.emulation].filter(Boolean).join('; ');
+    if (emulated) result.emulated = emulated;
     this.emit('invocation', result);
     return result;
   }

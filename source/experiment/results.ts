@@ -35,6 +35,8 @@ export interface CellResult {
    * of +-Infinity (MAD 0) becomes null in JSON.
    */
   outliers: Record<Phase, { count: number; samples: Outlier[] }>;
+  /** Set when the cell's runs were emulated (qemu): not performance figures. */
+  emulated?: string;
 }
 
 export interface ResultSet {
@@ -83,8 +85,9 @@ export function summarizeInvocations(
       const found = outliers(group.samples[phase]);
       flagged[phase] = { count: found.length, samples: found };
     }
-    const { function: fn, runtime, mode, input } = group.first;
+    const { function: fn, runtime, mode, input, emulated } = group.first;
     results.push({
+      ...(emulated ? { emulated } : {}),
       function: fn,
       runtime,
       mode,

@@ -19,5 +19,9 @@ export async function createEngineForProfile(
       timeoutMs: target.timeoutMs,
     });
   }
-  return new Engine({ dockerHost: profile.docker.host, functionsDir: options.functionsDir });
+  return new Engine({
+    dockerHost: profile.docker.host,
+    dockerPlatform: profile.docker.platform,
+    functionsDir: options.functionsDir,
+  });
 }

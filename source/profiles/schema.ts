@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Platform, parsePlatform } from '../core/platform.js';
 
 export const PLUG_FORMATS = ['tasmota', 'shelly', 'zwave', 'gude'] as const;
 export type PlugFormat = (typeof PLUG_FORMATS)[number];
@@ -105,6 +106,17 @@ export const targetSchema = z.discriminatedUnion(
 export type Target = z.infer<typeof targetSchema>;
 export type GatewayTarget = z.infer<typeof gatewayTargetSchema>;
 
+const platformSchema = z
+  .string()
+  .superRefine((text, ctx) => {
+    try {
+      parsePlatform(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  })
+  .transform((text): Platform => parsePlatform(text));
+
 export const profileSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dots and dashes'),
@@ -122,6 +134,11 @@ export const profileSchema = z
             'a Docker address such as unix:///var/run/docker.sock or tcp://host:2375',
           )
           .optional(),
+        /**
+         * The platform images are built and run for, e.g. "linux/arm64"; when absent, the
+         * engine's own (a remote engine may differ from this machine).
+         */
+        platform: platformSchema.optional(),
       })
       .strict()
       .default({}),

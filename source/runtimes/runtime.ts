@@ -18,6 +18,8 @@ export interface Runtime {
   deploy(fn: FunctionEntry): Promise<void>;
   /** Release everything kept between invocations (workers, warm containers). */
   close(): Promise<void>;
+  /** How this runtime's own code is emulated (an arm64 image on an amd64 engine), if it is. */
+  readonly emulation?: string | null;
 }
 
 export const nowNs = (): bigint => process.hrtime.bigint();

@@ -5,6 +5,7 @@ import { arch, cpus, hostname, platform, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionEntry } from '../catalog/catalog.js';
+import { processEmulation } from '../runtimes/emulation.js';
 import { type FunctionHashes, type HeaderRecord, LOG_FORMAT_VERSION } from './records.js';
 
 export function sha256File(path: string): string | null {
@@ -40,12 +41,18 @@ export function sessionHeader(
   startedAt = Date.now(),
 ): HeaderRecord {
   const cores = cpus();
+  const emulation = processEmulation();
   return {
     type: 'header',
     format: LOG_FORMAT_VERSION,
     startedAt,
     profile,
-    machine: { hostname: hostname(), os: `${platform()} ${release()}`, arch: arch() },
+    machine: {
+      hostname: hostname(),
+      os: `${platform()} ${release()}`,
+      arch: arch(),
+      ...(emulation ? { emulation } : {}),
+    },
     cpu: { model: cores[0]?.model.trim() ?? 'unknown', cores: cores.length },
     node: process.version,
     nebula: nebulaVersion(),

@@ -20,7 +20,8 @@ export interface HeaderRecord {
   /** Wall clock (epoch ms) when the session started. */
   startedAt: number;
   profile: string;
-  machine: { hostname: string; os: string; arch: string };
+  /** emulation: set when Node ran under qemu (its timings are not performance figures). */
+  machine: { hostname: string; os: string; arch: string; emulation?: string };
   cpu: { model: string; cores: number };
   node: string;
   nebula: string;

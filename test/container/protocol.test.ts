@@ -2,12 +2,18 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
+import { NATIVE_ARCH, nodePlatform } from '../../source/core/platform.js';
 import { watchdogPath } from '../../source/runtimes/container/image.js';
+
+const hostPlatform = nodePlatform();
+if (!hostPlatform) throw new Error(`no watchdog is built for this architecture (${process.arch})`);
+const watchdog = watchdogPath(NATIVE_ARCH[hostPlatform]);
+
 import { encodeRequest, READY, ResponseReader } from '../../source/runtimes/container/protocol.js';
 
-/** The committed watchdog binary, run on the host against /bin/sh, without any container. */
+/** The committed watchdog binary of this machine's architecture, run on the host against /bin/sh, without any container. */
 async function converse(script: string, requests: Array<{ input: string; timeoutMs: number }>) {
-  const child = spawn(watchdogPath(), ['/bin/sh', '-c', script], {
+  const child = spawn(watchdog, ['/bin/sh', '-c', script], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const reader = new ResponseReader();
@@ -65,7 +71,7 @@ describe('watchdog protocol', { timeout: 20_000 }, () => {
   it('reports a function killed by a signal, and one that cannot start', async () => {
     const killed = await converse('kill -SEGV $$', [{ input: '', timeoutMs: 5000 }]);
     assert.deepEqual([killed.responses[0]?.kind, killed.responses[0]?.code], ['signaled', 11]);
-    const child = spawn(watchdogPath(), ['/nonexistent/function'], {
+    const child = spawn(watchdog, ['/nonexistent/function'], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const reader = new ResponseReader();

@@ -1,4 +1,5 @@
 /** `nebula bench` end to end on the real Wasm runtimes and the real hello function. */
+
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,11 +8,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { PHASES } from '../../source/core/invocation.js';
+import { wasiNodeFlags } from '../../source/core/node-support.js';
 
 const CLI = fileURLToPath(new URL('../../source/cli/nebula.js', import.meta.url));
 const logs = mkdtempSync(join(tmpdir(), 'nebula-bench-test-'));
 const env = { ...process.env, NEBULA_LOGS_DIR: logs };
-const NODE_FLAGS = ['--no-turbo-fast-api-calls'];
+const NODE_FLAGS = wasiNodeFlags();
 const nebula = (...args: string[]) =>
   spawnSync(process.execPath, [...NODE_FLAGS, CLI, ...args], {
     encoding: 'utf8',

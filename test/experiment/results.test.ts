@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RuntimeName } from '../../source/core/invocation.js';
 import { summarizeInvocations } from '../../source/experiment/results.js';
+import { renderMarkdown } from '../../source/session/render/markdown.js';
 import { fakeResult } from './fake-invoke.js';
 
 const cell = (runtime: RuntimeName) => ({
@@ -42,5 +43,24 @@ describe('results from invocations', { timeout: 5000 }, () => {
     );
     assert.equal(comparisons.length, 1);
     assert.equal(comparisons[0]?.phases.totalMs.ratio, 10);
+  });
+
+  it('carries emulation to the cell and says so above the tables, only when there is some', () => {
+    const note = 'arm64 Node under qemu-user through binfmt_misc on a x64 CPU';
+    const emulated = [1, 2].map((ms) => ({
+      warmup: false,
+      result: { ...fakeResult(cell('wasm'), ms), emulated: note },
+    }));
+    const set = summarizeInvocations(emulated);
+    assert.equal(set.results[0]?.emulated, note);
+    assert.match(
+      renderMarkdown(set),
+      new RegExp(
+        `^\\*\\*EMULATED\\*\\* \\(${note}\\): these timings are not performance figures\\.`,
+      ),
+    );
+    const plain = summarizeInvocations([{ warmup: false, result: fakeResult(cell('wasm'), 1) }]);
+    assert.equal(plain.results[0]?.emulated, undefined);
+    assert.doesNotMatch(renderMarkdown(plain), /EMULATED/);
   });
 });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { InvocationResult } from '../../source/core/invocation.js';
+import { wasiNodeFlags } from '../../source/core/node-support.js';
 import { Engine } from '../../source/engine/engine.js';
 import { subscribeEvents } from '../../source/gateway/event-client.js';
 import { RemoteEngine, type RemoteInvocationResult } from '../../source/gateway/remote-engine.js';
@@ -21,14 +22,10 @@ const TOKEN = 'remote-test-token';
 /** `nebula ARGS...` in a child process; resolves with its exit code and output, never throws. */
 async function nebula(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--no-turbo-fast-api-calls', NEBULA, ...args],
-      {
-        env: { ...process.env, ...env },
-        timeout: 60_000,
-      },
-    );
+    const { stdout, stderr } = await run(process.execPath, [...wasiNodeFlags(), NEBULA, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

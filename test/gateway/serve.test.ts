@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { wasiNodeFlags } from '../../source/core/node-support.js';
 import { bearer, call, waitFor } from './http.js';
 
 const NEBULA = fileURLToPath(new URL('../../source/cli/nebula.js', import.meta.url));
@@ -14,7 +15,7 @@ interface Served {
 }
 
 function serve(args: string[], env: Record<string, string> = {}): Served {
-  const child = spawn(process.execPath, ['--no-turbo-fast-api-calls', NEBULA, 'serve', ...args], {
+  const child = spawn(process.execPath, [...wasiNodeFlags(), NEBULA, 'serve', ...args], {
     env: { ...process.env, NEBULA_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -41,6 +41,29 @@ describe('shipped profiles', { timeout: 5000 }, () => {
     const sim = loadProfile('sim-gude').power;
     assert.equal(sim.source === 'modbus' && sim.simulated, true);
   });
+
+  it('leaves the platform of the Pi profiles to the engine they run on', () => {
+    for (const name of ['pi', 'pi-zwave'])
+      assert.equal(loadProfile(name).docker.platform, undefined);
+  });
+
+  it('reads docker.platform in any of its spellings as one of the two platforms', () => {
+    const spellings: Array<[string, string]> = [
+      ['linux/arm64', 'linux/arm64'],
+      ['linux/arm64/v8', 'linux/arm64'],
+      ['linux/aarch64', 'linux/arm64'],
+      ['Linux/AMD64', 'linux/amd64'],
+      ['linux/x86_64', 'linux/amd64'],
+    ];
+    for (const [index, [text, platform]] of spellings.entries()) {
+      const file = write(`platform-${index}`, {
+        name: `platform-${index}`,
+        label: 'x',
+        docker: { platform: text },
+      });
+      assert.equal(loadProfile(file).docker.platform, platform, text);
+    }
+  });
 });
 
 describe('profile errors name the file, the field and what was expected', { timeout: 5000 }, () => {
@@ -123,6 +146,16 @@ describe('profile errors name the file, the field and what was expected', { time
       'docker',
       { name: 'docker', label: 'x', docker: { host: '/var/run/docker.sock' } },
       /docker\.host: a Docker address such as unix:\/\/\/var\/run\/docker\.sock/,
+    ],
+    [
+      'armv7',
+      { name: 'armv7', label: 'x', docker: { platform: 'linux/arm/v7' } },
+      /docker\.platform: platform "linux\/arm\/v7" \(32-bit Arm\) is not supported: Nebula runs containers on linux\/amd64 \(x86_64\) and linux\/arm64/,
+    ],
+    [
+      'windows',
+      { name: 'windows', label: 'x', docker: { platform: 'windows/amd64' } },
+      /docker\.platform: platform "windows\/amd64" is not supported: expected "linux\/<architecture>"/,
     ],
     [
       'renamed',

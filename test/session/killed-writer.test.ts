@@ -3,7 +3,7 @@
  * reported as written must read back, and a torn line at most is lost.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,13 @@ import { after, describe, it } from 'node:test';
 import { readSessionLog } from '../../source/session/read-log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nebula-kill-test-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+let writer: ChildProcess | undefined;
+// A writer the test did not get to kill (a timeout on a loaded machine) would write until
+// the disk is full: it dies with the test.
+after(() => {
+  if (writer && writer.exitCode === null && writer.signalCode === null) writer.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const sessionLogModule = new URL('../../source/session/session-log.js', import.meta.url).href;
 
@@ -33,6 +39,7 @@ describe('a session log after kill -9', { timeout: 20000 }, () => {
     const path = join(dir, 'killed.jsonl');
     writeFileSync(script, WRITER);
     const child = spawn(process.execPath, [script, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    writer = child;
     let lastReported = -1;
     let buffered = '';
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>

@@ -42,7 +42,10 @@ export function registerDeploy(program: Command): void {
     .action(async (names: string[], options: DeployOptions) => {
       const runtimes = parseRuntimes(options.runtime);
       const profile = loadProfile(options.profile);
-      const engine = new Engine({ dockerHost: profile.docker.host });
+      const engine = new Engine({
+        dockerHost: profile.docker.host,
+        dockerPlatform: profile.docker.platform,
+      });
       try {
         const fns =
           names.length > 0 ? names.map((name) => engine.fn(name)) : engine.catalog.functions;

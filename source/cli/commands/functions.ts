@@ -11,7 +11,10 @@ export function registerFunctions(program: Command): void {
     .option('--profile <name>', 'profile name in profiles/ or a path')
     .action(async (options: { json?: boolean; profile?: string }) => {
       const profile = loadProfile(options.profile);
-      const engine = new Engine({ dockerHost: profile.docker.host });
+      const engine = new Engine({
+        dockerHost: profile.docker.host,
+        dockerPlatform: profile.docker.platform,
+      });
       try {
         const rows = [];
         for (const fn of engine.catalog.functions) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBench } from './bench.js';
+import { registerCheck } from './check.js';
 import { registerDeploy } from './deploy.js';
 import { registerFunctions } from './functions.js';
 import { registerInvoke } from './invoke.js';
@@ -13,6 +14,7 @@ export const COMMANDS: Array<(program: Command) => void> = [
   registerFunctions,
   registerDeploy,
   registerInvoke,
+  registerCheck,
   registerBench,
   registerReport,
   registerServe,

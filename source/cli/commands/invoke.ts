@@ -59,5 +59,8 @@ function formatResult(result: InvocationResult): string {
     'clientRoundTripMs' in result
       ? `, client round trip ${Number(result.clientRoundTripMs).toFixed(3)} ms`
       : '';
-  return `${head}\n${body}\n${timing}${remote}\n`;
+  const emulated = result.emulated
+    ? `EMULATED (${result.emulated}): these timings are not performance figures\n`
+    : '';
+  return `${head}\n${body}\n${timing}${remote}\n${emulated}`;
 }

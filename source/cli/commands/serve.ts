@@ -46,7 +46,11 @@ export function registerServe(program: Command): void {
         );
       }
       // One Wasm worker per invocation the gateway lets run at once, so they run in parallel.
-      const engine = new Engine({ dockerHost: profile.docker.host, wasmWorkers: maxConcurrency });
+      const engine = new Engine({
+        dockerHost: profile.docker.host,
+        dockerPlatform: profile.docker.platform,
+        wasmWorkers: maxConcurrency,
+      });
       const gateway = new Gateway({ engine, token, maxConcurrency, maxQueue });
       let address: { url: string };
       try {

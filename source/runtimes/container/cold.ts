@@ -27,6 +27,7 @@ export async function runCold(
   try {
     container = await ctx.docker.createContainer({
       Image: image,
+      platform: ctx.platform,
       OpenStdin: true,
       StdinOnce: true,
       AttachStdin: true,

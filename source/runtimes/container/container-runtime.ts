@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
 import type { InvocationResult, InvokeRequest, Mode } from '../../core/invocation.js';
+import { engineNativePlatform, type Platform, parsePlatform } from '../../core/platform.js';
 import { nowNs, type RawRun, type Runtime, toResult } from '../runtime.js';
 import { type EngineAddress, resolveAddress } from './address.js';
 import { runCold } from './cold.js';
@@ -32,13 +33,15 @@ export interface ContainerRuntimeOptions {
   dockerHost?: string;
   /** Added to every container (tests mark theirs to check that none is left). */
   labels?: Record<string, string>;
+  /** Build and run images for this platform ("linux/arm64"); else the engine's own. */
+  platform?: string;
 }
 
 /** Native static binaries in FROM scratch containers, through the Docker Engine API. */
 export class ContainerRuntime implements Runtime {
   readonly name = 'container' as const;
   readonly sessionId = newSessionId();
-  private readonly hasher = new SourceHasher();
+  private readonly hasher: SourceHasher;
   private readonly warm = new Map<string, Promise<WarmContainer>>();
   private readonly owner = ownerLabel();
   private readonly ctx: RunContext;
@@ -46,11 +49,17 @@ export class ContainerRuntime implements Runtime {
   private constructor(
     readonly docker: Docker,
     readonly address: EngineAddress,
+    /** The platform images are built and run for. */
+    readonly platform: Platform,
+    /** The engine's own platform; null when it is not one Nebula supports. */
+    readonly enginePlatform: Platform | null,
     private readonly extraLabels: Record<string, string>,
   ) {
+    this.hasher = new SourceHasher(platform);
     this.ctx = {
       docker,
       address,
+      platform,
       orphans: new Set(),
       running: new Set(),
       labels: (fn, mode) => this.labels(fn, mode),
@@ -66,10 +75,23 @@ export class ContainerRuntime implements Runtime {
     } catch (error) {
       throw unreachable(address, error);
     }
-    const runtime = new ContainerRuntime(docker, address, options.labels ?? {});
+    const { platform, enginePlatform } = await choosePlatform(docker, address, options.platform);
+    const runtime = new ContainerRuntime(
+      docker,
+      address,
+      platform,
+      enginePlatform,
+      options.labels ?? {},
+    );
     await runtime.sweep();
     closeOnSignals(runtime);
     return runtime;
+  }
+
+  /** Images of another platform than the engine's run under emulation (qemu through binfmt_misc). */
+  get emulation(): string | null {
+    if (this.platform === this.enginePlatform) return null;
+    return `${this.platform} images under qemu on a ${this.enginePlatform ?? 'different'} Docker engine`;
   }
 
   private labels(fn: FunctionEntry, mode: Mode): Record<string, string> {
@@ -228,4 +250,32 @@ export class ContainerRuntime implements Runtime {
     ]);
     await this.removeOrphans().catch(() => undefined);
   }
+}
+
+/**
+ * The profile's platform when set, else the engine's own: asked of the engine, not of this
+ * process, since a console may drive an engine on another machine.
+ */
+async function choosePlatform(
+  docker: Docker,
+  address: EngineAddress,
+  wanted: string | undefined,
+): Promise<{ platform: Platform; enginePlatform: Platform | null }> {
+  let version: Docker.DockerVersion;
+  try {
+    version = await docker.version();
+  } catch (error) {
+    throw unreachable(address, error);
+  }
+  if (wanted === undefined) {
+    const platform = engineNativePlatform(version.Os, version.Arch);
+    return { platform, enginePlatform: platform };
+  }
+  let enginePlatform: Platform | null = null;
+  try {
+    enginePlatform = engineNativePlatform(version.Os, version.Arch);
+  } catch {
+    // A 32-bit engine asked for linux/arm64: the profile decides, the build will tell.
+  }
+  return { platform: parsePlatform(wanted), enginePlatform };
 }

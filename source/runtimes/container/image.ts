@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
-import type { FunctionEntry } from '../../catalog/catalog.js';
-import { LABEL_FUNCTION, LABEL_ROOT, LABEL_SOURCE_HASH } from './labels.js';
+import { type FunctionEntry, nativeBinaryPath } from '../../catalog/catalog.js';
+import { dockerArch, NATIVE_ARCH, type NativeArch, type Platform } from '../../core/platform.js';
+import { LABEL_FUNCTION, LABEL_PLATFORM, LABEL_ROOT, LABEL_SOURCE_HASH } from './labels.js';
 import { tar } from './tar.js';
 
 export const IMAGE_REPOSITORY = 'nebula-fn';
@@ -23,19 +24,20 @@ const DOCKERFILE = [
   '',
 ].join('\n');
 
-/** The watchdog binary committed beside its source (watchdog/build.sh rebuilds it). */
-export function watchdogPath(): string {
+/** The watchdog binary for ARCH committed beside its source (scripts/build-functions.sh). */
+export function watchdogPath(arch: NativeArch): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
+  const name = `nebula-watchdog.${arch}`;
   // From dist/source/runtimes/container/ back to source/runtimes/container/.
   for (const candidate of [
     join(here, 'watchdog'),
     join(here, '../../../../source/runtimes/container/watchdog'),
   ]) {
-    const file = join(candidate, 'nebula-watchdog');
+    const file = join(candidate, name);
     if (existsSync(file)) return file;
   }
-  throw new Error(
-    'source/runtimes/container/watchdog/nebula-watchdog is missing; run bash source/runtimes/container/watchdog/build.sh',
+  throw new NotBuiltError(
+    `source/runtimes/container/watchdog/${name} is missing; build it with bash scripts/build-functions.sh`,
   );
 }
 
@@ -43,14 +45,25 @@ export class NotBuiltError extends Error {
   override name = 'NotBuiltError';
 }
 
-/** The files an image is made from: the function's source and manifest, its binary, the watchdog. */
-function inputFiles(fn: FunctionEntry): string[] {
-  if (!existsSync(fn.nativePath)) {
+/** The native binary of FN for PLATFORM, or a NotBuiltError naming both and the fix. */
+export function functionBinary(fn: FunctionEntry, platform: Platform): string {
+  const arch = NATIVE_ARCH[platform];
+  const path = nativeBinaryPath(fn, arch);
+  if (!existsSync(path)) {
     throw new NotBuiltError(
-      `${fn.name}: no native binary at ${fn.nativePath}; build the functions first (npm run build:functions)`,
+      `${fn.name} has no native binary for ${platform} (${relative(dirname(dirname(fn.dir)), path)} is missing); build it with \`npm run build:functions\` (bash scripts/build-functions.sh builds x86_64 and aarch64 on either kind of host)`,
     );
   }
-  const files = [join(fn.dir, 'function.json'), fn.nativePath, watchdogPath()];
+  return path;
+}
+
+/** The files an image is made from: the function's source and manifest, its binary, the watchdog. */
+function inputFiles(fn: FunctionEntry, platform: Platform): string[] {
+  const files = [
+    join(fn.dir, 'function.json'),
+    functionBinary(fn, platform),
+    watchdogPath(NATIVE_ARCH[platform]),
+  ];
   for (const extra of [join(fn.dir, 'Cargo.toml')]) if (existsSync(extra)) files.push(extra);
   const src = join(fn.dir, 'src');
   if (existsSync(src)) files.push(...walk(src));
@@ -70,14 +83,16 @@ function walk(dir: string): string[] {
 }
 
 /**
- * sha256 over the recipe and every input file (path relative to the function, then bytes).
- * Cached on size and mtime, so invocations pay a few stat calls, not a re-read.
+ * sha256 over the recipe, the platform and every input file (path relative to the function,
+ * then bytes). Cached on size and mtime, so invocations pay a few stat calls, not a re-read.
  */
 export class SourceHasher {
   private readonly cache = new Map<string, { key: string; hash: string }>();
 
+  constructor(readonly platform: Platform) {}
+
   hash(fn: FunctionEntry): string {
-    const files = inputFiles(fn);
+    const files = inputFiles(fn, this.platform);
     const key = files
       .map((file) => {
         const stat = statSync(file);
@@ -86,7 +101,7 @@ export class SourceHasher {
       .join('|');
     const cached = this.cache.get(fn.name);
     if (cached?.key === key) return cached.hash;
-    const hash = createHash('sha256').update(DOCKERFILE);
+    const hash = createHash('sha256').update(DOCKERFILE).update(`\n${this.platform}\n`);
     for (const file of files) {
       hash.update(`\n${relative(fn.dir, file)}\n`);
       hash.update(readFileSync(file));
@@ -127,17 +142,26 @@ export async function buildImage(
   const sourceHash = hasher.hash(fn);
   const tag = imageTag(fn, sourceHash);
   if (await imageExists(docker, tag)) return { tag, built: false, ms: performance.now() - started };
+  const { platform } = hasher;
+  const arch = NATIVE_ARCH[platform];
   const context = tar([
     { name: 'Dockerfile', data: Buffer.from(DOCKERFILE), mode: 0o644 },
-    { name: 'function', data: readFileSync(fn.nativePath), mode: 0o755 },
-    { name: 'nebula-watchdog', data: readFileSync(watchdogPath()), mode: 0o755 },
+    { name: 'function', data: readFileSync(functionBinary(fn, platform)), mode: 0o755 },
+    { name: 'nebula-watchdog', data: readFileSync(watchdogPath(arch)), mode: 0o755 },
   ]);
-  const labels = { [LABEL_ROOT]: '1', [LABEL_FUNCTION]: fn.name, [LABEL_SOURCE_HASH]: sourceHash };
+  const labels = {
+    [LABEL_ROOT]: '1',
+    [LABEL_FUNCTION]: fn.name,
+    [LABEL_SOURCE_HASH]: sourceHash,
+    [LABEL_PLATFORM]: platform,
+  };
   const stream = await docker.buildImage(
     context as unknown as NodeJS.ReadableStream,
     {
       t: tag,
       labels,
+      // FROM scratch pulls nothing: the platform only sets the image's own Os/Architecture.
+      platform,
       rm: true,
       forcerm: true,
     } as Docker.ImageBuildOptions,
@@ -155,19 +179,40 @@ export async function buildImage(
       },
     );
   });
-  await removeStaleImages(docker, fn, sourceHash);
+  await checkImagePlatform(docker, tag, platform);
+  await removeStaleImages(docker, fn, platform, sourceHash);
   return { tag, built: true, ms: performance.now() - started };
 }
 
-/** Older images of the function are dead weight; one still in use stays (removal fails). */
+/** An engine too old to honour the build's platform would tag arm64 code as amd64: refuse. */
+async function checkImagePlatform(docker: Docker, tag: string, platform: Platform): Promise<void> {
+  const info = await docker.getImage(tag).inspect();
+  if (info.Architecture === dockerArch(platform)) return;
+  await docker
+    .getImage(tag)
+    .remove()
+    .catch(() => undefined);
+  throw new Error(
+    `the Docker engine built ${tag} as ${info.Os}/${info.Architecture}, not ${platform}; it needs API 1.38 or newer (Docker 18.06+) to build for a platform`,
+  );
+}
+
+/**
+ * Older images of the function for this platform are dead weight; one still in use stays
+ * (removal fails). Another platform's image stays, for a profile that uses it.
+ */
 async function removeStaleImages(
   docker: Docker,
   fn: FunctionEntry,
+  platform: Platform,
   keepHash: string,
 ): Promise<void> {
   const images = await docker.listImages({ filters: { label: [`${LABEL_FUNCTION}=${fn.name}`] } });
   for (const image of images) {
     if (image.Labels?.[LABEL_SOURCE_HASH] === keepHash) continue;
+    // Images from before platforms were recorded carry no label: the host's, stale anyway.
+    const other = image.Labels?.[LABEL_PLATFORM];
+    if (other !== undefined && other !== platform) continue;
     await docker
       .getImage(image.Id)
       .remove({ noprune: false })

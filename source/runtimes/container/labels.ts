@@ -6,6 +6,8 @@ import { hostname } from 'node:os';
 export const LABEL_ROOT = 'nebula';
 export const LABEL_FUNCTION = 'nebula.function';
 export const LABEL_SOURCE_HASH = 'nebula.source-hash';
+/** The platform an image was built for (linux/amd64, linux/arm64). */
+export const LABEL_PLATFORM = 'nebula.platform';
 export const LABEL_SESSION = 'nebula.session';
 /** host:pid:start-time of the owning process, so a sweep can tell a crash from a neighbour. */
 export const LABEL_OWNER = 'nebula.owner';

@@ -44,6 +44,7 @@ export class WarmContainer {
     const sandbox = sandboxConfig(fn.manifest, { pids: 1 });
     const container = await ctx.docker.createContainer({
       Image: image,
+      platform: ctx.platform,
       Entrypoint: [WATCHDOG_PATH],
       Cmd: [FUNCTION_PATH],
       OpenStdin: true,

@@ -5,6 +5,7 @@ import {
   receiveMessageOnPort,
   Worker,
 } from 'node:worker_threads';
+import { wasiNodeFlags } from '../../core/node-support.js';
 import {
   type FromWorker,
   HANDOFF,
@@ -14,9 +15,9 @@ import {
   type WorkerData,
 } from './protocol.js';
 
-// node:wasi on Node 20 segfaults after a few thousand calls with fast API calls on
-// (Node issues 46777 and 53087); turning them off costs nothing measurable.
-setFlagsFromString('--no-turbo-fast-api-calls');
+// node:wasi on Node 20 and 22 segfaults after a few thousand calls with fast API calls on
+// (core/node-support.ts); set before any worker starts, the flag holds for them all.
+for (const flag of wasiNodeFlags()) setFlagsFromString(flag);
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 

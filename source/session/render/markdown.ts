@@ -26,7 +26,10 @@ export function renderMarkdown(
   report: Pick<Report, 'results' | 'comparisons'> & Partial<Report>,
 ): string {
   const parts: string[] = [];
-  if (report.header !== undefined) parts.push(renderHeader(report as Report));
+  const emulated = [...new Set(report.results.flatMap((cell) => cell.emulated ?? []))];
+  if (report.header !== undefined) parts.push(renderHeader(report as Report, emulated.length > 0));
+  for (const note of emulated)
+    parts.push(`**EMULATED** (${note}): these timings are not performance figures.`);
   parts.push(`## Results\n\n${resultsTable(report.results, report.energy ?? {})}`);
   if (report.results.some(lacksMarks)) parts.push(UNMARKED_NOTE);
   if (report.comparisons.length > 0) parts.push(`## Ratios\n\n${ratiosTable(report.comparisons)}`);
@@ -34,7 +37,7 @@ export function renderMarkdown(
   return `${parts.join('\n\n')}\n`;
 }
 
-function renderHeader(report: Report): string {
+function renderHeader(report: Report, cellsSayEmulated: boolean): string {
   const lines = ['# Nebula session report', ''];
   const h = report.header;
   if (h) {
@@ -43,6 +46,8 @@ function renderHeader(report: Report): string {
       `- Machine: ${h.machine.hostname} (${h.machine.os}, ${h.machine.arch}), ${h.cpu.model} × ${h.cpu.cores}`,
       `- Node ${h.node}, Nebula ${h.nebula}, started ${new Date(h.startedAt).toISOString()}`,
     );
+    if (h.machine.emulation && !cellsSayEmulated)
+      lines.push(`- EMULATED (${h.machine.emulation}): timings are not performance figures`);
   } else {
     lines.push('- No header record: machine and versions unknown.');
   }

@@ -30,6 +30,12 @@ export function StatusBar({ state }: { state: ConsoleState }) {
           nebula
         </Text>
         <Text> {state.profile.name}</Text>
+        {state.emulated ? (
+          <Text bold color={theme.warn}>
+            {' '}
+            EMULATED
+          </Text>
+        ) : null}
       </Box>
       <Box flexShrink={1} flexGrow={1} gap={1} overflow="hidden">
         <Box flexShrink={1}>
