@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
+import { awaitLater } from '../../core/await-later.js';
 import type { RawRun } from '../runtime.js';
 import type { RunContext } from './context.js';
 import { isConnectionError, statusCode, unreachable, wentAway } from './errors.js';
@@ -99,11 +100,15 @@ async function runCreated(
     out.on('data', (chunk: Buffer) => stdout.push(chunk));
     err.on('data', (chunk: Buffer) => stderr.push(chunk));
     ctx.docker.modem.demuxStream(stream, out, err);
-    const drained = new Promise<void>((resolve, reject) => {
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-      stream.on('error', reject);
-    });
+    // Both are awaited only after start: an engine that dies before then must not leave
+    // their rejections unhandled (awaitLater), it fails this run in the catch below.
+    const drained = awaitLater(
+      new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      }),
+    );
     // Registered before start so that a function that ends at once cannot be missed.
     const { exited } = await waitForExit(ctx.docker, container.id);
     phases.attach = since(t);

@@ -94,6 +94,7 @@ export class WarmContainer {
   private readyWaiter: { resolve(): void; reject(error: Error): void } | null = null;
 
   private ready(): Promise<void> {
+    if (this.dead) return Promise.reject(new Error(this.deathReason ?? 'its connection closed'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
