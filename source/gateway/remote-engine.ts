@@ -35,6 +35,12 @@ export class GatewayBusyError extends Error {
   }
 }
 
+/** The gateway could not be reached or went away mid-request: the run failed there, not here. */
+export class GatewayUnreachableError extends Error {
+  override name = 'GatewayUnreachableError';
+  readonly failure = 'gateway' as const;
+}
+
 const CONNECT_TIMEOUT_MS = 10_000;
 
 interface Answer {
@@ -109,7 +115,14 @@ export class RemoteEngine
     const started = process.hrtime.bigint();
     const answer = await this.send('POST', path, request.input, request.signal);
     if (answer.status !== 200) throw this.failure(answer, `invoke ${functionName}`);
-    const result = JSON.parse(answer.text) as InvocationResult;
+    let result: InvocationResult;
+    try {
+      result = JSON.parse(answer.text) as InvocationResult;
+    } catch {
+      throw new GatewayUnreachableError(
+        `gateway ${this.url} answered ${functionName} with something that is not JSON: ${answer.text.slice(0, 120)}`,
+      );
+    }
     const clientRoundTripMs = Number(process.hrtime.bigint() - started) / 1e6;
     const remote: RemoteInvocationResult = { ...result, clientRoundTripMs };
     this.emit('invocation', remote);
@@ -162,8 +175,16 @@ export class RemoteEngine
         { method, headers, agent: this.agent, signal, timeout: this.options.timeoutMs ?? 120_000 },
         (res) => {
           const chunks: Buffer[] = [];
+          const cut = (why: string) =>
+            reject(
+              new GatewayUnreachableError(`gateway ${this.url} went away mid-answer (${why})`),
+            );
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
+          res.on('error', (error) => cut(error.message));
+          // A connection cut before the end of the answer (the gateway killed).
+          res.on('close', () => {
+            if (!res.complete) cut('connection closed');
+          });
           res.on('end', () =>
             resolve({
               status: res.statusCode ?? 0,
@@ -192,7 +213,9 @@ export class RemoteEngine
           error.code === 'ECONNREFUSED'
             ? '; is `nebula serve` running there, and is the port open?'
             : '';
-        reject(new Error(`cannot reach gateway ${this.url}: ${error.message}${hint}`));
+        reject(
+          new GatewayUnreachableError(`cannot reach gateway ${this.url}: ${error.message}${hint}`),
+        );
       });
       req.end(payload);
     });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
 import { Admission } from './admission.js';
 import { bearerChecker } from './auth.js';
+import { doorChecker } from './doors.js';
 import { EventStream } from './event-stream.js';
 import { readBody, sendError, sendJson } from './http-io.js';
 import type { InvocationEngine } from './invocation-engine.js';
@@ -23,7 +24,17 @@ export interface GatewayOptions {
   /** Invocations waiting for a slot; one more is answered 429. */
   maxQueue?: number;
   maxBodyBytes?: number;
+  /** Host names answered beyond loopback names and the bound address (see doors.ts). */
+  allowHosts?: readonly string[];
+  /** Browser origins allowed to call; requests with any other Origin are refused. */
+  allowOrigins?: readonly string[];
 }
+
+/** Slow or idle clients are cut: headers within 10 s, a whole request within 30 s. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** Idle keep-alive connections are closed after this (long enough for a benchmark client). */
+export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
 export const DEFAULT_MAX_QUEUE = 64;
@@ -36,6 +47,7 @@ export class Gateway {
   readonly admission: Admission;
   private readonly events = new EventStream();
   private readonly authorize: ReturnType<typeof bearerChecker>;
+  private doors: ReturnType<typeof doorChecker>;
   private readonly maxBodyBytes: number;
   private readonly startedAt = Date.now();
   private closing: Promise<void> | null = null;
@@ -47,20 +59,31 @@ export class Gateway {
       options.maxQueue ?? DEFAULT_MAX_QUEUE,
     );
     this.authorize = bearerChecker(options.token);
+    this.doors = this.doorsFor('127.0.0.1');
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-    this.server = createServer((req, res) => {
+    const timeouts = {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      // Node checks the two timeouts above this often (30 s by default).
+      connectionsCheckingInterval: 1000,
+    };
+    this.server = createServer(timeouts, (req, res) => {
       this.route(req, res).catch((error: Error) => {
         if (!res.headersSent) sendError(res, 500, { error: `gateway: ${error.message}` });
         else res.destroy(error);
       });
     });
-    // Keep-alive is on by default; keep idle connections long enough for a benchmark client.
-    this.server.keepAliveTimeout = 30_000;
-    this.server.headersTimeout = 35_000;
     options.engine.on('invocation', this.onInvocation);
   }
 
+  private doorsFor(boundHost: string): ReturnType<typeof doorChecker> {
+    const { allowHosts, allowOrigins } = this.options;
+    return doorChecker({ boundHost, allowHosts, allowOrigins });
+  }
+
   listen(port: number, host: string): Promise<{ host: string; port: number; url: string }> {
+    this.doors = this.doorsFor(host);
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -95,6 +118,24 @@ export class Gateway {
     const url = new URL(req.url ?? '/', 'http://gateway');
     const path = url.pathname;
     if (this.closing) res.setHeader('connection', 'close');
+    const door = this.doors(req.headers);
+    if (!door.ok) {
+      sendError(res, 403, { error: door.error });
+      return;
+    }
+    if (door.origin) {
+      res.setHeader('access-control-allow-origin', door.origin);
+      res.setHeader('vary', 'origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST',
+          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-max-age': '600',
+        });
+        res.end();
+        return;
+      }
+    }
     if (path === '/health') {
       if (!allow(req, res, 'GET')) return;
       return this.health(res);
