@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
 import { awaitLater } from '../../core/await-later.js';
+import { OutputBudget, outputLimitFailure } from '../output-budget.js';
 import type { RawRun } from '../runtime.js';
 import type { RunContext } from './context.js';
 import { isConnectionError, statusCode, unreachable, wentAway } from './errors.js';
@@ -79,6 +80,7 @@ async function runCreated(
   let t = performance.now();
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
+  const budget = new OutputBudget(fn.manifest.outputLimitBytes);
   let timedOut = false;
   let aborted = false;
   let timer: NodeJS.Timeout | undefined;
@@ -97,8 +99,14 @@ async function runCreated(
     })) as NodeJS.ReadWriteStream & { destroy(): void };
     const out = new PassThrough();
     const err = new PassThrough();
-    out.on('data', (chunk: Buffer) => stdout.push(chunk));
-    err.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // Past the output limit nothing more is kept and the container is killed.
+    const keep = (list: Buffer[]) => (chunk: Buffer) => {
+      const wasOver = budget.over;
+      list.push(budget.take(chunk));
+      if (budget.over && !wasOver) void kill();
+    };
+    out.on('data', keep(stdout));
+    err.on('data', keep(stderr));
     ctx.docker.modem.demuxStream(stream, out, err);
     // Both are awaited only after start: an engine that dies before then must not leave
     // their rejections unhandled (awaitLater), it fails this run in the catch below.
@@ -128,7 +136,7 @@ async function runCreated(
     clearTimeout(timer);
     const exitCode = status.StatusCode;
     let oomKilled = false;
-    if (exitCode === 137 && !timedOut && !aborted) {
+    if (exitCode === 137 && !timedOut && !aborted && !budget.over) {
       oomKilled = Boolean((await container.inspect()).State.OOMKilled);
     }
     const run: RawRun = {
@@ -138,6 +146,7 @@ async function runCreated(
       ...describeEnding(fn, { exitCode, timedOut, oomKilled, killed: 'the container' }),
     };
     if (aborted) return { ...run, failure: 'aborted', failureMessage: `${fn.name} was cancelled` };
+    if (budget.over) return { ...run, exitCode: null, ...outputLimitFailure(budget.limit) };
     return run;
   } catch (error) {
     return engineFailure(ctx, error, phases, Buffer.concat(stderr).toString('utf8'));
