@@ -22,6 +22,7 @@ import { renderResultsJson } from '../../session/render/json.js';
 import { renderMarkdown } from '../../session/render/markdown.js';
 import { SessionLog } from '../../session/session-log.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
+import { stopSignal } from '../signals.js';
 import {
   addBenchPowerOptions,
   type BenchPowerOptions,
@@ -29,9 +30,6 @@ import {
   finishBenchPower,
   startBenchPower,
 } from './power.js';
-
-/** Exit code of a run stopped by Ctrl+C, as a shell reports a SIGINT. */
-const EXIT_INTERRUPTED = 130;
 
 interface BenchOptions {
   functions?: string;
@@ -150,18 +148,11 @@ async function bench(options: BenchOptions): Promise<void> {
     }
 
     power = await startBenchPower(options as BenchPowerOptions, (record) => log?.append(record));
-    const controller = new AbortController();
-    const onInterrupt = () => {
-      process.stderr.write(
-        '\nstopping after the current invocation (Ctrl+C again to quit at once)\n',
-      );
-      controller.abort();
-    };
-    process.once('SIGINT', onInterrupt);
     const runner = new ExperimentRunner(plan, {
       invoke: engineInvoke(engine),
       pauseMs: options.pauseMs ?? profile.experiment.pauseMs,
-      signal: controller.signal,
+      // SIGINT, SIGTERM, SIGHUP (cli/signals.ts): stop after the current invocation.
+      signal: stopSignal(),
     });
     const sessionLog = log;
     if (sessionLog) runner.on('record', ({ record }) => sessionLog.appendStep(record));
@@ -171,7 +162,6 @@ async function bench(options: BenchOptions): Promise<void> {
       outcome = await runner.run();
     } finally {
       stopProgress();
-      process.off('SIGINT', onInterrupt);
     }
 
     const energy = await finishBenchPower(power, outcome.records);
@@ -183,7 +173,6 @@ async function bench(options: BenchOptions): Promise<void> {
       process.stderr.write(
         `interrupted: ${outcome.records.length} of ${outcome.planned} invocations ran\n`,
       );
-      process.exitCode = EXIT_INTERRUPTED;
     } else if (set.results.some((result) => result.failures > 0)) {
       process.exitCode = EXIT_FAILED;
     }

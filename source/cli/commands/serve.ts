@@ -6,6 +6,7 @@ import { isLoopback } from '../../gateway/auth.js';
 import { normalOrigin } from '../../gateway/doors.js';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE, Gateway } from '../../gateway/server.js';
 import { loadProfile } from '../../profiles/load.js';
+import { stopSignal } from '../signals.js';
 
 interface ServeOptions {
   host: string;
@@ -99,7 +100,7 @@ export function registerServe(program: Command): void {
       process.stdout.write(
         `nebula gateway on ${address.url} (${access}; ${maxConcurrency} running + ${maxQueue} queued; profile ${profile.name})\n`,
       );
-      await untilSignal(gateway);
+      await untilSignal();
       process.stderr.write(
         'nebula gateway: stopping, answering the invocations already accepted\n',
       );
@@ -193,23 +194,12 @@ export function readToken(
   return env.NEBULA_TOKEN || undefined;
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one drops the connections still open. */
-function untilSignal(gateway: Gateway): Promise<void> {
+/** Resolves on the first stop signal (cli/signals.ts); a second one quits at once. */
+function untilSignal(): Promise<void> {
+  const stop = stopSignal();
   return new Promise((resolve) => {
-    let seen = 0;
-    const onSignal = (): void => {
-      seen++;
-      if (seen === 1) {
-        resolve();
-        return;
-      }
-      process.stderr.write('nebula gateway: second signal, closing every connection now\n');
-      gateway.server.closeAllConnections();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    if (stop.aborted) resolve();
+    stop.addEventListener('abort', () => resolve(), { once: true });
   });
 }
 
