@@ -10,17 +10,45 @@
 #   status  exit 0 and say so when the engine answers, else exit 1.
 #   env     print the `export DOCKER_HOST=...` line.
 #
-# Everything lives under NEBULA_DOCKER_DIR (default /tmp/nebula-docker): docker.sock,
-# dockerd.pid, dockerd.log, data/, exec/. Needs root (dockerd does).
+# Everything lives under NEBULA_DOCKER_DIR (default /var/lib/nebula-docker): docker.sock,
+# dockerd.pid, dockerd.log, data/, exec/. Needs root (dockerd does). The directory is the
+# engine's and root's alone: created with mode 700, and refused when it is a symbolic link,
+# belongs to another user or can be written by others (someone could have made it first
+# and planted a pidfile or a socket there).
 set -euo pipefail
 
-DIR="${NEBULA_DOCKER_DIR:-/tmp/nebula-docker}"
+DIR="${NEBULA_DOCKER_DIR:-/var/lib/nebula-docker}"
 SOCK="$DIR/docker.sock"
 PIDFILE="$DIR/dockerd.pid"
 LOG="$DIR/dockerd.log"
 HOST="unix://$SOCK"
 
 say() { echo "dockerd.sh: $*" >&2; }
+
+refuse() {
+  say "refusing the state directory $DIR: $*"
+  say "remove it (as root) or set NEBULA_DOCKER_DIR to a directory of your own"
+  exit 1
+}
+
+# Checks an existing state directory; with "create", makes it first when it is missing.
+secure_dir() {
+  [ -L "$DIR" ] && refuse "it is a symbolic link"
+  if [ ! -e "$DIR" ]; then
+    [ "${1:-}" = create ] || return 0
+    mkdir -p "$(dirname "$DIR")"
+    # Fails if someone made it in the meantime; the checks below then judge theirs.
+    mkdir -m 700 "$DIR" 2>/dev/null || true
+  fi
+  [ -L "$DIR" ] && refuse "it is a symbolic link"
+  [ -d "$DIR" ] || refuse "it is not a directory"
+  local owner mode
+  owner="$(stat -c %u "$DIR")"
+  mode="$(stat -c %a "$DIR")"
+  [ "$owner" = "$(id -u)" ] || refuse "it belongs to uid $owner, not to uid $(id -u): someone else created it"
+  (( (8#$mode & 8#022) == 0 )) || refuse "group or others can write to it (mode $mode)"
+  chmod 700 "$DIR"
+}
 
 pid_alive() {
   [ -f "$PIDFILE" ] || return 1
@@ -67,6 +95,7 @@ clear_stale() {
 }
 
 start() {
+  secure_dir create
   if pid_alive && ping; then
     say "already running (pid $(cat "$PIDFILE"))"
     echo "export DOCKER_HOST=$HOST"
@@ -97,6 +126,7 @@ start() {
 }
 
 stop() {
+  secure_dir
   if ! pid_alive; then
     clear_stale
     say "not running"
@@ -119,6 +149,7 @@ stop() {
 }
 
 status() {
+  secure_dir
   if pid_alive && ping; then
     say "running (pid $(cat "$PIDFILE")) at $HOST"
     return 0
