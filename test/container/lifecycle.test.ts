@@ -10,7 +10,7 @@ import {
   containersLabelled,
   engineClient,
   eventually,
-  skipWithoutEngine,
+  requireEngine,
   testLabel,
 } from './helpers.js';
 
@@ -47,7 +47,8 @@ async function line(child: ChildProcess, text: string): Promise<void> {
   throw new Error(`the child exited before printing "${text}" (printed ${JSON.stringify(seen)})`);
 }
 
-describe('no container left behind', { skip: skipWithoutEngine, timeout: 120_000 }, () => {
+describe('no container left behind', { timeout: 120_000 }, () => {
+  before(requireEngine);
   const label = testLabel();
   const docker = engineClient();
   const mine = () => containersLabelled(docker, label.key, label.value);
