@@ -50,11 +50,18 @@ secure_dir() {
   chmod 700 "$DIR"
 }
 
+# A process that runs. A dockerd killed hard whose parent never reaps it (pid 1 in some
+# containers does not) stays a zombie with its pid: that is gone all the same.
+alive() {
+  local pid="$1" state
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  state="$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)"
+  [ "$state" != Z ]
+}
+
 pid_alive() {
   [ -f "$PIDFILE" ] || return 1
-  local pid
-  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  alive "$(cat "$PIDFILE" 2>/dev/null || true)"
 }
 
 ping() {
@@ -89,7 +96,7 @@ clear_stale() {
   fi
   # containerd from a killed dockerd keeps its own pidfile under the exec root.
   local cpid="$DIR/exec/containerd/containerd.pid"
-  if [ -f "$cpid" ] && ! kill -0 "$(cat "$cpid" 2>/dev/null || echo 0)" 2>/dev/null; then
+  if [ -f "$cpid" ] && ! alive "$(cat "$cpid" 2>/dev/null || echo 0)"; then
     rm -f "$cpid"
   fi
 }
@@ -136,10 +143,10 @@ stop() {
   pid="$(cat "$PIDFILE")"
   kill -TERM "$pid"
   for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || break
+    alive "$pid" || break
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     say "dockerd (pid $pid) ignored SIGTERM for 30 s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
     sleep 1.5
