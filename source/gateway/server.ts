@@ -115,7 +115,11 @@ export class Gateway {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    const url = requestUrl(req.url);
+    if (!url) {
+      sendError(res, 400, { error: `request target ${JSON.stringify(req.url)} is not a path` });
+      return;
+    }
     const path = url.pathname;
     if (this.closing) res.setHeader('connection', 'close');
     const door = this.doors(req.headers);
@@ -285,6 +289,16 @@ export class Gateway {
       { error: `request body over ${this.maxBodyBytes} bytes; send a smaller input` },
       { connection: 'close' },
     );
+  }
+}
+
+/** The request target as a URL; null for one that is not a path ("//", "*", a bare host). */
+function requestUrl(target: string | undefined): URL | null {
+  if (!target?.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, 'http://gateway');
+  } catch {
+    return null;
   }
 }
 
