@@ -28,6 +28,8 @@ export interface GatewayOptions {
   allowHosts?: readonly string[];
   /** Browser origins allowed to call; requests with any other Origin are refused. */
   allowOrigins?: readonly string[];
+  /** Overrides of the timeouts below (tests use short ones). */
+  timeouts?: { headersMs?: number; requestMs?: number; keepAliveMs?: number };
 }
 
 /** Slow or idle clients are cut: headers within 10 s, a whole request within 30 s. */
@@ -62,9 +64,9 @@ export class Gateway {
     this.doors = this.doorsFor('127.0.0.1');
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
     const timeouts = {
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: options.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout: options.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: options.timeouts?.keepAliveMs ?? KEEP_ALIVE_TIMEOUT_MS,
       // Node checks the two timeouts above this often (30 s by default).
       connectionsCheckingInterval: 1000,
     };
