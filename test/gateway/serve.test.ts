@@ -50,10 +50,7 @@ describe('nebula serve', { timeout: 60_000 }, () => {
   it('refuses bad numbers', async () => {
     const served = serve(['--max-queue', 'many']);
     assert.equal(await served.exited, 2);
-    assert.match(
-      served.stderr(),
-      /--max-queue must be a whole number from 0 to 10000, got "many"/,
-    );
+    assert.match(served.stderr(), /--max-queue must be a whole number from 0 to 10000, got "many"/);
   });
 
   it('serves with a token from NEBULA_TOKEN and stops on SIGTERM after answering in-flight work', async () => {

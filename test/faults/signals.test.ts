@@ -1,0 +1,112 @@
+/**
+ * SIGINT, SIGTERM and SIGHUP during a command: what finished is printed and in the log,
+ * warm containers are stopped, and the process exits with the shell's code for the signal.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { containersLabelled, engineClient, requireEngine } from '../container/helpers.js';
+import { CRASH, invocations, logLines, nebula, until } from './cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nebula-signals-'));
+const env = { ...process.env, NEBULA_LOGS_DIR: dir };
+const CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+describe('stop signals', { timeout: 240_000 }, () => {
+  before(async () => {
+    await requireEngine();
+    const deployed = await nebula(['deploy', 'hello', '--runtime', 'all'], env).done;
+    assert.equal(deployed.code, 0, deployed.stderr);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    it(`${signal} during a bench with warm containers and power: results printed, log kept, containers gone, exit ${CODES[signal]}`, async () => {
+      const log = join(dir, `${signal}.jsonl`);
+      const bench = nebula(
+        [
+          'bench',
+          '--functions',
+          'hello',
+          '--runtimes',
+          'container,wasm',
+          '--mode',
+          'warm',
+          '-n',
+          '5000',
+          '--warmup',
+          '0',
+          '--power-source',
+          'estimate',
+          '--baseline',
+          '1',
+          '--json',
+          '--log',
+          log,
+        ],
+        env,
+      );
+      await until(
+        () => invocations(log).length >= 10,
+        () => `ten invocations: ${bench.stderr()}`,
+      );
+      bench.child.kill(signal);
+      const end = await bench.done;
+      assert.equal(end.code, CODES[signal], end.stderr);
+      assert.doesNotMatch(end.stderr, CRASH);
+      assert.match(end.stderr, new RegExp(`${signal}: stopping, keeping what finished`));
+      const printed = JSON.parse(end.stdout) as {
+        aborted: boolean;
+        results: Array<{ n: number; failures: number }>;
+      };
+      assert.equal(printed.aborted, true);
+      const ran = printed.results.reduce((sum, r) => sum + r.n + r.failures, 0);
+      // Every finished invocation is printed and in the log, and the log reads whole.
+      assert.ok(ran >= 10);
+      assert.equal(invocations(log).length, ran);
+      assert.ok(logLines(log).some((r) => r.type === 'power-baseline'));
+      const pid = String(bench.child.pid);
+      const left = (await containersLabelled(engineClient(), 'nebula', '1')).filter(
+        (info) => info.Labels['nebula.owner']?.split(':')[4] === pid,
+      );
+      assert.deepEqual(left, [], 'warm containers outlived the command');
+    });
+  }
+
+  it('SIGTERM during `nebula power` prints the summary of what was read, exit 143', async () => {
+    const power = nebula(['power', '--source', 'estimate', '--duration', '60'], env);
+    await until(
+      () => / W/.test(power.stdout()),
+      () => `a first reading: ${power.stderr()}`,
+    );
+    power.child.kill('SIGTERM');
+    const end = await power.done;
+    assert.equal(end.code, 143, end.stderr);
+    const readings = /readings (\d+) in ([\d.]+) s/.exec(end.stdout);
+    assert.ok(readings, end.stdout);
+    assert.ok(Number(readings[1]) >= 1);
+    assert.ok(Number(readings[2]) < 60);
+  });
+
+  it('a second signal quits at once, during a long baseline', async () => {
+    const bench = nebula(
+      ['bench', '--functions', 'hello', '--runtimes', 'wasm', '--power-source', 'estimate'],
+      { ...env, NEBULA_LOGS_DIR: dir },
+    );
+    await until(
+      () => /idle baseline/.test(bench.stderr()),
+      () => bench.stderr(),
+    );
+    bench.child.kill('SIGINT');
+    await until(
+      () => /stopping/.test(bench.stderr()),
+      () => bench.stderr(),
+    );
+    bench.child.kill('SIGINT');
+    const end = await bench.done;
+    assert.equal(end.code, 130, end.stderr);
+    assert.doesNotMatch(end.stderr, CRASH);
+  });
+});
