@@ -3,15 +3,17 @@
  * warm containers are stopped, and the process exits with the shell's code for the signal.
  */
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { containersLabelled, engineClient, requireEngine } from '../container/helpers.js';
-import { CRASH, invocations, logLines, nebula, until } from './cli.js';
+import { CLI, CRASH, invocations, logLines, nebula, until } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nebula-signals-'));
 const env = { ...process.env, NEBULA_LOGS_DIR: dir };
+const TUI = join(dirname(CLI), 'nebula-tui.js');
 const CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 describe('stop signals', { timeout: 240_000 }, () => {
@@ -89,6 +91,32 @@ describe('stop signals', { timeout: 240_000 }, () => {
     assert.ok(Number(readings[1]) >= 1);
     assert.ok(Number(readings[2]) < 60);
   });
+
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    it(`${signal} during the console closes it like q and exits ${CODES[signal]}`, async () => {
+      const log = join(dir, `console-${signal}.jsonl`);
+      // The console needs a terminal: script(1) gives it one, and returns its exit code.
+      const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(TUI)} --log ${JSON.stringify(log)}`;
+      const console = spawn('script', ['-qfec', command, '/dev/null'], {
+        env,
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
+      const exited = new Promise<number | null>((resolve) => console.on('close', resolve));
+      await until(() => logLines(log).some((r) => r.type === 'header'), 'the console to start');
+      const pid = Number(
+        execFileSync('pgrep', ['-f', `^${process.execPath} ${TUI} --log ${log}`], {
+          encoding: 'utf8',
+        }).trim(),
+      );
+      process.kill(pid, signal);
+      assert.equal(await exited, CODES[signal]);
+      assert.deepEqual(logLines(log).at(-1), {
+        ...(logLines(log).at(-1) as object),
+        type: 'end',
+        reason: `signal ${signal}`,
+      });
+    });
+  }
 
   it('a second signal quits at once, during a long baseline', async () => {
     const bench = nebula(
