@@ -48,7 +48,7 @@ export function handleStopSignals(
     if (received === null) {
       received = signal;
       options.onFirst?.(signal);
-      controller.abort(new Error(`stopped by ${signal}`));
+      controller.abort(signal);
       return;
     }
     say(`\n${signal} again: quitting at once\n`);

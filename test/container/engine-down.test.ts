@@ -39,10 +39,10 @@ describe('an engine that cannot be reached', { timeout: 30_000 }, () => {
         env: { ...process.env, DOCKER_HOST: MISSING },
       },
     );
-    await assert.rejects(run, (error: { code?: number; stderr?: string }) => {
+    await assert.rejects(run, (error: { code?: number; stdout?: string; stderr?: string }) => {
       assert.equal(error.code, 1);
       assert.match(
-        error.stderr ?? '',
+        `${error.stdout}${error.stderr}`,
         /cannot reach the Docker engine at unix:\/\/\/tmp\/nebula-no-such-engine.*fix DOCKER_HOST/,
       );
       return true;

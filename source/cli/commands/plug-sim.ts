@@ -125,7 +125,7 @@ async function plugSim(options: PlugSimOptions): Promise<void> {
   await sim.start();
   await stopped;
   await sim.stop();
-  say(`${(stop.reason as Error)?.message ?? 'stopped'}: stopped after ${sim.published} readings`);
+  say(`${String(stop.reason)}: stopped after ${sim.published} readings`);
 }
 
 /** A simulated Gude Expert Power Control: Modbus TCP registers that follow the CPU load. */
