@@ -4,9 +4,10 @@
  * request) or rename its own site to one that resolves to 127.0.0.1 (DNS rebinding); the
  * first carries an Origin header, the second a foreign Host. Both are refused with 403.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { isLoopback } from './auth.js';
+import { sendError } from './http-io.js';
 
 export interface DoorOptions {
   /** The address the server is bound to (its own name is always allowed). */
@@ -83,4 +84,31 @@ export function doorChecker(options: DoorOptions): (headers: IncomingHttpHeaders
       error: `requests from web pages are refused (Origin ${origin}); start the gateway with --allow-origin ${normal ?? 'ORIGIN'} to allow that one`,
     };
   };
+}
+
+/**
+ * Answers 403 for a request the doors refuse, and a CORS preflight of an allowed origin;
+ * true when the request may go on to its route (with CORS headers for an allowed origin).
+ */
+export function passDoors(
+  check: (headers: IncomingHttpHeaders) => DoorOutcome,
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
+  const door = check(req.headers);
+  if (!door.ok) {
+    sendError(res, 403, { error: door.error });
+    return false;
+  }
+  if (!door.origin) return true;
+  res.setHeader('access-control-allow-origin', door.origin);
+  res.setHeader('vary', 'origin');
+  if (req.method !== 'OPTIONS') return true;
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST',
+    'access-control-allow-headers': 'authorization, content-type',
+    'access-control-max-age': '600',
+  });
+  res.end();
+  return false;
 }

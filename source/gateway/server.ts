@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
 import { Admission } from './admission.js';
 import { bearerChecker } from './auth.js';
-import { doorChecker } from './doors.js';
+import { doorChecker, passDoors } from './doors.js';
 import { EventStream } from './event-stream.js';
 import { readBody, sendError, sendJson } from './http-io.js';
 import type { InvocationEngine } from './invocation-engine.js';
@@ -124,24 +124,7 @@ export class Gateway {
     }
     const path = url.pathname;
     if (this.closing) res.setHeader('connection', 'close');
-    const door = this.doors(req.headers);
-    if (!door.ok) {
-      sendError(res, 403, { error: door.error });
-      return;
-    }
-    if (door.origin) {
-      res.setHeader('access-control-allow-origin', door.origin);
-      res.setHeader('vary', 'origin');
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, {
-          'access-control-allow-methods': 'GET, POST',
-          'access-control-allow-headers': 'authorization, content-type',
-          'access-control-max-age': '600',
-        });
-        res.end();
-        return;
-      }
-    }
+    if (!passDoors(this.doors, req, res)) return;
     if (path === '/health') {
       if (!allow(req, res, 'GET')) return;
       return this.health(res);
