@@ -41,6 +41,11 @@ export class GatewayUnreachableError extends Error {
   readonly failure = 'gateway' as const;
 }
 
+/** A pooled connection was already closed by the gateway: the request never reached it. */
+class StaleConnectionError extends Error {
+  override name = 'StaleConnectionError';
+}
+
 const CONNECT_TIMEOUT_MS = 10_000;
 
 interface Answer {
@@ -160,7 +165,31 @@ export class RemoteEngine
     return new Error(`${where} failed to ${what} (${answer.status}): ${message}`);
   }
 
-  private send(method: string, path: string, body?: string, signal?: AbortSignal): Promise<Answer> {
+  /**
+   * One request. A kept-alive connection the gateway closed while idle (its keep-alive
+   * timeout, or a restart) fails at once with ECONNRESET before any byte of an answer; the
+   * gateway never saw that request, so it is sent once more on a fresh connection.
+   */
+  private async send(
+    method: string,
+    path: string,
+    body?: string,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
+    try {
+      return await this.sendOnce(method, path, body, signal);
+    } catch (error) {
+      if (!(error instanceof StaleConnectionError)) throw error;
+      return this.sendOnce(method, path, body, signal);
+    }
+  }
+
+  private sendOnce(
+    method: string,
+    path: string,
+    body?: string,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
     const request = this.url.startsWith('https:') ? httpsRequest : httpRequest;
     const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
     const headers: Record<string, string | number> = {};
@@ -209,6 +238,9 @@ export class RemoteEngine
       );
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (error.name === 'AbortError') return reject(error);
+        if (req.reusedSocket && error.code === 'ECONNRESET') {
+          return reject(new StaleConnectionError(error.message));
+        }
         const hint =
           error.code === 'ECONNREFUSED'
             ? '; is `nebula serve` running there, and is the port open?'
