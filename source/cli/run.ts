@@ -38,12 +38,16 @@ export async function runMain(main: () => Promise<unknown>): Promise<void> {
 }
 
 /** Parses a positive integer option, or says which option was wrong. */
-export function positiveInt(name: string): (value: string) => number {
+export function positiveInt(
+  name: string,
+  max = Number.MAX_SAFE_INTEGER,
+): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < 0) {
       throw new UsageError(`${name} must be a whole number >= 0, got "${value}"`);
     }
+    if (parsed > max) throw new UsageError(`${name} must be at most ${max}, got "${value}"`);
     return parsed;
   };
 }

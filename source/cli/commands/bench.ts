@@ -47,6 +47,9 @@ interface BenchOptions {
   profile?: string;
 }
 
+/** An hour: longer pauses are a mistake (and overflow Node's timers). */
+const MAX_PAUSE_MS = 3_600_000;
+
 /** `faulty` exists to test the sandbox; it is benchmarked only when named. */
 const NOT_BY_DEFAULT = new Set(['faulty']);
 
@@ -79,7 +82,7 @@ export function registerBench(program: Command): void {
     .option(
       '--pause-ms <ms>',
       "pause between invocations (default: the profile's)",
-      positiveInt('--pause-ms'),
+      positiveInt('--pause-ms', MAX_PAUSE_MS),
     )
     .option('--json', 'print {"results": [...], "comparisons": [...]}')
     .option('--csv', 'print one CSV row per cell')

@@ -20,11 +20,16 @@ interface PowerOptions extends PowerFlags {
   json?: boolean;
 }
 
+/** A day: Node's timers cannot wait much longer (about 24.8 days), and no reading needs to. */
+const MAX_SECONDS = 86_400;
+
 export function positiveSeconds(name: string): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0) {
-      throw new UsageError(`${name} must be a number of seconds > 0, got "${value}"`);
+    if (!Number.isFinite(parsed) || parsed <= 0 || parsed > MAX_SECONDS) {
+      throw new UsageError(
+        `${name} must be a number of seconds > 0 and at most ${MAX_SECONDS}, got "${value}"`,
+      );
     }
     return parsed;
   };
