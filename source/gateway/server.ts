@@ -37,6 +37,8 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** Idle keep-alive connections are closed after this (long enough for a benchmark client). */
 export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/** Open connections (event streams included); more are closed at once by the server. */
+export const MAX_CONNECTIONS = 1024;
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
 export const DEFAULT_MAX_QUEUE = 64;
@@ -76,6 +78,7 @@ export class Gateway {
         else res.destroy(error);
       });
     });
+    this.server.maxConnections = MAX_CONNECTIONS;
     options.engine.on('invocation', this.onInvocation);
   }
 
