@@ -43,9 +43,13 @@ export async function runCold(
     if (statusCode(error) === 404) {
       return notDeployed(fn, image);
     }
-    const message = isConnectionError(error)
-      ? unreachable(ctx.address, error).message
-      : `the Docker engine at ${ctx.address.url} refused to create the container: ${(error as Error).message}`;
+    // A connection dropped under the request is an engine going away, not one never there.
+    const dropped = /socket hang up|ECONNRESET|EPIPE/.test((error as Error)?.message ?? '');
+    const message = !isConnectionError(error)
+      ? `the Docker engine at ${ctx.address.url} refused to create the container: ${(error as Error).message}`
+      : dropped
+        ? wentAway(ctx.address, error)
+        : unreachable(ctx.address, error).message;
     return {
       stdout: '',
       stderr: '',
