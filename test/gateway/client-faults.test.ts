@@ -1,12 +1,14 @@
 /**
- * A gateway closes idle keep-alive connections (its timeout, or a restart). A request the
- * client sends on such a connection just as it closes never reached the gateway: the
- * client sends it again on a fresh one instead of failing the invocation.
+ * The gateway's client against a gateway that misbehaves. A gateway closes idle keep-alive
+ * connections (its timeout, or a restart): a request sent on one just as it closes never
+ * reached the gateway, so the client sends it again on a fresh one instead of failing the
+ * invocation. A damaged event on the event stream is dropped, not thrown.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { subscribeEvents } from '../../source/gateway/event-client.js';
 import { RemoteEngine } from '../../source/gateway/remote-engine.js';
 
 const manifest = JSON.parse(
@@ -55,6 +57,34 @@ describe('the gateway client on a connection the gateway closed', () => {
       );
     } finally {
       await engine.close();
+    }
+  });
+});
+
+describe('the event stream client on a damaged stream', () => {
+  it('drops an event that is not JSON and goes on with the next', async () => {
+    const server = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write(
+          'HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n' +
+            'event: invocation\ndata: {not json\n\n' +
+            `event: invocation\ndata: ${JSON.stringify({ function: 'hello', ok: true })}\n\n`,
+        );
+        socket.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const seen: string[] = [];
+      const events = subscribeEvents(`http://127.0.0.1:${port}`, undefined, {
+        invocation: (result) => seen.push(result.function),
+      });
+      await events.opened;
+      await events.closed;
+      assert.deepEqual(seen, ['hello']);
+    } finally {
+      server.close();
     }
   });
 });
