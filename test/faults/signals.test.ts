@@ -19,7 +19,7 @@ const CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 describe('stop signals', { timeout: 240_000 }, () => {
   before(async () => {
     await requireEngine();
-    const deployed = await nebula(['deploy', 'hello', '--runtime', 'all'], env).done;
+    const deployed = await nebula(['deploy', 'hello', 'faulty', '--runtime', 'all'], env).done;
     assert.equal(deployed.code, 0, deployed.stderr);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -117,6 +117,29 @@ describe('stop signals', { timeout: 240_000 }, () => {
       });
     });
   }
+
+  it('SIGINT during `nebula invoke` cancels the run in flight and says so, exit 130', async () => {
+    const invoke = nebula(
+      ['invoke', 'faulty', '--input', 'loop', '--runtime', 'container', '--json'],
+      env,
+    );
+    const running = async () =>
+      (await containersLabelled(engineClient(), 'nebula.function', 'faulty')).some(
+        (info) =>
+          info.State === 'running' &&
+          info.Labels['nebula.owner']?.split(':')[4] === String(invoke.child.pid),
+      );
+    while (!(await running())) await new Promise((resolve) => setTimeout(resolve, 50));
+    invoke.child.kill('SIGINT');
+    const end = await invoke.done;
+    assert.equal(end.code, 130, end.stderr);
+    const result = JSON.parse(end.stdout);
+    assert.equal(result.failure, 'aborted');
+    const left = (await containersLabelled(engineClient(), 'nebula.function', 'faulty')).filter(
+      (info) => info.Labels['nebula.owner']?.split(':')[4] === String(invoke.child.pid),
+    );
+    assert.deepEqual(left, [], 'the cancelled container is still there');
+  });
 
   it('a second signal quits at once, during a long baseline', async () => {
     const bench = nebula(
