@@ -106,7 +106,7 @@ describe('nebula bench', { timeout: 180_000 }, () => {
         '--runtimes',
         'wasm,wasm-p1',
         '-n',
-        '100000',
+        '50000',
         '--warmup',
         '0',
         '--json',
