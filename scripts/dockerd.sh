@@ -10,11 +10,14 @@
 #   status  exit 0 and say so when the engine answers, else exit 1.
 #   env     print the `export DOCKER_HOST=...` line.
 #
-# Everything lives under NEBULA_DOCKER_DIR (default /tmp/nebula-docker): docker.sock,
-# dockerd.pid, dockerd.log, data/, exec/. Needs root (dockerd does).
+# Everything lives under NEBULA_DOCKER_DIR (default /var/lib/nebula-docker): docker.sock,
+# dockerd.pid, dockerd.log, data/, exec/. Needs root (dockerd does). The directory is the
+# engine's and root's alone: created with mode 700, and refused when it is a symbolic link,
+# belongs to another user or can be written by others (someone could have made it first
+# and planted a pidfile or a socket there).
 set -euo pipefail
 
-DIR="${NEBULA_DOCKER_DIR:-/tmp/nebula-docker}"
+DIR="${NEBULA_DOCKER_DIR:-/var/lib/nebula-docker}"
 SOCK="$DIR/docker.sock"
 PIDFILE="$DIR/dockerd.pid"
 LOG="$DIR/dockerd.log"
@@ -22,11 +25,43 @@ HOST="unix://$SOCK"
 
 say() { echo "dockerd.sh: $*" >&2; }
 
+refuse() {
+  say "refusing the state directory $DIR: $*"
+  say "remove it (as root) or set NEBULA_DOCKER_DIR to a directory of your own"
+  exit 1
+}
+
+# Checks an existing state directory; with "create", makes it first when it is missing.
+secure_dir() {
+  [ -L "$DIR" ] && refuse "it is a symbolic link"
+  if [ ! -e "$DIR" ]; then
+    [ "${1:-}" = create ] || return 0
+    mkdir -p "$(dirname "$DIR")"
+    # Fails if someone made it in the meantime; the checks below then judge theirs.
+    mkdir -m 700 "$DIR" 2>/dev/null || true
+  fi
+  [ -L "$DIR" ] && refuse "it is a symbolic link"
+  [ -d "$DIR" ] || refuse "it is not a directory"
+  local owner mode
+  owner="$(stat -c %u "$DIR")"
+  mode="$(stat -c %a "$DIR")"
+  [ "$owner" = "$(id -u)" ] || refuse "it belongs to uid $owner, not to uid $(id -u): someone else created it"
+  (( (8#$mode & 8#022) == 0 )) || refuse "group or others can write to it (mode $mode)"
+  chmod 700 "$DIR"
+}
+
+# A process that runs. A dockerd killed hard whose parent never reaps it (pid 1 in some
+# containers does not) stays a zombie with its pid: that is gone all the same.
+alive() {
+  local pid="$1" state
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  state="$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)"
+  [ "$state" != Z ]
+}
+
 pid_alive() {
   [ -f "$PIDFILE" ] || return 1
-  local pid
-  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+  alive "$(cat "$PIDFILE" 2>/dev/null || true)"
 }
 
 ping() {
@@ -61,12 +96,13 @@ clear_stale() {
   fi
   # containerd from a killed dockerd keeps its own pidfile under the exec root.
   local cpid="$DIR/exec/containerd/containerd.pid"
-  if [ -f "$cpid" ] && ! kill -0 "$(cat "$cpid" 2>/dev/null || echo 0)" 2>/dev/null; then
+  if [ -f "$cpid" ] && ! alive "$(cat "$cpid" 2>/dev/null || echo 0)"; then
     rm -f "$cpid"
   fi
 }
 
 start() {
+  secure_dir create
   if pid_alive && ping; then
     say "already running (pid $(cat "$PIDFILE"))"
     echo "export DOCKER_HOST=$HOST"
@@ -97,6 +133,7 @@ start() {
 }
 
 stop() {
+  secure_dir
   if ! pid_alive; then
     clear_stale
     say "not running"
@@ -106,10 +143,10 @@ stop() {
   pid="$(cat "$PIDFILE")"
   kill -TERM "$pid"
   for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || break
+    alive "$pid" || break
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     say "dockerd (pid $pid) ignored SIGTERM for 30 s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
     sleep 1.5
@@ -119,6 +156,7 @@ stop() {
 }
 
 status() {
+  secure_dir
   if pid_alive && ping; then
     say "running (pid $(cat "$PIDFILE")) at $HOST"
     return 0

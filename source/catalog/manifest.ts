@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** What one invocation may print unless its manifest says otherwise: 1 MiB. */
+export const DEFAULT_OUTPUT_LIMIT_BYTES = 1024 * 1024;
+export const MAX_OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** functions/<name>/function.json */
 export const manifestSchema = z
   .object({
@@ -17,6 +21,13 @@ export const manifestSchema = z
     memoryMb: z.number().int().min(1).max(4096),
     cpus: z.number().positive().max(64),
     pids: z.number().int().min(1).max(4096),
+    /** stdout plus stderr one invocation may write; past it the run fails as output-limit. */
+    outputLimitBytes: z
+      .number()
+      .int()
+      .min(1024, 'at least 1024 bytes (the timing marks alone take about 100)')
+      .max(MAX_OUTPUT_LIMIT_BYTES, `at most ${MAX_OUTPUT_LIMIT_BYTES} bytes (64 MiB)`)
+      .default(DEFAULT_OUTPUT_LIMIT_BYTES),
   })
   .strict();
 

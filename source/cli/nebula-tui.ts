@@ -46,13 +46,19 @@ if (fullScreen) {
 // built with React's production build. After tsc alone it is plain re-exports from
 // node_modules: slower to load, and React needs telling here to run its production build.
 process.env.NODE_ENV ??= 'production';
-const [{ render, createElement }, { ConsoleController }, { App }, { EXIT_USAGE }] =
-  await Promise.all([
-    import('#ui-vendor'),
-    import('../console/controller.js'),
-    import('../ui/App.js'),
-    import('./run.js'),
-  ]);
+const [
+  { render, createElement },
+  { ConsoleController },
+  { App },
+  { EXIT_USAGE },
+  { handleStopSignals, signalExitCode },
+] = await Promise.all([
+  import('#ui-vendor'),
+  import('../console/controller.js'),
+  import('../ui/App.js'),
+  import('./run.js'),
+  import('./signals.js'),
+]);
 
 let controller: InstanceType<typeof ConsoleController>;
 try {
@@ -70,11 +76,13 @@ const app = render(createElement(App, { controller }), {
   maxFps: 15,
 });
 
-for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
-  process.once(signal, () => {
+// The first stop signal closes like `q` (warm containers stopped, log flushed); the process
+// then exits with the signal's code. A second one quits at once (cli/signals.ts).
+const stop = handleStopSignals({
+  onFirst: (signal) => {
     void controller.close(`signal ${signal}`).then(() => app.unmount());
-  });
-}
+  },
+});
 
 if (!process.stdin.isTTY) {
   controller.store.dispatch({
@@ -87,5 +95,8 @@ if (!process.stdin.isTTY) {
 void controller.start();
 await app.waitUntilExit();
 await controller.close();
+const received = stop.received();
+stop.uninstall();
+if (received) process.exitCode = signalExitCode(received);
 // Anything still holding the event loop (a broker reconnecting) must not keep the shell waiting.
 setTimeout(() => process.exit(), 1000).unref();

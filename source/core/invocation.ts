@@ -68,6 +68,8 @@ export type FailureKind =
   | 'timeout'
   | 'out-of-memory'
   | 'engine'
+  | 'gateway'
+  | 'output-limit'
   | 'not-deployed'
   | 'aborted';
 

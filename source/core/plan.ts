@@ -103,7 +103,18 @@ function checkSpec(spec: PlanSpec): void {
     if (seen.has(runtime)) throw new PlanError(`runtime ${runtime} is listed twice`);
     seen.add(runtime);
   }
+  const inputs = spec.functions.reduce((sum, fn) => sum + fn.inputs.length, 0);
+  const total =
+    inputs * spec.runtimes.length * spec.modes.length * (spec.repetitions + spec.warmup);
+  if (total > MAX_PLAN_INVOCATIONS) {
+    throw new PlanError(
+      `the plan has ${total} invocations, more than one run holds (${MAX_PLAN_INVOCATIONS}); lower -n, --warmup or the number of inputs, functions or runtimes, and run it in parts`,
+    );
+  }
 }
+
+/** Every record of a run is kept in memory for its summary: this bounds it (about 100 MB). */
+export const MAX_PLAN_INVOCATIONS = 100_000;
 
 const RANGE = /^(-?\d+):(-?\d+)(?::(\d+))?$/;
 const MAX_SWEEP = 10_000;

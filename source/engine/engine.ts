@@ -10,7 +10,7 @@ import {
   type RuntimeName,
 } from '../core/invocation.js';
 import { processEmulation } from '../runtimes/emulation.js';
-import type { Runtime } from '../runtimes/runtime.js';
+import { nowNs, type Runtime, toResult } from '../runtimes/runtime.js';
 
 export interface EngineOptions {
   functionsDir?: string;
@@ -100,7 +100,21 @@ export class Engine extends EventEmitter<EngineEvents> {
   ): Promise<InvocationResult> {
     checkRequestNames(runtimeName, request.mode);
     const fn = this.fn(functionName);
-    const runtime = await this.runtime(runtimeName);
+    const acceptNs = nowNs();
+    let runtime: Runtime;
+    try {
+      runtime = await this.runtime(runtimeName);
+    } catch (error) {
+      // The Docker engine down is this invocation's failure, recorded like any other.
+      if ((error as Error).name !== 'EngineUnreachableError') throw error;
+      const run = { stdout: '', stderr: '', exitCode: null, failure: 'engine' as const };
+      const failed = toResult(fn, runtimeName as RuntimeName, request, acceptNs, nowNs(), {
+        ...run,
+        failureMessage: (error as Error).message,
+      });
+      this.emit('invocation', failed);
+      return failed;
+    }
     const result = await runtime.invoke(fn, request);
     const emulated = [processEmulation(), runtime.emulation].filter(Boolean).join('; ');
     if (emulated) result.emulated = emulated;

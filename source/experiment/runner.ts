@@ -5,7 +5,7 @@
  * listens has written each invocation before the next one starts.
  */
 import { EventEmitter } from 'node:events';
-import type { InvocationResult } from '../core/invocation.js';
+import type { FailureKind, InvocationResult } from '../core/invocation.js';
 import { type Cell, cellKey, type Step } from '../core/plan.js';
 
 export type InvokeFn = (cell: Cell, signal: AbortSignal) => Promise<InvocationResult>;
@@ -141,12 +141,14 @@ export class ExperimentRunner extends EventEmitter<ExperimentEvents> {
       return await this.options.invoke(cell, signal);
     } catch (error) {
       const aborted = signal.aborted;
+      // An engine whose errors know their cause (a gateway's client) names it; else the engine.
+      const named = (error as { failure?: FailureKind })?.failure;
       return {
         ...cell,
         ok: false,
         output: '',
         error: (error as Error).message ?? String(error),
-        failure: aborted ? 'aborted' : 'engine',
+        failure: aborted ? 'aborted' : (named ?? 'engine'),
         exitCode: null,
         stderr: '',
         timings: { startupMs: 0, execMs: 0, teardownMs: 0, totalMs: 0 },

@@ -72,7 +72,12 @@ function dispatch(
     else if (line.startsWith('data: ')) data.push(line.slice(6));
   }
   if (data.length === 0) return;
-  const payload = JSON.parse(data.join('\n'));
+  let payload: unknown;
+  try {
+    payload = JSON.parse(data.join('\n'));
+  } catch {
+    return; // a damaged event is dropped, never thrown out of the stream's data handler
+  }
   if (event === 'invocation') handlers.invocation(payload as InvocationResult);
   else if (event === 'dropped') handlers.dropped?.((payload as { count: number }).count);
 }

@@ -34,6 +34,11 @@ export class EventStream {
       'cache-control': 'no-store',
       connection: 'keep-alive',
     });
+    // HEAD asks only whether the stream is there: a response without a body ends here.
+    if (res.req?.method === 'HEAD') {
+      res.end();
+      return;
+    }
     res.write(': nebula invocation events\n\n');
     const subscriber: Subscriber = { res, dropped: 0 };
     this.subscribers.add(subscriber);

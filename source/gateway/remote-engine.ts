@@ -35,6 +35,17 @@ export class GatewayBusyError extends Error {
   }
 }
 
+/** The gateway could not be reached or went away mid-request: the run failed there, not here. */
+export class GatewayUnreachableError extends Error {
+  override name = 'GatewayUnreachableError';
+  readonly failure = 'gateway' as const;
+}
+
+/** A pooled connection was already closed by the gateway: the request never reached it. */
+class StaleConnectionError extends Error {
+  override name = 'StaleConnectionError';
+}
+
 const CONNECT_TIMEOUT_MS = 10_000;
 
 interface Answer {
@@ -109,7 +120,14 @@ export class RemoteEngine
     const started = process.hrtime.bigint();
     const answer = await this.send('POST', path, request.input, request.signal);
     if (answer.status !== 200) throw this.failure(answer, `invoke ${functionName}`);
-    const result = JSON.parse(answer.text) as InvocationResult;
+    let result: InvocationResult;
+    try {
+      result = JSON.parse(answer.text) as InvocationResult;
+    } catch {
+      throw new GatewayUnreachableError(
+        `gateway ${this.url} answered ${functionName} with something that is not JSON: ${answer.text.slice(0, 120)}`,
+      );
+    }
     const clientRoundTripMs = Number(process.hrtime.bigint() - started) / 1e6;
     const remote: RemoteInvocationResult = { ...result, clientRoundTripMs };
     this.emit('invocation', remote);
@@ -147,7 +165,31 @@ export class RemoteEngine
     return new Error(`${where} failed to ${what} (${answer.status}): ${message}`);
   }
 
-  private send(method: string, path: string, body?: string, signal?: AbortSignal): Promise<Answer> {
+  /**
+   * One request. A kept-alive connection the gateway closed while idle (its keep-alive
+   * timeout, or a restart) fails at once with ECONNRESET before any byte of an answer; the
+   * gateway never saw that request, so it is sent once more on a fresh connection.
+   */
+  private async send(
+    method: string,
+    path: string,
+    body?: string,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
+    try {
+      return await this.sendOnce(method, path, body, signal);
+    } catch (error) {
+      if (!(error instanceof StaleConnectionError)) throw error;
+      return this.sendOnce(method, path, body, signal);
+    }
+  }
+
+  private sendOnce(
+    method: string,
+    path: string,
+    body?: string,
+    signal?: AbortSignal,
+  ): Promise<Answer> {
     const request = this.url.startsWith('https:') ? httpsRequest : httpRequest;
     const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
     const headers: Record<string, string | number> = {};
@@ -162,8 +204,16 @@ export class RemoteEngine
         { method, headers, agent: this.agent, signal, timeout: this.options.timeoutMs ?? 120_000 },
         (res) => {
           const chunks: Buffer[] = [];
+          const cut = (why: string) =>
+            reject(
+              new GatewayUnreachableError(`gateway ${this.url} went away mid-answer (${why})`),
+            );
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
+          res.on('error', (error) => cut(error.message));
+          // A connection cut before the end of the answer (the gateway killed).
+          res.on('close', () => {
+            if (!res.complete) cut('connection closed');
+          });
           res.on('end', () =>
             resolve({
               status: res.statusCode ?? 0,
@@ -188,11 +238,16 @@ export class RemoteEngine
       );
       req.on('error', (error: NodeJS.ErrnoException) => {
         if (error.name === 'AbortError') return reject(error);
+        if (req.reusedSocket && error.code === 'ECONNRESET') {
+          return reject(new StaleConnectionError(error.message));
+        }
         const hint =
           error.code === 'ECONNREFUSED'
             ? '; is `nebula serve` running there, and is the port open?'
             : '';
-        reject(new Error(`cannot reach gateway ${this.url}: ${error.message}${hint}`));
+        reject(
+          new GatewayUnreachableError(`cannot reach gateway ${this.url}: ${error.message}${hint}`),
+        );
       });
       req.end(payload);
     });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
 import { Admission } from './admission.js';
 import { bearerChecker } from './auth.js';
+import { doorChecker, passDoors } from './doors.js';
 import { EventStream } from './event-stream.js';
 import { readBody, sendError, sendJson } from './http-io.js';
 import type { InvocationEngine } from './invocation-engine.js';
@@ -23,7 +24,21 @@ export interface GatewayOptions {
   /** Invocations waiting for a slot; one more is answered 429. */
   maxQueue?: number;
   maxBodyBytes?: number;
+  /** Host names answered beyond loopback names and the bound address (see doors.ts). */
+  allowHosts?: readonly string[];
+  /** Browser origins allowed to call; requests with any other Origin are refused. */
+  allowOrigins?: readonly string[];
+  /** Overrides of the timeouts below (tests use short ones). */
+  timeouts?: { headersMs?: number; requestMs?: number; keepAliveMs?: number };
 }
+
+/** Slow or idle clients are cut: headers within 10 s, a whole request within 30 s. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** Idle keep-alive connections are closed after this (long enough for a benchmark client). */
+export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/** Open connections (event streams included); more are closed at once by the server. */
+export const MAX_CONNECTIONS = 1024;
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
 export const DEFAULT_MAX_QUEUE = 64;
@@ -36,6 +51,7 @@ export class Gateway {
   readonly admission: Admission;
   private readonly events = new EventStream();
   private readonly authorize: ReturnType<typeof bearerChecker>;
+  private doors: ReturnType<typeof doorChecker>;
   private readonly maxBodyBytes: number;
   private readonly startedAt = Date.now();
   private closing: Promise<void> | null = null;
@@ -47,20 +63,32 @@ export class Gateway {
       options.maxQueue ?? DEFAULT_MAX_QUEUE,
     );
     this.authorize = bearerChecker(options.token);
+    this.doors = this.doorsFor('127.0.0.1');
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-    this.server = createServer((req, res) => {
+    const timeouts = {
+      headersTimeout: options.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS,
+      requestTimeout: options.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: options.timeouts?.keepAliveMs ?? KEEP_ALIVE_TIMEOUT_MS,
+      // Node checks the two timeouts above this often (30 s by default).
+      connectionsCheckingInterval: 1000,
+    };
+    this.server = createServer(timeouts, (req, res) => {
       this.route(req, res).catch((error: Error) => {
         if (!res.headersSent) sendError(res, 500, { error: `gateway: ${error.message}` });
         else res.destroy(error);
       });
     });
-    // Keep-alive is on by default; keep idle connections long enough for a benchmark client.
-    this.server.keepAliveTimeout = 30_000;
-    this.server.headersTimeout = 35_000;
+    this.server.maxConnections = MAX_CONNECTIONS;
     options.engine.on('invocation', this.onInvocation);
   }
 
+  private doorsFor(boundHost: string): ReturnType<typeof doorChecker> {
+    const { allowHosts, allowOrigins } = this.options;
+    return doorChecker({ boundHost, allowHosts, allowOrigins });
+  }
+
   listen(port: number, host: string): Promise<{ host: string; port: number; url: string }> {
+    this.doors = this.doorsFor(host);
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
@@ -92,9 +120,14 @@ export class Gateway {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
+    const url = requestUrl(req.url);
+    if (!url) {
+      sendError(res, 400, { error: `request target ${JSON.stringify(req.url)} is not a path` });
+      return;
+    }
     const path = url.pathname;
     if (this.closing) res.setHeader('connection', 'close');
+    if (!passDoors(this.doors, req, res)) return;
     if (path === '/health') {
       if (!allow(req, res, 'GET')) return;
       return this.health(res);
@@ -244,6 +277,16 @@ export class Gateway {
       { error: `request body over ${this.maxBodyBytes} bytes; send a smaller input` },
       { connection: 'close' },
     );
+  }
+}
+
+/** The request target as a URL; null for one that is not a path ("//", "*", a bare host). */
+function requestUrl(target: string | undefined): URL | null {
+  if (!target?.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, 'http://gateway');
+  } catch {
+    return null;
   }
 }
 

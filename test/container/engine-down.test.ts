@@ -9,7 +9,7 @@ import {
   containersLabelled,
   engineClient,
   eventually,
-  skipWithoutEngine,
+  requireEngine,
   testLabel,
 } from './helpers.js';
 import { EngineRelay } from './proxy.js';
@@ -39,10 +39,10 @@ describe('an engine that cannot be reached', { timeout: 30_000 }, () => {
         env: { ...process.env, DOCKER_HOST: MISSING },
       },
     );
-    await assert.rejects(run, (error: { code?: number; stderr?: string }) => {
+    await assert.rejects(run, (error: { code?: number; stdout?: string; stderr?: string }) => {
       assert.equal(error.code, 1);
       assert.match(
-        error.stderr ?? '',
+        `${error.stdout}${error.stderr}`,
         /cannot reach the Docker engine at unix:\/\/\/tmp\/nebula-no-such-engine.*fix DOCKER_HOST/,
       );
       return true;
@@ -60,10 +60,8 @@ describe('an engine that cannot be reached', { timeout: 30_000 }, () => {
   });
 });
 
-describe('an engine that goes away mid-run and comes back', {
-  skip: skipWithoutEngine,
-  timeout: 120_000,
-}, () => {
+describe('an engine that goes away mid-run and comes back', { timeout: 120_000 }, () => {
+  before(requireEngine);
   const label = testLabel();
   const relay = new EngineRelay('unix');
   let runtime: ContainerRuntime;
@@ -147,7 +145,8 @@ describe('an engine that goes away mid-run and comes back', {
   });
 });
 
-describe('a tcp:// engine address', { skip: skipWithoutEngine, timeout: 60_000 }, () => {
+describe('a tcp:// engine address', { timeout: 60_000 }, () => {
+  before(requireEngine);
   it('runs cold and warm invocations over TCP', async () => {
     const label = testLabel();
     const relay = new EngineRelay('tcp');

@@ -2,10 +2,20 @@ import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { resolveAddress } from '../../source/runtimes/container/address.js';
 
-/** Integration tests need a real engine; CI starts one with scripts/dockerd.sh. */
-export const skipWithoutEngine: string | false = process.env.DOCKER_HOST
-  ? false
-  : 'DOCKER_HOST is not set; start an engine with `bash scripts/dockerd.sh start` and export what it prints';
+/**
+ * Integration tests need a real engine: DOCKER_HOST, else the default socket (as Nebula
+ * itself). When none answers they fail, saying so; they never skip.
+ */
+export async function requireEngine(): Promise<void> {
+  const address = resolveAddress();
+  try {
+    await new Docker(address.options).ping();
+  } catch (error) {
+    throw new Error(
+      `these tests need a Docker engine and none answers at ${address.url} (from ${address.source === 'default' ? 'the default socket; DOCKER_HOST is not set' : address.source}): ${(error as Error).message}; start one with \`bash scripts/dockerd.sh start\` and export the DOCKER_HOST it prints`,
+    );
+  }
+}
 
 /** A label value unique to this test file's run, put on every container it makes. */
 export function testLabel(): { key: string; value: string; labels: Record<string, string> } {

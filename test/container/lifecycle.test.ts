@@ -5,12 +5,12 @@ import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { Engine } from '../../source/engine/engine.js';
 import { ContainerRuntime } from '../../source/runtimes/container/index.js';
-import { ownerLabel } from '../../source/runtimes/container/labels.js';
+import { machineIdentity, ownerLabel } from '../../source/runtimes/container/labels.js';
 import {
   containersLabelled,
   engineClient,
   eventually,
-  skipWithoutEngine,
+  requireEngine,
   testLabel,
 } from './helpers.js';
 
@@ -47,7 +47,8 @@ async function line(child: ChildProcess, text: string): Promise<void> {
   throw new Error(`the child exited before printing "${text}" (printed ${JSON.stringify(seen)})`);
 }
 
-describe('no container left behind', { skip: skipWithoutEngine, timeout: 120_000 }, () => {
+describe('no container left behind', { timeout: 120_000 }, () => {
+  before(requireEngine);
   const label = testLabel();
   const docker = engineClient();
   const mine = () => containersLabelled(docker, label.key, label.value);
@@ -112,10 +113,13 @@ describe('no container left behind', { skip: skipWithoutEngine, timeout: 120_000
     });
   }
 
-  it('the sweep at start removes what a dead process left, and leaves others alone', async () => {
+  it('the sweep at start removes what a dead process of this machine left, and leaves others alone', async () => {
     const finished = spawn(process.execPath, ['-e', '']);
     await once(finished, 'exit');
-    const deadOwner = `${hostname()}:${finished.pid}:1`;
+    const me = machineIdentity();
+    const deadOwner = ownerLabel(finished.pid, me, '1');
+    // Another Pi on the same engine, even one with the same host name and pid.
+    const otherPi = { machineId: 'f'.repeat(32), bootId: 'e'.repeat(36), pidNamespace: '1' };
     const image = (await docker.listImages({ filters: { label: ['nebula.function=faulty'] } }))[0]
       ?.RepoTags?.[0];
     assert.ok(image, 'no faulty image');
@@ -125,14 +129,14 @@ describe('no container left behind', { skip: skipWithoutEngine, timeout: 120_000
         Labels: { ...label.labels, nebula: '1', 'nebula.owner': owner },
       });
     const orphan = await make(deadOwner);
-    const neighbour = await make(`another-host:${process.pid}:1`);
+    const neighbour = await make(ownerLabel(finished.pid, otherPi, '1'));
+    const sameName = await make(`${hostname()}:${finished.pid}:1`);
     const alive = await make(ownerLabel());
     const runtime = await ContainerRuntime.create({ labels: label.labels });
     await runtime.close();
     const left = (await mine()).map((info) => info.Id).sort();
-    assert.deepEqual(left, [neighbour.id, alive.id].sort());
+    assert.deepEqual(left, [neighbour.id, sameName.id, alive.id].sort());
     assert.ok(!left.includes(orphan.id));
-    await neighbour.remove({ force: true });
-    await alive.remove({ force: true });
+    for (const kept of [neighbour, sameName, alive]) await kept.remove({ force: true });
   });
 });

@@ -4,10 +4,10 @@
  * the phases must add up to the total.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { RUNTIME_NAMES, type Timings } from '../../source/core/invocation.js';
 import { Engine } from '../../source/engine/engine.js';
-import { skipWithoutEngine } from './helpers.js';
+import { requireEngine } from './helpers.js';
 
 const engine = new Engine();
 after(() => engine.close());
@@ -18,10 +18,8 @@ const EMPTY_PHASE_MS = 0.01;
 const sum = (t: Timings) =>
   t.startupMs + (t.inputMs ?? 0) + t.execMs + (t.outputMs ?? 0) + t.teardownMs;
 
-describe('phases from the functions own marks', {
-  skip: skipWithoutEngine,
-  timeout: 300_000,
-}, () => {
+describe('phases from the functions own marks', { timeout: 300_000 }, () => {
+  before(requireEngine);
   for (const runtime of RUNTIME_NAMES) {
     for (const mode of ['cold', 'warm'] as const) {
       it(`hello on ${runtime} (${mode}) computes nothing: compute is 0 within microseconds`, async () => {

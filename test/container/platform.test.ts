@@ -8,7 +8,7 @@ import { loadFunction } from '../../source/catalog/catalog.js';
 import { NATIVE_ARCH, nodePlatform, type Platform } from '../../source/core/platform.js';
 import { Engine } from '../../source/engine/engine.js';
 import { ContainerRuntime } from '../../source/runtimes/container/index.js';
-import { containersLabelled, engineClient, skipWithoutEngine, testLabel } from './helpers.js';
+import { containersLabelled, engineClient, requireEngine, testLabel } from './helpers.js';
 
 // The platform this machine is not: arm64 images on an x86_64 engine (the emulated Pi), or
 // the reverse on a Pi. qemu-user through binfmt_misc runs them (scripts/binfmt.sh ensure).
@@ -18,7 +18,7 @@ const otherArch = NATIVE_ARCH[other];
 const ELF_MACHINE: Record<string, number> = { x86_64: 0x3e, aarch64: 0xb7 };
 
 /** The CI sets NEBULA_NO_EMULATION (with the reason) only where the kernel cannot emulate. */
-const skip = skipWithoutEngine || (process.env.NEBULA_NO_EMULATION ?? false);
+const skip = process.env.NEBULA_NO_EMULATION ?? false;
 
 const label = testLabel();
 const engine = new Engine();
@@ -49,6 +49,7 @@ describe(`container images for ${other} on this ${host} machine, with the real e
   skip,
   timeout: 300_000,
 }, () => {
+  before(requireEngine);
   before(async () => {
     const probe = engine.fn('hello').dir;
     const run = spawnSync(join(probe, 'build', `hello.${otherArch}`), { input: '' });

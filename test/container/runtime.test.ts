@@ -11,7 +11,7 @@ import {
   containersLabelled,
   engineClient,
   eventually,
-  skipWithoutEngine,
+  requireEngine,
   testLabel,
 } from './helpers.js';
 
@@ -28,10 +28,8 @@ const invoke = (
 ): Promise<InvocationResult> =>
   runtime.invoke(engine.fn(name), { input, mode, ...(signal ? { signal } : {}) });
 
-describe('container runtime against the real engine', {
-  skip: skipWithoutEngine,
-  timeout: 300_000,
-}, () => {
+describe('container runtime against the real engine', { timeout: 300_000 }, () => {
+  before(requireEngine);
   before(async () => {
     runtime = await ContainerRuntime.create({ labels: label.labels });
     for (const fn of engine.catalog.functions) await runtime.deploy(fn);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildPlan, cellKey, parseInputs } from '../../source/core/plan.js';
+import { buildPlan, cellKey, MAX_PLAN_INVOCATIONS, parseInputs } from '../../source/core/plan.js';
 
 describe('experiment plans', { timeout: 5000 }, () => {
   it('interleaves runtimes A B A B, warm-ups first, per function, input and mode', () => {
@@ -77,6 +77,35 @@ describe('experiment plans', { timeout: 5000 }, () => {
     assert.throws(() => buildPlan({ ...base, functions: [] }), /no function/);
     assert.throws(() => buildPlan({ ...base, runtimes: ['wasm', 'wasm'] }), /listed twice/);
     assert.throws(() => buildPlan({ ...base, functions: [{ name: 'a', inputs: [] }] }), /no input/);
+  });
+
+  it('refuses a plan larger than one run holds, before building any of it', () => {
+    const spec = {
+      functions: [{ name: 'fib', inputs: ['5', '10'] }],
+      runtimes: ['wasm', 'container'] as const,
+      modes: ['cold', 'warm'] as const,
+      warmup: 0,
+    };
+    const fits = Math.floor(MAX_PLAN_INVOCATIONS / 8);
+    assert.equal(
+      buildPlan({
+        ...spec,
+        runtimes: [...spec.runtimes],
+        modes: [...spec.modes],
+        repetitions: fits,
+      }).length,
+      fits * 8,
+    );
+    assert.throws(
+      () =>
+        buildPlan({
+          ...spec,
+          runtimes: [...spec.runtimes],
+          modes: [...spec.modes],
+          repetitions: 100_000_000,
+        }),
+      /the plan has 800000000 invocations, more than one run holds \(100000\); lower -n/,
+    );
   });
 
   it('cell keys quote the input so "" and spaces stay visible', () => {

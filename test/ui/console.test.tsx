@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { KEYMAP } from '../../source/ui/keymap.js';
+import { requireEngine } from '../container/helpers.js';
 import { type Harness, KEYS, MISSING_DOCKER, startConsole } from './console-harness.js';
 
 // Functions are listed by name: exponential, factorial, faulty, fibonacci-recursive, hello, ...
@@ -142,9 +143,8 @@ describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
     assert.ok(types.includes('action'));
   });
 
-  it('invokes in a container when a Docker engine is there', {
-    skip: process.env.DOCKER_HOST ? false : 'DOCKER_HOST is not set',
-  }, async () => {
+  it('invokes in a container on the Docker engine', async () => {
+    await requireEngine();
     const h = start();
     await ready(h);
     await h.waitFor((f) => f.includes('docker up'), 'the Docker engine up');

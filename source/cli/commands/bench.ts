@@ -22,6 +22,7 @@ import { renderResultsJson } from '../../session/render/json.js';
 import { renderMarkdown } from '../../session/render/markdown.js';
 import { SessionLog } from '../../session/session-log.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
+import { stopSignal } from '../signals.js';
 import {
   addBenchPowerOptions,
   type BenchPowerOptions,
@@ -29,9 +30,6 @@ import {
   finishBenchPower,
   startBenchPower,
 } from './power.js';
-
-/** Exit code of a run stopped by Ctrl+C, as a shell reports a SIGINT. */
-const EXIT_INTERRUPTED = 130;
 
 interface BenchOptions {
   functions?: string;
@@ -48,6 +46,9 @@ interface BenchOptions {
   order?: string;
   profile?: string;
 }
+
+/** An hour: longer pauses are a mistake (and overflow Node's timers). */
+const MAX_PAUSE_MS = 3_600_000;
 
 /** `faulty` exists to test the sandbox; it is benchmarked only when named. */
 const NOT_BY_DEFAULT = new Set(['faulty']);
@@ -81,7 +82,7 @@ export function registerBench(program: Command): void {
     .option(
       '--pause-ms <ms>',
       "pause between invocations (default: the profile's)",
-      positiveInt('--pause-ms'),
+      positiveInt('--pause-ms', MAX_PAUSE_MS),
     )
     .option('--json', 'print {"results": [...], "comparisons": [...]}')
     .option('--csv', 'print one CSV row per cell')
@@ -150,18 +151,11 @@ async function bench(options: BenchOptions): Promise<void> {
     }
 
     power = await startBenchPower(options as BenchPowerOptions, (record) => log?.append(record));
-    const controller = new AbortController();
-    const onInterrupt = () => {
-      process.stderr.write(
-        '\nstopping after the current invocation (Ctrl+C again to quit at once)\n',
-      );
-      controller.abort();
-    };
-    process.once('SIGINT', onInterrupt);
     const runner = new ExperimentRunner(plan, {
       invoke: engineInvoke(engine),
       pauseMs: options.pauseMs ?? profile.experiment.pauseMs,
-      signal: controller.signal,
+      // SIGINT, SIGTERM, SIGHUP (cli/signals.ts): stop after the current invocation.
+      signal: stopSignal(),
     });
     const sessionLog = log;
     if (sessionLog) runner.on('record', ({ record }) => sessionLog.appendStep(record));
@@ -171,7 +165,6 @@ async function bench(options: BenchOptions): Promise<void> {
       outcome = await runner.run();
     } finally {
       stopProgress();
-      process.off('SIGINT', onInterrupt);
     }
 
     const energy = await finishBenchPower(power, outcome.records);
@@ -183,7 +176,6 @@ async function bench(options: BenchOptions): Promise<void> {
       process.stderr.write(
         `interrupted: ${outcome.records.length} of ${outcome.planned} invocations ran\n`,
       );
-      process.exitCode = EXIT_INTERRUPTED;
     } else if (set.results.some((result) => result.failures > 0)) {
       process.exitCode = EXIT_FAILED;
     }

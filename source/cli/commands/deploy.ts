@@ -4,6 +4,7 @@ import { Engine, UsageError } from '../../engine/engine.js';
 import { loadProfile } from '../../profiles/load.js';
 import type { Runtime } from '../../runtimes/runtime.js';
 import { EXIT_FAILED } from '../run.js';
+import { stopSignal } from '../signals.js';
 
 interface DeployOptions {
   runtime: string;
@@ -53,6 +54,7 @@ export function registerDeploy(program: Command): void {
         for (const runtimeName of runtimes) {
           const runtime = await engine.runtime(runtimeName);
           for (const fn of fns) {
+            if (stopSignal().aborted) break; // what was deployed stays; the rest is not started
             const row = await deployOne(runtime, runtimeName, fn);
             rows.push(row);
             if (!options.json) process.stdout.write(formatRow(row));

@@ -3,6 +3,7 @@ import type { InvocationResult, Mode } from '../../core/invocation.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
 import { EXIT_FAILED } from '../run.js';
+import { stopSignal } from '../signals.js';
 
 interface InvokeOptions {
   runtime: string;
@@ -32,6 +33,7 @@ export function registerInvoke(program: Command): void {
         const result = await engine.invoke(name, options.runtime, {
           input,
           mode: options.mode as Mode,
+          signal: stopSignal(),
         });
         process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatResult(result));
         if (!result.ok) process.exitCode = EXIT_FAILED;

@@ -4,6 +4,7 @@ import { PI4_MODEL } from '../../power/cpu.js';
 import { CODECS, isPlugFormat } from '../../power/formats/index.js';
 import { PlugSimulator } from '../../power/plug-sim.js';
 import { PLUG_FORMATS } from '../../profiles/schema.js';
+import { stopSignal } from '../signals.js';
 
 interface PlugSimOptions {
   broker?: string;
@@ -115,14 +116,16 @@ async function plugSim(options: PlugSimOptions): Promise<void> {
       );
     });
   }
-  const stopped = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+  // Runs until a stop signal (cli/signals.ts).
+  const stop = stopSignal();
+  const stopped = new Promise<void>((resolve) => {
+    if (stop.aborted) resolve();
+    stop.addEventListener('abort', () => resolve(), { once: true });
   });
   await sim.start();
-  const signal = await stopped;
+  await stopped;
   await sim.stop();
-  say(`${signal}: stopped after ${sim.published} readings`);
+  say(`${String(stop.reason)}: stopped after ${sim.published} readings`);
 }
 
 /** A simulated Gude Expert Power Control: Modbus TCP registers that follow the CPU load. */

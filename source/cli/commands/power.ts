@@ -12,6 +12,7 @@ import { nowNs, PowerRecorder } from '../../power/record.js';
 import type { PowerSample, PowerStatus } from '../../power/sample.js';
 import { loadProfile } from '../../profiles/load.js';
 import { EXIT_FAILED } from '../run.js';
+import { stopSignal } from '../signals.js';
 
 interface PowerOptions extends PowerFlags {
   profile?: string;
@@ -19,11 +20,16 @@ interface PowerOptions extends PowerFlags {
   json?: boolean;
 }
 
+/** A day: Node's timers cannot wait much longer (about 24.8 days), and no reading needs to. */
+const MAX_SECONDS = 86_400;
+
 export function positiveSeconds(name: string): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
-    if (!Number.isFinite(parsed) || parsed <= 0) {
-      throw new UsageError(`${name} must be a number of seconds > 0, got "${value}"`);
+    if (!Number.isFinite(parsed) || parsed <= 0 || parsed > MAX_SECONDS) {
+      throw new UsageError(
+        `${name} must be a number of seconds > 0 and at most ${MAX_SECONDS}, got "${value}"`,
+      );
     }
     return parsed;
   };
@@ -101,21 +107,21 @@ async function power(options: PowerOptions): Promise<void> {
   }
   const recorder = new PowerRecorder(source);
   const window = { startNs: nowNs(), endNs: 0n };
-  const stopEarly = new AbortController();
-  const onSignal = () => stopEarly.abort();
-  process.once('SIGINT', onSignal);
+  // A stop signal (cli/signals.ts) ends the reading early; the summary is still printed.
+  const stopEarly = stopSignal();
   try {
     await source.start();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, options.duration * 1000);
-      stopEarly.signal.addEventListener('abort', () => {
+      const onStop = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      if (stopEarly.aborted) onStop();
+      stopEarly.addEventListener('abort', onStop, { once: true });
     });
   } finally {
     window.endNs = nowNs();
-    process.off('SIGINT', onSignal);
     await source.stop().catch(() => undefined);
     recorder.stop();
   }
@@ -236,7 +242,7 @@ export async function startBenchPower(
   say(
     `${source.label}${source.kind === 'estimate' ? ' (an estimate, not a measurement)' : ''}; idle baseline for ${seconds} s`,
   );
-  const power = await BenchPower.start(source, seconds, write);
+  const power = await BenchPower.start(source, seconds, write, stopSignal());
   const b = power.baseline;
   say(
     b.watts === null

@@ -3,11 +3,23 @@ import { Engine, UsageError } from '../../engine/engine.js';
 import { isLoopback } from '../../gateway/auth.js';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE, Gateway } from '../../gateway/server.js';
 import { loadProfile } from '../../profiles/load.js';
+import {
+  checkOrigins,
+  collect,
+  concurrencyFor,
+  MAX_QUEUE,
+  maxConcurrencyLimit,
+  readToken,
+} from '../serve-options.js';
+import { stopSignal } from '../signals.js';
 
 interface ServeOptions {
   host: string;
   port: string;
   token?: string;
+  tokenFile?: string;
+  allowHost: string[];
+  allowOrigin: string[];
   maxConcurrency: string;
   maxQueue: string;
   profile?: string;
@@ -21,8 +33,31 @@ export function registerServe(program: Command): void {
     )
     .option('--host <address>', 'address to bind; anything but loopback needs a token', '127.0.0.1')
     .option('--port <number>', 'TCP port (0 picks a free one)', '8080')
-    .option('--token <secret>', 'require `Authorization: Bearer <secret>` (default: NEBULA_TOKEN)')
-    .option('--max-concurrency <n>', 'invocations running at once', String(DEFAULT_MAX_CONCURRENCY))
+    .option(
+      '--token-file <path>',
+      'require `Authorization: Bearer <token>`, the token read from this file (or set NEBULA_TOKEN)',
+    )
+    .option(
+      '--token <secret>',
+      'the token on the command line (visible in `ps`: prefer the two above)',
+    )
+    .option(
+      '--allow-host <names>',
+      'Host names to answer to beyond loopback and the bound address (comma-separated, repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--allow-origin <origins>',
+      'browser origins allowed to call, e.g. http://localhost:3000 (default: none)',
+      collect,
+      [],
+    )
+    .option(
+      '--max-concurrency <n>',
+      `invocations running at once (at most ${maxConcurrencyLimit()} on this machine)`,
+      String(DEFAULT_MAX_CONCURRENCY),
+    )
     .option(
       '--max-queue <n>',
       'invocations waiting; more are answered 429',
@@ -31,12 +66,12 @@ export function registerServe(program: Command): void {
     .option('--profile <name>', 'profile name in profiles/ or a path (its Docker address is used)')
     .action(async (options: ServeOptions) => {
       const port = wholeNumber('--port', options.port, 0, 65_535);
-      const maxConcurrency = wholeNumber('--max-concurrency', options.maxConcurrency, 1, 10_000);
-      const maxQueue = wholeNumber('--max-queue', options.maxQueue, 0, 1_000_000);
-      const token = options.token ?? (process.env.NEBULA_TOKEN || undefined);
+      const maxConcurrency = concurrencyFor(options.maxConcurrency);
+      const maxQueue = wholeNumber('--max-queue', options.maxQueue, 0, MAX_QUEUE);
+      const token = readToken(options);
       if (!token && !isLoopback(options.host)) {
         throw new UsageError(
-          `binding to ${options.host} opens the gateway to the network: give --token <secret> or set NEBULA_TOKEN, or bind to 127.0.0.1`,
+          `binding to ${options.host} opens the gateway to the network: give --token-file FILE or set NEBULA_TOKEN, or bind to 127.0.0.1`,
         );
       }
       const profile = loadProfile(options.profile);
@@ -51,7 +86,14 @@ export function registerServe(program: Command): void {
         dockerPlatform: profile.docker.platform,
         wasmWorkers: maxConcurrency,
       });
-      const gateway = new Gateway({ engine, token, maxConcurrency, maxQueue });
+      const gateway = new Gateway({
+        engine,
+        token,
+        maxConcurrency,
+        maxQueue,
+        allowHosts: options.allowHost,
+        allowOrigins: checkOrigins(options.allowOrigin),
+      });
       let address: { url: string };
       try {
         address = await gateway.listen(port, options.host);
@@ -67,7 +109,7 @@ export function registerServe(program: Command): void {
       process.stdout.write(
         `nebula gateway on ${address.url} (${access}; ${maxConcurrency} running + ${maxQueue} queued; profile ${profile.name})\n`,
       );
-      await untilSignal(gateway);
+      await untilSignal();
       process.stderr.write(
         'nebula gateway: stopping, answering the invocations already accepted\n',
       );
@@ -77,23 +119,12 @@ export function registerServe(program: Command): void {
     });
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one drops the connections still open. */
-function untilSignal(gateway: Gateway): Promise<void> {
+/** Resolves on the first stop signal (cli/signals.ts); a second one quits at once. */
+function untilSignal(): Promise<void> {
+  const stop = stopSignal();
   return new Promise((resolve) => {
-    let seen = 0;
-    const onSignal = (): void => {
-      seen++;
-      if (seen === 1) {
-        resolve();
-        return;
-      }
-      process.stderr.write('nebula gateway: second signal, closing every connection now\n');
-      gateway.server.closeAllConnections();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    if (stop.aborted) resolve();
+    stop.addEventListener('abort', () => resolve(), { once: true });
   });
 }
 

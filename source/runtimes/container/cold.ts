@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
+import { awaitLater } from '../../core/await-later.js';
+import { OutputBudget, outputLimitFailure } from '../output-budget.js';
 import type { RawRun } from '../runtime.js';
 import type { RunContext } from './context.js';
 import { isConnectionError, statusCode, unreachable, wentAway } from './errors.js';
@@ -42,9 +44,13 @@ export async function runCold(
     if (statusCode(error) === 404) {
       return notDeployed(fn, image);
     }
-    const message = isConnectionError(error)
-      ? unreachable(ctx.address, error).message
-      : `the Docker engine at ${ctx.address.url} refused to create the container: ${(error as Error).message}`;
+    // A connection dropped under the request is an engine going away, not one never there.
+    const dropped = /socket hang up|ECONNRESET|EPIPE/.test((error as Error)?.message ?? '');
+    const message = !isConnectionError(error)
+      ? `the Docker engine at ${ctx.address.url} refused to create the container: ${(error as Error).message}`
+      : dropped
+        ? wentAway(ctx.address, error)
+        : unreachable(ctx.address, error).message;
     return {
       stdout: '',
       stderr: '',
@@ -79,6 +85,7 @@ async function runCreated(
   let t = performance.now();
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
+  const budget = new OutputBudget(fn.manifest.outputLimitBytes);
   let timedOut = false;
   let aborted = false;
   let timer: NodeJS.Timeout | undefined;
@@ -97,14 +104,24 @@ async function runCreated(
     })) as NodeJS.ReadWriteStream & { destroy(): void };
     const out = new PassThrough();
     const err = new PassThrough();
-    out.on('data', (chunk: Buffer) => stdout.push(chunk));
-    err.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // Past the output limit nothing more is kept and the container is killed.
+    const keep = (list: Buffer[]) => (chunk: Buffer) => {
+      const wasOver = budget.over;
+      list.push(budget.take(chunk));
+      if (budget.over && !wasOver) void kill();
+    };
+    out.on('data', keep(stdout));
+    err.on('data', keep(stderr));
     ctx.docker.modem.demuxStream(stream, out, err);
-    const drained = new Promise<void>((resolve, reject) => {
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-      stream.on('error', reject);
-    });
+    // Both are awaited only after start: an engine that dies before then must not leave
+    // their rejections unhandled (awaitLater), it fails this run in the catch below.
+    const drained = awaitLater(
+      new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      }),
+    );
     // Registered before start so that a function that ends at once cannot be missed.
     const { exited } = await waitForExit(ctx.docker, container.id);
     phases.attach = since(t);
@@ -124,7 +141,7 @@ async function runCreated(
     clearTimeout(timer);
     const exitCode = status.StatusCode;
     let oomKilled = false;
-    if (exitCode === 137 && !timedOut && !aborted) {
+    if (exitCode === 137 && !timedOut && !aborted && !budget.over) {
       oomKilled = Boolean((await container.inspect()).State.OOMKilled);
     }
     const run: RawRun = {
@@ -134,6 +151,7 @@ async function runCreated(
       ...describeEnding(fn, { exitCode, timedOut, oomKilled, killed: 'the container' }),
     };
     if (aborted) return { ...run, failure: 'aborted', failureMessage: `${fn.name} was cancelled` };
+    if (budget.over) return { ...run, exitCode: null, ...outputLimitFailure(budget.limit) };
     return run;
   } catch (error) {
     return engineFailure(ctx, error, phases, Buffer.concat(stderr).toString('utf8'));

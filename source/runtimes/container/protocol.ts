@@ -30,10 +30,21 @@ export class ProtocolError extends Error {
   override name = 'ProtocolError';
 }
 
-/** Collects the watchdog's stdout and cuts it into the ready mark and responses. */
+/** A response announced more output than the invocation may keep (its outputLimitBytes). */
+export class OutputOverLimitError extends ProtocolError {
+  override name = 'OutputOverLimitError';
+}
+
+/**
+ * Collects the watchdog's stdout and cuts it into the ready mark and responses. A response
+ * whose head announces more than `outputLimit` bytes of output is refused before its body
+ * is buffered.
+ */
 export class ResponseReader {
   private buffer: Buffer = Buffer.alloc(0);
   private ready = false;
+
+  constructor(private readonly outputLimit = Number.POSITIVE_INFINITY) {}
 
   push(chunk: Buffer): void {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
@@ -62,6 +73,11 @@ export class ResponseReader {
     const kindIndex = this.buffer.readUInt32BE(4);
     const outLen = this.buffer.readUInt32BE(16);
     const errLen = this.buffer.readUInt32BE(20);
+    if (outLen + errLen > this.outputLimit) {
+      throw new OutputOverLimitError(
+        `the function wrote ${outLen + errLen} bytes, over its limit of ${this.outputLimit}`,
+      );
+    }
     const total = RESPONSE_HEAD + outLen + errLen;
     if (this.buffer.length < total) return null;
     const kind = RESPONSE_KINDS[kindIndex];

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type Docker from 'dockerode';
+import { awaitLater } from '../../core/await-later.js';
 
 export interface WaitResult {
   StatusCode: number;
@@ -30,7 +31,8 @@ export function waitForExit(docker: Docker, id: string): Promise<{ exited: Promi
       },
       (error: unknown, response: unknown) => {
         if (error) return reject(error);
-        resolve({ exited: readJson(response as IncomingMessage) });
+        // Awaited by the caller only after it has started the container.
+        resolve({ exited: awaitLater(readJson(response as IncomingMessage)) });
       },
     );
   });
@@ -44,6 +46,8 @@ function readJson(response: IncomingMessage): Promise<WaitResult> {
     response.on('aborted', () =>
       reject(new Error('socket hang up while waiting for the container')),
     );
+    // A connection that closes without an end (the engine killed) must not leave us waiting.
+    response.on('close', () => reject(new Error('socket hang up while waiting for the container')));
     response.on('end', () => {
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as WaitResult);

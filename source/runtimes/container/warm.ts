@@ -2,12 +2,18 @@ import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
+import { outputLimitFailure } from '../output-budget.js';
 import type { RawRun } from '../runtime.js';
 import type { RunContext } from './context.js';
 import { isConnectionError, wentAway } from './errors.js';
 import { FUNCTION_PATH, WATCHDOG_PATH } from './image.js';
 import { describeEnding } from './outcome.js';
-import { encodeRequest, ResponseReader, type WatchdogResponse } from './protocol.js';
+import {
+  encodeRequest,
+  OutputOverLimitError,
+  ResponseReader,
+  type WatchdogResponse,
+} from './protocol.js';
 import { sandboxConfig } from './sandbox.js';
 
 const READY_TIMEOUT_MS = 10_000;
@@ -26,7 +32,7 @@ type Waiter = { resolve(response: WatchdogResponse): void; reject(error: Error):
 export class WarmContainer {
   dead = false;
   private deathReason: string | null = null;
-  private readonly reader = new ResponseReader();
+  private readonly reader: ResponseReader;
   private waiter: Waiter | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private watchdogStderr = '';
@@ -37,7 +43,9 @@ export class WarmContainer {
     readonly image: string,
     private readonly container: Docker.Container,
     private readonly socket: Socket,
-  ) {}
+  ) {
+    this.reader = new ResponseReader(fn.manifest.outputLimitBytes);
+  }
 
   /** Creates, attaches and starts the container, and waits until the watchdog is ready. */
   static async start(ctx: RunContext, fn: FunctionEntry, image: string): Promise<WarmContainer> {
@@ -95,6 +103,7 @@ export class WarmContainer {
   private readyWaiter: { resolve(): void; reject(error: Error): void } | null = null;
 
   private ready(): Promise<void> {
+    if (this.dead) return Promise.reject(new Error(this.deathReason ?? 'its connection closed'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -134,6 +143,10 @@ export class WarmContainer {
       this.waiter = null;
       waiter.resolve(response);
     } catch (error) {
+      // The waiter learns the real cause (an output over the limit is the function's fault).
+      const waiter = this.waiter;
+      this.waiter = null;
+      waiter?.reject(error as Error);
       this.died(error as Error);
       void this.dispose();
     }
@@ -186,7 +199,15 @@ export class WarmContainer {
         phases,
         ...this.ending(response),
       };
-    } catch {
+    } catch (error) {
+      if (error instanceof OutputOverLimitError) {
+        return {
+          stdout: '',
+          stderr: '',
+          exitCode: null,
+          ...outputLimitFailure(fn.manifest.outputLimitBytes),
+        };
+      }
       if (hostKilled === 'aborted') return this.cancelledRun();
       if (hostKilled === 'timeout') {
         return {

@@ -126,14 +126,7 @@ function runDirect(
       commandShapes.set(dirname(job.path), null);
       return undefined;
     }
-    const exitCode = outcome;
-    return {
-      id: job.id,
-      stdout: stdio.stdout(),
-      stderr: stdio.stderr(),
-      exitCode,
-      modulesLoadedNs,
-    };
+    return { ...stdio.result(job.id, outcome), modulesLoadedNs };
   } catch (error) {
     return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
   }
@@ -143,7 +136,7 @@ function runDirect(
 export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
   const shape = commandShapes.get(dirname(job.path));
   if (!shape || FORCE_JCO_GLUE) return undefined;
-  return runDirect(job, shape, new MemoryStdio(job.input));
+  return runDirect(job, shape, new MemoryStdio(job.input, job.outputLimitBytes));
 }
 
 export async function runComponent(job: WasmJob): Promise<WasmJobResult> {
@@ -159,7 +152,7 @@ export async function runComponent(job: WasmJob): Promise<WasmJobResult> {
     modulesLoadedNs = process.hrtime.bigint();
     return module;
   };
-  const stdio = new MemoryStdio(job.input);
+  const stdio = new MemoryStdio(job.input, job.outputLimitBytes);
   let exitCode = 0;
   const loaded = () => (modulesLoadedNs === undefined ? {} : { modulesLoadedNs });
   try {
@@ -169,5 +162,5 @@ export async function runComponent(job: WasmJob): Promise<WasmJobResult> {
     if (!exit?.exitError) return { ...trapResult(job.id, stdio, error), ...loaded() };
     exitCode = exit.code ?? 1;
   }
-  return { id: job.id, stdout: stdio.stdout(), stderr: stdio.stderr(), exitCode, ...loaded() };
+  return { ...stdio.result(job.id, exitCode), ...loaded() };
 }

@@ -60,7 +60,7 @@ export function runPreview1(job: WasmJob): WasmJobResult {
   const modulesLoadedNs = process.hrtime.bigint();
   // One WASI object per call: node:wasi cannot start twice. No env, no preopens.
   const wasi = new WASI({ version: 'preview1', args: [job.name], env: {}, returnOnExit: true });
-  const stdio = new MemoryStdio(job.input);
+  const stdio = new MemoryStdio(job.input, job.outputLimitBytes);
   let instance: WebAssembly.Instance | undefined;
   const memory = () => (instance as WebAssembly.Instance).exports.memory as WebAssembly.Memory;
   const wasiImport = wasi.wasiImport as unknown as Record<string, WasiFn>;
@@ -69,13 +69,7 @@ export function runPreview1(job: WasmJob): WasmJobResult {
       wasi_snapshot_preview1: withMemoryStdio(wasiImport, stdio, memory),
     });
     const exitCode = wasi.start(instance);
-    return {
-      id: job.id,
-      stdout: stdio.stdout(),
-      stderr: stdio.stderr(),
-      exitCode,
-      modulesLoadedNs,
-    };
+    return { ...stdio.result(job.id, exitCode), modulesLoadedNs };
   } catch (error) {
     return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
   }

@@ -11,6 +11,8 @@ export interface WasmJob {
   /** Cold compiles every module again; warm reuses compiled modules. */
   cold: boolean;
   memoryBytes: number;
+  /** stdout plus stderr kept; a write past it stops the run (output-limit). */
+  outputLimitBytes: number;
 }
 
 export interface WasmJobResult {
@@ -18,7 +20,7 @@ export interface WasmJobResult {
   stdout: string;
   stderr: string;
   exitCode: number | null;
-  failure?: 'trap' | 'out-of-memory' | 'not-deployed';
+  failure?: 'trap' | 'out-of-memory' | 'not-deployed' | 'output-limit';
   failureMessage?: string;
   /** Host monotonic clock when the core modules were loaded, before instantiation. */
   modulesLoadedNs?: bigint;

@@ -33,7 +33,7 @@ export abstract class WasmRuntime implements Runtime {
     const path = this.artifact(fn);
     await this.pool.ready(this.kind === 'component' ? path : undefined);
     const acceptNs = nowNs();
-    const { timeoutMs, memoryMb } = fn.manifest;
+    const { timeoutMs, memoryMb, outputLimitBytes } = fn.manifest;
     const outcome = await this.pool.run(
       {
         kind: this.kind,
@@ -42,6 +42,7 @@ export abstract class WasmRuntime implements Runtime {
         input: request.input,
         cold: request.mode === 'cold',
         memoryBytes: memoryMb * MIB,
+        outputLimitBytes,
       },
       timeoutMs,
       request.signal,
