@@ -20,6 +20,13 @@ const sum = (t: Timings) =>
 
 describe('phases from the functions own marks', { timeout: 300_000 }, () => {
   before(requireEngine);
+  // Deployed here, so the file does not lean on another test file having deployed them.
+  before(async () => {
+    for (const runtime of RUNTIME_NAMES) {
+      const deployer = await engine.runtime(runtime);
+      for (const name of ['hello', 'fibonacci-recursive']) await deployer.deploy(engine.fn(name));
+    }
+  });
   for (const runtime of RUNTIME_NAMES) {
     for (const mode of ['cold', 'warm'] as const) {
       it(`hello on ${runtime} (${mode}) computes nothing: compute is 0 within microseconds`, async () => {
