@@ -116,16 +116,11 @@ async function plugSim(options: PlugSimOptions): Promise<void> {
       );
     });
   }
-  // Runs until a stop signal (cli/signals.ts).
-  const stop = stopSignal();
-  const stopped = new Promise<void>((resolve) => {
-    if (stop.aborted) resolve();
-    stop.addEventListener('abort', () => resolve(), { once: true });
-  });
+  const stopped = untilStopped();
   await sim.start();
-  await stopped;
+  const signal = await stopped;
   await sim.stop();
-  say(`${String(stop.reason)}: stopped after ${sim.published} readings`);
+  say(`${signal}: stopped after ${sim.published} readings`);
 }
 
 /** A simulated Gude Expert Power Control: Modbus TCP registers that follow the CPU load. */
@@ -163,10 +158,17 @@ async function modbusSim(options: PlugSimOptions): Promise<void> {
       );
     });
   }
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await untilStopped();
   await sim.stop();
   say(`${signal}: stopped after ${sim.updates} updates`);
+}
+
+/** Resolves with the name of the stop signal (cli/signals.ts) that ends the simulation. */
+function untilStopped(): Promise<string> {
+  const stop = stopSignal();
+  return new Promise((resolve) => {
+    const done = () => resolve(String(stop.reason));
+    if (stop.aborted) done();
+    else stop.addEventListener('abort', done, { once: true });
+  });
 }
