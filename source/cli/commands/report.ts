@@ -1,21 +1,20 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
-import { attributeLog } from '../../power/bench-power.js';
+import { renderInvocationsCsv, renderReportSummaryCsv } from '../../report/render/csv.js';
+import { renderReportJson } from '../../report/render/json.js';
+import { renderMarkdown } from '../../report/render/markdown.js';
+import { buildReport } from '../../report/report.js';
 import { readSessionLog, SessionLogError } from '../../session/read-log.js';
 import { isInvocation } from '../../session/records.js';
-import { renderInvocationsCsv } from '../../session/render/csv.js';
-import { renderReportJson } from '../../session/render/json.js';
-import { renderMarkdown } from '../../session/render/markdown.js';
-import { buildReport } from '../../session/report.js';
 
-const FORMATS = ['markdown', 'csv', 'json'] as const;
+const FORMATS = ['markdown', 'csv', 'summary-csv', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
 export function registerReport(program: Command): void {
   program
     .command('report')
     .description(
-      'tables from a session log alone: medians, intervals, ratios (CSV: one row per invocation)',
+      'tables from a session log alone: medians, intervals, ratios, energy (csv: one row per invocation; summary-csv: one per cell)',
     )
     .argument('<log>', 'a session log, e.g. logs/2025-01-01T12-00-00Z-local.jsonl')
     .option('--format <format>', FORMATS.join(', '), 'markdown')
@@ -41,7 +40,7 @@ export function registerReport(program: Command): void {
 
 function render(format: Format, records: ReturnType<typeof readSessionLog>['records']): string {
   if (format === 'csv') return renderInvocationsCsv(records.filter(isInvocation));
-  // Energy per cell from the power records the log holds, if any (none: no energy columns).
-  const report = buildReport(records, attributeLog);
+  const report = buildReport(records);
+  if (format === 'summary-csv') return renderReportSummaryCsv(report);
   return format === 'json' ? renderReportJson(report) : renderMarkdown(report);
 }

@@ -7,10 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { readSessionLog } from '../../source/session/read-log.js';
 import { isInvocation } from '../../source/session/records.js';
-import { renderInvocationsCsv } from '../../source/session/render/csv.js';
-import { renderReportJson } from '../../source/session/render/json.js';
-import { renderMarkdown } from '../../source/session/render/markdown.js';
-import { buildReport } from '../../source/session/report.js';
+import { renderInvocationsCsv } from '../../source/report/render/csv.js';
+import { renderReportJson } from '../../source/report/render/json.js';
+import { renderMarkdown } from '../../source/report/render/markdown.js';
+import { buildReport } from '../../source/report/report.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url);
 const log = new URL('session-golden.jsonl', fixtures).pathname;
@@ -46,16 +46,5 @@ describe('report from a fixed log', { timeout: 10000 }, () => {
     const again = readSessionLog(log).records;
     assert.equal(renderMarkdown(buildReport(again)), renderMarkdown(buildReport(records)));
     assert.equal(renderReportJson(buildReport(again)), renderReportJson(buildReport(records)));
-  });
-
-  it('shows energy columns once power is attributed', () => {
-    const energy = () =>
-      new Map([
-        ['hello/wasm/cold/""', { perInvocationMicroWh: 5.95, baselineW: 2.47, samples: 40 }],
-      ]);
-    const text = renderMarkdown(buildReport(records, energy));
-    assert.match(text, /Energy µWh\/inv/);
-    assert.match(text, /\| 5\.950 +\| 2\.47 +\|/);
-    assert.doesNotMatch(renderMarkdown(buildReport(records)), /Energy/);
   });
 });

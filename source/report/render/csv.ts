@@ -1,0 +1,155 @@
+/** CSV for R or pandas: one row per invocation (report), or one row per cell (bench). */
+import { PHASES } from '../../core/invocation.js';
+import type { InvocationRecord } from '../../session/records.js';
+import type { Report, ResultRow } from '../report.js';
+import { csvLine } from './format.js';
+
+const INVOCATION_COLUMNS = [
+  'experiment',
+  'step',
+  'function',
+  'runtime',
+  'mode',
+  'input',
+  'repetition',
+  'warmup',
+  'ok',
+  'failure',
+  'exit_code',
+  'startup_ms',
+  'exec_ms',
+  'teardown_ms',
+  'total_ms',
+  'output_bytes',
+  'at_ms',
+  'accepted_at_ns',
+  'error',
+];
+
+export function renderInvocationsCsv(records: readonly InvocationRecord[]): string {
+  let text = csvLine(INVOCATION_COLUMNS);
+  for (const r of records) {
+    text += csvLine([
+      r.experiment,
+      r.step,
+      r.function,
+      r.runtime,
+      r.mode,
+      r.input,
+      r.repetition,
+      r.warmup,
+      r.ok,
+      r.failure,
+      r.exitCode,
+      r.timings.startupMs,
+      r.timings.execMs,
+      r.timings.teardownMs,
+      r.timings.totalMs,
+      r.outputBytes,
+      r.at,
+      r.acceptedAtNs,
+      r.error,
+    ]);
+  }
+  return text;
+}
+
+const STAT_COLUMNS = [
+  'mean',
+  'median',
+  'stddev',
+  'min',
+  'max',
+  'p95',
+  'p99',
+  'ci_low',
+  'ci_high',
+] as const;
+
+const ENERGY_COLUMNS = [
+  'energy_gross_uwh',
+  'energy_net_uwh',
+  'energy_gross_ci_low',
+  'energy_gross_ci_high',
+  'energy_net_ci_low',
+  'energy_net_ci_high',
+  'energy_blocks',
+  'energy_invocations',
+  'energy_readings',
+  'energy_window_s',
+  'energy_idle_w',
+  'energy_thesis_gross_uwh',
+  'energy_note',
+];
+
+function energyFields(row: ResultRow): Array<string | number | null> {
+  const e = row.energy;
+  if (!e) return ENERGY_COLUMNS.map(() => null);
+  return [
+    e.grossMicroWhPerInvocation,
+    e.netMicroWhPerInvocation,
+    e.ci95.gross.low,
+    e.ci95.gross.high,
+    e.ci95.net.low,
+    e.ci95.net.high,
+    e.blocks.length,
+    e.invocations,
+    e.readings,
+    e.seconds,
+    e.idleWatts,
+    e.thesis.grossMicroWhPerInvocation,
+    e.reason,
+  ];
+}
+
+/** One row per cell (bench --csv), with the energy columns (empty without energy). */
+export function renderSummaryCsv(results: readonly ResultRow[]): string {
+  return summaryRows(results, [], () => []);
+}
+
+/** One row per cell of every experiment of a log, named by section and experiment. */
+export function renderReportSummaryCsv(report: Report): string {
+  const rows: Array<{ row: ResultRow; prefix: string[] }> = [];
+  for (const section of report.sections) {
+    for (const experiment of section.experiments) {
+      for (const row of experiment.results) {
+        rows.push({ row, prefix: [section.title, experiment.experiment] });
+      }
+    }
+  }
+  return summaryRows(
+    rows.map((r) => r.row),
+    ['section', 'experiment'],
+    (i) => rows[i]?.prefix ?? [],
+  );
+}
+
+function summaryRows(
+  results: readonly ResultRow[],
+  prefixHead: string[],
+  prefix: (index: number) => string[],
+): string {
+  const phaseNames = PHASES.map((phase) => phase.replace(/Ms$/, '_ms'));
+  const head = [...prefixHead, 'function', 'runtime', 'mode', 'input', 'n', 'failures'];
+  for (const phase of phaseNames) for (const stat of STAT_COLUMNS) head.push(`${phase}_${stat}`);
+  head.push('total_ms_outliers', ...ENERGY_COLUMNS);
+  let text = csvLine(head);
+  results.forEach((r, index) => {
+    const row: Array<string | number | null> = [
+      ...prefix(index),
+      r.function,
+      r.runtime,
+      r.mode,
+      r.input,
+      r.n,
+      r.failures,
+    ];
+    for (const phase of PHASES) {
+      const s = r.stats[phase];
+      row.push(s.mean, s.median, s.stddev, s.min, s.max, s.p95, s.p99, s.ci.low, s.ci.high);
+    }
+    row.push(r.outliers.totalMs.count, ...energyFields(r));
+    text += csvLine(row);
+  });
+  return text;
+}
