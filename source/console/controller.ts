@@ -45,6 +45,8 @@ export interface ConsoleOptions {
   probeIntervalMs?: number;
   /** The measurement session's clock (tests inject a virtual one). */
   clock?: MeasureClock;
+  /** How the Docker engine is asked whether it is up (tests inject an answer). */
+  probe?: typeof probeDocker;
 }
 
 /** What `w`, `c` and `b` run. */
@@ -198,6 +200,11 @@ export class ConsoleController {
     this.experiment = { abort, done };
   }
 
+  /** Resolves when the running experiment (if any) has finished and reported. */
+  async experimentDone(): Promise<void> {
+    await this.experiment?.done;
+  }
+
   async stopExperiment(): Promise<void> {
     const running = this.experiment;
     if (!running) {
@@ -330,7 +337,7 @@ export class ConsoleController {
   }
 
   private async probe(generation: number): Promise<void> {
-    const status = await probeDocker(this.profile.docker.host);
+    const status = await (this.options.probe ?? probeDocker)(this.profile.docker.host);
     if (generation !== this.generation || this.closing) return;
     const wasUp = this.state.docker.state === 'up';
     this.store.dispatch({ type: 'docker', status });

@@ -42,7 +42,12 @@ export class ExperimentsRoute {
     const body = await readBody(req, this.options.maxBodyBytes);
     if (!body.ok) {
       if (body.reason === 'too-large') {
-        sendError(res, 413, { error: `request body over ${this.options.maxBodyBytes} bytes` }, { connection: 'close' });
+        sendError(
+          res,
+          413,
+          { error: `request body over ${this.options.maxBodyBytes} bytes` },
+          { connection: 'close' },
+        );
       }
       return;
     }
@@ -53,13 +58,19 @@ export class ExperimentsRoute {
     }
     if (request.plan.energy && !this.options.power) {
       sendError(res, 400, {
-        error: 'this gateway has no power source: send "energy": null, or start `nebula serve` with a profile whose power source works',
+        error:
+          'this gateway has no power source: send "energy": null, or start `nebula serve` with a profile whose power source works',
         field: 'plan.energy',
       });
       return;
     }
     if (this.running) {
-      sendError(res, 409, { error: 'an experiment is already running on this gateway; retry when it is done' }, { 'retry-after': '5' });
+      sendError(
+        res,
+        409,
+        { error: 'an experiment is already running on this gateway; retry when it is done' },
+        { 'retry-after': '5' },
+      );
       return;
     }
     this.running = true;
@@ -69,7 +80,10 @@ export class ExperimentsRoute {
     };
     res.on('close', onClose);
     const log = this.options.openLog?.() ?? null;
-    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+    });
     const line = (type: string, fields: object) =>
       res.write(`${JSON.stringify({ protocol: EXPERIMENT_PROTOCOL, type, ...fields })}\n`);
     try {
@@ -109,7 +123,10 @@ function parseRequest(text: string): ParsedRequest {
   }
   const request = value as { protocol?: unknown; plan?: unknown } | null;
   if (!request || typeof request !== 'object' || Array.isArray(request)) {
-    return { error: 'the body must be a JSON object {"protocol": 1, "plan": {...}}', field: 'body' };
+    return {
+      error: 'the body must be a JSON object {"protocol": 1, "plan": {...}}',
+      field: 'body',
+    };
   }
   if (request.protocol !== EXPERIMENT_PROTOCOL) {
     return {

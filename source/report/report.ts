@@ -5,6 +5,7 @@
  * is recomputed from the log's own records by the measurement session's attribution.
  */
 import type { Comparison } from '../core/compare.js';
+import { cellKey } from '../core/plan.js';
 import {
   type CellResult,
   type MeasuredInvocation,
@@ -14,7 +15,6 @@ import { experimentEnergy, splitExperiments } from '../measure/attribute.js';
 import type { CellEnergy, IdleDrift } from '../measure/energy-blocks.js';
 import type { ExperimentRecord } from '../measure/records.js';
 import type { ExperimentOutcome } from '../measure/session.js';
-import { cellKey } from '../core/plan.js';
 import {
   type AnyRecord,
   type HeaderRecord,
@@ -86,12 +86,24 @@ interface Context {
   segment: number;
 }
 
-const KNOWN = new Set(['header', 'invocation', 'segment', 'experiment', 'experiment-end', 'energy', 'baseline', 'block']);
+const KNOWN = new Set([
+  'header',
+  'invocation',
+  'segment',
+  'experiment',
+  'experiment-end',
+  'energy',
+  'baseline',
+  'block',
+]);
 
 export function buildReport(records: readonly AnyRecord[]): Report {
   const header = (records.find(isHeader) as HeaderRecord | undefined) ?? null;
   const context: Context = { machine: null, profile: null, segment: 0 };
-  const sections = new Map<string, ReportSection & { byExperiment: Map<string, InvocationRecord[]> }>();
+  const sections = new Map<
+    string,
+    ReportSection & { byExperiment: Map<string, InvocationRecord[]> }
+  >();
   const experimentSection = new Map<string, string>();
   const starts = new Map<string, ExperimentRecord>();
   const otherRecords: Record<string, number> = {};
@@ -113,7 +125,11 @@ export function buildReport(records: readonly AnyRecord[]): Report {
   };
   for (const record of records) {
     if (isHeader(record)) {
-      Object.assign(context, { machine: record.machine.hostname, profile: record.profile, segment: 0 });
+      Object.assign(context, {
+        machine: record.machine.hostname,
+        profile: record.profile,
+        segment: 0,
+      });
     } else if (record.type === 'segment') {
       const segment = record as { profile?: unknown; segment?: unknown };
       if (typeof segment.profile === 'string') context.profile = segment.profile;
@@ -121,11 +137,13 @@ export function buildReport(records: readonly AnyRecord[]): Report {
     } else if (record.type === 'experiment') {
       const start = record as unknown as ExperimentRecord;
       starts.set(start.experiment, start);
-      if (!experimentSection.has(start.experiment)) experimentSection.set(start.experiment, sectionFor());
+      if (!experimentSection.has(start.experiment))
+        experimentSection.set(start.experiment, sectionFor());
     } else if (isInvocation(record)) {
       if (record.warmup) warmups++;
       else measured++;
-      if (!experimentSection.has(record.experiment)) experimentSection.set(record.experiment, sectionFor());
+      if (!experimentSection.has(record.experiment))
+        experimentSection.set(record.experiment, sectionFor());
       const section = sections.get(experimentSection.get(record.experiment) as string);
       const list = section?.byExperiment.get(record.experiment) ?? [];
       list.push(record);

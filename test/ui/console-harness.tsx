@@ -26,7 +26,15 @@ export interface Harness {
 
 export function writeProfiles(dir: string, docker?: string): void {
   mkdirSync(dir, { recursive: true });
-  const experiment = { repetitions: 3, warmup: 0, pauseMs: 0, baselineSeconds: 0 };
+  // The estimate source reads once a second: idle 2 s before and after, one block of 4 s.
+  const experiment = {
+    repetitions: 3,
+    warmup: 0,
+    pauseMs: 0,
+    baselineSeconds: 2,
+    blocks: 1,
+    blockSeconds: 4,
+  };
   for (const name of ['local', 'other']) {
     const profile = {
       name,

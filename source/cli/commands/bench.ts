@@ -9,10 +9,14 @@ import {
 } from '../../core/invocation.js';
 import { PLAN_ORDERS, PlanError, type PlanOrder, parseInputs } from '../../core/plan.js';
 import { Engine, UsageError } from '../../engine/engine.js';
+import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { engineInvoke } from '../../experiment/engine-invoke.js';
-import type { InvocationEngine } from '../../gateway/invocation-engine.js';
 import type { MeasureClock } from '../../measure/clock.js';
-import { type ExperimentPlan, ExperimentPlanError, parseExperimentPlan } from '../../measure/plan.js';
+import {
+  type ExperimentPlan,
+  ExperimentPlanError,
+  parseExperimentPlan,
+} from '../../measure/plan.js';
 import { type ExperimentOutcome, runExperiment } from '../../measure/session.js';
 import type { PowerSource } from '../../power/source.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
@@ -57,7 +61,7 @@ export interface BenchDeps {
   clock?: MeasureClock;
   out: (text: string) => void;
   err: (text: string) => void;
-  /** Ctrl+C handling and the progress line: only for a terminal's run. */
+  /** The progress line: only for a terminal's run. */
   interactive: boolean;
 }
 
@@ -143,6 +147,10 @@ export async function bench(
       '--order applies to runs without energy; with --power blocks alternate between runtimes (A B A B)',
     );
   }
+  if (options.n !== undefined && options.n < 1) throw new UsageError('-n must be at least 1');
+  if (options.blocks !== undefined && options.blocks < 1) {
+    throw new UsageError('--blocks must be at least 1 (6 give a 95% interval of the median)');
+  }
   const runtimes = parseList('--runtimes', options.runtimes, isRuntimeName, RUNTIME_NAMES);
   const modes = parseList('--mode', options.mode, isMode, MODES);
   const engine = await deps.createEngine(profile);
@@ -209,7 +217,12 @@ export async function bench(
     else if (options.csv) deps.out(renderSummaryCsv(report.results));
     else deps.out(renderExperimentMarkdown(report));
     if (outcome.aborted) {
-      deps.err(`interrupted: ${outcome.records.length} invocations ran\n`);
+      const ran = outcome.records.length;
+      deps.err(
+        plan.energy
+          ? `interrupted: ${ran} invocations ran, in ${blocksRan(outcome)} of ${outcome.planned} blocks\n`
+          : `interrupted: ${ran} of ${outcome.planned} invocations ran\n`,
+      );
     } else if (report.results.some((result) => result.failures > 0)) {
       process.exitCode = EXIT_FAILED;
     }
@@ -265,6 +278,10 @@ function watchPower(power: PowerSource, plan: ExperimentPlan, err: (text: string
     if (s.state === 'down' || s.state === 'stale') err(`power: ${s.state}: ${s.lastError ?? ''}\n`);
   });
   power.on('gap', (gap) => err(`power: gap recorded: ${gap.reason}\n`));
+}
+
+function blocksRan(outcome: ExperimentOutcome): number {
+  return outcome.energy.reduce((n, cell) => n + cell.blocks.length, 0);
 }
 
 function planOrUsage(plan: unknown): ExperimentPlan {

@@ -11,7 +11,7 @@ export const METHOD_NOTE =
   'Outliers: modified Z-score |0.6745 (x - median) / MAD| > 3.5 on total time, counted and kept.';
 
 export const ENERGY_NOTE =
-  'Energy: each runtime runs back to back for blocks of time, alternating A B A B; a block\'s ' +
+  "Energy: each runtime runs back to back for blocks of time, alternating A B A B; a block's " +
   'energy (trapezoids over the readings) divided by its invocations. Gross includes idle; net ' +
   'subtracts the mean of idle measured before and after. µWh per invocation, median over ' +
   'blocks; 95% interval of that median from order statistics (needs 6 blocks). Thesis: mean ' +
@@ -47,7 +47,9 @@ function experimentMarkdown(e: ExperimentReport, level: string, titled = true): 
   const head = titled ? `${level} Experiment ${e.experiment}\n\n` : `${level} Results\n\n`;
   const lines: string[] = [];
   if (e.power) {
-    lines.push(`- Power: ${e.power.source} (${e.power.kind}${e.power.simulated ? ', SIMULATED' : ''})`);
+    lines.push(
+      `- Power: ${e.power.source} (${e.power.kind}${e.power.simulated ? ', SIMULATED' : ''})`,
+    );
   }
   if (e.idle) lines.push(`- Idle: ${idleText(e.idle)}`);
   parts.push(`${head}${lines.length ? `${lines.join('\n')}\n\n` : ''}${resultsTable(e.results)}`);
