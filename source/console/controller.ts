@@ -7,7 +7,7 @@
 import type { FunctionEntry } from '../catalog/catalog.js';
 import type { InvocationResult, RuntimeName } from '../core/invocation.js';
 import { Engine } from '../engine/engine.js';
-import type { InvocationEngine } from '../gateway/invocation-engine.js';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
 import { ExperimentPlanError } from '../measure/plan.js';
 import type { ExperimentOutcome } from '../measure/session.js';

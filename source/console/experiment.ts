@@ -3,8 +3,9 @@
  * the listener. Nothing is measured or attributed here; this file only turns the session's
  * events into store actions.
  */
+
+import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
-import type { InvocationEngine } from '../gateway/invocation-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
 import type { CellEnergy } from '../measure/energy-blocks.js';
 import { parseExperimentPlan } from '../measure/plan.js';

@@ -3,6 +3,7 @@
  * the same call `nebula bench` and the console make, and streams its events as NDJSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
 import { ExperimentPlanError, parseExperimentPlan } from '../measure/plan.js';
@@ -10,7 +11,6 @@ import { figuresOf, runExperiment, type SessionEvent } from '../measure/session.
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
 import { readBody, sendError } from './http-io.js';
-import type { InvocationEngine } from './invocation-engine.js';
 import { EXPERIMENT_PROTOCOL } from './protocol.js';
 
 /** Where an experiment's records go: a session log opened for it. */

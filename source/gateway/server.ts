@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
 import type { PowerSource } from '../power/source.js';
 import { Admission } from './admission.js';
@@ -9,7 +10,6 @@ import { doorChecker, passDoors } from './doors.js';
 import { EventStream } from './event-stream.js';
 import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
 import { readBody, sendError, sendJson } from './http-io.js';
-import type { InvocationEngine } from './invocation-engine.js';
 import {
   EXPERIMENTS_PATH,
   type FunctionsResponse,

@@ -12,7 +12,7 @@ import { after, describe, it } from 'node:test';
 import type { Manifest } from '../../source/catalog/manifest.js';
 import { bench } from '../../source/cli/commands/bench.js';
 import { ConsoleController } from '../../source/console/controller.js';
-import type { InvocationEngine } from '../../source/gateway/invocation-engine.js';
+import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { Gateway } from '../../source/gateway/server.js';
 import { type ExperimentFigures, figuresOf } from '../../source/measure/session.js';
 import { LOAD, TracePower, VirtualClock } from './trace.js';

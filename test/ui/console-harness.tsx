@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleController } from '../../source/console/controller.js';
-import type { InvocationEngine } from '../../source/gateway/invocation-engine.js';
+import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { createEngineForProfile } from '../../source/profiles/engine-for-profile.js';
 import { App } from '../../source/ui/App.js';
 import { render } from './ink-testing.js';
