@@ -206,7 +206,7 @@ class EnergyRun {
     power.on('sample', onSample);
     power.on('gap', onGap);
     const cells = this.cells();
-    const total = cells.length * this.energy.blocks;
+    const total = cells.reduce((n, group) => n + group.length, 0) * this.energy.blocks;
     this.emit({ type: 'start', experiment: this.experiment, energy: true, total });
     let blockSeconds: number | null = null;
     try {

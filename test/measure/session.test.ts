@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { experimentEnergy, splitExperiments } from '../../source/measure/attribute.js';
 import { parseExperimentPlan } from '../../source/measure/plan.js';
-import { runExperiment } from '../../source/measure/session.js';
+import { runExperiment, type SessionEvent } from '../../source/measure/session.js';
 import type { AnyRecord } from '../../source/session/records.js';
 import { LOAD, TracePower, VirtualClock } from './trace.js';
 
@@ -18,19 +18,21 @@ async function run(options: { planOverride?: typeof plan } = {}) {
   const clock = new VirtualClock();
   const power = new TracePower(clock, LOAD);
   const log: AnyRecord[] = [];
+  const events: SessionEvent[] = [];
   const outcome = await runExperiment(options.planOverride ?? plan, {
+    onEvent: (event) => events.push(event),
     invoke: power.invoker(),
     power,
     clock,
     log: (record) => log.push(JSON.parse(JSON.stringify(record))),
     experimentId: 'exp-test',
   });
-  return { outcome, log, power };
+  return { outcome, log, power, events };
 }
 
 describe('measurement session with energy', { timeout: 10_000 }, () => {
   it('runs blocks A B A B with idle before and after, and exact figures', async () => {
-    const { outcome, log } = await run();
+    const { outcome, log, events } = await run();
     const blocks = log.filter((r) => r.type === 'block') as unknown as Array<{
       runtime: string;
       index: number;
@@ -47,6 +49,8 @@ describe('measurement session with energy', { timeout: 10_000 }, () => {
       blocks.map((b) => b.invocations),
       [30, 12, 30, 12],
     );
+    const totals = events.flatMap((e) => (e.type === 'block' ? [`${e.done}/${e.total}`] : []));
+    assert.deepEqual(totals, ['1/4', '2/4', '3/4', '4/4']);
     const baselines = log
       .filter((r) => r.type === 'baseline')
       .map((r) => (r as { phase?: string }).phase);
