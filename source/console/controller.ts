@@ -17,6 +17,7 @@ import type { Profile } from '../profiles/schema.js';
 import { processEmulation } from '../runtimes/emulation.js';
 import { sessionHeader } from '../session/header.js';
 import { ConsoleLog } from './console-log.js';
+import { checkDeployed, markUnknown } from './deploy-state.js';
 import { probeDocker } from './docker-probe.js';
 import { runConsoleExperiment } from './experiment.js';
 import { feedPower } from './power-feed.js';
@@ -342,49 +343,14 @@ export class ConsoleController {
     const wasUp = this.state.docker.state === 'up';
     this.store.dispatch({ type: 'docker', status });
     if (status.state === 'up' && !wasUp) await this.checkDeployed(generation, 'container');
-    if (status.state === 'down') {
-      for (const row of this.state.functions) {
-        this.store.dispatch({
-          type: 'deployed',
-          name: row.name,
-          runtime: 'container',
-          state: 'unknown',
-        });
-      }
-    }
+    if (status.state === 'down') markUnknown(this.store, this.state.functions, 'container');
   }
 
-  /** Deploy state per function; only a local engine can tell. */
-  private async checkDeployed(
-    generation: number,
-    runtimeName: RuntimeName & PaneRuntime,
-  ): Promise<void> {
-    const engine = this.engine;
-    if (!(engine instanceof Engine)) return;
-    try {
-      const runtime = await engine.runtime(runtimeName);
-      for (const fn of engine.catalog.functions) {
-        if (generation !== this.generation || this.closing) return;
-        const deployed = await runtime.isDeployed(fn);
-        this.store.dispatch({
-          type: 'deployed',
-          name: fn.name,
-          runtime: runtimeName,
-          state: deployed ? 'yes' : 'no',
-        });
-      }
-    } catch (error) {
-      if (generation !== this.generation) return;
-      for (const fn of engine.catalog.functions) {
-        this.store.dispatch({
-          type: 'deployed',
-          name: fn.name,
-          runtime: runtimeName,
-          state: 'unknown',
-        });
-      }
-      this.say(`${runtimeName}: ${(error as Error).message}`, true);
-    }
+  private checkDeployed(generation: number, runtime: RuntimeName & PaneRuntime): Promise<void> {
+    return checkDeployed(this.engine, runtime, this.store, {
+      current: () => generation === this.generation && !this.closing,
+      say: (text) => this.say(text, true),
+    });
   }
 
   private async disconnect(): Promise<void> {

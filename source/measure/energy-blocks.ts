@@ -201,16 +201,24 @@ export function thesisFigure(
   readings: readonly TimedWatts[],
   invocations: readonly InvocationSpan[],
 ): ThesisFigure {
-  const times = readings.map((r) => ({ t: BigInt(r.receivedAt.monoNs), w: r.watts }));
+  const sorted = readings
+    .map((r) => ({ t: BigInt(r.receivedAt.monoNs), w: r.watts }))
+    .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   let sum = 0;
   let kept = 0;
   for (const span of invocations) {
     const start = BigInt(span.startNs);
     const end = BigInt(span.endNs);
-    const inside = times.filter((r) => r.t >= start && r.t <= end);
-    if (inside.length === 0) continue;
-    const meanW = inside.reduce((a, r) => a + r.w, 0) / inside.length;
-    sum += joulesToMicrowattHours((meanW * Number(end - start)) / 1e9);
+    let watts = 0;
+    let inside = 0;
+    for (let i = firstAtOrAfter(sorted, start); i < sorted.length; i++) {
+      const reading = sorted[i] as { t: bigint; w: number };
+      if (reading.t > end) break;
+      watts += reading.w;
+      inside++;
+    }
+    if (inside === 0) continue;
+    sum += joulesToMicrowattHours(((watts / inside) * Number(end - start)) / 1e9);
     kept++;
   }
   return {
@@ -218,6 +226,18 @@ export function thesisFigure(
     invocations: kept,
     dropped: invocations.length - kept,
   };
+}
+
+/** Index of the first reading at or after t (binary search over readings sorted by time). */
+function firstAtOrAfter(sorted: ReadonlyArray<{ t: bigint }>, t: bigint): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((sorted[mid] as { t: bigint }).t < t) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** A runtime's energy in one cell of one experiment: what every face shows and logs. */
