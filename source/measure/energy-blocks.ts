@@ -24,10 +24,11 @@ export const ENERGY_LEVEL = 0.95;
 
 /**
  * Seconds a block must last to hold `readings` readings at one reading every `intervalS`:
- * readings*interval guarantees them at any phase; one interval more absorbs jitter.
+ * readings*interval guarantees them at any phase; one interval more absorbs jitter. Rounded
+ * up to a tenth of a second (a measured 1.0005 s interval gives 11.1 s, not 12 s).
  */
 export function blockSecondsFor(intervalS: number, readings = TARGET_BLOCK_READINGS): number {
-  return Math.ceil((readings + 1) * intervalS);
+  return Math.ceil((readings + 1) * intervalS * 10 - 1e-9) / 10;
 }
 
 /** Median time between consecutive readings, in s; null below two readings. */

@@ -18,7 +18,8 @@ const idle = (watts: number | null) => ({ watts, readings: 10, seconds: 10, reas
 describe('energy by duration, pure', () => {
   it('sizes a block for 10 readings plus one interval of slack', () => {
     assert.equal(blockSecondsFor(1), 11);
-    assert.equal(blockSecondsFor(0.1), 2);
+    assert.equal(blockSecondsFor(0.1), 1.1);
+    assert.equal(blockSecondsFor(1.0005), 11.1);
     assert.equal(blockSecondsFor(2, 3), 8);
   });
 
