@@ -95,7 +95,16 @@ export class TracePower extends PowerSource {
         failure: null,
         exitCode: 0,
         stderr: '',
-        timings: { startupMs: ms / 2, execMs: ms / 4, teardownMs: ms / 4, totalMs: ms },
+        timings: {
+          startupMs: ms / 2,
+          inputMs: ms / 20,
+          execMs: ms / 8,
+          outputMs: ms / 40,
+          teardownMs: ms / 4 - ms / 20 - ms / 40 + ms / 8,
+          totalMs: ms,
+          thesisStartupMs: ms / 4,
+          thesisRuntimeMs: (ms * 3) / 4,
+        },
         acceptedAtNs,
       };
     };

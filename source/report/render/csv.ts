@@ -17,9 +17,13 @@ const INVOCATION_COLUMNS = [
   'failure',
   'exit_code',
   'startup_ms',
+  'input_ms',
   'exec_ms',
+  'output_ms',
   'teardown_ms',
   'total_ms',
+  'thesis_startup_ms',
+  'thesis_runtime_ms',
   'output_bytes',
   'at_ms',
   'accepted_at_ns',
@@ -42,9 +46,13 @@ export function renderInvocationsCsv(records: readonly InvocationRecord[]): stri
       r.failure,
       r.exitCode,
       r.timings.startupMs,
+      r.timings.inputMs,
       r.timings.execMs,
+      r.timings.outputMs,
       r.timings.teardownMs,
       r.timings.totalMs,
+      r.timings.thesisStartupMs,
+      r.timings.thesisRuntimeMs,
       r.outputBytes,
       r.at,
       r.acceptedAtNs,
@@ -129,7 +137,8 @@ function summaryRows(
   prefixHead: string[],
   prefix: (index: number) => string[],
 ): string {
-  const phaseNames = PHASES.map((phase) => phase.replace(/Ms$/, '_ms'));
+  // startupMs -> startup_ms, thesisStartupMs -> thesis_startup_ms.
+  const phaseNames = PHASES.map((phase) => phase.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
   const head = [...prefixHead, 'function', 'runtime', 'mode', 'input', 'n', 'failures'];
   for (const phase of phaseNames) for (const stat of STAT_COLUMNS) head.push(`${phase}_${stat}`);
   head.push('total_ms_outliers', ...ENERGY_COLUMNS);

@@ -9,7 +9,18 @@ export const METHOD_NOTE =
   'CI: 95% interval of the median from order statistics (binomial, Le Boudec). ' +
   'Ratios: median over median, 95% percentile-bootstrap interval (2000 resamples, fixed seed; ' +
   'a side over 5000 invocations thinned to 5000 first). ' +
-  'Outliers: modified Z-score |0.6745 (x - median) / MAD| > 3.5 on total time, counted and kept.';
+  'Outliers: modified Z-score |0.6745 (x - median) / MAD| > 3.5 on total time, counted and kept. ' +
+  "Compute is the function's own code (input read to result ready); Read input and Write " +
+  "output are it reading stdin and writing the result; Thesis startup/runtime are the thesis's definitions " +
+  '(container: to main; Wasm: to the end of module loading; runtime = total - that startup), ' +
+  'see docs/MEASURING.md.';
+
+/** Said under the table when some invocations predate the input_read and computed marks. */
+export const UNMARKED_NOTE =
+  'Read input and Write output are – (or cover fewer invocations than n) where the function did not mark ' +
+  'input_read and computed (logs written before those marks): for those invocations Compute ' +
+  'spans main_start to main_end, reading and writing included. Thesis columns are – where ' +
+  'the log has no end of its startup.';
 
 export const ENERGY_NOTE =
   "Energy: each runtime runs back to back for blocks of time, alternating A B A B; a block's " +
@@ -21,7 +32,10 @@ export const ENERGY_NOTE =
 
 /** A log's report: its header, then one section per machine, profile and segment. */
 export function renderMarkdown(report: Report): string {
-  const parts: string[] = [renderHeader(report)];
+  const cellsSayEmulated = report.sections.some((section) =>
+    section.experiments.some((e) => e.results.some((r) => r.emulated)),
+  );
+  const parts: string[] = [renderHeader(report, cellsSayEmulated)];
   const many = report.sections.length > 1;
   for (const section of report.sections) {
     if (many) parts.push(`## ${section.title}`);
@@ -45,6 +59,11 @@ function notes(experiments: readonly ExperimentReport[]): string {
 
 function experimentMarkdown(e: ExperimentReport, level: string, titled = true): string {
   const parts: string[] = [];
+  const emulated = [...new Set(e.results.flatMap((cell) => cell.emulated ?? []))];
+  const warnings = emulated.map(
+    (note) => `**EMULATED** (${note}): these timings are not performance figures.`,
+  );
+  if (!titled) parts.push(...warnings);
   const head = titled ? `${level} Experiment ${e.experiment}\n\n` : `${level} Results\n\n`;
   const lines: string[] = [];
   if (e.power) {
@@ -54,6 +73,8 @@ function experimentMarkdown(e: ExperimentReport, level: string, titled = true): 
   }
   if (e.idle) lines.push(`- Idle: ${idleText(e.idle)}`);
   parts.push(`${head}${lines.length ? `${lines.join('\n')}\n\n` : ''}${resultsTable(e.results)}`);
+  if (titled) parts.push(...warnings);
+  if (e.results.some(lacksMarks)) parts.push(UNMARKED_NOTE);
   const reasons = e.results.flatMap((r) =>
     r.energy?.reason ? [`- ${r.function} ${r.runtime}: ${r.energy.reason}`] : [],
   );
@@ -74,7 +95,7 @@ function idleText(idle: IdleDrift): string {
   return `before ${w(idle.before)}, after ${w(idle.after)}${drift}`;
 }
 
-function renderHeader(report: Report): string {
+function renderHeader(report: Report, cellsSayEmulated: boolean): string {
   const lines = ['# Nebula session report', ''];
   const h = report.header;
   if (h) {
@@ -83,6 +104,8 @@ function renderHeader(report: Report): string {
       `- Machine: ${h.machine.hostname} (${h.machine.os}, ${h.machine.arch}), ${h.cpu.model} × ${h.cpu.cores}`,
       `- Node ${h.node}, Nebula ${h.nebula}, started ${new Date(h.startedAt).toISOString()}`,
     );
+    if (h.machine.emulation && !cellsSayEmulated)
+      lines.push(`- EMULATED (${h.machine.emulation}): timings are not performance figures`);
   } else {
     lines.push('- No header record: machine and versions unknown.');
   }
@@ -112,12 +135,16 @@ function resultsTable(results: readonly ResultRow[]): string {
     'n',
     'Failed',
     'Startup',
-    'Exec',
+    'Read input',
+    'Compute',
+    'Write output',
     'Teardown',
     'Total',
     'Total 95% CI',
     'Total p95',
     'Outliers',
+    'Thesis startup',
+    'Thesis runtime',
   ];
   if (withEnergy) {
     head.push(
@@ -140,12 +167,16 @@ function resultsTable(results: readonly ResultRow[]): string {
       String(r.n),
       String(r.failures),
       ms(r.stats.startupMs.median),
+      ms(r.stats.inputMs.median),
       ms(r.stats.execMs.median),
+      ms(r.stats.outputMs.median),
       ms(r.stats.teardownMs.median),
       ms(total.median),
       total.ci.low === null ? '–' : `${ms(total.ci.low)} – ${ms(total.ci.high)}`,
       ms(total.p95),
       String(r.outliers.totalMs.count),
+      ms(r.stats.thesisStartupMs.median),
+      ms(r.stats.thesisRuntimeMs.median),
     ];
     if (withEnergy) {
       const e = r.energy;
@@ -179,8 +210,18 @@ function ratiosTable(comparisons: readonly Comparison[]): string {
     c.mode,
     `${c.numerator} / ${c.denominator}`,
     interval(c, 'startupMs'),
+    interval(c, 'inputMs'),
     interval(c, 'execMs'),
+    interval(c, 'outputMs'),
     interval(c, 'totalMs'),
+    interval(c, 'thesisStartupMs'),
+    interval(c, 'thesisRuntimeMs'),
   ]);
-  return mdTable(['Function', 'Input', 'Mode', 'Ratio', 'Startup', 'Exec', 'Total'], rows);
+  const head = ['Function', 'Input', 'Mode', 'Ratio', 'Startup', 'Read input', 'Compute'];
+  return mdTable([...head, 'Write output', 'Total', 'Thesis startup', 'Thesis runtime'], rows);
+}
+
+/** A cell where some successful invocations have no input or thesis phase. */
+function lacksMarks(r: ResultRow): boolean {
+  return [r.stats.inputMs, r.stats.outputMs, r.stats.thesisStartupMs].some((s) => s.n < r.n);
 }
