@@ -17,6 +17,7 @@ const manifest = {
   memoryMb: 64,
   cpus: 1,
   pids: 16,
+  outputLimitBytes: 1024 * 1024,
 } satisfies Manifest;
 
 /** An engine whose invocations wait until the test lets them finish. */

@@ -52,6 +52,7 @@ const manifest = {
   memoryMb: 64,
   cpus: 1,
   pids: 16,
+  outputLimitBytes: 1024 * 1024,
 } satisfies Manifest;
 
 /** A fresh virtual clock, power trace and engine for each face. */

@@ -7,7 +7,7 @@ import {
   RUNTIME_NAMES,
   type RuntimeName,
 } from '../../core/invocation.js';
-import { PLAN_ORDERS, PlanError, type PlanOrder, parseInputs } from '../../core/plan.js';
+import { buildPlan, PLAN_ORDERS, PlanError, type PlanOrder, parseInputs } from '../../core/plan.js';
 import { Engine, UsageError } from '../../engine/engine.js';
 import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { engineInvoke } from '../../experiment/engine-invoke.js';
@@ -186,6 +186,8 @@ export async function bench(
           }
         : null,
     });
+    // A counted plan is checked whole now (its size included), before anything starts.
+    if (!plan.energy) parseOrUsage(() => buildPlan({ ...plan, order: plan.order }));
     await checkReady(engine, names, runtimes);
 
     if (options.log !== false) {

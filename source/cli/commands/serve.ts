@@ -5,6 +5,8 @@ import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE, Gateway } from '../../gatew
 import { createPowerSource } from '../../power/create.js';
 import type { PowerSource } from '../../power/source.js';
 import { loadProfile } from '../../profiles/load.js';
+import { sessionHeader } from '../../session/header.js';
+import { SessionLog } from '../../session/session-log.js';
 import {
   checkOrigins,
   collect,
@@ -14,8 +16,6 @@ import {
   readToken,
 } from '../serve-options.js';
 import { stopSignal } from '../signals.js';
-import { sessionHeader } from '../../session/header.js';
-import { SessionLog } from '../../session/session-log.js';
 
 interface ServeOptions {
   host: string;
