@@ -256,7 +256,7 @@ async function runWithInterrupt(
       onEvent: (event) => {
         progress?.(event);
         if (event.type === 'baseline') {
-          deps.err(`power: idle ${event.phase} the blocks, ${event.seconds} s\n`);
+          deps.err(`power: idle baseline ${event.phase} the blocks, ${event.seconds} s\n`);
         } else if (event.type === 'blocks') {
           const measured =
             event.intervalS === null
