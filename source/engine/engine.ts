@@ -11,6 +11,8 @@ import {
 } from '../core/invocation.js';
 import { processEmulation } from '../runtimes/emulation.js';
 import { nowNs, type Runtime, toResult } from '../runtimes/runtime.js';
+import { type DeployRow, deployOne, type FunctionState, functionState, unknownState } from './deploy.js';
+import { describeMachine, type MachineDescription } from './machine.js';
 
 export interface EngineOptions {
   functionsDir?: string;
@@ -120,6 +122,75 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (emulated) result.emulated = emulated;
     this.emit('invocation', result);
     return result;
+  }
+
+  machine(): Promise<MachineDescription> {
+    return describeMachine(this.options.dockerHost);
+  }
+
+  /** Each function with its deploy state on each runtime; a runtime that cannot load says why. */
+  async functionStates(runtimes: readonly RuntimeName[] = RUNTIME_NAMES): Promise<FunctionState[]> {
+    const rows = this.catalog.functions.map((fn) => functionState(fn, {}));
+    for (const name of runtimes) {
+      let runtime: Runtime | null = null;
+      let why: string | null = null;
+      try {
+        runtime = await this.runtime(name);
+      } catch (error) {
+        why = unknownState(error);
+      }
+      for (const [i, fn] of this.catalog.functions.entries()) {
+        const row = rows[i] as FunctionState;
+        if (!runtime) {
+          row.deployed[name] = why as string;
+          continue;
+        }
+        try {
+          row.deployed[name] = await runtime.isDeployed(fn);
+        } catch (error) {
+          row.deployed[name] = unknownState(error);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Builds what each runtime needs; one row per function and runtime, as it finishes. */
+  async deploy(
+    names: readonly string[],
+    runtimes: readonly RuntimeName[],
+    onRow: (row: DeployRow) => void = () => {},
+    signal?: AbortSignal,
+  ): Promise<DeployRow[]> {
+    const fns = names.length > 0 ? names.map((name) => this.fn(name)) : this.catalog.functions;
+    const rows: DeployRow[] = [];
+    for (const runtimeName of runtimes) {
+      let runtime: Runtime;
+      try {
+        runtime = await this.runtime(runtimeName);
+      } catch (error) {
+        for (const fn of fns) {
+          const row: DeployRow = {
+            function: fn.name,
+            runtime: runtimeName,
+            ok: false,
+            state: 'failed',
+            detail: `runtime ${runtimeName} is not available: ${(error as Error).message}`,
+            ms: 0,
+          };
+          rows.push(row);
+          onRow(row);
+        }
+        continue;
+      }
+      for (const fn of fns) {
+        if (signal?.aborted) break;
+        const row = await deployOne(runtime, runtimeName, fn);
+        rows.push(row);
+        onRow(row);
+      }
+    }
+    return rows;
   }
 
   async close(): Promise<void> {

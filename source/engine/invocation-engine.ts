@@ -1,5 +1,7 @@
 import type { Manifest } from '../catalog/manifest.js';
-import type { InvocationResult, InvokeRequest } from '../core/invocation.js';
+import type { InvocationResult, InvokeRequest, RuntimeName } from '../core/invocation.js';
+import type { DeployRow, FunctionState } from './deploy.js';
+import type { MachineDescription } from './machine.js';
 
 /** What a caller needs of a function to invoke it: its name and its manifest. */
 export interface FunctionInfo {
@@ -11,7 +13,8 @@ export interface FunctionInfo {
  * The engine contract: what commands, the console, the gateway and the measurement session
  * drive, wherever the functions run. No UI, no HTTP server here. The local
  * Engine satisfies it as it is; RemoteEngine satisfies it over HTTP. Pick one with
- * createEngineForProfile (source/profiles/engine-for-profile.ts).
+ * createEngineForProfile (source/profiles/engine-for-profile.ts). A remote engine also runs
+ * whole experiments and reads power where it runs (source/target/on-target.ts).
  */
 export interface InvocationEngine {
   readonly catalog: {
@@ -27,6 +30,18 @@ export interface InvocationEngine {
     runtimeName: string,
     request: InvokeRequest,
   ): Promise<InvocationResult>;
+  /** The machine the functions run on (this one, or the gateway's). */
+  machine(): Promise<MachineDescription>;
+  /** The catalog with each function's deploy state on each runtime, where the functions run. */
+  functionStates(runtimes?: readonly RuntimeName[]): Promise<FunctionState[]>;
+  /** Deploys there; every name is checked first; one row per function and runtime. */
+  deploy(
+    names: readonly string[],
+    runtimes: readonly RuntimeName[],
+    onRow?: (row: DeployRow) => void,
+    /** Stops before the next function; what was deployed stays. */
+    signal?: AbortSignal,
+  ): Promise<DeployRow[]>;
   on(event: 'invocation', listener: (result: InvocationResult) => void): unknown;
   off(event: 'invocation', listener: (result: InvocationResult) => void): unknown;
   close(): Promise<void>;

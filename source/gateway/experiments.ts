@@ -7,11 +7,17 @@ import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
 import { ExperimentPlanError, parseExperimentPlan } from '../measure/plan.js';
-import { figuresOf, runExperiment, type SessionEvent } from '../measure/session.js';
-import type { PowerSource } from '../power/source.js';
+import {
+  figuresOf,
+  newExperimentId,
+  runExperiment,
+  type SessionEvent,
+} from '../measure/session.js';
+import { systemClock } from '../measure/clock.js';
 import type { AnyRecord } from '../session/records.js';
-import { readBody, sendError } from './http-io.js';
+import { readBody, sendError, sendJson } from './http-io.js';
 import { EXPERIMENT_PROTOCOL } from './protocol.js';
+import type { SharedPower } from './shared-power.js';
 
 /** Where an experiment's records go: a session log opened for it. */
 export interface ExperimentLog {
@@ -23,19 +29,43 @@ export interface ExperimentLog {
 export interface ExperimentsOptions {
   engine: InvocationEngine;
   /** The gateway machine's power source; null: plans with energy are refused. */
-  power: PowerSource | null;
+  power: SharedPower | null;
   openLog?: () => ExperimentLog;
   clock?: MeasureClock;
   maxBodyBytes: number;
 }
 
 export class ExperimentsRoute {
-  private running = false;
+  private running: { experiment: string; abort: AbortController } | null = null;
 
   constructor(private readonly options: ExperimentsOptions) {}
 
   get busy(): boolean {
-    return this.running;
+    return this.running !== null;
+  }
+
+  /** POST /experiments/stop {"experiment": id}: the run ends after its current invocation. */
+  async stop(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, 4096);
+    if (!body.ok) return;
+    let id: unknown;
+    try {
+      id = (JSON.parse(body.text) as { experiment?: unknown }).experiment;
+    } catch {
+      id = undefined;
+    }
+    if (typeof id !== 'string') {
+      sendError(res, 400, { error: 'send {"experiment": "<id>"}', field: 'experiment' });
+      return;
+    }
+    if (this.running?.experiment !== id) {
+      sendError(res, 404, {
+        error: `experiment ${id} is not running here${this.running ? ` (${this.running.experiment} is)` : ''}`,
+      });
+      return;
+    }
+    this.running.abort.abort();
+    sendJson(res, 202, { stopping: id });
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -73,8 +103,11 @@ export class ExperimentsRoute {
       );
       return;
     }
-    this.running = true;
     const abort = new AbortController();
+    const clock = this.options.clock ?? systemClock;
+    const experiment = newExperimentId(clock);
+    this.running = { experiment, abort };
+    const release = request.plan.energy ? (this.options.power?.acquire() ?? null) : null;
     const onClose = () => {
       if (!res.writableFinished) abort.abort();
     };
@@ -84,14 +117,22 @@ export class ExperimentsRoute {
       'content-type': 'application/x-ndjson; charset=utf-8',
       'cache-control': 'no-store',
     });
-    const line = (type: string, fields: object) =>
-      res.write(`${JSON.stringify({ protocol: EXPERIMENT_PROTOCOL, type, ...fields })}\n`);
+    const line = (type: string, fields: object) => {
+      if (!res.destroyed) {
+        res.write(`${JSON.stringify({ protocol: EXPERIMENT_PROTOCOL, type, ...fields })}\n`);
+      }
+    };
     try {
       const outcome = await runExperiment(request.plan, {
         invoke: engineInvoke(this.options.engine),
-        power: request.plan.energy ? this.options.power : null,
+        power: request.plan.energy ? (this.options.power?.source ?? null) : null,
         clock: this.options.clock,
-        log: log ? (record) => log.append(record) : undefined,
+        experimentId: experiment,
+        // Every record goes to this machine's log and, the same, to the client for its own.
+        log: (record) => {
+          log?.append(record);
+          line('record', { record });
+        },
         signal: abort.signal,
         onEvent: (event: SessionEvent) => {
           const { type, ...fields } = event;
@@ -104,7 +145,8 @@ export class ExperimentsRoute {
     } finally {
       res.off('close', onClose);
       log?.close();
-      this.running = false;
+      release?.();
+      this.running = null;
       res.end();
     }
   }

@@ -1,5 +1,8 @@
 /** What gateway and client agree on: routes, limits and the shapes of JSON bodies. */
 import type { Manifest } from '../catalog/manifest.js';
+import type { FunctionState } from '../engine/deploy.js';
+import type { MachineDescription } from '../engine/machine.js';
+import type { PowerGap, PowerSample, PowerStatus } from '../power/sample.js';
 
 /** A request body (the function's input) larger than this is refused with 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -20,6 +23,8 @@ export interface HealthResponse {
   maxConcurrency: number;
   maxQueue: number;
   uptimeS: number;
+  /** The gateway's Nebula version (see VERSION_HEADER). */
+  nebula: string;
 }
 
 /** Every non-2xx answer: what was wrong and, where it helps, the accepted values. */
@@ -58,3 +63,62 @@ export type ExperimentStreamLine = { protocol: typeof EXPERIMENT_PROTOCOL; type:
   string,
   unknown
 >;
+
+/**
+ * Every client request carries `x-nebula-version` (its Nebula version) and every answer the
+ * gateway's. A request from another version is refused with 409 naming both: the two sides
+ * must measure with the same code for their figures to agree. A request without the header
+ * (curl, a browser-less script) is served.
+ */
+export const VERSION_HEADER = 'x-nebula-version';
+export const VERSION_MISMATCH_STATUS = 409;
+
+export function versionMismatch(gateway: string, client: string): string {
+  return `version mismatch: the gateway runs Nebula ${gateway}, this client runs Nebula ${client}; install the same version on both machines`;
+}
+
+export const MACHINE_PATH = '/machine';
+export const CATALOG_PATH = '/catalog';
+export const DEPLOY_PATH = '/deploy';
+export const POWER_PATH = '/power';
+/** POST {"experiment": id}: stops that experiment after its current invocation. */
+export const EXPERIMENTS_STOP_PATH = '/experiments/stop';
+
+/** The gateway's power source as it describes itself. */
+export interface PowerDescription {
+  /** The source's own label: "mqtt tasmota nebula-sim", "estimate", "rapl". */
+  label: string;
+  kind: string;
+  simulated: boolean;
+  expectedPeriodMs: number;
+}
+
+/** GET /machine: where the functions run, and with what. */
+export interface MachineResponse {
+  machine: MachineDescription;
+  profile: { name: string; label: string };
+  power: PowerDescription | null;
+}
+
+/** GET /catalog[?runtimes=a,b] */
+export interface CatalogResponse {
+  functions: FunctionState[];
+  problems: string[];
+}
+
+/** POST /deploy: NDJSON lines {type: "row", row} as each finishes, then {type: "done"}. */
+export interface DeployRequest {
+  functions: string[];
+  runtimes: string[];
+}
+
+/**
+ * GET /power: NDJSON, first {type: "source", power, status}, then {type: "sample", sample},
+ * {type: "status", status} and {type: "gap", gap} as they come. Readings carry the gateway's
+ * own label and the time it received them on its clock.
+ */
+export type PowerStreamLine =
+  | { type: 'source'; power: PowerDescription; status: PowerStatus }
+  | { type: 'sample'; sample: PowerSample }
+  | { type: 'status'; status: PowerStatus }
+  | { type: 'gap'; gap: PowerGap };

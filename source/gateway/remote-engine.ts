@@ -1,11 +1,30 @@
 import { EventEmitter } from 'node:events';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Manifest } from '../catalog/manifest.js';
-import type { InvocationResult, InvokeRequest } from '../core/invocation.js';
+import type { InvocationResult, InvokeRequest, RuntimeName } from '../core/invocation.js';
+import type { DeployRow, FunctionState } from '../engine/deploy.js';
 import { checkRequestNames, UsageError } from '../engine/engine.js';
 import type { FunctionInfo, InvocationEngine } from '../engine/invocation-engine.js';
-import type { ErrorResponse, FunctionsResponse } from './protocol.js';
+import type { MachineDescription } from '../engine/machine.js';
+import { nebulaVersion } from '../engine/version.js';
+import type { ExperimentPlan } from '../measure/plan.js';
+import { GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
+import {
+  CATALOG_PATH,
+  type CatalogResponse,
+  DEPLOY_PATH,
+  type FunctionsResponse,
+  type HealthResponse,
+  MACHINE_PATH,
+  type MachineResponse,
+} from './protocol.js';
+import {
+  type RemoteExperimentOptions,
+  type RemoteOutcome,
+  runRemoteExperiment,
+} from './remote-experiment.js';
+import { RemotePowerSource } from './remote-power.js';
+
+export { GatewayBusyError, GatewayUnreachableError } from './gateway-http.js';
 
 /** A result answered by a gateway: the server's phases plus what the client saw. */
 export interface RemoteInvocationResult extends InvocationResult {
@@ -21,64 +40,38 @@ export interface RemoteEngineOptions {
   timeoutMs?: number;
   /** Open connections kept to the gateway (keep-alive). */
   maxSockets?: number;
-}
-
-/** The gateway answered 429 or 503: it is full or closing. Nothing ran. */
-export class GatewayBusyError extends Error {
-  override name = 'GatewayBusyError';
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly retryAfterS: number | null,
-  ) {
-    super(message);
-  }
-}
-
-/** The gateway could not be reached or went away mid-request: the run failed there, not here. */
-export class GatewayUnreachableError extends Error {
-  override name = 'GatewayUnreachableError';
-  readonly failure = 'gateway' as const;
-}
-
-/** A pooled connection was already closed by the gateway: the request never reached it. */
-class StaleConnectionError extends Error {
-  override name = 'StaleConnectionError';
-}
-
-const CONNECT_TIMEOUT_MS = 10_000;
-
-interface Answer {
-  status: number;
-  headers: IncomingMessage['headers'];
-  text: string;
+  /** This side's Nebula version (tests pretend to be another). */
+  version?: string;
 }
 
 /**
- * The Engine's invoke surface over HTTP, so commands and the console run against a
- * `nebula serve` on another machine. The server's `acceptedAtNs` is on the server's clock.
+ * The engine contract over HTTP, so commands and the console act on a `nebula serve` on
+ * another machine: its catalog and deploy state, deploy, invoke (with the client's round
+ * trip), its machine, its power readings, and whole experiments run there
+ * (remote-experiment.ts). The server's `acceptedAtNs` is on the server's clock.
  */
 export class RemoteEngine
   extends EventEmitter<{ invocation: [RemoteInvocationResult] }>
   implements InvocationEngine
 {
   readonly url: string;
-  private readonly agent: HttpAgent;
+  private readonly http: GatewayHttp;
   private functions: FunctionInfo[] = [];
   private problems: string[] = [];
+  private described: MachineResponse | null = null;
 
-  private constructor(private readonly options: RemoteEngineOptions) {
+  private constructor(options: RemoteEngineOptions) {
     super();
-    this.url = options.url.replace(/\/+$/, '');
-    const Agent = this.url.startsWith('https:') ? HttpsAgent : HttpAgent;
-    this.agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
+    this.http = new GatewayHttp({ ...options, version: options.version ?? nebulaVersion() });
+    this.url = this.http.url;
   }
 
-  /** Reaches the gateway and reads its catalog, so a wrong URL or token fails here. */
+  /** Reaches the gateway, checks its version, reads its catalog and machine: a wrong URL, token or version fails here. */
   static async connect(options: RemoteEngineOptions): Promise<RemoteEngine> {
     const engine = new RemoteEngine(options);
     try {
       await engine.refresh();
+      await engine.describe();
     } catch (error) {
       await engine.close();
       throw error;
@@ -90,15 +83,91 @@ export class RemoteEngine
     return { functions: this.functions, problems: this.problems };
   }
 
+  /** What GET /machine said at connection: machine, profile and power source there. */
+  get description(): MachineResponse | null {
+    return this.described;
+  }
+
   async refresh(): Promise<void> {
-    const answer = await this.send('GET', '/functions');
-    if (answer.status !== 200) throw this.failure(answer, 'list functions');
+    const answer = await this.http.send('GET', '/functions');
+    if (answer.status !== 200) throw this.http.failure(answer, 'list functions');
     const body = JSON.parse(answer.text) as FunctionsResponse;
     this.functions = body.functions.map((manifest: Manifest) => ({
       name: manifest.name,
       manifest,
     }));
     this.problems = body.problems;
+  }
+
+  async describe(): Promise<MachineResponse> {
+    const answer = await this.http.send('GET', MACHINE_PATH);
+    if (answer.status !== 200) throw this.http.failure(answer, 'describe its machine');
+    this.described = JSON.parse(answer.text) as MachineResponse;
+    return this.described;
+  }
+
+  async machine(): Promise<MachineDescription> {
+    return (await this.describe()).machine;
+  }
+
+  /** null when the gateway answers /health, else why not (for a status bar). */
+  async reachable(): Promise<string | null> {
+    try {
+      const answer = await this.http.send('GET', '/health');
+      if (answer.status !== 200) return `answered ${answer.status}`;
+      const health = JSON.parse(answer.text) as HealthResponse;
+      return health.status === 'ok' ? null : health.status;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  async functionStates(runtimes?: readonly RuntimeName[]): Promise<FunctionState[]> {
+    const query = runtimes ? `?runtimes=${runtimes.join(',')}` : '';
+    const answer = await this.http.send('GET', `${CATALOG_PATH}${query}`);
+    if (answer.status !== 200) throw this.http.failure(answer, 'list its catalog');
+    return (JSON.parse(answer.text) as CatalogResponse).functions;
+  }
+
+  async deploy(
+    names: readonly string[],
+    runtimes: readonly RuntimeName[],
+    onRow: (row: DeployRow) => void = () => {},
+  ): Promise<DeployRow[]> {
+    for (const name of names) this.fn(name);
+    const rows: DeployRow[] = [];
+    let failed: string | null = null;
+    const body = JSON.stringify({ functions: names, runtimes });
+    await this.http.stream(
+      'POST',
+      DEPLOY_PATH,
+      body,
+      (line) => {
+        if (line.type === 'row') {
+          const row = line.row as DeployRow;
+          rows.push(row);
+          onRow(row);
+        } else if (line.type === 'error') failed = String(line.error);
+      },
+      'deploy',
+    ).done;
+    if (failed) throw new Error(`gateway ${this.url} could not deploy: ${failed}`);
+    return rows;
+  }
+
+  /** The gateway's power source, read from here; null when it has none. */
+  openPower(): RemotePowerSource | null {
+    const power = this.described?.power;
+    return power ? new RemotePowerSource(this.http, power) : null;
+  }
+
+  /** Runs the plan there, with its power source; records come back into `options.log`. */
+  async runExperiment(
+    plan: ExperimentPlan,
+    options: RemoteExperimentOptions = {},
+  ): Promise<RemoteOutcome> {
+    const where = this.described ?? (await this.describe());
+    return runRemoteExperiment(this.http, where, plan, options);
   }
 
   fn(name: string): FunctionInfo {
@@ -118,8 +187,8 @@ export class RemoteEngine
     this.fn(functionName);
     const path = `/functions/${encodeURIComponent(functionName)}/invoke?runtime=${runtimeName}&mode=${request.mode}`;
     const started = process.hrtime.bigint();
-    const answer = await this.send('POST', path, request.input, request.signal);
-    if (answer.status !== 200) throw this.failure(answer, `invoke ${functionName}`);
+    const answer = await this.http.send('POST', path, request.input, request.signal);
+    if (answer.status !== 200) throw this.http.failure(answer, `invoke ${functionName}`);
     let result: InvocationResult;
     try {
       result = JSON.parse(answer.text) as InvocationResult;
@@ -135,121 +204,6 @@ export class RemoteEngine
   }
 
   async close(): Promise<void> {
-    this.agent.destroy();
-  }
-
-  private failure(answer: Answer, what: string): Error {
-    let message = answer.text;
-    try {
-      message = (JSON.parse(answer.text) as ErrorResponse).error ?? message;
-    } catch {
-      // not JSON: keep the text as it came
-    }
-    const where = `gateway ${this.url}`;
-    if (answer.status === 401 || answer.status === 403) {
-      return new UsageError(
-        `${where} refused to ${what} (${answer.status}): ${message}; set target.token in the profile or NEBULA_TOKEN`,
-      );
-    }
-    if (answer.status === 429 || answer.status === 503) {
-      const retry = Number(answer.headers['retry-after']);
-      return new GatewayBusyError(
-        `${where} is busy (${answer.status}): ${message}`,
-        answer.status,
-        Number.isFinite(retry) ? retry : null,
-      );
-    }
-    if (answer.status >= 400 && answer.status < 500) {
-      return new UsageError(`${where} could not ${what} (${answer.status}): ${message}`);
-    }
-    return new Error(`${where} failed to ${what} (${answer.status}): ${message}`);
-  }
-
-  /**
-   * One request. A kept-alive connection the gateway closed while idle (its keep-alive
-   * timeout, or a restart) fails at once with ECONNRESET before any byte of an answer; the
-   * gateway never saw that request, so it is sent once more on a fresh connection.
-   */
-  private async send(
-    method: string,
-    path: string,
-    body?: string,
-    signal?: AbortSignal,
-  ): Promise<Answer> {
-    try {
-      return await this.sendOnce(method, path, body, signal);
-    } catch (error) {
-      if (!(error instanceof StaleConnectionError)) throw error;
-      return this.sendOnce(method, path, body, signal);
-    }
-  }
-
-  private sendOnce(
-    method: string,
-    path: string,
-    body?: string,
-    signal?: AbortSignal,
-  ): Promise<Answer> {
-    const request = this.url.startsWith('https:') ? httpsRequest : httpRequest;
-    const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
-    const headers: Record<string, string | number> = {};
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    if (payload) {
-      headers['content-type'] = 'text/plain; charset=utf-8';
-      headers['content-length'] = payload.length;
-    }
-    return new Promise((resolve, reject) => {
-      const req = request(
-        `${this.url}${path}`,
-        { method, headers, agent: this.agent, signal, timeout: this.options.timeoutMs ?? 120_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          const cut = (why: string) =>
-            reject(
-              new GatewayUnreachableError(`gateway ${this.url} went away mid-answer (${why})`),
-            );
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', (error) => cut(error.message));
-          // A connection cut before the end of the answer (the gateway killed).
-          res.on('close', () => {
-            if (!res.complete) cut('connection closed');
-          });
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-        },
-      );
-      // A wrong address should fail in seconds, not after the whole invocation timeout.
-      req.on('socket', (socket) => {
-        if (!socket.connecting) return;
-        const timer = setTimeout(
-          () => req.destroy(new Error(`no connection within ${CONNECT_TIMEOUT_MS} ms`)),
-          CONNECT_TIMEOUT_MS,
-        );
-        socket.once('connect', () => clearTimeout(timer));
-        socket.once('close', () => clearTimeout(timer));
-      });
-      req.on('timeout', () =>
-        req.destroy(new Error(`no answer within ${this.options.timeoutMs ?? 120_000} ms`)),
-      );
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.name === 'AbortError') return reject(error);
-        if (req.reusedSocket && error.code === 'ECONNRESET') {
-          return reject(new StaleConnectionError(error.message));
-        }
-        const hint =
-          error.code === 'ECONNREFUSED'
-            ? '; is `nebula serve` running there, and is the port open?'
-            : '';
-        reject(
-          new GatewayUnreachableError(`cannot reach gateway ${this.url}: ${error.message}${hint}`),
-        );
-      });
-      req.end(payload);
-    });
+    this.http.close();
   }
 }

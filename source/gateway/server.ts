@@ -10,7 +10,18 @@ import { doorChecker, passDoors } from './doors.js';
 import { EventStream } from './event-stream.js';
 import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
 import { readBody, sendError, sendJson } from './http-io.js';
+import { nebulaVersion } from '../engine/version.js';
+import { SharedPower } from './shared-power.js';
+import { TargetRoutes } from './target-routes.js';
 import {
+  CATALOG_PATH,
+  DEPLOY_PATH,
+  EXPERIMENTS_STOP_PATH,
+  MACHINE_PATH,
+  POWER_PATH,
+  VERSION_HEADER,
+  VERSION_MISMATCH_STATUS,
+  versionMismatch,
   EXPERIMENTS_PATH,
   type FunctionsResponse,
   type HealthResponse,
@@ -39,6 +50,10 @@ export interface GatewayOptions {
   /** A session log for each experiment run here. */
   openLog?: () => ExperimentLog;
   clock?: MeasureClock;
+  /** The profile the gateway was started with, as GET /machine names it. */
+  profile?: { name: string; label: string };
+  /** The Nebula version this gateway answers with (tests pretend to be another one). */
+  version?: string;
 }
 
 /** Slow or idle clients are cut: headers within 10 s, a whole request within 30 s. */
@@ -66,6 +81,9 @@ export class Gateway {
   private closing: Promise<void> | null = null;
   private readonly onInvocation = this.events.publish.bind(this.events);
   private readonly experiments: ExperimentsRoute;
+  private readonly target: TargetRoutes;
+  private readonly power: SharedPower | null;
+  readonly version: string;
 
   constructor(private readonly options: GatewayOptions) {
     this.admission = new Admission(
@@ -75,11 +93,20 @@ export class Gateway {
     this.authorize = bearerChecker(options.token);
     this.doors = this.doorsFor('127.0.0.1');
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+    this.version = options.version ?? nebulaVersion();
+    this.power = options.power ? new SharedPower(options.power) : null;
     this.experiments = new ExperimentsRoute({
       engine: options.engine,
-      power: options.power ?? null,
+      power: this.power,
       openLog: options.openLog,
       clock: options.clock,
+      maxBodyBytes: this.maxBodyBytes,
+    });
+    this.target = new TargetRoutes({
+      engine: options.engine,
+      power: this.power,
+      profile: options.profile ?? { name: 'unknown', label: 'unknown' },
+      busy: () => this.experiments.busy,
       maxBodyBytes: this.maxBodyBytes,
     });
     const timeouts = {
@@ -125,12 +152,14 @@ export class Gateway {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.events.close();
+      this.target.close();
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       this.server.closeIdleConnections();
       await this.admission.idle();
       // Answers sent while closing carry `connection: close`; anything left now is idle.
       this.server.closeAllConnections();
       await closed;
+      await this.power?.close();
       this.options.engine.off('invocation', this.onInvocation);
     })();
     return this.closing;
@@ -144,6 +173,7 @@ export class Gateway {
     }
     const path = url.pathname;
     if (this.closing) res.setHeader('connection', 'close');
+    res.setHeader(VERSION_HEADER, this.version);
     if (!passDoors(this.doors, req, res)) return;
     if (path === '/health') {
       if (!allow(req, res, 'GET')) return;
@@ -164,6 +194,16 @@ export class Gateway {
       );
       return;
     }
+    const clientVersion = req.headers[VERSION_HEADER];
+    if (typeof clientVersion === 'string' && clientVersion !== this.version) {
+      sendError(res, VERSION_MISMATCH_STATUS, {
+        error: versionMismatch(this.version, clientVersion),
+        field: VERSION_HEADER,
+        value: clientVersion,
+        choices: [this.version],
+      });
+      return;
+    }
     if (this.closing) {
       sendError(
         res,
@@ -182,6 +222,26 @@ export class Gateway {
       this.events.subscribe(res);
       return;
     }
+    if (path === MACHINE_PATH) {
+      if (!allow(req, res, 'GET')) return;
+      return this.target.machine(res);
+    }
+    if (path === CATALOG_PATH) {
+      if (!allow(req, res, 'GET')) return;
+      return this.target.catalog(res, url.searchParams);
+    }
+    if (path === DEPLOY_PATH) {
+      if (!allow(req, res, 'POST')) return;
+      return this.target.deploy(req, res);
+    }
+    if (path === POWER_PATH) {
+      if (!allow(req, res, 'GET')) return;
+      return this.target.power(res);
+    }
+    if (path === EXPERIMENTS_STOP_PATH) {
+      if (!allow(req, res, 'POST')) return;
+      return this.experiments.stop(req, res);
+    }
     if (path === EXPERIMENTS_PATH) {
       if (!allow(req, res, 'POST')) return;
       return this.experiments.handle(req, res);
@@ -192,7 +252,7 @@ export class Gateway {
       return this.invoke(req, res, rawName, url.searchParams);
     }
     sendError(res, 404, {
-      error: `no route ${req.method} ${path}; routes: GET /health, GET /functions, GET /events, POST /functions/{name}/invoke, POST /experiments`,
+      error: `no route ${req.method} ${path}; routes: GET /health, GET /functions, GET /catalog, GET /machine, GET /power, GET /events, POST /functions/{name}/invoke, POST /deploy, POST /experiments, POST /experiments/stop`,
     });
   }
 
@@ -204,6 +264,7 @@ export class Gateway {
       maxConcurrency: this.admission.maxConcurrent,
       maxQueue: this.admission.maxQueued,
       uptimeS: Math.round((Date.now() - this.startedAt) / 1000),
+      nebula: this.version,
     };
     sendJson(res, this.closing ? 503 : 200, body);
   }

@@ -2,10 +2,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FunctionEntry } from '../catalog/catalog.js';
 import { processEmulation } from '../runtimes/emulation.js';
+import { nebulaVersion } from '../engine/version.js';
 import { type FunctionHashes, type HeaderRecord, LOG_FORMAT_VERSION } from './records.js';
 
 export function sha256File(path: string): string | null {
@@ -19,20 +18,6 @@ export function functionHashes(fn: FunctionEntry): FunctionHashes {
     component: sha256File(fn.componentPath),
     native: sha256File(fn.nativePath),
   };
-}
-
-/** The version in Nebula's own package.json, found from this file (source/ or dist/source/). */
-export function nebulaVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'nebula' && pkg.version) return pkg.version;
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
 }
 
 export function sessionHeader(
@@ -59,3 +44,5 @@ export function sessionHeader(
     functions: Object.fromEntries(functions.map((fn) => [fn.name, functionHashes(fn)])),
   };
 }
+
+export { nebulaVersion };

@@ -7,6 +7,7 @@ import type { InvocationResult } from '../../source/core/invocation.js';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { Gateway } from '../../source/gateway/server.js';
 import { call } from './http.js';
+import { invokeOnly } from '../engine-stubs.js';
 
 const manifest = {
   name: 'hello',
@@ -48,6 +49,7 @@ function gatedEngine() {
     on: () => undefined,
     off: () => undefined,
     close: async () => {},
+    ...invokeOnly,
   };
   const release = () => {
     for (const resolve of waiting.splice(0)) resolve();

@@ -16,6 +16,7 @@ import type { InvocationEngine } from '../../source/engine/invocation-engine.js'
 import { Gateway } from '../../source/gateway/server.js';
 import { type ExperimentFigures, figuresOf } from '../../source/measure/session.js';
 import { LOAD, TracePower, VirtualClock } from './trace.js';
+import { invokeOnly } from '../engine-stubs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nebula-faces-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -71,6 +72,7 @@ function rig() {
     on: () => undefined,
     off: () => undefined,
     close: async () => {},
+    ...invokeOnly,
   };
   return { clock, power, engine };
 }

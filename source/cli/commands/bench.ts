@@ -17,9 +17,11 @@ import {
   ExperimentPlanError,
   parseExperimentPlan,
 } from '../../measure/plan.js';
-import { type ExperimentOutcome, runExperiment } from '../../measure/session.js';
+import type { ExperimentOutcome } from '../../measure/session.js';
 import type { PowerSource } from '../../power/source.js';
+import { RemoteEngine } from '../../gateway/remote-engine.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
+import { powerOnTarget, runOnTarget, type TargetOutcome } from '../../target/on-target.js';
 import { loadProfile } from '../../profiles/load.js';
 import type { Profile } from '../../profiles/schema.js';
 import { renderSummaryCsv } from '../../report/render/csv.js';
@@ -36,7 +38,6 @@ import {
   type BenchPowerOptions,
   benchPowerFlags,
   benchPowerRequested,
-  powerSourceFrom,
 } from './power.js';
 
 export interface BenchOptions extends BenchPowerOptions {
@@ -57,7 +58,8 @@ export interface BenchOptions extends BenchPowerOptions {
 /** What a bench run needs from outside; tests inject a virtual clock and power source. */
 export interface BenchDeps {
   createEngine: (profile: Profile) => Promise<InvocationEngine>;
-  createPower: (profile: Profile, options: BenchOptions) => PowerSource;
+  /** The power source where the engine's functions run (a gateway's is read there). */
+  createPower: (profile: Profile, options: BenchOptions, engine: InvocationEngine) => PowerSource;
   clock?: MeasureClock;
   out: (text: string) => void;
   err: (text: string) => void;
@@ -67,7 +69,8 @@ export interface BenchDeps {
 
 const defaultDeps: BenchDeps = {
   createEngine: (profile) => createEngineForProfile(profile),
-  createPower: (_profile, options) => powerSourceFrom(options.profile, benchPowerFlags(options)),
+  createPower: (profile, options, engine) =>
+    powerOnTarget(engine, profile, benchPowerFlags(options)),
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   interactive: true,
@@ -156,6 +159,7 @@ export async function bench(
   const engine = await deps.createEngine(profile);
   let log: SessionLog | null = null;
   let power: PowerSource | null = null;
+  let remotePower: { label: string; kind: string; simulated: boolean } | null = null;
   try {
     const names = options.functions
       ? splitList(options.functions)
@@ -203,14 +207,31 @@ export async function bench(
       deps.err(`session log: ${log.path}\n`);
     }
     if (withEnergy) {
-      power = deps.createPower(profile, options);
-      watchPower(power, plan, deps.err);
+      if (engine instanceof RemoteEngine) {
+        // Checked here; the experiment reads the gateway's own source on its clock.
+        power = deps.createPower(profile, options, engine);
+        const host = engine.description?.machine.hostname ?? engine.url;
+        deps.err(`power: measured on ${host} by its source ${power.label}\n`);
+        power = null;
+        remotePower = engine.description?.power ?? null;
+      } else {
+        power = deps.createPower(profile, options, engine);
+        watchPower(power, plan, deps.err);
+      }
+    }
+    if (engine instanceof RemoteEngine) {
+      const host = engine.description?.machine.hostname ?? engine.url;
+      deps.err(`running on ${host} through the gateway ${engine.url}\n`);
     }
     const outcome = await runWithInterrupt(plan, engine, power, log, deps);
+    const measuredBy = power ?? remotePower;
     const report = outcomeReport(
       outcome,
-      power ? { source: power.label, kind: power.kind, simulated: power.simulated } : null,
+      measuredBy && plan.energy
+        ? { source: measuredBy.label, kind: measuredBy.kind, simulated: measuredBy.simulated }
+        : null,
     );
+    if (outcome.lost) deps.err(`${outcome.lost}\n`);
     for (const cell of outcome.energy) {
       if (cell.reason) deps.err(`power: ${cell.cell}: ${cell.reason}\n`);
     }
@@ -218,14 +239,14 @@ export async function bench(
     if (options.json) deps.out(renderResultsJson({ ...report, aborted: outcome.aborted }));
     else if (options.csv) deps.out(renderSummaryCsv(report.results));
     else deps.out(renderExperimentMarkdown(report));
-    if (outcome.aborted) {
+    if (outcome.aborted && !outcome.lost) {
       const ran = outcome.records.length;
       deps.err(
         plan.energy
           ? `interrupted: ${ran} invocations ran, in ${blocksRan(outcome)} of ${outcome.planned} blocks\n`
           : `interrupted: ${ran} of ${outcome.planned} invocations ran\n`,
       );
-    } else if (report.results.some((result) => result.failures > 0)) {
+    } else if (outcome.lost || report.results.some((result) => result.failures > 0)) {
       process.exitCode = EXIT_FAILED;
     }
     return outcome;
@@ -243,10 +264,10 @@ async function runWithInterrupt(
   power: PowerSource | null,
   log: SessionLog | null,
   deps: BenchDeps,
-): Promise<ExperimentOutcome> {
+): Promise<TargetOutcome> {
   const progress = deps.interactive && process.stderr.isTTY ? showProgress(process.stderr) : null;
   try {
-    return await runExperiment(plan, {
+    return await runOnTarget(engine, plan, {
       invoke: engineInvoke(engine),
       power,
       clock: deps.clock,
@@ -345,6 +366,20 @@ async function checkReady(
   runtimes: RuntimeName[],
 ): Promise<void> {
   for (const name of names) engine.fn(name);
+  if (engine instanceof RemoteEngine) {
+    const states = await engine.functionStates(runtimes);
+    const missing = states.flatMap((fn) =>
+      names.includes(fn.name)
+        ? runtimes.filter((r) => fn.deployed[r] !== true).map((r) => `${fn.name} on ${r}`)
+        : [],
+    );
+    if (missing.length > 0) {
+      throw new Error(
+        `not deployed on the gateway ${engine.url}: ${missing.join(', ')}; run \`nebula deploy --profile ...\` with this profile first`,
+      );
+    }
+    return;
+  }
   if (!(engine instanceof Engine)) return;
   const missing: string[] = [];
   for (const runtimeName of runtimes) {

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { RUNTIME_NAMES, type RuntimeName } from '../../core/invocation.js';
-import { Engine, UsageError } from '../../engine/engine.js';
+import type { DeployRow } from '../../engine/deploy.js';
+import { UsageError } from '../../engine/engine.js';
+import { RemoteEngine } from '../../gateway/remote-engine.js';
+import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
-import type { Runtime } from '../../runtimes/runtime.js';
 import { EXIT_FAILED } from '../run.js';
 import { stopSignal } from '../signals.js';
 
@@ -11,24 +13,6 @@ interface DeployOptions {
   json?: boolean;
   profile?: string;
 }
-
-interface DeployRow {
-  function: string;
-  runtime: RuntimeName;
-  ok: boolean;
-  /** built, unchanged, deployed (a runtime that does not say), or failed. */
-  state: 'built' | 'unchanged' | 'deployed' | 'failed';
-  detail: string;
-  ms: number;
-}
-
-/** A runtime that reports what deploy did (the container runtime builds or keeps an image). */
-interface Builder {
-  build(fn: Parameters<Runtime['deploy']>[0]): Promise<{ tag: string; built: boolean }>;
-}
-
-const hasBuild = (runtime: Runtime): runtime is Runtime & Builder =>
-  typeof (runtime as Partial<Builder>).build === 'function';
 
 export function registerDeploy(program: Command): void {
   program
@@ -43,23 +27,23 @@ export function registerDeploy(program: Command): void {
     .action(async (names: string[], options: DeployOptions) => {
       const runtimes = parseRuntimes(options.runtime);
       const profile = loadProfile(options.profile);
-      const engine = new Engine({
-        dockerHost: profile.docker.host,
-        dockerPlatform: profile.docker.platform,
-      });
+      // A gateway profile deploys on the gateway's machine.
+      const engine = await createEngineForProfile(profile);
       try {
-        const fns =
-          names.length > 0 ? names.map((name) => engine.fn(name)) : engine.catalog.functions;
-        const rows: DeployRow[] = [];
-        for (const runtimeName of runtimes) {
-          const runtime = await engine.runtime(runtimeName);
-          for (const fn of fns) {
-            if (stopSignal().aborted) break; // what was deployed stays; the rest is not started
-            const row = await deployOne(runtime, runtimeName, fn);
-            rows.push(row);
-            if (!options.json) process.stdout.write(formatRow(row));
-          }
+        for (const name of names) engine.fn(name);
+        if (engine instanceof RemoteEngine && !options.json) {
+          const host = engine.description?.machine.hostname ?? engine.url;
+          process.stderr.write(`deploying on ${host} through the gateway ${engine.url}\n`);
         }
+        // Ctrl+C: what was deployed stays; the rest is not started.
+        const rows = await engine.deploy(
+          names,
+          runtimes,
+          (row) => {
+            if (!options.json) process.stdout.write(formatRow(row));
+          },
+          stopSignal(),
+        );
         if (options.json) process.stdout.write(`${JSON.stringify({ deployed: rows })}\n`);
         if (rows.some((row) => !row.ok)) process.exitCode = EXIT_FAILED;
       } finally {
@@ -77,32 +61,6 @@ function parseRuntimes(text: string): RuntimeName[] {
     }
   }
   return names as RuntimeName[];
-}
-
-async function deployOne(
-  runtime: Runtime,
-  runtimeName: RuntimeName,
-  fn: Parameters<Runtime['deploy']>[0],
-): Promise<DeployRow> {
-  const started = performance.now();
-  const row = { function: fn.name, runtime: runtimeName };
-  try {
-    if (hasBuild(runtime)) {
-      const outcome = await runtime.build(fn);
-      const state = outcome.built ? 'built' : 'unchanged';
-      return { ...row, ok: true, state, detail: outcome.tag, ms: performance.now() - started };
-    }
-    await runtime.deploy(fn);
-    return { ...row, ok: true, state: 'deployed', detail: '', ms: performance.now() - started };
-  } catch (error) {
-    return {
-      ...row,
-      ok: false,
-      state: 'failed',
-      detail: (error as Error).message,
-      ms: performance.now() - started,
-    };
-  }
 }
 
 function formatRow(row: DeployRow): string {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { RUNTIME_NAMES } from '../../core/invocation.js';
-import { Engine } from '../../engine/engine.js';
+import { RemoteEngine } from '../../gateway/remote-engine.js';
+import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
 
 export function registerFunctions(program: Command): void {
@@ -11,29 +12,22 @@ export function registerFunctions(program: Command): void {
     .option('--profile <name>', 'profile name in profiles/ or a path')
     .action(async (options: { json?: boolean; profile?: string }) => {
       const profile = loadProfile(options.profile);
-      const engine = new Engine({
-        dockerHost: profile.docker.host,
-        dockerPlatform: profile.docker.platform,
-      });
+      // A gateway profile lists the gateway's catalog and what is deployed there.
+      const engine = await createEngineForProfile(profile);
       try {
-        const rows = [];
-        for (const fn of engine.catalog.functions) {
-          const deployed: Record<string, boolean | string> = {};
-          for (const name of RUNTIME_NAMES) {
-            try {
-              deployed[name] = await (await engine.runtime(name)).isDeployed(fn);
-            } catch (error) {
-              deployed[name] = `unknown (${(error as Error).message.split('\n')[0]})`;
-            }
-          }
-          const { name, description, input, defaultInput, timeoutMs, memoryMb } = fn.manifest;
-          rows.push({ name, description, input, defaultInput, timeoutMs, memoryMb, deployed });
-        }
+        const rows = await engine.functionStates(RUNTIME_NAMES);
+        const target =
+          engine instanceof RemoteEngine
+            ? { kind: 'gateway', url: engine.url, machine: engine.description?.machine.hostname }
+            : { kind: 'local' };
         if (options.json) {
           process.stdout.write(
-            `${JSON.stringify({ functions: rows, problems: engine.catalog.problems }, null, 2)}\n`,
+            `${JSON.stringify({ target, functions: rows, problems: engine.catalog.problems }, null, 2)}\n`,
           );
           return;
+        }
+        if (engine instanceof RemoteEngine) {
+          process.stderr.write(`functions on ${target.machine} through the gateway ${engine.url}\n`);
         }
         for (const row of rows) {
           const state = Object.entries(row.deployed)

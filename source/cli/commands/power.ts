@@ -9,7 +9,11 @@ import {
 import { summarizePower } from '../../power/energy.js';
 import { nowNs, PowerRecorder } from '../../power/record.js';
 import type { PowerSample, PowerStatus } from '../../power/sample.js';
+import { RemoteEngine } from '../../gateway/remote-engine.js';
+import type { PowerSource } from '../../power/source.js';
+import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
+import { powerOnTarget } from '../../target/on-target.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
 import { stopSignal } from '../signals.js';
 
@@ -80,7 +84,31 @@ export function registerPower(program: Command): void {
 }
 
 async function power(options: PowerOptions): Promise<void> {
-  const source = powerSourceFrom(options.profile, options);
+  const profile = loadProfile(options.profile);
+  // A gateway profile reads the gateway machine's source, with its own label.
+  const engine =
+    profile.target.kind === 'gateway' ? await createEngineForProfile(profile) : null;
+  try {
+    const flags: PowerFlags = {
+      source: options.source,
+      broker: options.broker,
+      topic: options.topic,
+      format: options.format,
+      pollSeconds: options.pollSeconds,
+      simulated: options.simulated,
+    };
+    const source = engine ? powerOnTarget(engine, profile, flags) : powerSourceFrom(options.profile, flags);
+    if (engine instanceof RemoteEngine) {
+      const host = engine.description?.machine.hostname ?? engine.url;
+      process.stderr.write(`power: read on ${host} through the gateway ${engine.url}\n`);
+    }
+    await readPower(source, options);
+  } finally {
+    await engine?.close();
+  }
+}
+
+async function readPower(source: PowerSource, options: PowerOptions): Promise<void> {
   const say = (line: string) => process.stderr.write(`power: ${line}\n`);
   // Trouble is shown as it happens, and recovery from it; a plain start is not news.
   let troubled = false;

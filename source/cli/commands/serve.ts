@@ -34,7 +34,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve the functions over HTTP (GET /health, GET /functions, POST /functions/{name}/invoke, POST /experiments)',
+      'serve the functions, this machine and its power readings over HTTP (see the README: The gateway)',
     )
     .option('--host <address>', 'address to bind; anything but loopback needs a token', '127.0.0.1')
     .option('--port <number>', 'TCP port (0 picks a free one)', '8080')
@@ -119,6 +119,7 @@ export function registerServe(program: Command): void {
         allowOrigins: checkOrigins(options.allowOrigin),
         power,
         openLog,
+        profile: { name: profile.name, label: profile.label },
       });
       let address: { url: string };
       try {
@@ -140,7 +141,6 @@ export function registerServe(program: Command): void {
         'nebula gateway: stopping, answering the invocations already accepted\n',
       );
       await gateway.close();
-      await power?.stop();
       await engine.close();
       process.stderr.write('nebula gateway: stopped\n');
     });
