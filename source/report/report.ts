@@ -95,6 +95,7 @@ const KNOWN = new Set([
   'energy',
   'baseline',
   'block',
+  'target',
 ]);
 
 export function buildReport(records: readonly AnyRecord[]): Report {
@@ -134,6 +135,10 @@ export function buildReport(records: readonly AnyRecord[]): Report {
       const segment = record as { profile?: unknown; segment?: unknown };
       if (typeof segment.profile === 'string') context.profile = segment.profile;
       if (typeof segment.segment === 'number') context.segment = segment.segment;
+    } else if (record.type === 'target') {
+      // What follows ran on a gateway's machine: its section names that machine.
+      const target = record as { machine?: { hostname?: unknown } };
+      if (typeof target.machine?.hostname === 'string') context.machine = target.machine.hostname;
     } else if (record.type === 'experiment') {
       const start = record as unknown as ExperimentRecord;
       starts.set(start.experiment, start);
