@@ -7,10 +7,11 @@
 import type { FunctionEntry } from '../catalog/catalog.js';
 import type { InvocationResult, RuntimeName } from '../core/invocation.js';
 import { Engine } from '../engine/engine.js';
+import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
 import { ExperimentPlanError } from '../measure/plan.js';
-import type { ExperimentOutcome } from '../measure/session.js';
+import type { TargetOutcome } from '../target/on-target.js';
 import type { PowerSource } from '../power/source.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
@@ -20,7 +21,8 @@ import { ConsoleLog } from './console-log.js';
 import { checkDeployed, markUnknown } from './deploy-state.js';
 import { probeDocker } from './docker-probe.js';
 import { runConsoleExperiment } from './experiment.js';
-import { feedPower } from './power-feed.js';
+import { brokerSlot, feedPower, powerLabel, remotePowerLabel } from './power-feed.js';
+import { TargetWatch } from './target-watch.js';
 import {
   type ConsoleState,
   currentInput,
@@ -62,9 +64,10 @@ export class ConsoleController {
   private power: PowerSource | null = null;
   private unfeedPower: (() => void) | null = null;
   private probeTimer: NodeJS.Timeout | undefined;
+  private targetWatch: TargetWatch | null = null;
   private experiment: { abort: AbortController; done: Promise<void> } | null = null;
   /** The figures of the last experiment, as the session computed them. */
-  lastOutcome: ExperimentOutcome | null = null;
+  lastOutcome: TargetOutcome | null = null;
   private invoking: Promise<void> | null = null;
   private connecting: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
@@ -184,6 +187,10 @@ export class ConsoleController {
         this.say(
           `experiment ${outcome.experiment} on ${runtimes.join(' and ')}: ${ran} invocations${outcome.aborted ? ' (stopped)' : ''}${outcome.idle?.flagged ? `; ${outcome.idle.reason}` : ''}`,
         );
+        if (outcome.lost) {
+          this.say(outcome.lost, true);
+          this.log.error(outcome.lost);
+        }
         this.lastOutcome = outcome;
       })
       .catch((error: Error) => {
@@ -285,6 +292,18 @@ export class ConsoleController {
       );
     } catch (error) {
       if (first) this.beginLog(profile, []);
+      if (profile.target.kind === 'gateway') {
+        this.store.dispatch({
+          type: 'target',
+          target: {
+            kind: 'gateway',
+            state: 'down',
+            url: profile.target.url,
+            host: null,
+            detail: (error as Error).message,
+          },
+        });
+      }
       const text = `cannot start the engine for profile ${profile.name}: ${(error as Error).message}`;
       this.say(text, true);
       this.log.error(text);
@@ -297,13 +316,19 @@ export class ConsoleController {
     }
     this.engine = engine;
     this.store.dispatch({ type: 'functions', rows: functionRows(engine) });
-    await this.startPower(profile);
+    this.targetWatch = new TargetWatch(engine, this.store, {
+      intervalMs: this.options.probeIntervalMs ?? 5000,
+      current: () => !stale(),
+    });
+    void this.targetWatch.start();
+    await this.startPower(profile, engine);
     if (stale()) return;
-    if (profile.target.kind === 'gateway') {
+    if (engine instanceof RemoteEngine) {
       this.store.dispatch({
         type: 'docker',
-        status: { state: 'remote', address: profile.target.url, detail: null },
+        status: { state: 'remote', address: engine.url, detail: null },
       });
+      await this.checkDeployed(generation, 'container');
     } else {
       await this.probe(generation);
       const interval = this.options.probeIntervalMs ?? 5000;
@@ -319,14 +344,24 @@ export class ConsoleController {
     this.log.startSegment(profile, 'start');
   }
 
-  private async startPower(profile: Profile): Promise<void> {
+  private async startPower(profile: Profile, engine: InvocationEngine): Promise<void> {
     try {
       // Loaded here, after the first frame: the MQTT client is a large module.
       let source: PowerSource;
-      if (this.options.createPower) source = this.options.createPower(profile);
-      else source = (await import('../power/create.js')).createPowerSource(profile.power);
+      let shown: Parameters<typeof feedPower>[1];
+      if (engine instanceof RemoteEngine) {
+        // The gateway machine's own source, read through the gateway.
+        const remote = engine.openPower();
+        if (!remote) throw new Error(`the gateway ${engine.url} has no power source`);
+        source = remote;
+        shown = { label: remotePowerLabel(remote.description), slot: { none: 'gateway' } };
+      } else {
+        if (this.options.createPower) source = this.options.createPower(profile);
+        else source = (await import('../power/create.js')).createPowerSource(profile.power);
+        shown = { label: powerLabel(profile.power), slot: brokerSlot(profile.power) };
+      }
       this.power = source;
-      this.unfeedPower = feedPower(source, profile.power, this.store);
+      this.unfeedPower = feedPower(source, shown, this.store);
       source.start().catch((error: Error) => {
         this.say(`power source ${source.label}: ${error.message}`, true);
       });
@@ -356,6 +391,8 @@ export class ConsoleController {
   private async disconnect(): Promise<void> {
     this.generation++;
     clearInterval(this.probeTimer);
+    this.targetWatch?.stop();
+    this.targetWatch = null;
     this.unfeedPower?.();
     this.unfeedPower = null;
     const power = this.power;
@@ -408,8 +445,8 @@ async function defaultEngine(profile: Profile, options: ConsoleOptions): Promise
 }
 
 function functionRows(engine: InvocationEngine): FunctionRow[] {
-  // A remote gateway cannot be asked what is deployed: unknown until something runs.
-  const initial = engine instanceof Engine ? 'checking' : 'unknown';
+  // Local and gateway engines say what is deployed; any other cannot be asked.
+  const initial = engine instanceof Engine || engine instanceof RemoteEngine ? 'checking' : 'unknown';
   return engine.catalog.functions.map((fn) => ({
     name: fn.name,
     description: fn.manifest.description,

@@ -9,7 +9,7 @@ import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
 import type { CellEnergy } from '../measure/energy-blocks.js';
 import { parseExperimentPlan } from '../measure/plan.js';
-import { type ExperimentOutcome, runExperiment } from '../measure/session.js';
+import { runOnTarget, type TargetOutcome } from '../target/on-target.js';
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
 import type { EnergyView, ExperimentView, PaneRuntime } from './state.js';
@@ -31,7 +31,7 @@ export async function runConsoleExperiment(
   power: PowerSource | null,
   signal: AbortSignal,
   hooks: ConsoleExperimentHooks,
-): Promise<ExperimentOutcome> {
+): Promise<TargetOutcome> {
   const plan = parseExperimentPlan(planInput);
   const { store } = hooks;
   let view: ExperimentView | null = null;
@@ -40,7 +40,8 @@ export async function runConsoleExperiment(
     view = { ...view, ...change };
     store.dispatch({ type: 'experiment', experiment: view });
   };
-  const outcome = await runExperiment(plan, {
+  // On a gateway's profile the session runs there; its events come back the same.
+  const outcome = await runOnTarget(engine, plan, {
     invoke: engineInvoke(engine),
     power,
     clock: hooks.clock,

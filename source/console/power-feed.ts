@@ -15,9 +15,23 @@ export function powerLabel(config: PowerConfig): PowerLabel {
   return config.source;
 }
 
-export function brokerStatus(config: PowerConfig, status: PowerStatus | null): ServiceStatus {
-  if (config.source !== 'mqtt' && config.source !== 'modbus')
-    return { state: 'none', address: config.source, detail: null };
+/** A gateway's source by its own description: kind mqtt is a plug, simulated when it says so. */
+export function remotePowerLabel(power: { kind: string; simulated: boolean }): PowerLabel {
+  if (power.kind === 'mqtt' || power.kind === 'modbus') return power.simulated ? 'simulated' : 'plug';
+  return power.kind === 'rapl' ? 'rapl' : 'estimate';
+}
+
+/** What the status bar's broker slot shows: this machine's plug broker, or nothing. */
+export type BrokerSlot = { broker: string } | { none: string };
+
+export function brokerSlot(config: PowerConfig): BrokerSlot {
+  if (config.source === 'mqtt') return { broker: config.broker };
+  if (config.source === 'modbus') return { broker: `modbus://${config.host}:${config.port}` };
+  return { none: config.source };
+}
+
+export function brokerStatus(slot: BrokerSlot, status: PowerStatus | null): ServiceStatus {
+  if ('none' in slot) return { state: 'none', address: slot.none, detail: null };
   const state = status?.state ?? 'checking';
   return {
     state:
@@ -28,7 +42,7 @@ export function brokerStatus(config: PowerConfig, status: PowerStatus | null): S
           : state === 'connecting'
             ? 'checking'
             : 'down',
-    address: config.source === 'mqtt' ? config.broker : `modbus://${config.host}:${config.port}`,
+    address: slot.broker,
     detail: state === 'up' ? null : (status?.lastError ?? null),
   };
 }
@@ -43,11 +57,11 @@ export const POWER_REFRESH_MS = 2000;
 /** Subscribes; the returned function unsubscribes. */
 export function feedPower(
   source: PowerSource,
-  config: PowerConfig,
+  shown: { label: PowerLabel; slot: BrokerSlot },
   store: ConsoleStore,
   refreshMs = POWER_REFRESH_MS,
 ): () => void {
-  let label = powerLabel(config);
+  let label = shown.label;
   store.dispatch({
     type: 'power-source',
     power: {
@@ -83,11 +97,11 @@ export function feedPower(
       stale: status.state === 'stale',
       error: status.state === 'up' ? null : status.lastError,
     });
-    store.dispatch({ type: 'broker', status: brokerStatus(config, status) });
+    store.dispatch({ type: 'broker', status: brokerStatus(shown.slot, status) });
   };
   source.on('sample', onSample);
   source.on('status', onStatus);
-  store.dispatch({ type: 'broker', status: brokerStatus(config, source.status()) });
+  store.dispatch({ type: 'broker', status: brokerStatus(shown.slot, source.status()) });
   return () => {
     clearTimeout(timer);
     source.off('sample', onSample);

@@ -19,6 +19,7 @@ import {
   POWER_HISTORY,
   type PowerView,
   type ServiceStatus,
+  type TargetView,
 } from './state.js';
 
 export type Action =
@@ -37,6 +38,7 @@ export type Action =
   | { type: 'deployed'; name: string; runtime: PaneRuntime; state: DeployState }
   | { type: 'docker'; status: ServiceStatus }
   | { type: 'broker'; status: ServiceStatus }
+  | { type: 'target'; target: TargetView }
   | { type: 'log-path'; path: string; segment: number }
   | { type: 'invocation'; result: InvocationResult; warmup?: boolean }
   | { type: 'busy'; busy: boolean }
@@ -124,6 +126,10 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
     }
     case 'docker':
       return sameStatus(state.docker, action.status) ? state : { ...state, docker: action.status };
+    case 'target':
+      return JSON.stringify(state.target) === JSON.stringify(action.target)
+        ? state
+        : { ...state, target: action.target };
     case 'broker':
       return sameStatus(state.broker, action.status) ? state : { ...state, broker: action.status };
     case 'log-path':

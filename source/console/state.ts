@@ -31,6 +31,19 @@ export interface ServiceStatus {
   detail: string | null;
 }
 
+/** The machine the functions run on: this one, or a gateway's, and whether it answers. */
+export interface TargetView {
+  kind: 'local' | 'gateway';
+  /** up: answers; down: does not (detail says why); checking: not asked yet. */
+  state: 'up' | 'down' | 'checking';
+  /** The gateway's URL, or null for this machine. */
+  url: string | null;
+  /** The machine's host name once known. */
+  host: string | null;
+  /** One line about the machine (CPU, cores, memory, kernel, engine, Node), or why not. */
+  detail: string | null;
+}
+
 /** Where the watts come from, as the console labels them. */
 export type PowerLabel = 'plug' | 'simulated' | 'estimate' | 'rapl';
 
@@ -104,6 +117,7 @@ export interface ConsoleState {
   pickerIndex: number;
   docker: ServiceStatus;
   broker: ServiceStatus;
+  target: TargetView;
   logPath: string | null;
   /** By core/plan.ts cellKey. */
   series: Record<string, Series>;
@@ -140,6 +154,7 @@ export function initialState(
     pickerIndex: 0,
     docker: { state: 'checking', address: '', detail: null },
     broker: { state: 'none', address: '', detail: null },
+    target: { kind: 'local', state: 'checking', url: null, host: null, detail: null },
     logPath: null,
     series: {},
     recent: [],

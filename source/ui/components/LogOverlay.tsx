@@ -13,6 +13,10 @@ export function LogOverlay({ state, rows }: { state: ConsoleState; rows: number 
         Session log (Esc closes)
       </Text>
       <Text wrap="truncate-start">{state.logPath ?? '-'}</Text>
+      <Text wrap="wrap">
+        machine: {state.target.detail ?? state.target.host ?? 'not known yet'}
+        {state.target.url ? ` (gateway ${state.target.url})` : ''}
+      </Text>
       <Text color={theme.muted}>
         segment {state.segment}, read it with: nebula report {'<file>'}
       </Text>

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { Box, Text } from '#ui-vendor';
-import type { ConsoleState, ServiceStatus } from '../../console/state.js';
+import type { ConsoleState, ServiceStatus, TargetView } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 
 function Service({ name, status }: { name: string; status: ServiceStatus }) {
@@ -20,7 +20,23 @@ function Service({ name, status }: { name: string; status: ServiceStatus }) {
   );
 }
 
-/** Profile, Docker engine, broker and session log on one line. */
+/** Which machine the functions run on; a gateway's with its address and whether it answers. */
+function Target({ target }: { target: TargetView }) {
+  const theme = useTheme();
+  const host = target.host ?? '?';
+  if (target.kind === 'local') return <Text wrap="truncate-end">on {host}</Text>;
+  const color =
+    target.state === 'up' ? theme.ok : target.state === 'down' ? theme.error : theme.muted;
+  const state = target.state === 'up' ? 'reachable' : target.state === 'down' ? 'UNREACHABLE' : 'checking';
+  const address = (target.url ?? '').replace(/^https?:\/\//, '');
+  return (
+    <Text wrap="truncate-middle">
+      on {host} via {address} <Text color={color}>{state}</Text>
+    </Text>
+  );
+}
+
+/** Profile, machine, Docker engine (this machine's), broker and session log on one line. */
 export function StatusBar({ state }: { state: ConsoleState }) {
   const theme = useTheme();
   return (
@@ -39,8 +55,13 @@ export function StatusBar({ state }: { state: ConsoleState }) {
       </Box>
       <Box flexShrink={1} flexGrow={1} gap={1} overflow="hidden">
         <Box flexShrink={1}>
-          <Service name="docker" status={state.docker} />
+          <Target target={state.target} />
         </Box>
+        {state.target.kind === 'local' ? (
+          <Box flexShrink={1}>
+            <Service name="docker" status={state.docker} />
+          </Box>
+        ) : null}
         <Box flexShrink={0}>
           {/* A Modbus meter is polled directly: there is no broker, only the meter. */}
           <Service
