@@ -7,22 +7,21 @@
 import type { FunctionEntry } from '../catalog/catalog.js';
 import type { InvocationResult, RuntimeName } from '../core/invocation.js';
 import { Engine } from '../engine/engine.js';
-import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
+import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
 import { ExperimentPlanError } from '../measure/plan.js';
-import type { TargetOutcome } from '../target/on-target.js';
 import type { PowerSource } from '../power/source.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
 import { processEmulation } from '../runtimes/emulation.js';
 import { sessionHeader } from '../session/header.js';
+import type { TargetOutcome } from '../target/on-target.js';
 import { ConsoleLog } from './console-log.js';
 import { checkDeployed, markUnknown } from './deploy-state.js';
 import { probeDocker } from './docker-probe.js';
 import { runConsoleExperiment } from './experiment.js';
 import { brokerSlot, feedPower, powerLabel, remotePowerLabel } from './power-feed.js';
-import { TargetWatch } from './target-watch.js';
 import {
   type ConsoleState,
   currentInput,
@@ -33,6 +32,7 @@ import {
   selectedFunction,
 } from './state.js';
 import { ConsoleStore } from './store.js';
+import { TargetWatch } from './target-watch.js';
 
 export interface ConsoleOptions {
   /** A name in the profiles folder or a path to a .json file. */
@@ -446,7 +446,8 @@ async function defaultEngine(profile: Profile, options: ConsoleOptions): Promise
 
 function functionRows(engine: InvocationEngine): FunctionRow[] {
   // Local and gateway engines say what is deployed; any other cannot be asked.
-  const initial = engine instanceof Engine || engine instanceof RemoteEngine ? 'checking' : 'unknown';
+  const initial =
+    engine instanceof Engine || engine instanceof RemoteEngine ? 'checking' : 'unknown';
   return engine.catalog.functions.map((fn) => ({
     name: fn.name,
     description: fn.manifest.description,

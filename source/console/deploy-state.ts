@@ -1,8 +1,8 @@
 /** Which functions are deployed on which runtime, for the function table. */
 import type { RuntimeName } from '../core/invocation.js';
 import { Engine } from '../engine/engine.js';
-import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
+import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { PaneRuntime } from './state.js';
 import type { ConsoleStore } from './store.js';
 

@@ -9,9 +9,9 @@ import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
 import type { CellEnergy } from '../measure/energy-blocks.js';
 import { parseExperimentPlan } from '../measure/plan.js';
-import { runOnTarget, type TargetOutcome } from '../target/on-target.js';
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
+import { runOnTarget, type TargetOutcome } from '../target/on-target.js';
 import type { EnergyView, ExperimentView, PaneRuntime } from './state.js';
 import type { ConsoleStore } from './store.js';
 

@@ -11,7 +11,13 @@ import {
 } from '../core/invocation.js';
 import { processEmulation } from '../runtimes/emulation.js';
 import { nowNs, type Runtime, toResult } from '../runtimes/runtime.js';
-import { type DeployRow, deployOne, type FunctionState, functionState, unknownState } from './deploy.js';
+import {
+  type DeployRow,
+  deployOne,
+  type FunctionState,
+  functionState,
+  unknownState,
+} from './deploy.js';
 import { describeMachine, type MachineDescription } from './machine.js';
 
 export interface EngineOptions {

@@ -95,7 +95,8 @@ async function dockerVersion(dockerHost?: string): Promise<MachineDescription['e
 /** One line for people: "host-1 x86_64, Intel Xeon (2 cores, 3.8 GiB), Linux 6.1, Node v20". */
 export function machineSummary(m: MachineDescription): string {
   const gib = (m.memoryBytes / 2 ** 30).toFixed(1);
-  const engine = 'version' in m.engine ? `Docker ${m.engine.version}/${m.engine.arch}` : 'no Docker';
+  const engine =
+    'version' in m.engine ? `Docker ${m.engine.version}/${m.engine.arch}` : 'no Docker';
   const emulated = m.emulated ? ' EMULATED' : '';
   return `${m.hostname} ${m.arch}${emulated}, ${m.cpu.model} (${m.cpu.cores} cores, ${gib} GiB), ${m.os} ${m.kernel}, Node ${m.node.version}/${m.node.arch}, ${engine}, Nebula ${m.nebula}`;
 }

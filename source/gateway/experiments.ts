@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
+import { systemClock } from '../measure/clock.js';
 import { ExperimentPlanError, parseExperimentPlan } from '../measure/plan.js';
 import {
   figuresOf,
@@ -13,7 +14,6 @@ import {
   runExperiment,
   type SessionEvent,
 } from '../measure/session.js';
-import { systemClock } from '../measure/clock.js';
 import type { AnyRecord } from '../session/records.js';
 import { readBody, sendError, sendJson } from './http-io.js';
 import { EXPERIMENT_PROTOCOL } from './protocol.js';

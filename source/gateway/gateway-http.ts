@@ -177,9 +177,7 @@ export class GatewayHttp {
   }
 
   private lost(error: Error): GatewayUnreachableError {
-    return new GatewayUnreachableError(
-      `connection to gateway ${this.url} lost: ${error.message}`,
-    );
+    return new GatewayUnreachableError(`connection to gateway ${this.url} lost: ${error.message}`);
   }
 
   private open(
@@ -205,7 +203,11 @@ export class GatewayHttp {
         const theirs = res.headers[VERSION_HEADER];
         if (typeof theirs === 'string' && theirs !== this.options.version) {
           res.resume();
-          reject(new VersionMismatchError(`gateway ${this.url}: ${versionMismatch(theirs, this.options.version)}`));
+          reject(
+            new VersionMismatchError(
+              `gateway ${this.url}: ${versionMismatch(theirs, this.options.version)}`,
+            ),
+          );
           return;
         }
         onResponse(res);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
+import { nebulaVersion } from '../engine/version.js';
 import type { MeasureClock } from '../measure/clock.js';
 import type { PowerSource } from '../power/source.js';
 import { Admission } from './admission.js';
@@ -10,25 +11,24 @@ import { doorChecker, passDoors } from './doors.js';
 import { EventStream } from './event-stream.js';
 import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
 import { readBody, sendError, sendJson } from './http-io.js';
-import { nebulaVersion } from '../engine/version.js';
-import { SharedPower } from './shared-power.js';
-import { TargetRoutes } from './target-routes.js';
 import {
   CATALOG_PATH,
   DEPLOY_PATH,
-  EXPERIMENTS_STOP_PATH,
-  MACHINE_PATH,
-  POWER_PATH,
-  VERSION_HEADER,
-  VERSION_MISMATCH_STATUS,
-  versionMismatch,
   EXPERIMENTS_PATH,
+  EXPERIMENTS_STOP_PATH,
   type FunctionsResponse,
   type HealthResponse,
   INVOKE_QUERY_KEYS,
   invokePathName,
+  MACHINE_PATH,
   MAX_BODY_BYTES,
+  POWER_PATH,
+  VERSION_HEADER,
+  VERSION_MISMATCH_STATUS,
+  versionMismatch,
 } from './protocol.js';
+import { SharedPower } from './shared-power.js';
+import { TargetRoutes } from './target-routes.js';
 
 export interface GatewayOptions {
   engine: InvocationEngine;

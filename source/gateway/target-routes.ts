@@ -158,7 +158,10 @@ function parseDeploy(
   try {
     value = JSON.parse(text) as Partial<DeployRequest> | null;
   } catch {
-    return { error: 'the body is not JSON: send {"functions": [...], "runtimes": [...]}', field: 'body' };
+    return {
+      error: 'the body is not JSON: send {"functions": [...], "runtimes": [...]}',
+      field: 'body',
+    };
   }
   if (!value || typeof value !== 'object') {
     return { error: 'the body must be {"functions": [...], "runtimes": [...]}', field: 'body' };

@@ -6,8 +6,8 @@ import type { Manifest } from '../../source/catalog/manifest.js';
 import type { InvocationResult } from '../../source/core/invocation.js';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { Gateway } from '../../source/gateway/server.js';
-import { call } from './http.js';
 import { invokeOnly } from '../engine-stubs.js';
+import { call } from './http.js';
 
 const manifest = {
   name: 'hello',

@@ -15,8 +15,8 @@ import { ConsoleController } from '../../source/console/controller.js';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { Gateway } from '../../source/gateway/server.js';
 import { type ExperimentFigures, figuresOf } from '../../source/measure/session.js';
-import { LOAD, TracePower, VirtualClock } from './trace.js';
 import { invokeOnly } from '../engine-stubs.js';
+import { LOAD, TracePower, VirtualClock } from './trace.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nebula-faces-'));
 after(() => rmSync(root, { recursive: true, force: true }));

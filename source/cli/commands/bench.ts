@@ -11,6 +11,7 @@ import { buildPlan, PLAN_ORDERS, PlanError, type PlanOrder, parseInputs } from '
 import { Engine, UsageError } from '../../engine/engine.js';
 import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { engineInvoke } from '../../experiment/engine-invoke.js';
+import { RemoteEngine } from '../../gateway/remote-engine.js';
 import type { MeasureClock } from '../../measure/clock.js';
 import {
   type ExperimentPlan,
@@ -19,9 +20,7 @@ import {
 } from '../../measure/plan.js';
 import type { ExperimentOutcome } from '../../measure/session.js';
 import type { PowerSource } from '../../power/source.js';
-import { RemoteEngine } from '../../gateway/remote-engine.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
-import { powerOnTarget, runOnTarget, type TargetOutcome } from '../../target/on-target.js';
 import { loadProfile } from '../../profiles/load.js';
 import type { Profile } from '../../profiles/schema.js';
 import { renderSummaryCsv } from '../../report/render/csv.js';
@@ -30,6 +29,7 @@ import { renderExperimentMarkdown } from '../../report/render/markdown.js';
 import { outcomeReport } from '../../report/report.js';
 import { sessionHeader } from '../../session/header.js';
 import { SessionLog } from '../../session/session-log.js';
+import { powerOnTarget, runOnTarget, type TargetOutcome } from '../../target/on-target.js';
 import { showProgress } from '../progress-line.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
 import { stopSignal } from '../signals.js';

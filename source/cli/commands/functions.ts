@@ -27,7 +27,9 @@ export function registerFunctions(program: Command): void {
           return;
         }
         if (engine instanceof RemoteEngine) {
-          process.stderr.write(`functions on ${target.machine} through the gateway ${engine.url}\n`);
+          process.stderr.write(
+            `functions on ${target.machine} through the gateway ${engine.url}\n`,
+          );
         }
         for (const row of rows) {
           const state = Object.entries(row.deployed)

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
+import { RemoteEngine } from '../../gateway/remote-engine.js';
 import {
   createPowerSource,
   PowerConfigError,
@@ -9,7 +10,6 @@ import {
 import { summarizePower } from '../../power/energy.js';
 import { nowNs, PowerRecorder } from '../../power/record.js';
 import type { PowerSample, PowerStatus } from '../../power/sample.js';
-import { RemoteEngine } from '../../gateway/remote-engine.js';
 import type { PowerSource } from '../../power/source.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
@@ -86,8 +86,7 @@ export function registerPower(program: Command): void {
 async function power(options: PowerOptions): Promise<void> {
   const profile = loadProfile(options.profile);
   // A gateway profile reads the gateway machine's source, with its own label.
-  const engine =
-    profile.target.kind === 'gateway' ? await createEngineForProfile(profile) : null;
+  const engine = profile.target.kind === 'gateway' ? await createEngineForProfile(profile) : null;
   try {
     const flags: PowerFlags = {
       source: options.source,
@@ -97,7 +96,9 @@ async function power(options: PowerOptions): Promise<void> {
       pollSeconds: options.pollSeconds,
       simulated: options.simulated,
     };
-    const source = engine ? powerOnTarget(engine, profile, flags) : powerSourceFrom(options.profile, flags);
+    const source = engine
+      ? powerOnTarget(engine, profile, flags)
+      : powerSourceFrom(options.profile, flags);
     if (engine instanceof RemoteEngine) {
       const host = engine.description?.machine.hostname ?? engine.url;
       process.stderr.write(`power: read on ${host} through the gateway ${engine.url}\n`);

@@ -27,7 +27,8 @@ function Target({ target }: { target: TargetView }) {
   if (target.kind === 'local') return <Text wrap="truncate-end">on {host}</Text>;
   const color =
     target.state === 'up' ? theme.ok : target.state === 'down' ? theme.error : theme.muted;
-  const state = target.state === 'up' ? 'reachable' : target.state === 'down' ? 'UNREACHABLE' : 'checking';
+  const state =
+    target.state === 'up' ? 'reachable' : target.state === 'down' ? 'UNREACHABLE' : 'checking';
   const address = (target.url ?? '').replace(/^https?:\/\//, '');
   return (
     <Text wrap="truncate-middle">
