@@ -146,8 +146,13 @@ describe('POST /experiments', { timeout: 20_000 }, () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     assert.deepEqual(
-      lines.map((l) => l.type),
+      lines.filter((l) => l.type !== 'record').map((l) => l.type),
       ['start', 'invocation', 'invocation', 'done'],
+    );
+    // Every record of the gateway's session log, for the client's own log.
+    assert.deepEqual(
+      lines.filter((l) => l.type === 'record').map((l) => l.record.type),
+      ['experiment', 'invocation', 'invocation', 'experiment-end'],
     );
     assert.equal(lines.at(-1).figures.results[0].n, 2);
   });

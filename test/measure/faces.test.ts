@@ -13,7 +13,10 @@ import type { Manifest } from '../../source/catalog/manifest.js';
 import { bench } from '../../source/cli/commands/bench.js';
 import { ConsoleController } from '../../source/console/controller.js';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
+import { describeMachine } from '../../source/engine/machine.js';
+import { RemoteEngine } from '../../source/gateway/remote-engine.js';
 import { Gateway } from '../../source/gateway/server.js';
+import { parseExperimentPlan } from '../../source/measure/plan.js';
 import { type ExperimentFigures, figuresOf } from '../../source/measure/session.js';
 import { invokeOnly } from '../engine-stubs.js';
 import { LOAD, TracePower, VirtualClock } from './trace.js';
@@ -73,6 +76,8 @@ function rig() {
     off: () => undefined,
     close: async () => {},
     ...invokeOnly,
+    // A gateway's client asks which machine it talks to.
+    machine: () => describeMachine(),
   };
   return { clock, power, engine };
 }
@@ -196,7 +201,10 @@ async function viaGateway(): Promise<string> {
       .split('\n')
       .map((l) => JSON.parse(l));
     assert.ok(lines.every((l) => l.protocol === 1));
-    assert.equal(lines[0].type, 'start');
+    // The session's records come as `record` lines, the first before the start event.
+    const events = lines.filter((l) => l.type !== 'record');
+    assert.equal(events[0].type, 'start');
+    assert.equal(lines[0].record.type, 'experiment');
     assert.deepEqual(
       lines.filter((l) => l.type === 'block').map((l) => l.block.runtime),
       ['wasm', 'container', 'wasm', 'container'],
@@ -209,11 +217,41 @@ async function viaGateway(): Promise<string> {
   }
 }
 
+/** A client of that gateway: the figures it computes from the records it received. */
+async function viaGatewayClient(): Promise<string> {
+  const { clock, power, engine } = rig();
+  const gateway = new Gateway({ engine, power, clock });
+  const { url } = await gateway.listen(0, '127.0.0.1');
+  const client = await RemoteEngine.connect({ url });
+  try {
+    const logged: unknown[] = [];
+    const outcome = await client.runExperiment(
+      parseExperimentPlan({
+        functions: [{ name: 'hello', inputs: [''] }],
+        runtimes: ['wasm', 'container'],
+        modes: ['warm'],
+        warmup: 1,
+        energy: { blocks: 2, blockSeconds: 3, baselineSeconds: 5 },
+      }),
+      { log: (record) => logged.push(record) },
+    );
+    const { lost, remoteLog: _remoteLog, ...figures } = outcome;
+    assert.equal(lost, null);
+    assert.ok(logged.length > 10);
+    return text(figuresOf(figures));
+  } finally {
+    await client.close();
+    await gateway.close();
+  }
+}
+
 describe('the same figures from every face', { timeout: 30_000 }, () => {
-  it('bench, console and gateway agree byte for byte', async () => {
+  it('bench, console, gateway and its client agree byte for byte', async () => {
     const fromBench = await viaBench();
     const fromConsole = await viaConsole();
     const fromGateway = await viaGateway();
+    const fromClient = await viaGatewayClient();
+    assert.equal(fromClient, fromBench);
     assert.match(fromBench, /"netMicroWhPerInvocation":\d/);
     assert.match(fromBench, /"idleWatts":3,/);
     assert.ok(fromBench.length > 3000, `figures of ${fromBench.length} characters`);

@@ -55,7 +55,7 @@ export function StatusBar({ state }: { state: ConsoleState }) {
         ) : null}
       </Box>
       <Box flexShrink={1} flexGrow={1} gap={1} overflow="hidden">
-        <Box flexShrink={1}>
+        <Box flexShrink={state.target.kind === 'local' ? 0 : 1}>
           <Target target={state.target} />
         </Box>
         {state.target.kind === 'local' ? (
