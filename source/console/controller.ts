@@ -121,7 +121,7 @@ export class ConsoleController {
         this.store.dispatch({ type: 'invocation', result });
         this.say(
           result.ok
-            ? `${fn.name} on ${runtime}: ${result.timings.totalMs.toFixed(2)} ms`
+            ? `${fn.name} on ${runtime}: ${result.timings.totalMs.toFixed(2)} ms${roundTrip(result)}`
             : `${fn.name} on ${runtime} failed (${result.failure}): ${result.error}`,
           !result.ok,
         );
@@ -459,6 +459,12 @@ function functionRows(engine: InvocationEngine): FunctionRow[] {
 
 function localFunctions(engine: InvocationEngine): FunctionEntry[] {
   return engine instanceof Engine ? engine.catalog.functions : [];
+}
+
+/** Through a gateway: the client's round trip beside the server's total. */
+function roundTrip(result: InvocationResult): string {
+  const rtt = (result as { clientRoundTripMs?: unknown }).clientRoundTripMs;
+  return typeof rtt === 'number' ? `, client round trip ${rtt.toFixed(2)} ms` : '';
 }
 
 /** A runtime that throws (engine down, unknown runtime) gives a failed result, never a crash. */
