@@ -65,6 +65,7 @@ export class ConsoleController {
   private unfeedPower: (() => void) | null = null;
   private probeTimer: NodeJS.Timeout | undefined;
   private targetWatch: TargetWatch | null = null;
+  private retryTimer: NodeJS.Timeout | undefined;
   private experiment: { abort: AbortController; done: Promise<void> } | null = null;
   /** The figures of the last experiment, as the session computed them. */
   lastOutcome: TargetOutcome | null = null;
@@ -307,6 +308,13 @@ export class ConsoleController {
       const text = `cannot start the engine for profile ${profile.name}: ${(error as Error).message}`;
       this.say(text, true);
       this.log.error(text);
+      if (profile.target.kind === 'gateway') {
+        // A gateway that is not up yet: try again, as long as this profile stays chosen.
+        this.retryTimer = setTimeout(() => {
+          if (!stale()) void this.start();
+        }, this.options.probeIntervalMs ?? 5000);
+        this.retryTimer.unref();
+      }
       return;
     }
     if (first) this.beginLog(profile, localFunctions(engine));
@@ -391,6 +399,7 @@ export class ConsoleController {
   private async disconnect(): Promise<void> {
     this.generation++;
     clearInterval(this.probeTimer);
+    clearTimeout(this.retryTimer);
     this.targetWatch?.stop();
     this.targetWatch = null;
     this.unfeedPower?.();

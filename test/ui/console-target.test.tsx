@@ -5,11 +5,16 @@
  * experiment there; back on `local` it shows this machine again.
  */
 import assert from 'node:assert/strict';
-import { hostname } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConsoleController } from '../../source/console/controller.js';
+import { Engine } from '../../source/engine/engine.js';
 import { RemoteEngine } from '../../source/gateway/remote-engine.js';
+import { Gateway } from '../../source/gateway/server.js';
 import { App } from '../../source/ui/App.js';
+import { freePort } from '../power/broker.js';
 import { readRecords, startVm, type Vm } from '../target/vm.js';
 import { KEYS } from './console-harness.js';
 import { render } from './ink-testing.js';
@@ -124,6 +129,56 @@ describe('console on a gateway profile', { timeout: 180_000 }, () => {
       await controller.close('test end');
       app.unmount();
       app.cleanup();
+    }
+  });
+});
+
+describe('console on a gateway that is not up yet', { timeout: 60_000 }, () => {
+  it('says it is unreachable, then connects by itself once the gateway answers', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nebula-ui-down-'));
+    const port = await freePort();
+    writeFileSync(
+      join(root, 'late.json'),
+      JSON.stringify({
+        name: 'late',
+        label: 'a gateway started after the console',
+        target: { kind: 'gateway', url: `http://127.0.0.1:${port}` },
+      }),
+    );
+    const controller = new ConsoleController({
+      profile: 'late',
+      profilesDir: root,
+      logsDir: join(root, 'logs'),
+      probeIntervalMs: 200,
+    });
+    const app = render(<App controller={controller} />);
+    const frame = () => (app.lastFrame() ?? '').replace(ANSI, '');
+    const waitFor = async (predicate: (f: string) => boolean, what: string) => {
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        if (predicate(frame())) return frame();
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
+    };
+    const engine = new Engine();
+    const gateway = new Gateway({ engine });
+    try {
+      void controller.start();
+      const down = await waitFor((f) => f.includes('UNREACHABLE'), 'the unreachable gateway');
+      assert.match(down, /cannot start the engine for profile late: cannot reach gateway/);
+      await gateway.listen(port, '127.0.0.1');
+      await waitFor(
+        (f) => f.includes(`via 127.0.0.1:${port} reachable`) && f.includes('hello'),
+        'the gateway once it is up',
+      );
+    } finally {
+      await controller.close('test end');
+      app.unmount();
+      app.cleanup();
+      await gateway.close();
+      await engine.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
