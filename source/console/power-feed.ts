@@ -17,7 +17,8 @@ export function powerLabel(config: PowerConfig): PowerLabel {
 
 /** A gateway's source by its own description: kind mqtt is a plug, simulated when it says so. */
 export function remotePowerLabel(power: { kind: string; simulated: boolean }): PowerLabel {
-  if (power.kind === 'mqtt' || power.kind === 'modbus') return power.simulated ? 'simulated' : 'plug';
+  if (power.kind === 'mqtt' || power.kind === 'modbus')
+    return power.simulated ? 'simulated' : 'plug';
   return power.kind === 'rapl' ? 'rapl' : 'estimate';
 }
 

@@ -5,6 +5,7 @@
 import { request } from 'node:http';
 import { arch, cpus, hostname, machine, platform, release, totalmem } from 'node:os';
 import { resolveAddress } from '../runtimes/container/address.js';
+import { processEmulation } from '../runtimes/emulation.js';
 import { nebulaVersion } from './version.js';
 
 export interface MachineDescription {
@@ -15,28 +16,20 @@ export interface MachineDescription {
   memoryBytes: number;
   os: string;
   kernel: string;
-  /** The kernel's architecture (uname -m), e.g. x86_64, aarch64. */
+  /** The architecture uname -m gives (under qemu-user, the emulated one), e.g. x86_64. */
   arch: string;
   node: { version: string; arch: string };
-  /** True when Node runs for another architecture than the kernel's (qemu-user). */
+  /** True when Node runs under an emulator (qemu-user): its timings are not performance figures. */
   emulated: boolean;
+  /** How, when emulated ("arm64 Node under qemu-user through binfmt_misc on a x64 CPU"). */
+  emulation: string | null;
   /** The Docker engine, or why it could not be asked. */
   engine: { version: string; arch: string; address: string } | { error: string; address: string };
 }
 
-/** Node's names of architectures against uname -m. */
-const KERNEL_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64', arm: 'armv7l' };
-
-export function isEmulated(nodeArch = arch(), kernelArch = machine()): boolean {
-  const expected = KERNEL_ARCH[nodeArch];
-  if (!expected) return false;
-  // armv7l and armv6l both run 32-bit Node natively.
-  if (nodeArch === 'arm') return !kernelArch.startsWith('arm');
-  return expected !== kernelArch;
-}
-
 export async function describeMachine(dockerHost?: string): Promise<MachineDescription> {
   const cores = cpus();
+  const emulation = processEmulation();
   return {
     hostname: hostname(),
     nebula: nebulaVersion(),
@@ -46,7 +39,8 @@ export async function describeMachine(dockerHost?: string): Promise<MachineDescr
     kernel: release(),
     arch: machine(),
     node: { version: process.version, arch: arch() },
-    emulated: isEmulated(),
+    emulated: emulation !== null,
+    emulation,
     engine: await dockerVersion(dockerHost),
   };
 }

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release } from 'node:os';
 import type { FunctionEntry } from '../catalog/catalog.js';
-import { processEmulation } from '../runtimes/emulation.js';
 import { nebulaVersion } from '../engine/version.js';
+import { processEmulation } from '../runtimes/emulation.js';
 import { type FunctionHashes, type HeaderRecord, LOG_FORMAT_VERSION } from './records.js';
 
 export function sha256File(path: string): string | null {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { brokerStatus, powerLabel } from '../../source/console/power-feed.js';
+import { brokerSlot, brokerStatus, powerLabel } from '../../source/console/power-feed.js';
 import type { PowerConfig } from '../../source/profiles/schema.js';
 
 const modbus = (simulated?: boolean): PowerConfig => ({
@@ -24,7 +24,7 @@ describe('the console names a Modbus meter', () => {
   });
 
   it('shows the meter address and its state where a broker would be', () => {
-    const status = brokerStatus(modbus(), {
+    const status = brokerStatus(brokerSlot(modbus()), {
       state: 'down',
       source: 'modbus gude 192.0.2.20:502 line 1',
       lastError: 'meter 192.0.2.20:502 unreachable: TCP Connection Timed Out',
