@@ -38,6 +38,12 @@ describe('the gateway client on a connection the gateway closed', () => {
       }
       if (line.startsWith('GET /functions '))
         answer(socket, { functions: [manifest], problems: [] });
+      else if (line.startsWith('GET /machine '))
+        answer(socket, {
+          machine: { hostname: 'fake' },
+          profile: { name: 'f', label: 'f' },
+          power: null,
+        });
       else answer(socket, { function: 'hello', ok: true, output: '', timings: {} });
     });
   });
@@ -50,10 +56,18 @@ describe('the gateway client on a connection the gateway closed', () => {
     try {
       const result = await engine.invoke('hello', 'wasm', { input: '', mode: 'cold' });
       assert.equal(result.ok, true);
-      assert.equal(connections, 2);
+      // Connecting reads the catalog and the machine; each request after the first on a
+      // connection finds it closed and goes again on a fresh one.
+      assert.equal(connections, 3);
       assert.deepEqual(
-        requests.map((line) => line.split(' ')[0]),
-        ['GET', 'POST', 'POST'],
+        requests.map((line) => line.split(' ').slice(0, 2).join(' ')),
+        [
+          'GET /functions',
+          'GET /machine',
+          'GET /machine',
+          'POST /functions/hello/invoke?runtime=wasm&mode=cold',
+          'POST /functions/hello/invoke?runtime=wasm&mode=cold',
+        ],
       );
     } finally {
       await engine.close();

@@ -307,7 +307,12 @@ describe('a gateway profile acts on the gateway machine', { timeout: 240_000 }, 
       assert.equal(outcome.aborted, true);
       assert.equal(outcome.lost, null);
       assert.ok(outcome.remoteLog);
-      const server = readRecords(outcome.remoteLog as string).filter((r) => r.type !== 'header');
+      // A log file is named to the second: another experiment may sit before this one.
+      const all = readRecords(outcome.remoteLog as string);
+      const first = all.findIndex(
+        (r) => r.type === 'experiment' && r.experiment === outcome.experiment,
+      );
+      const server = all.slice(first);
       assert.deepEqual(
         logged.filter((r) => r.type !== 'target'),
         server,
