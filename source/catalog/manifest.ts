@@ -1,9 +1,17 @@
 import { z } from 'zod';
 
+/**
+ * What the function is written in: how it is built (scripts/build-*.sh) and which runtimes
+ * can run it. `wasm` is a module brought as it is (`nebula deploy --wasm`), with no source.
+ */
+export const LANGUAGES = ['rust', 'c', 'assemblyscript', 'wasm'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 /** functions/<name>/function.json */
 export const manifestSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    language: z.enum(LANGUAGES).default('rust'),
     description: z.string().min(1),
     input: z
       .object({

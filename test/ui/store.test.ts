@@ -14,6 +14,7 @@ function withFunctions(): ConsoleState {
     defaultInput: name === 'hello' ? '' : 'abc',
     inputFormat: 'text',
     deployed: { wasm: 'yes' as const, container: 'no' as const },
+    unavailable: {},
   }));
   return reduce(initialState({ name: 'local', label: 'here' }), { type: 'functions', rows });
 }

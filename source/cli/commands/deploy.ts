@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { unavailableReason } from '../../catalog/availability.js';
 import { RUNTIME_NAMES, type RuntimeName } from '../../core/invocation.js';
 import { Engine, UsageError } from '../../engine/engine.js';
 import { loadProfile } from '../../profiles/load.js';
@@ -15,8 +16,8 @@ interface DeployRow {
   function: string;
   runtime: RuntimeName;
   ok: boolean;
-  /** built, unchanged, deployed (a runtime that does not say), or failed. */
-  state: 'built' | 'unchanged' | 'deployed' | 'failed';
+  /** built, unchanged, deployed (a runtime that does not say), failed, or n/a (never runs there). */
+  state: 'built' | 'unchanged' | 'deployed' | 'failed' | 'n/a';
   detail: string;
   ms: number;
 }
@@ -84,6 +85,8 @@ async function deployOne(
 ): Promise<DeployRow> {
   const started = performance.now();
   const row = { function: fn.name, runtime: runtimeName };
+  const unavailable = unavailableReason(fn.manifest, runtimeName);
+  if (unavailable) return { ...row, ok: true, state: 'n/a', detail: unavailable, ms: 0 };
   try {
     if (hasBuild(runtime)) {
       const outcome = await runtime.build(fn);

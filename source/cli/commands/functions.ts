@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { unavailableReason } from '../../catalog/availability.js';
 import { RUNTIME_NAMES } from '../../core/invocation.js';
 import { Engine } from '../../engine/engine.js';
 import { loadProfile } from '../../profiles/load.js';
@@ -19,15 +20,33 @@ export function registerFunctions(program: Command): void {
         const rows = [];
         for (const fn of engine.catalog.functions) {
           const deployed: Record<string, boolean | string> = {};
+          const unavailable: Record<string, string> = {};
           for (const name of RUNTIME_NAMES) {
+            const reason = unavailableReason(fn.manifest, name);
+            if (reason) {
+              deployed[name] = 'n/a';
+              unavailable[name] = reason;
+              continue;
+            }
             try {
               deployed[name] = await (await engine.runtime(name)).isDeployed(fn);
             } catch (error) {
               deployed[name] = `unknown (${(error as Error).message.split('\n')[0]})`;
             }
           }
-          const { name, description, input, defaultInput, timeoutMs, memoryMb } = fn.manifest;
-          rows.push({ name, description, input, defaultInput, timeoutMs, memoryMb, deployed });
+          const { name, language, description, input, defaultInput, timeoutMs, memoryMb } =
+            fn.manifest;
+          rows.push({
+            name,
+            language,
+            description,
+            input,
+            defaultInput,
+            timeoutMs,
+            memoryMb,
+            deployed,
+            unavailable,
+          });
         }
         if (options.json) {
           process.stdout.write(
@@ -37,10 +56,19 @@ export function registerFunctions(program: Command): void {
         }
         for (const row of rows) {
           const state = Object.entries(row.deployed)
-            .map(([runtime, ok]) => `${runtime}:${ok === true ? 'yes' : ok === false ? 'no' : '?'}`)
+            .map(
+              ([runtime, ok]) =>
+                `${runtime}:${ok === true ? 'yes' : ok === false ? 'no' : ok === 'n/a' ? 'n/a' : '?'}`,
+            )
             .join(' ');
-          process.stdout.write(`${row.name.padEnd(22)} ${state.padEnd(34)} ${row.description}\n`);
+          process.stdout.write(`${row.name.padEnd(24)} ${state.padEnd(35)} ${row.description}\n`);
         }
+        const notes = rows.flatMap((row) =>
+          Object.entries(row.unavailable).map(
+            ([runtime, why]) => `${`${row.name} on ${runtime}`.padEnd(36)} n/a: ${why}`,
+          ),
+        );
+        if (notes.length > 0) process.stdout.write(`\n${notes.join('\n')}\n`);
         for (const problem of engine.catalog.problems)
           process.stderr.write(`warning: ${problem}\n`);
       } finally {
