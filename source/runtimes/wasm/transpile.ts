@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FunctionEntry } from '../../catalog/catalog.js';
+import { PLAN_FILE, type PlanOutcome, planCommand } from './command-plan.js';
 
 /** Where `jco transpile` output for a function lives (git-ignored, made by deploy). */
 export function transpiledDir(fn: FunctionEntry): string {
@@ -21,6 +22,7 @@ function componentHash(fn: FunctionEntry): string {
 export function isTranspiled(fn: FunctionEntry): boolean {
   const stamp = join(transpiledDir(fn), STAMP);
   if (!existsSync(stamp) || !existsSync(fn.componentPath)) return false;
+  if (!existsSync(join(transpiledDir(fn), PLAN_FILE))) return false;
   return readFileSync(stamp, 'utf8') === componentHash(fn);
 }
 
@@ -36,8 +38,11 @@ export function patchGlue(source: string): string {
   );
 }
 
-/** Transpiles the component into per-instance glue (`instantiate`) and its core modules. */
-export async function transpileFunction(fn: FunctionEntry): Promise<void> {
+/**
+ * Transpiles the component into per-instance glue (`instantiate`) and its core modules, and
+ * learns how the direct bindings run it. Returns why they cannot, when jco's glue will run it.
+ */
+export async function transpileFunction(fn: FunctionEntry): Promise<{ fallback: string | null }> {
   if (!existsSync(fn.componentPath)) {
     throw new Error(
       `${fn.name}: no component at ${fn.componentPath}; build it with \`npm run build:functions\``,
@@ -60,8 +65,23 @@ export async function transpileFunction(fn: FunctionEntry): Promise<void> {
     const isGlue = name === `${fn.name}.js`;
     writeFileSync(path, isGlue ? patchGlue(Buffer.from(bytes).toString('utf8')) : bytes);
   }
+  const outcome = await planCommand(staging, `${fn.name}.js`);
+  writeFileSync(join(staging, PLAN_FILE), `${JSON.stringify(outcome)}\n`);
   writeFileSync(join(staging, STAMP), componentHash(fn));
   // Swap in whole, so a concurrent reader never sees half a transpile.
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
+  return { fallback: 'fallback' in outcome ? outcome.fallback : null };
+}
+
+/** Why the deployed component runs on jco's glue, or null when the direct bindings run it. */
+export function glueFallback(fn: FunctionEntry): string | null {
+  try {
+    const outcome = JSON.parse(
+      readFileSync(join(transpiledDir(fn), PLAN_FILE), 'utf8'),
+    ) as PlanOutcome;
+    return 'fallback' in outcome ? outcome.fallback : null;
+  } catch {
+    return 'no plan for the direct bindings (deploy again)';
+  }
 }
