@@ -1,0 +1,110 @@
+/**
+ * The direct bindings against jco's own glue, on modules from three toolchains (Rust, C,
+ * AssemblyScript) and one written by hand with an unusual import shape
+ * (test/fixtures/conformance): same stdout, same exit code, same kind of failure, for every
+ * command. wasm-p1 (node:wasi) runs the same preview1 modules as a third opinion, shown in
+ * the table; its exit codes are the function's own (the adapter maps non-zero to 1).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type FunctionEntry, loadFunction } from '../../source/catalog/catalog.js';
+import type { InvocationResult } from '../../source/core/invocation.js';
+import { ComponentRuntime } from '../../source/runtimes/wasm/component-runtime.js';
+import { Preview1Runtime } from '../../source/runtimes/wasm/preview1-runtime.js';
+import { glueFallback } from '../../source/runtimes/wasm/transpile.js';
+
+const MODULES = ['rust-probe', 'c-probe', 'as-probe'];
+
+/** Each command with what every runtime must print (the sandbox's answers). */
+const COMMANDS: Array<{ input: string; stdout: (name: string) => string; failure: string | null }> =
+  [
+    { input: 'echo hi there', stdout: () => 'hi there', failure: null },
+    { input: 'stderr', stdout: () => 'out\n', failure: null },
+    { input: 'exit 0', stdout: () => 'exiting\n', failure: null },
+    { input: 'exit 3', stdout: () => 'exiting\n', failure: 'exit' },
+    { input: 'clock', stdout: () => 'monotonic ok\nrealtime ok\n', failure: null },
+    { input: 'random', stdout: () => 'random ok\n', failure: null },
+    { input: 'args', stdout: (name) => `args 1 ${name}\n`, failure: null },
+    { input: 'env', stdout: () => 'env 0\n', failure: null },
+    { input: 'file', stdout: () => 'file refused\n', failure: null },
+    { input: 'trap', stdout: () => 'trapping\n', failure: 'trap' },
+    { input: 'bogus', stdout: () => '', failure: 'bad-input' },
+  ];
+
+const direct = new ComponentRuntime();
+const glue = new ComponentRuntime(1, { jcoGlue: true });
+const preview1 = new Preview1Runtime();
+after(() => Promise.all([direct.close(), glue.close(), preview1.close()]));
+
+// From dist/test/wasm/ back to the committed fixtures.
+const CONFORMANCE = fileURLToPath(new URL('../../../test/fixtures/conformance/', import.meta.url));
+const fixture = (name: string): FunctionEntry => loadFunction(join(CONFORMANCE, name));
+
+const outcome = (r: InvocationResult) =>
+  r.ok ? `ok ${r.exitCode}` : `${r.failure} ${r.exitCode ?? '-'}`;
+
+describe('conformance of the direct bindings with jco glue', { timeout: 300_000 }, () => {
+  const rows: string[] = [];
+  before(async () => {
+    for (const name of [...MODULES, 'wat-shapes']) await direct.deploy(fixture(name));
+  });
+  after(() => {
+    console.log(
+      [
+        '| module | command | wasm (direct) | wasm (jco glue) | wasm-p1 | verdict |',
+        '|---|---|---|---|---|---|',
+        ...rows,
+      ].join('\n'),
+    );
+  });
+
+  for (const name of MODULES) {
+    it(`${name}: deploy chose the direct bindings`, () => {
+      assert.equal(glueFallback(fixture(name)), null);
+    });
+    for (const command of COMMANDS) {
+      it(`${name} ${command.input}: same stdout, exit and failure kind`, async () => {
+        const fn = fixture(name);
+        for (const mode of ['cold', 'warm'] as const) {
+          const request = { input: command.input, mode };
+          const a = await direct.invoke(fn, request);
+          const b = await glue.invoke(fn, request);
+          const c = await preview1.invoke(fn, request);
+          const same =
+            a.output === b.output && a.exitCode === b.exitCode && a.failure === b.failure;
+          if (mode === 'warm') {
+            rows.push(
+              `| ${name} | ${command.input} | ${outcome(a)} | ${outcome(b)} | ${outcome(c)} | ${same ? 'pass' : `stdout ${JSON.stringify(a.output)} vs ${JSON.stringify(b.output)}`} |`,
+            );
+          }
+          assert.equal(a.output, b.output, `stdout, ${mode}`);
+          assert.equal(a.exitCode, b.exitCode, `exit code, ${mode}`);
+          assert.equal(a.failure, b.failure, `failure kind, ${mode}`);
+          // Agreeing is not enough: both must give the sandbox's answer.
+          assert.equal(a.output, command.stdout(name), `stdout of the direct bindings, ${mode}`);
+          assert.equal(a.failure, command.failure, `failure of the direct bindings, ${mode}`);
+          assert.equal(c.output, command.stdout(name), `stdout on wasm-p1, ${mode}`);
+          if (command.input === 'stderr') assert.equal(a.stderr, b.stderr);
+        }
+      });
+    }
+  }
+
+  it('wat-shapes (fd_write imported twice, in an odd order) runs on the direct bindings', async () => {
+    const fn = fixture('wat-shapes');
+    assert.equal(glueFallback(fn), null);
+    for (const mode of ['cold', 'warm'] as const) {
+      const a = await direct.invoke(fn, { input: 'in and out', mode });
+      const b = await glue.invoke(fn, { input: 'in and out', mode });
+      rows.push(
+        `| wat-shapes | (stdin) ${mode} | ${outcome(a)} | ${outcome(b)} | - | ${a.output === b.output && a.stderr === b.stderr ? 'pass' : 'differs'} |`,
+      );
+      assert.equal(a.ok, true, a.error ?? '');
+      assert.equal(a.output, 'in and out');
+      assert.equal(a.stderr, 'shapes');
+      assert.deepEqual([b.output, b.stderr, b.exitCode], [a.output, a.stderr, a.exitCode]);
+    }
+  });
+});
