@@ -14,9 +14,11 @@ const WASM_ONLY: Partial<Record<Language, string>> = {
 
 /** Why `runtime` cannot run this function, or null when it can. */
 export function unavailableReason(
-  manifest: Pick<Manifest, 'language'>,
+  manifest: Pick<Manifest, 'language' | 'unavailable'>,
   runtime: RuntimeName,
 ): string | null {
+  const stated = manifest.unavailable?.[runtime];
+  if (stated) return stated;
   if (runtime !== 'container') return null;
   return WASM_ONLY[manifest.language] ?? null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUNTIME_NAMES } from '../core/invocation.js';
 
 /**
  * What the function is written in: how it is built (scripts/build-*.sh) and which runtimes
@@ -25,6 +26,8 @@ export const manifestSchema = z
     memoryMb: z.number().int().min(1).max(4096),
     cpus: z.number().positive().max(64),
     pids: z.number().int().min(1).max(4096),
+    /** Runtimes that can never run this function, with why (written by `nebula deploy --wasm`). */
+    unavailable: z.partialRecord(z.enum(RUNTIME_NAMES), z.string().min(1)).optional(),
   })
   .strict();
 

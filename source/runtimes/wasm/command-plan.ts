@@ -34,12 +34,16 @@ export interface CommandPlan {
   realloc: ExportRef | null;
 }
 
-export type PlanOutcome = { plan: CommandPlan } | { fallback: string };
+/** The plan or why there is none, and the host interfaces the glue asked for while wiring. */
+export type PlanOutcome = ({ plan: CommandPlan } | { fallback: string }) & { interfaces: string[] };
 
 /** Beside the glue: the PlanOutcome as JSON. */
 export const PLAN_FILE = 'direct-plan.json';
 
 class Unsupported extends Error {}
+
+/** How a fallback reason starts when the component is no command at all (deploy refuses it). */
+export const NOT_A_COMMAND = 'not a WASI command';
 
 interface Recorded {
   file: string;
@@ -50,15 +54,27 @@ interface Recorded {
 }
 
 /** Stand-ins for the host interfaces: the glue only takes them apart while wiring. */
-function inertImports(): object {
+function inertImports(asked: Set<string>): object {
   const stub = () => {
     throw new Unsupported('a host function was called while wiring');
   };
   const iface = new Proxy({}, { get: () => stub });
-  return new Proxy({}, { get: () => iface });
+  return new Proxy(
+    {},
+    {
+      get: (_, name) => {
+        if (typeof name === 'string') asked.add(name);
+        return iface;
+      },
+    },
+  );
 }
 
-function record(dir: string, glue: Glue): { steps: Recorded[]; result: unknown } {
+function record(
+  dir: string,
+  glue: Glue,
+  asked: Set<string>,
+): { steps: Recorded[]; result: unknown } {
   const files = new Map<WebAssembly.Module, { file: string; bytes: Uint8Array }>();
   const origins = new Map<unknown, ExportRef>();
   const steps: Recorded[] = [];
@@ -87,7 +103,7 @@ function record(dir: string, glue: Glue): { steps: Recorded[]; result: unknown }
     }
     return instance;
   };
-  const result = glue.instantiate(getCoreModule, inertImports(), instantiateCore);
+  const result = glue.instantiate(getCoreModule, inertImports(asked), instantiateCore);
   return { steps, result };
 }
 
@@ -143,22 +159,23 @@ function shimRoutes(steps: Recorded[], shim: number, fixup: number): Map<string,
 
 /** Learns the plan from the glue in `dir` (written by `jco transpile --instantiation sync`). */
 export async function planCommand(dir: string, glueFile: string): Promise<PlanOutcome> {
+  const asked = new Set<string>();
   try {
     const glue = (await import(
       `${pathToFileURL(join(dir, glueFile)).href}?plan=${Date.now()}`
     )) as Glue;
-    return { plan: buildPlan(dir, glue) };
+    return { plan: buildPlan(dir, glue, asked), interfaces: [...asked].sort() };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { fallback: message };
+    return { fallback: message, interfaces: [...asked].sort() };
   }
 }
 
-function buildPlan(dir: string, glue: Glue): CommandPlan {
-  const { steps, result } = record(dir, glue);
+function buildPlan(dir: string, glue: Glue, asked: Set<string>): CommandPlan {
+  const { steps, result } = record(dir, glue, asked);
   const runner = (result as { run?: { run?: unknown } } | undefined)?.run?.run;
   if (typeof runner !== 'function') {
-    throw new Unsupported('not a WASI command: the component exports no wasi:cli/run');
+    throw new Unsupported(`${NOT_A_COMMAND}: the component exports no wasi:cli/run`);
   }
   // Host functions that a fix-up module puts into a shim's table, by fix-up import.
   const hostOfFixup = new Map<string, string>();

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runPlan } from './command-instance.js';
 import { type CommandPlan, PLAN_FILE, type PlanOutcome } from './command-plan.js';
+import type { HostInterface } from './host-interfaces.js';
 import { coreModule } from './module-cache.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
 import { MemoryStdio, trapResult } from './stdio.js';
@@ -106,7 +107,7 @@ function wasiImports(stdio: MemoryStdio, name: string): object {
     'wasi:random/random': random.random,
     'wasi:random/insecure': random.insecure,
     'wasi:random/insecure-seed': random.insecureSeed,
-  };
+  } satisfies Record<HostInterface, object>;
 }
 
 function shimStreams(stdio: MemoryStdio, name: string) {

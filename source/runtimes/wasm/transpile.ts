@@ -40,9 +40,9 @@ export function patchGlue(source: string): string {
 
 /**
  * Transpiles the component into per-instance glue (`instantiate`) and its core modules, and
- * learns how the direct bindings run it. Returns why they cannot, when jco's glue will run it.
+ * learns how the direct bindings run it (or why they cannot: then jco's glue runs it).
  */
-export async function transpileFunction(fn: FunctionEntry): Promise<{ fallback: string | null }> {
+export async function transpileFunction(fn: FunctionEntry): Promise<PlanOutcome> {
   if (!existsSync(fn.componentPath)) {
     throw new Error(
       `${fn.name}: no component at ${fn.componentPath}; build it with \`npm run build:functions\``,
@@ -71,7 +71,7 @@ export async function transpileFunction(fn: FunctionEntry): Promise<{ fallback: 
   // Swap in whole, so a concurrent reader never sees half a transpile.
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
-  return { fallback: 'fallback' in outcome ? outcome.fallback : null };
+  return outcome;
 }
 
 /** Why the deployed component runs on jco's glue, or null when the direct bindings run it. */
