@@ -283,14 +283,17 @@ async function checkReady(
   if (!(engine instanceof Engine)) return;
   const missing: string[] = [];
   for (const runtimeName of runtimes) {
+    const runs = names.filter(
+      (name) => !skipped.some((cell) => cell.function === name && cell.runtime === runtimeName),
+    );
+    if (runs.length === 0) continue;
     let runtime: Awaited<ReturnType<Engine['runtime']>>;
     try {
       runtime = await engine.runtime(runtimeName);
     } catch (error) {
       throw new Error(`runtime ${runtimeName} is not available: ${(error as Error).message}`);
     }
-    for (const name of names) {
-      if (skipped.some((cell) => cell.function === name && cell.runtime === runtimeName)) continue;
+    for (const name of runs) {
       if (!(await runtime.isDeployed((engine.catalog as Catalog).get(name)))) {
         missing.push(`${name} on ${runtimeName}`);
       }
