@@ -7,18 +7,14 @@ import { type CommandPlan, PLAN_FILE, type PlanOutcome } from './command-plan.js
 import type { HostInterface } from './host-interfaces.js';
 import { coreModule } from './module-cache.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
+import { SHIM_BROWSER_FILES, shimBrowserUrl } from './shim-files.js';
 import { MemoryStdio, trapResult } from './stdio.js';
 
-// The shim's browser build takes per-instance stdio and throws on exit instead of calling
-// process.exit; its stream classes must all come from that one build (instanceof checks).
-const shimUrl = new URL('../browser/', import.meta.resolve('@bytecodealliance/preview2-shim'));
-const [cli, io, clocks, filesystem, random] = await Promise.all([
-  import(new URL('cli.js', shimUrl).href),
-  import(new URL('io.js', shimUrl).href),
-  import(new URL('clocks.js', shimUrl).href),
-  import(new URL('filesystem.js', shimUrl).href),
-  import(new URL('random.js', shimUrl).href),
-]);
+// The shim's browser build (shim-files.ts); its stream classes must all come from that one
+// build (instanceof checks).
+const [cli, io, clocks, filesystem, random] = await Promise.all(
+  SHIM_BROWSER_FILES.map((file) => import(new URL(file, shimBrowserUrl()).href)),
+);
 
 type GetCoreModule = (file: string) => WebAssembly.Module;
 interface Glue {

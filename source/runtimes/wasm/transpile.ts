@@ -26,6 +26,9 @@ export function isTranspiled(fn: FunctionEntry): boolean {
   return readFileSync(stamp, 'utf8') === componentHash(fn);
 }
 
+/** The call in jco's generated glue that patchGlue guards (checked by dependency-internals.test). */
+export const PATCHED_CALL = 'WebAssembly.promising(';
+
 /**
  * jco's glue calls WebAssembly.promising inside a try/catch on every instantiation; on Node 20
  * (no JSPI) that throws a TypeError whose stack capture costs milliseconds per instance.
@@ -33,7 +36,7 @@ export function isTranspiled(fn: FunctionEntry): boolean {
  */
 export function patchGlue(source: string): string {
   return source.replaceAll(
-    'WebAssembly.promising(',
+    PATCHED_CALL,
     "(typeof WebAssembly.promising === 'function' ? WebAssembly.promising : (() => { throw 0; }))(",
   );
 }
