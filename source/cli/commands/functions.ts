@@ -3,6 +3,7 @@ import { unavailableReason } from '../../catalog/availability.js';
 import { RUNTIME_NAMES } from '../../core/invocation.js';
 import { Engine } from '../../engine/engine.js';
 import { loadProfile } from '../../profiles/load.js';
+import { glueFallback } from '../../runtimes/wasm/transpile.js';
 
 export function registerFunctions(program: Command): void {
   program
@@ -34,6 +35,8 @@ export function registerFunctions(program: Command): void {
               deployed[name] = `unknown (${(error as Error).message.split('\n')[0]})`;
             }
           }
+          // Which path runs the deployed component on `wasm`, and why not the direct bindings.
+          const glue = deployed.wasm === true ? glueFallback(fn) : null;
           const { name, language, description, input, defaultInput, timeoutMs, memoryMb } =
             fn.manifest;
           rows.push({
@@ -46,6 +49,7 @@ export function registerFunctions(program: Command): void {
             memoryMb,
             deployed,
             unavailable,
+            ...(glue ? { wasmGlue: glue } : {}),
           });
         }
         if (options.json) {
@@ -63,11 +67,14 @@ export function registerFunctions(program: Command): void {
             .join(' ');
           process.stdout.write(`${row.name.padEnd(24)} ${state.padEnd(35)} ${row.description}\n`);
         }
-        const notes = rows.flatMap((row) =>
-          Object.entries(row.unavailable).map(
+        const notes = rows.flatMap((row) => [
+          ...(row.wasmGlue
+            ? [`${`${row.name} on wasm`.padEnd(36)} runs on jco's glue: ${row.wasmGlue}`]
+            : []),
+          ...Object.entries(row.unavailable).map(
             ([runtime, why]) => `${`${row.name} on ${runtime}`.padEnd(36)} n/a: ${why}`,
           ),
-        );
+        ]);
         if (notes.length > 0) process.stdout.write(`\n${notes.join('\n')}\n`);
         for (const problem of engine.catalog.problems)
           process.stderr.write(`warning: ${problem}\n`);

@@ -6,6 +6,8 @@
  * Layouts follow the Component Model's canonical ABI (flattened results over a retptr).
  */
 
+import { createHash } from 'node:crypto';
+
 /** What the bindings need from the instance and the host, resolved after instantiation. */
 export interface BindingContext {
   memory(): WebAssembly.Memory;
@@ -51,7 +53,7 @@ type Resource = ShimInputStream | ShimOutputStream;
 const STREAM_CLOSED = 1;
 
 /** The bindings of one instance, by bindingKey; each call makes a fresh handle table. */
-export function createBindings(ctx: BindingContext): (key: string) => Fn | undefined {
+export function createBindings(ctx: BindingContext): Bindings {
   const handles: Array<Resource | null> = [null];
   const own = (resource: Resource) => handles.push(resource) - 1;
   const get = <T extends Resource>(handle: number) => handles[handle] as T;
@@ -213,11 +215,15 @@ export function createBindings(ctx: BindingContext): (key: string) => Fn | undef
     'wasi:filesystem/types#[resource-drop]descriptor': noFileSystem,
   };
 
-  return (key) =>
+  const binding = (key: string) =>
     known[key] ??
     // With no preopened directory there is no descriptor to call a method on.
     (key.startsWith(DESCRIPTOR_METHOD) ? noFileSystem : undefined);
+  return Object.assign(binding, { keys: () => [...Object.keys(known), `${DESCRIPTOR_METHOD}*`] });
 }
+
+/** A binding by key (see bindingKey), and the keys it knows. */
+export type Bindings = ((key: string) => Fn | undefined) & { keys(): string[] };
 
 const DESCRIPTOR_METHOD = 'wasi:filesystem/types#[method]descriptor.';
 
@@ -236,6 +242,12 @@ const probe = createBindings({
   arguments: [],
   environment: [],
 });
+
+/** Changes whenever the set of WASI functions the bindings provide changes. */
+export const BINDINGS_FINGERPRINT = createHash('sha256')
+  .update(probe.keys().sort().join('\n'))
+  .digest('hex')
+  .slice(0, 16);
 
 /** Whether the direct bindings provide this WASI function. */
 export function hasBinding(key: string): boolean {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FunctionEntry } from '../../catalog/catalog.js';
+import { BINDINGS_FINGERPRINT } from './command-bindings.js';
 import { PLAN_FILE, type PlanOutcome, planCommand } from './command-plan.js';
 
 /** Where `jco transpile` output for a function lives (git-ignored, made by deploy). */
@@ -15,8 +16,13 @@ export function glueFile(fn: FunctionEntry): string {
 
 const STAMP = 'component.sha256';
 
+/**
+ * The component's hash, and which WASI functions the direct bindings provide: a plan learnt
+ * by an older Nebula (fewer bindings) is learnt again, not trusted.
+ */
 function componentHash(fn: FunctionEntry): string {
-  return createHash('sha256').update(readFileSync(fn.componentPath)).digest('hex');
+  const component = createHash('sha256').update(readFileSync(fn.componentPath)).digest('hex');
+  return `${component}\nbindings ${BINDINGS_FINGERPRINT}`;
 }
 
 export function isTranspiled(fn: FunctionEntry): boolean {
