@@ -3,7 +3,7 @@ import { arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NativeArch } from '../core/platform.js';
-import { describeIssues, type Manifest, manifestSchema } from './manifest.js';
+import { describeIssues, LANGUAGES, type Manifest, manifestSchema } from './manifest.js';
 
 /** The repository's functions/ folder, found from this file (source/ or dist/source/). */
 export function defaultFunctionsDir(): string {
@@ -110,6 +110,9 @@ export function loadCatalog(functionsDir = defaultFunctionsDir()): Catalog {
   };
   load(functionsDir, 'built-in');
   load(userFunctionsDir(functionsDir), 'user');
+  // The Rust functions (the thesis's) first, then C, AssemblyScript, modules brought as they are.
+  const rank = (fn: FunctionEntry) => LANGUAGES.indexOf(fn.manifest.language);
+  functions.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   return {
     functions,
     problems,
