@@ -6,9 +6,12 @@
  * the table; its exit codes are the function's own (the adapter maps non-zero to 1).
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { componentEmbed, componentNew, parse } from '@bytecodealliance/jco';
 import { type FunctionEntry, loadFunction } from '../../source/catalog/catalog.js';
 import type { InvocationResult } from '../../source/core/invocation.js';
 import { ComponentRuntime } from '../../source/runtimes/wasm/component-runtime.js';
@@ -36,11 +39,79 @@ const COMMANDS: Array<{ input: string; stdout: (name: string) => string; failure
 const direct = new ComponentRuntime();
 const glue = new ComponentRuntime(1, { jcoGlue: true });
 const preview1 = new Preview1Runtime();
-after(() => Promise.all([direct.close(), glue.close(), preview1.close()]));
+const scratch = mkdtempSync(join(tmpdir(), 'nebula-conformance-'));
+after(async () => {
+  await Promise.all([direct.close(), glue.close(), preview1.close()]);
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 // From dist/test/wasm/ back to the committed fixtures.
 const CONFORMANCE = fileURLToPath(new URL('../../../test/fixtures/conformance/', import.meta.url));
 const fixture = (name: string): FunctionEntry => loadFunction(join(CONFORMANCE, name));
+
+/**
+ * A command component made without the preview1 adapter: its one core module imports WASI 0.2
+ * through the canonical ABI itself (as wasm32-wasip2 toolchains do) and exports its own
+ * cabi_realloc and wasi:cli/run. Made here with jco's public API from text.
+ */
+async function nativePreview2Component(): Promise<FunctionEntry> {
+  const core = await parse(`(module
+    (import "wasi:cli/stdout@0.2.0" "get-stdout" (func $get_stdout (result i32)))
+    (import "wasi:io/streams@0.2.0" "[method]output-stream.blocking-write-and-flush"
+      (func $write (param i32 i32 i32 i32)))
+    (import "wasi:io/streams@0.2.0" "[resource-drop]output-stream" (func $drop (param i32)))
+    (memory (export "memory") 1)
+    (global $heap (mut i32) (i32.const 4096))
+    (data (i32.const 64) "native p2\\0a")
+    (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32)
+      (local.set $p (global.get $heap))
+      (global.set $heap (i32.add (global.get $heap) (local.get 3)))
+      (local.get $p))
+    (func (export "wasi:cli/run@0.2.0#run") (result i32)
+      (local $out i32)
+      (local.set $out (call $get_stdout))
+      (call $write (local.get $out) (i32.const 64) (i32.const 10) (i32.const 128))
+      (call $drop (local.get $out))
+      (i32.const 0)))`);
+  const wit = `package local:probe;
+package wasi:io@0.2.0 {
+  interface error { resource error; }
+  interface streams {
+    use error.{error};
+    variant stream-error { last-operation-failed(error), closed }
+    resource output-stream {
+      blocking-write-and-flush: func(contents: list<u8>) -> result<_, stream-error>;
+    }
+  }
+}
+package wasi:cli@0.2.0 {
+  interface stdout {
+    use wasi:io/streams@0.2.0.{output-stream};
+    get-stdout: func() -> output-stream;
+  }
+  interface run { run: func() -> result; }
+}
+world w {
+  import wasi:cli/stdout@0.2.0;
+  export wasi:cli/run@0.2.0;
+}
+`;
+  const component = await componentNew(
+    await componentEmbed({ binary: core, witSource: wit, world: 'w' }),
+    [],
+  );
+  const dir = join(scratch, 'native-p2');
+  mkdirSync(join(dir, 'build'), { recursive: true });
+  writeFileSync(join(dir, 'build', 'native-p2.component.wasm'), component);
+  const manifest = JSON.parse(
+    readFileSync(join(CONFORMANCE, 'wat-shapes', 'function.json'), 'utf8'),
+  );
+  writeFileSync(join(dir, 'function.json'), JSON.stringify({ ...manifest, name: 'native-p2' }));
+  const fn = loadFunction(dir);
+  await direct.deploy(fn);
+  return fn;
+}
 
 const outcome = (r: InvocationResult) =>
   r.ok ? `ok ${r.exitCode}` : `${r.failure} ${r.exitCode ?? '-'}`;
@@ -91,6 +162,20 @@ describe('conformance of the direct bindings with jco glue', { timeout: 300_000 
       });
     }
   }
+
+  it('a component with no preview1 adapter at all (built for WASI 0.2 directly) runs on the direct bindings', async () => {
+    const fn = await nativePreview2Component();
+    assert.equal(glueFallback(fn), null);
+    for (const mode of ['cold', 'warm'] as const) {
+      const a = await direct.invoke(fn, { input: '', mode });
+      const b = await glue.invoke(fn, { input: '', mode });
+      rows.push(
+        `| wasi-0.2 component (no adapter) | write ${mode} | ${outcome(a)} | ${outcome(b)} | n/a | ${a.output === b.output && a.exitCode === b.exitCode ? 'pass' : 'differs'} |`,
+      );
+      assert.equal(a.output, 'native p2\n', a.error ?? '');
+      assert.deepEqual([b.output, b.exitCode, b.failure], [a.output, a.exitCode, a.failure]);
+    }
+  });
 
   it('wat-shapes (fd_write imported twice, in an odd order) runs on the direct bindings', async () => {
     const fn = fixture('wat-shapes');
