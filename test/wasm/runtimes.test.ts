@@ -72,6 +72,52 @@ for (const runtime of ['wasm', 'wasm-p1'] as const) {
   });
 }
 
+describe("C and AssemblyScript functions keep the Rust ones' contract", {
+  timeout: 120_000,
+}, () => {
+  const cases: Record<string, string[]> = {
+    'fibonacci-recursive': ['0', '1', '25', '51', '-1', '+7', ' 12 ', 'abc', ''],
+    exponential: [
+      '0',
+      '1',
+      '-2.5',
+      '709.78',
+      '710',
+      '-745',
+      '1e-3',
+      '.5',
+      '5.',
+      'inf',
+      'NaN',
+      '0x10',
+    ],
+    factorial: ['0', '1', '100', '10001', 'x'],
+    'prime-number': ['1', '10', '0', '200001'],
+    hello: ['', 'ignored'],
+  };
+  for (const [rust, inputs] of Object.entries(cases)) {
+    for (const twin of [`c-${rust}`, `as-${rust}`]) {
+      if (!engine.catalog.functions.some((fn) => fn.name === twin)) continue;
+      it(`${twin}: same stdout, stderr and exit code as ${rust} on wasm-p1`, async () => {
+        for (const input of inputs) {
+          const request = { input, mode: 'warm' as const };
+          const a = await engine.invoke(rust, 'wasm-p1', request);
+          const b = await engine.invoke(twin, 'wasm-p1', request);
+          assert.deepEqual(
+            [b.output, b.stderr, b.exitCode, b.failure],
+            [a.output, a.stderr, a.exitCode, a.failure],
+            `input ${JSON.stringify(input)}`,
+          );
+          assert.ok(
+            b.timings.execMs > 0,
+            `marks main_start and main_end (input ${JSON.stringify(input)})`,
+          );
+        }
+      });
+    }
+  }
+});
+
 describe('engine names', () => {
   it('rejects an unknown function, naming it and the known ones', async () => {
     await assert.rejects(
