@@ -19,6 +19,10 @@ export function runPlan(
   const exported = (ref: ExportRef) => (instances[ref.instance] as WebAssembly.Exports)[ref.export];
   let memory: WebAssembly.Memory | undefined;
   let realloc: Realloc | undefined;
+  const forwarder =
+    (ref: ExportRef) =>
+    (...args: unknown[]) =>
+      (exported(ref) as (...a: unknown[]) => unknown)(...args);
   const binding = createBindings({
     ...host,
     memory: () => memory as WebAssembly.Memory,
@@ -29,7 +33,11 @@ export function runPlan(
     for (const { module, name, from } of step.imports) {
       imports[module] ??= {};
       (imports[module] as Record<string, unknown>)[name] =
-        'host' in from ? binding(from.host) : exported(from);
+        'host' in from
+          ? binding(from.host)
+          : 'late' in from
+            ? forwarder(from.late)
+            : exported(from);
     }
     instances.push(
       new WebAssembly.Instance(coreModule(step.file), imports as WebAssembly.Imports).exports,

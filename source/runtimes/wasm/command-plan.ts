@@ -19,7 +19,12 @@ export interface ExportRef {
   export: string;
 }
 
-export type ImportSource = ExportRef | { host: string };
+/**
+ * Another instance's export, a direct binding, or an export of an instance made later (a
+ * function called through a forwarder once that instance exists: how the cycle between the
+ * function and its adapter is broken once the shim and fix-up modules are left out).
+ */
+export type ImportSource = ExportRef | { host: string } | { late: ExportRef };
 
 export interface PlanStep {
   file: string;
@@ -36,6 +41,9 @@ export interface CommandPlan {
 
 /** The plan or why there is none, and the host interfaces the glue asked for while wiring. */
 export type PlanOutcome = ({ plan: CommandPlan } | { fallback: string }) & { interfaces: string[] };
+
+/** Raised whenever plans are learnt differently, so older ones are learnt again. */
+export const PLAN_VERSION = 2;
 
 /** Beside the glue: the PlanOutcome as JSON. */
 export const PLAN_FILE = 'direct-plan.json';
@@ -179,6 +187,7 @@ function buildPlan(dir: string, glue: Glue, asked: Set<string>): CommandPlan {
   }
   // Host functions that a fix-up module puts into a shim's table, by fix-up import.
   const hostOfFixup = new Map<string, string>();
+  const indirections: Indirection[] = [];
   steps.forEach((step, fixup) => {
     const table = step.imports.find(
       ({ from }) =>
@@ -187,7 +196,9 @@ function buildPlan(dir: string, glue: Glue, asked: Set<string>): CommandPlan {
     );
     if (!table || !('instance' in table.from)) return;
     const shim = table.from.instance;
-    for (const [shimExport, target] of shimRoutes(steps, shim, fixup)) {
+    const routes = shimRoutes(steps, shim, fixup);
+    indirections.push({ shim, fixup, routes });
+    for (const [shimExport, target] of routes) {
       const importer = steps
         .flatMap((s) => s.imports)
         .find(
@@ -216,7 +227,7 @@ function buildPlan(dir: string, glue: Glue, asked: Set<string>): CommandPlan {
       return { module, name, from: { host: key } };
     }),
   }));
-  return {
+  return leaveOutShims(indirections, {
     steps: planSteps,
     run: onlyExport(
       steps,
@@ -232,7 +243,66 @@ function buildPlan(dir: string, glue: Glue, asked: Set<string>): CommandPlan {
       findExports(steps, (name) => name === 'cabi_import_realloc')[0] ??
       findExports(steps, (name) => name === 'cabi_realloc')[0] ??
       null,
+  });
+}
+
+interface Indirection {
+  shim: number;
+  fixup: number;
+  /** Shim export to the fix-up import (module NUL name) its table slot calls. */
+  routes: Map<string, string>;
+}
+
+/**
+ * The shim and fix-up modules only break the cycle between the function and its adapter (each
+ * imports from the other). Linking every import that goes through a shim straight to where its
+ * table slot leads (a binding, an earlier instance's export, or a later one's through a
+ * forwarder) saves instantiating both for every invocation. If any use of a shim cannot be
+ * followed, the plan keeps them.
+ */
+function leaveOutShims(indirections: Indirection[], plan: CommandPlan): CommandPlan {
+  const left = new Set(indirections.flatMap(({ shim, fixup }) => [shim, fixup]));
+  const through = new Map<string, ImportSource>();
+  for (const { shim, fixup, routes } of indirections) {
+    const fixupImports = plan.steps[fixup]?.imports ?? [];
+    for (const [shimExport, target] of routes) {
+      const reached = fixupImports.find(({ module, name }) => `${module}\u0000${name}` === target);
+      if (reached) through.set(`${shim}\u0000${shimExport}`, reached.from);
+    }
+  }
+  const kept = plan.steps.map((_, index) => index).filter((index) => !left.has(index));
+  const renumber = new Map(kept.map((old, index) => [old, index]));
+  const follow = (from: ImportSource): ImportSource | null => {
+    if (!('instance' in from) || !left.has(from.instance)) return from;
+    const next = through.get(`${from.instance}\u0000${from.export}`);
+    return next && !('instance' in next && left.has(next.instance)) ? next : null;
   };
+  const moved = (ref: ExportRef): ExportRef | null => {
+    const instance = renumber.get(ref.instance);
+    return instance === undefined ? null : { instance, export: ref.export };
+  };
+  const steps: PlanStep[] = [];
+  for (const [index, old] of kept.entries()) {
+    const step = plan.steps[old] as PlanStep;
+    const imports: PlanStep['imports'] = [];
+    for (const { module, name, from } of step.imports) {
+      const source = follow(from);
+      if (!source) return plan;
+      if ('host' in source) {
+        imports.push({ module, name, from: source });
+        continue;
+      }
+      const ref = moved('late' in source ? source.late : source);
+      if (!ref) return plan;
+      imports.push({ module, name, from: ref.instance < index ? ref : { late: ref } });
+    }
+    steps.push({ file: step.file, imports });
+  }
+  const run = moved(plan.run);
+  const memory = moved(plan.memory);
+  const realloc = plan.realloc ? moved(plan.realloc) : null;
+  if (!run || !memory || (plan.realloc && !realloc)) return plan;
+  return { steps, run, memory, realloc };
 }
 
 function findExports(

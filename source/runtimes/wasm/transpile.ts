@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import type { FunctionEntry } from '../../catalog/catalog.js';
 import { BINDINGS_FINGERPRINT } from './command-bindings.js';
-import { PLAN_FILE, type PlanOutcome, planCommand } from './command-plan.js';
+import { PLAN_FILE, PLAN_VERSION, type PlanOutcome, planCommand } from './command-plan.js';
 
 /** Where `jco transpile` output for a function lives (git-ignored, made by deploy). */
 export function transpiledDir(fn: FunctionEntry): string {
@@ -17,12 +17,12 @@ export function glueFile(fn: FunctionEntry): string {
 const STAMP = 'component.sha256';
 
 /**
- * The component's hash, and which WASI functions the direct bindings provide: a plan learnt
- * by an older Nebula (fewer bindings) is learnt again, not trusted.
+ * The component's hash, which WASI functions the direct bindings provide and how plans are
+ * learnt: a plan learnt by an older Nebula is learnt again, not trusted.
  */
 function componentHash(fn: FunctionEntry): string {
   const component = createHash('sha256').update(readFileSync(fn.componentPath)).digest('hex');
-  return `${component}\nbindings ${BINDINGS_FINGERPRINT}`;
+  return `${component}\nbindings ${BINDINGS_FINGERPRINT} plan ${PLAN_VERSION}`;
 }
 
 export function isTranspiled(fn: FunctionEntry): boolean {
