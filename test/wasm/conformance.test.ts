@@ -11,7 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { componentEmbed, componentNew, parse } from '@bytecodealliance/jco';
+import {
+  componentEmbed,
+  componentNew,
+  parse,
+  preview1AdapterCommandPath,
+} from '@bytecodealliance/jco';
 import { type FunctionEntry, loadFunction } from '../../source/catalog/catalog.js';
 import type { InvocationResult } from '../../source/core/invocation.js';
 import { ComponentRuntime } from '../../source/runtimes/wasm/component-runtime.js';
@@ -97,17 +102,22 @@ world w {
   export wasi:cli/run@0.2.0;
 }
 `;
-  const component = await componentNew(
-    await componentEmbed({ binary: core, witSource: wit, world: 'w' }),
-    [],
-  );
-  const dir = join(scratch, 'native-p2');
+  const embedded = await componentEmbed({ binary: core, witSource: wit, world: 'w' });
+  return fixtureFrom('native-p2', await componentNew(embedded, []));
+}
+
+/** A deployed function made of `component` alone, in the scratch folder. */
+async function fixtureFrom(name: string, component: Uint8Array): Promise<FunctionEntry> {
+  const dir = join(scratch, name);
   mkdirSync(join(dir, 'build'), { recursive: true });
-  writeFileSync(join(dir, 'build', 'native-p2.component.wasm'), component);
+  writeFileSync(join(dir, 'build', `${name}.component.wasm`), component);
   const manifest = JSON.parse(
     readFileSync(join(CONFORMANCE, 'wat-shapes', 'function.json'), 'utf8'),
   );
-  writeFileSync(join(dir, 'function.json'), JSON.stringify({ ...manifest, name: 'native-p2' }));
+  writeFileSync(
+    join(dir, 'function.json'),
+    JSON.stringify({ ...manifest, name, language: 'wasm' }),
+  );
   const fn = loadFunction(dir);
   await direct.deploy(fn);
   return fn;
@@ -174,6 +184,36 @@ describe('conformance of the direct bindings with jco glue', { timeout: 300_000 
       );
       assert.equal(a.output, 'native p2\n', a.error ?? '');
       assert.deepEqual([b.output, b.exitCode, b.failure], [a.output, a.exitCode, a.failure]);
+    }
+  });
+
+  it('a component needing a function the bindings lack falls back to the glue at deploy, and runs', async () => {
+    // poll_oneoff makes the adapter import wasi:io/poll, which the direct bindings do not provide.
+    const module = await parse(`(module
+      (import "wasi_snapshot_preview1" "poll_oneoff" (func (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 64) "polled\\0a")
+      (func (export "_start")
+        (i32.store (i32.const 0) (i32.const 64))
+        (i32.store (i32.const 4) (i32.const 7))
+        (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`);
+    const adapter = readFileSync(preview1AdapterCommandPath());
+    const fn = await fixtureFrom(
+      'polls',
+      await componentNew(module, [['wasi_snapshot_preview1', adapter]]),
+    );
+    assert.match(
+      glueFallback(fn) ?? '',
+      /wasi:(io|clocks)\/\S+, which the direct bindings do not provide/,
+    );
+    for (const mode of ['cold', 'warm'] as const) {
+      const result = await direct.invoke(fn, { input: '', mode });
+      rows.push(
+        `| polls (needs wasi:io/poll) | write ${mode} | ${outcome(result)} (jco glue, chosen at deploy) | - | - | ${result.ok ? 'pass' : 'fails'} |`,
+      );
+      assert.equal(result.ok, true, result.error ?? '');
+      assert.equal(result.output, 'polled\n');
     }
   });
 
