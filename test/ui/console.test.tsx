@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { loadCatalog } from '../../source/catalog/catalog.js';
 import { KEYMAP } from '../../source/ui/keymap.js';
 import { type Harness, KEYS, MISSING_DOCKER, startConsole } from './console-harness.js';
 
@@ -47,7 +48,7 @@ describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
   it('shows n/a for a Wasm-only function on container, and says why instead of invoking', async () => {
     const h = start({ docker: MISSING_DOCKER });
     await ready(h);
-    h.press('j'.repeat(13));
+    h.press('j'.repeat(loadCatalog().functions.findIndex((fn) => fn.name === 'as-hello')));
     const selected = await h.waitFor((f) => /> │ as-hello/.test(f), 'as-hello selected');
     assert.match(selected, /as-hello\s*│\s*\S+\s*│\s*n\/a/);
     h.press('c');
