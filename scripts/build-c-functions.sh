@@ -2,8 +2,9 @@
 # Builds every C function (a function.json with "language": "c") three ways from one source:
 #   (a) wasm32-wasi with Debian's clang and wasi-libc, then wrapped into a WASI command
 #       component with jco;
-#   (b) a static x86_64 binary (gcc, or x86_64-linux-gnu-gcc on an aarch64 machine);
-#   (c) a static aarch64 binary (aarch64-linux-gnu-gcc, or gcc on an aarch64 machine).
+#   (b) a static x86_64 binary (x86_64-linux-gnu-gcc) and (c) a static aarch64 binary
+#       (aarch64-linux-gnu-gcc): Debian names each gcc by its triple on every host, so the
+#       same names build natively and across, as scripts/build-functions.sh does.
 # The shared helper is functions/c-mark/. Test modules in test/fixtures/conformance with a
 # main.c are built the same way (Wasm only).
 #

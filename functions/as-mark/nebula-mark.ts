@@ -11,21 +11,44 @@
 const allocatorFirst = new ArrayBuffer(8);
 store<u8>(changetype<usize>(allocatorFirst), 1);
 
-function mark(label: string): void {
-  process.stderr.write(`@nebula ${label} ${process.hrtime().toString()}\n`);
+function writeMark(label: string, ns: u64): void {
+  process.stderr.write(`@nebula ${label} ${ns.toString()}\n`);
+}
+
+// input_read's reading, kept until the next mark (0: none): printed at once, the cost of one
+// stderr write would fall inside the compute phase; printed later, it falls in output.
+let pendingInputRead: u64 = 0;
+
+function flushPending(): void {
+  if (pendingInputRead != 0) writeMark("input_read", pendingInputRead);
+  pendingInputRead = 0;
 }
 
 /** First statement of main. */
 export function mainStart(): void {
-  mark("main_start");
+  writeMark("main_start", process.hrtime());
+}
+
+/** Right after stdin is read: `input_read`, printed with the next mark. */
+export function inputRead(): void {
+  pendingInputRead = process.hrtime();
+}
+
+/** When the result is ready, before it is written: `computed`. */
+export function computed(): void {
+  const ns = process.hrtime();
+  flushPending();
+  writeMark("computed", ns);
 }
 
 /** Last statement of main (also on the error path). */
 export function mainEnd(): void {
-  mark("main_end");
+  const ns = process.hrtime();
+  flushPending();
+  writeMark("main_end", ns);
 }
 
-/** All of stdin as UTF-8 text; marks `input_read`. */
+/** All of stdin as UTF-8 text; marks nothing. */
 export function readStdinString(): string {
   const chunks = new Array<ArrayBuffer>();
   let total = 0;
@@ -42,18 +65,19 @@ export function readStdinString(): string {
     all.set(Uint8Array.wrap(chunks[i]), at);
     at += chunks[i].byteLength;
   }
-  mark("input_read");
   return String.UTF8.decode(all.buffer);
 }
 
-/** All of stdin with surrounding whitespace removed; marks `input_read`. */
+/** All of stdin with surrounding whitespace removed, then marks `input_read`. */
 export function readInput(): string {
-  return readStdinString().trim();
+  const input = readStdinString().trim();
+  inputRead();
+  return input;
 }
 
 /** Marks `computed`, then writes `result` and a newline to stdout. */
 export function output(result: string): void {
-  mark("computed");
+  computed();
   process.stdout.write(result + "\n");
 }
 

@@ -12,14 +12,35 @@ uint64_t nebula_monotonic_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void mark(const char *label) {
-  uint64_t ns = nebula_monotonic_ns();
+static void write_mark(const char *label, uint64_t ns) {
   fprintf(stderr, "@nebula %s %llu\n", label, (unsigned long long)ns);
   fflush(stderr);
 }
 
-void nebula_main_start(void) { mark("main_start"); }
-void nebula_main_end(void) { mark("main_end"); }
+/* input_read's reading, kept until the next mark (0: none): printed at once, the cost of one
+ * stderr write would fall inside the compute phase; printed later, it falls in output. */
+static uint64_t pending_input_read = 0;
+
+static void flush_pending(void) {
+  if (pending_input_read != 0) write_mark("input_read", pending_input_read);
+  pending_input_read = 0;
+}
+
+void nebula_main_start(void) { write_mark("main_start", nebula_monotonic_ns()); }
+
+void nebula_input_read(void) { pending_input_read = nebula_monotonic_ns(); }
+
+void nebula_computed(void) {
+  uint64_t ns = nebula_monotonic_ns();
+  flush_pending();
+  write_mark("computed", ns);
+}
+
+void nebula_main_end(void) {
+  uint64_t ns = nebula_monotonic_ns();
+  flush_pending();
+  write_mark("main_end", ns);
+}
 
 char *nebula_read_stdin(size_t *len) {
   size_t cap = 4096, used = 0;
@@ -41,7 +62,6 @@ char *nebula_read_stdin(size_t *len) {
   }
   buf[used] = '\0';
   *len = used;
-  mark("input_read");
   return buf;
 }
 
@@ -57,11 +77,12 @@ char *nebula_read_input(void) {
   char *end = buf + len;
   while (end > start && is_space(end[-1])) end--;
   *end = '\0';
+  nebula_input_read();
   return start;
 }
 
 void nebula_output(const char *result) {
-  mark("computed");
+  nebula_computed();
   if (fputs(result, stdout) == EOF || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
     nebula_fail("could not write the result to stdout");
   }

@@ -17,9 +17,15 @@ void nebula_main_end(void);
 /** Raw monotonic clock reading in nanoseconds. */
 uint64_t nebula_monotonic_ns(void);
 
-/** All of stdin as raw bytes (NUL-terminated too); marks `input_read`. */
+/** Right after stdin is read: `input_read`, printed with the next mark (so compute holds no
+ * write of ours). */
+void nebula_input_read(void);
+/** When the result is ready, before it is written: `computed`. */
+void nebula_computed(void);
+
+/** All of stdin as raw bytes (NUL-terminated too); marks nothing. */
 char *nebula_read_stdin(size_t *len);
-/** All of stdin with surrounding ASCII whitespace removed; marks `input_read`. */
+/** All of stdin with surrounding ASCII whitespace removed, then marks `input_read`. */
 char *nebula_read_input(void);
 /** Marks `computed`, then writes `result` and a newline to stdout and flushes it. */
 void nebula_output(const char *result);

@@ -108,10 +108,13 @@ describe("C and AssemblyScript functions keep the Rust ones' contract", {
             [a.output, a.stderr, a.exitCode, a.failure],
             `input ${JSON.stringify(input)}`,
           );
-          assert.ok(
-            b.timings.execMs > 0,
-            `marks main_start and main_end (input ${JSON.stringify(input)})`,
+          // The same marks as the Rust function: input and output phases exactly when it has them.
+          assert.deepEqual(
+            [b.timings.inputMs === null, b.timings.outputMs === null],
+            [a.timings.inputMs === null, a.timings.outputMs === null],
+            `marks of input ${JSON.stringify(input)}`,
           );
+          assert.ok(b.timings.startupMs < b.timings.totalMs, 'main_start is marked');
         }
       });
     }
