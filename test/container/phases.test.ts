@@ -4,7 +4,7 @@
  * the phases must add up to the total.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { RUNTIME_NAMES, type Timings } from '../../source/core/invocation.js';
 import { Engine } from '../../source/engine/engine.js';
 import { skipWithoutEngine } from './helpers.js';
@@ -22,6 +22,12 @@ describe('phases from the functions own marks', {
   skip: skipWithoutEngine,
   timeout: 300_000,
 }, () => {
+  // This file must not depend on images another test file happened to build.
+  before(async () => {
+    const container = await engine.runtime('container');
+    for (const name of ['hello', 'fibonacci-recursive']) await container.deploy(engine.fn(name));
+  });
+
   for (const runtime of RUNTIME_NAMES) {
     for (const mode of ['cold', 'warm'] as const) {
       it(`hello on ${runtime} (${mode}) computes nothing: compute is 0 within microseconds`, async () => {
