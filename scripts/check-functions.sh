@@ -3,7 +3,9 @@
 # target directory too) with scripts/build-functions.sh and compares the bytes of
 # each .wasm, .component.wasm and native binary (every architecture) with the committed ones
 # in functions/<name>/build/, and of the watchdog of every architecture with the committed
-# ones in source/runtimes/container/watchdog/. Prints each difference; exits 1 if any.
+# ones in source/runtimes/container/watchdog/, and of the conformance test modules in
+# test/fixtures/conformance/<name>/build/. AssemblyScript functions (and modules brought as
+# they are) have Wasm only. Prints each difference; exits 1 if any.
 #
 # Usage: scripts/check-functions.sh [--keep]   (--keep leaves the temp dir in place)
 set -euo pipefail
@@ -42,9 +44,18 @@ compare() {
 for manifest in "$FUNCTIONS"/*/function.json; do
   name="$(basename "$(dirname "$manifest")")"
   files=("$name.wasm" "$name.component.wasm")
-  for arch in "${ARCHES[@]}"; do files+=("$name.$arch"); done
+  if ! grep -Eq '"language"[[:space:]]*:[[:space:]]*"(assemblyscript|wasm)"' "$manifest"; then
+    for arch in "${ARCHES[@]}"; do files+=("$name.$arch"); done
+  fi
   for file in "${files[@]}"; do
     compare "$FUNCTIONS/$name/build/$file" "$TMP/out/$name/$file"
+  done
+done
+for fixture in "$ROOT"/test/fixtures/conformance/*/; do
+  name="$(basename "$fixture")"
+  [ -f "$fixture/function.json" ] || continue
+  for file in "$name.wasm" "$name.component.wasm"; do
+    compare "${fixture}build/$file" "$TMP/out/fixtures/$name/$file"
   done
 done
 for arch in "${ARCHES[@]}"; do

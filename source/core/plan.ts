@@ -13,8 +13,15 @@ export interface Cell {
 }
 
 export interface PlanSpec {
-  /** Each function with the inputs to run it on (already resolved, e.g. its defaultInput). */
-  functions: ReadonlyArray<{ name: string; inputs: readonly string[] }>;
+  /**
+   * Each function with the inputs to run it on (already resolved, e.g. its defaultInput) and
+   * the runtimes it can never run on (no cell is made for those; the caller says why).
+   */
+  functions: ReadonlyArray<{
+    name: string;
+    inputs: readonly string[];
+    skip?: readonly RuntimeName[];
+  }>;
   runtimes: readonly RuntimeName[];
   modes: readonly Mode[];
   /** Measured invocations per cell. */
@@ -60,6 +67,7 @@ export function buildPlan(spec: PlanSpec): Step[] {
   checkSpec(spec);
   const steps: Step[] = [];
   for (const fn of spec.functions) {
+    const runtimesOf = spec.runtimes.filter((runtime) => !fn.skip?.includes(runtime));
     for (const input of fn.inputs) {
       for (const mode of spec.modes) {
         const round = (runtimes: readonly RuntimeName[], warmup: boolean, count: number) => {
@@ -71,13 +79,13 @@ export function buildPlan(spec: PlanSpec): Step[] {
           }
         };
         if (spec.order === 'blocked') {
-          for (const runtime of spec.runtimes) {
+          for (const runtime of runtimesOf) {
             round([runtime], true, spec.warmup);
             round([runtime], false, spec.repetitions);
           }
         } else {
-          round(spec.runtimes, true, spec.warmup);
-          round(spec.runtimes, false, spec.repetitions);
+          round(runtimesOf, true, spec.warmup);
+          round(runtimesOf, false, spec.repetitions);
         }
       }
     }
@@ -97,6 +105,9 @@ function checkSpec(spec: PlanSpec): void {
   }
   for (const fn of spec.functions) {
     if (fn.inputs.length === 0) throw new PlanError(`no input for ${fn.name}`);
+    if (spec.runtimes.every((runtime) => fn.skip?.includes(runtime))) {
+      throw new PlanError(`${fn.name} can run on none of ${spec.runtimes.join(', ')}`);
+    }
   }
   const seen = new Set<string>();
   for (const runtime of spec.runtimes) {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { unavailableReason } from '../catalog/availability.js';
 import { type Catalog, CatalogError, type FunctionEntry, loadCatalog } from '../catalog/catalog.js';
 import {
   type InvocationResult,
@@ -100,6 +101,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   ): Promise<InvocationResult> {
     checkRequestNames(runtimeName, request.mode);
     const fn = this.fn(functionName);
+    const unavailable = unavailableReason(fn.manifest, runtimeName as RuntimeName);
+    if (unavailable)
+      throw new UsageError(`${fn.name} cannot run on ${runtimeName}: ${unavailable}`);
     const acceptNs = nowNs();
     let runtime: Runtime;
     try {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { unavailableReason } from '../../catalog/availability.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import {
   isMode,
@@ -121,9 +122,14 @@ async function bench(options: BenchOptions): Promise<void> {
       options.inputs === undefined
         ? null
         : parseOrUsage(() => parseInputs(options.inputs as string));
+    const skipped = skippedCells(engine, names, runtimes);
+    for (const { function: name, runtime, reason } of skipped) {
+      process.stderr.write(`skipped: ${name} on ${runtime}: ${reason}\n`);
+    }
     const functions = names.map((name) => ({
       name,
       inputs: inputs ?? [engine.fn(name).manifest.defaultInput],
+      skip: skipped.filter((cell) => cell.function === name).map((cell) => cell.runtime),
     }));
     const plan = parseOrUsage(() =>
       buildPlan({
@@ -135,7 +141,7 @@ async function bench(options: BenchOptions): Promise<void> {
         order: planOrder(options),
       }),
     );
-    await checkReady(engine, names, runtimes);
+    await checkReady(engine, names, runtimes, skipped);
 
     if (options.log !== false) {
       log =
@@ -169,9 +175,15 @@ async function bench(options: BenchOptions): Promise<void> {
 
     const energy = await finishBenchPower(power, outcome.records);
     const set = { ...summarizeInvocations(outcome.records), ...(energy ? { energy } : {}) };
-    if (options.json) process.stdout.write(renderResultsJson({ ...set, aborted: outcome.aborted }));
-    else if (options.csv) process.stdout.write(renderSummaryCsv(set.results));
-    else process.stdout.write(renderMarkdown(set));
+    if (options.json) {
+      process.stdout.write(renderResultsJson({ ...set, aborted: outcome.aborted, skipped }));
+    } else if (options.csv) process.stdout.write(renderSummaryCsv(set.results));
+    else {
+      process.stdout.write(renderMarkdown(set));
+      for (const cell of skipped) {
+        process.stdout.write(`\nSkipped: ${cell.function} on ${cell.runtime}: ${cell.reason}\n`);
+      }
+    }
     if (outcome.aborted) {
       process.stderr.write(
         `interrupted: ${outcome.records.length} of ${outcome.planned} invocations ran\n`,
@@ -232,23 +244,48 @@ function parseOrUsage<T>(parse: () => T): T {
   }
 }
 
+/** A cell that is not run because the runtime can never run the function, and why. */
+interface SkippedCell {
+  function: string;
+  runtime: RuntimeName;
+  reason: string;
+}
+
+function skippedCells(
+  engine: InvocationEngine,
+  names: string[],
+  runtimes: RuntimeName[],
+): SkippedCell[] {
+  return names.flatMap((name) =>
+    runtimes.flatMap((runtime) => {
+      const reason = unavailableReason(engine.fn(name).manifest, runtime);
+      return reason ? [{ function: name, runtime, reason }] : [];
+    }),
+  );
+}
+
 /** A local engine: every runtime loads and has every function deployed, before anything runs. */
 async function checkReady(
   engine: InvocationEngine,
   names: string[],
   runtimes: RuntimeName[],
+  skipped: SkippedCell[],
 ): Promise<void> {
   for (const name of names) engine.fn(name);
   if (!(engine instanceof Engine)) return;
   const missing: string[] = [];
   for (const runtimeName of runtimes) {
+    const runs = names.filter(
+      (name) => !skipped.some((cell) => cell.function === name && cell.runtime === runtimeName),
+    );
+    if (runs.length === 0) continue;
     let runtime: Awaited<ReturnType<Engine['runtime']>>;
     try {
       runtime = await engine.runtime(runtimeName);
     } catch (error) {
       throw new Error(`runtime ${runtimeName} is not available: ${(error as Error).message}`);
     }
-    for (const name of names) {
+    for (const name of runs) {
       if (!(await runtime.isDeployed((engine.catalog as Catalog).get(name)))) {
         missing.push(`${name} on ${runtimeName}`);
       }

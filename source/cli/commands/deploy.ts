@@ -1,23 +1,30 @@
 import type { Command } from 'commander';
+import { unavailableReason } from '../../catalog/availability.js';
 import { RUNTIME_NAMES, type RuntimeName } from '../../core/invocation.js';
 import { Engine, UsageError } from '../../engine/engine.js';
+import { ImportError, importWasm } from '../../engine/import-wasm.js';
 import { loadProfile } from '../../profiles/load.js';
 import type { Runtime } from '../../runtimes/runtime.js';
-import { EXIT_FAILED } from '../run.js';
+import { EXIT_FAILED, positiveInt } from '../run.js';
 import { stopSignal } from '../signals.js';
 
 interface DeployOptions {
   runtime: string;
   json?: boolean;
   profile?: string;
+  wasm?: string;
+  name?: string;
+  description?: string;
+  timeoutMs?: number;
+  memoryMb?: number;
 }
 
 interface DeployRow {
   function: string;
   runtime: RuntimeName;
   ok: boolean;
-  /** built, unchanged, deployed (a runtime that does not say), or failed. */
-  state: 'built' | 'unchanged' | 'deployed' | 'failed';
+  /** built, unchanged, deployed (a runtime that does not say), failed, or n/a (never runs there). */
+  state: 'built' | 'unchanged' | 'deployed' | 'failed' | 'n/a';
   detail: string;
   ms: number;
 }
@@ -40,19 +47,55 @@ export function registerDeploy(program: Command): void {
     .option('--runtime <name>', `${RUNTIME_NAMES.join(', ')} or all`, 'all')
     .option('--json', 'print one JSON object')
     .option('--profile <name>', 'profile name in profiles/ or a path')
+    .option(
+      '--wasm <path>',
+      'bring your own: a WASI preview1 command module or command component (.wasm), or a folder with a function.json and one .wasm',
+    )
+    .option('--name <name>', 'with --wasm: the name to invoke it by')
+    .option('--description <text>', 'with --wasm: what it does')
+    .option(
+      '--timeout-ms <ms>',
+      'with --wasm: time limit per invocation',
+      positiveInt('--timeout-ms'),
+    )
+    .option('--memory-mb <mb>', 'with --wasm: memory limit', positiveInt('--memory-mb'))
     .action(async (names: string[], options: DeployOptions) => {
       const runtimes = parseRuntimes(options.runtime);
       const profile = loadProfile(options.profile);
+      if (options.wasm === undefined) {
+        const stray = (['name', 'description', 'timeoutMs', 'memoryMb'] as const).filter(
+          (key) => options[key] !== undefined,
+        );
+        if (stray.length > 0) {
+          throw new UsageError(`--${stray.map(kebab).join(', --')} only go with --wasm PATH`);
+        }
+      } else if (names.length > 0) {
+        throw new UsageError(
+          `give function names or --wasm PATH, not both (got ${names.join(' ')})`,
+        );
+      }
       const engine = new Engine({
         dockerHost: profile.docker.host,
         dockerPlatform: profile.docker.platform,
       });
       try {
-        const fns =
+        let fns =
           names.length > 0 ? names.map((name) => engine.fn(name)) : engine.catalog.functions;
+        if (options.wasm !== undefined) {
+          const imported = await importOrUsage(engine, options as DeployOptions & { wasm: string });
+          if (!options.json) {
+            process.stdout.write(
+              `imported ${imported.fn.name} (a ${imported.kind}) into ${imported.fn.dir}\n`,
+            );
+          }
+          fns = [imported.fn];
+        }
         const rows: DeployRow[] = [];
         for (const runtimeName of runtimes) {
-          const runtime = await engine.runtime(runtimeName);
+          // A runtime none of the functions can run on is not even started (no engine needed).
+          const runtime = fns.some((fn) => !unavailableReason(fn.manifest, runtimeName))
+            ? await engine.runtime(runtimeName)
+            : null;
           for (const fn of fns) {
             if (stopSignal().aborted) break; // what was deployed stays; the rest is not started
             const row = await deployOne(runtime, runtimeName, fn);
@@ -68,6 +111,27 @@ export function registerDeploy(program: Command): void {
     });
 }
 
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+async function importOrUsage(engine: Engine, options: DeployOptions & { wasm: string }) {
+  try {
+    return await importWasm(
+      {
+        path: options.wasm,
+        name: options.name,
+        description: options.description,
+        timeoutMs: options.timeoutMs,
+        memoryMb: options.memoryMb,
+      },
+      engine.catalog,
+      engine.options.functionsDir,
+    );
+  } catch (error) {
+    if (error instanceof ImportError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 function parseRuntimes(text: string): RuntimeName[] {
   if (text === 'all') return [...RUNTIME_NAMES];
   const names = text.split(',').map((name) => name.trim());
@@ -80,12 +144,16 @@ function parseRuntimes(text: string): RuntimeName[] {
 }
 
 async function deployOne(
-  runtime: Runtime,
+  runtime: Runtime | null,
   runtimeName: RuntimeName,
   fn: Parameters<Runtime['deploy']>[0],
 ): Promise<DeployRow> {
   const started = performance.now();
   const row = { function: fn.name, runtime: runtimeName };
+  const unavailable = unavailableReason(fn.manifest, runtimeName);
+  if (unavailable || !runtime) {
+    return { ...row, ok: true, state: 'n/a', detail: unavailable ?? '', ms: 0 };
+  }
   try {
     if (hasBuild(runtime)) {
       const outcome = await runtime.build(fn);

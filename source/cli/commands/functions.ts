@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { unavailableReason } from '../../catalog/availability.js';
 import { RUNTIME_NAMES } from '../../core/invocation.js';
 import { Engine } from '../../engine/engine.js';
 import { loadProfile } from '../../profiles/load.js';
+import { glueFallback } from '../../runtimes/wasm/transpile.js';
 
 export function registerFunctions(program: Command): void {
   program
@@ -19,15 +21,36 @@ export function registerFunctions(program: Command): void {
         const rows = [];
         for (const fn of engine.catalog.functions) {
           const deployed: Record<string, boolean | string> = {};
+          const unavailable: Record<string, string> = {};
           for (const name of RUNTIME_NAMES) {
+            const reason = unavailableReason(fn.manifest, name);
+            if (reason) {
+              deployed[name] = 'n/a';
+              unavailable[name] = reason;
+              continue;
+            }
             try {
               deployed[name] = await (await engine.runtime(name)).isDeployed(fn);
             } catch (error) {
               deployed[name] = `unknown (${(error as Error).message.split('\n')[0]})`;
             }
           }
-          const { name, description, input, defaultInput, timeoutMs, memoryMb } = fn.manifest;
-          rows.push({ name, description, input, defaultInput, timeoutMs, memoryMb, deployed });
+          // Which path runs the deployed component on `wasm`, and why not the direct bindings.
+          const glue = deployed.wasm === true ? glueFallback(fn) : null;
+          const { name, language, description, input, defaultInput, timeoutMs, memoryMb } =
+            fn.manifest;
+          rows.push({
+            name,
+            language,
+            description,
+            input,
+            defaultInput,
+            timeoutMs,
+            memoryMb,
+            deployed,
+            unavailable,
+            ...(glue ? { wasmGlue: glue } : {}),
+          });
         }
         if (options.json) {
           process.stdout.write(
@@ -37,10 +60,22 @@ export function registerFunctions(program: Command): void {
         }
         for (const row of rows) {
           const state = Object.entries(row.deployed)
-            .map(([runtime, ok]) => `${runtime}:${ok === true ? 'yes' : ok === false ? 'no' : '?'}`)
+            .map(
+              ([runtime, ok]) =>
+                `${runtime}:${ok === true ? 'yes' : ok === false ? 'no' : ok === 'n/a' ? 'n/a' : '?'}`,
+            )
             .join(' ');
-          process.stdout.write(`${row.name.padEnd(22)} ${state.padEnd(34)} ${row.description}\n`);
+          process.stdout.write(`${row.name.padEnd(24)} ${state.padEnd(35)} ${row.description}\n`);
         }
+        const notes = rows.flatMap((row) => [
+          ...(row.wasmGlue
+            ? [`${`${row.name} on wasm`.padEnd(36)} runs on jco's glue: ${row.wasmGlue}`]
+            : []),
+          ...Object.entries(row.unavailable).map(
+            ([runtime, why]) => `${`${row.name} on ${runtime}`.padEnd(36)} n/a: ${why}`,
+          ),
+        ]);
+        if (notes.length > 0) process.stdout.write(`\n${notes.join('\n')}\n`);
         for (const problem of engine.catalog.problems)
           process.stderr.write(`warning: ${problem}\n`);
       } finally {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
+import { unavailableReason } from '../../catalog/availability.js';
 import { type FunctionEntry, nativeBinaryPath } from '../../catalog/catalog.js';
 import { dockerArch, NATIVE_ARCH, type NativeArch, type Platform } from '../../core/platform.js';
 import { LABEL_FUNCTION, LABEL_PLATFORM, LABEL_ROOT, LABEL_SOURCE_HASH } from './labels.js';
@@ -47,6 +48,8 @@ export class NotBuiltError extends Error {
 
 /** The native binary of FN for PLATFORM, or a NotBuiltError naming both and the fix. */
 export function functionBinary(fn: FunctionEntry, platform: Platform): string {
+  const unavailable = unavailableReason(fn.manifest, 'container');
+  if (unavailable) throw new NotBuiltError(`${fn.name}: ${unavailable}`);
   const arch = NATIVE_ARCH[platform];
   const path = nativeBinaryPath(fn, arch);
   if (!existsSync(path)) {

@@ -13,8 +13,12 @@ export abstract class WasmRuntime implements Runtime {
   private readonly pool: WorkerPool;
   private readonly prepared = new Set<string>();
 
-  constructor(workers = 1) {
-    this.pool = new WorkerPool(workers);
+  /** `jcoGlue` runs every component through jco's own glue, as NEBULA_JCO_GLUE=1 does. */
+  constructor(workers = 1, options: { jcoGlue?: boolean } = {}) {
+    this.pool = new WorkerPool(
+      workers,
+      options.jcoGlue ? { ...process.env, NEBULA_JCO_GLUE: '1' } : undefined,
+    );
     this.pool.warm();
   }
 

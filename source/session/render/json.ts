@@ -2,7 +2,9 @@
 import type { ResultSet } from '../../experiment/results.js';
 import type { Report } from '../report.js';
 
-export function renderResultsJson(set: ResultSet & { aborted?: boolean }): string {
+export function renderResultsJson(
+  set: ResultSet & { aborted?: boolean; skipped?: unknown[] },
+): string {
   return `${JSON.stringify(set, null, 2)}\n`;
 }
 
