@@ -10,6 +10,14 @@ export interface Cell {
   runtime: RuntimeName;
   mode: Mode;
   input: string;
+  /** A named variant of the runtime (runtimes/variants.ts); absent for its defaults. */
+  variant?: string;
+}
+
+/** A runtime, or one variant of it, that takes its turn in each round. */
+export interface Lane {
+  runtime: RuntimeName;
+  variant?: string;
 }
 
 export interface PlanSpec {
@@ -23,6 +31,8 @@ export interface PlanSpec {
     skip?: readonly RuntimeName[];
   }>;
   runtimes: readonly RuntimeName[];
+  /** Instead of runtimes: runtimes and variants of them, in turn order. */
+  lanes?: readonly Lane[];
   modes: readonly Mode[];
   /** Measured invocations per cell. */
   repetitions: number;
@@ -48,9 +58,22 @@ export interface Step {
   repetition: number;
 }
 
-/** A stable text key for a cell: function/runtime/mode/input (input JSON-quoted). */
+/**
+ * A stable text key for a cell: function/runtime/mode/input (input JSON-quoted); a variant
+ * follows the runtime in brackets, function/runtime[variant]/mode/input.
+ */
 export function cellKey(cell: Cell): string {
-  return `${cell.function}/${cell.runtime}/${cell.mode}/${JSON.stringify(cell.input)}`;
+  const runtime = cell.variant ? `${cell.runtime}[${cell.variant}]` : cell.runtime;
+  return `${cell.function}/${runtime}/${cell.mode}/${JSON.stringify(cell.input)}`;
+}
+
+/** How a runtime and its variant read in tables: `container`, `container[net=bridge]`. */
+export function laneLabel(lane: { runtime: string; variant?: string | undefined }): string {
+  return lane.variant ? `${lane.runtime}[${lane.variant}]` : lane.runtime;
+}
+
+function lanesOf(spec: PlanSpec): Lane[] {
+  return spec.lanes ? [...spec.lanes] : spec.runtimes.map((runtime) => ({ runtime }));
 }
 
 export class PlanError extends Error {
@@ -67,25 +90,27 @@ export function buildPlan(spec: PlanSpec): Step[] {
   checkSpec(spec);
   const steps: Step[] = [];
   for (const fn of spec.functions) {
-    const runtimesOf = spec.runtimes.filter((runtime) => !fn.skip?.includes(runtime));
+    // A function's skipped runtimes (and their variants) sit out its rounds.
+    const lanes = lanesOf(spec).filter((lane) => !fn.skip?.includes(lane.runtime));
     for (const input of fn.inputs) {
       for (const mode of spec.modes) {
-        const round = (runtimes: readonly RuntimeName[], warmup: boolean, count: number) => {
+        const round = (lanes: readonly Lane[], warmup: boolean, count: number) => {
           for (let repetition = 0; repetition < count; repetition++) {
-            for (const runtime of runtimes) {
-              const cell = { function: fn.name, runtime, mode, input };
+            for (const { runtime, variant } of lanes) {
+              const cell: Cell = { function: fn.name, runtime, mode, input };
+              if (variant) cell.variant = variant;
               steps.push({ index: steps.length, cell, warmup, repetition });
             }
           }
         };
         if (spec.order === 'blocked') {
-          for (const runtime of runtimesOf) {
-            round([runtime], true, spec.warmup);
-            round([runtime], false, spec.repetitions);
+          for (const lane of lanes) {
+            round([lane], true, spec.warmup);
+            round([lane], false, spec.repetitions);
           }
         } else {
-          round(runtimesOf, true, spec.warmup);
-          round(runtimesOf, false, spec.repetitions);
+          round(lanes, true, spec.warmup);
+          round(lanes, false, spec.repetitions);
         }
       }
     }
@@ -95,7 +120,7 @@ export function buildPlan(spec: PlanSpec): Step[] {
 
 function checkSpec(spec: PlanSpec): void {
   if (spec.functions.length === 0) throw new PlanError('no function to run');
-  if (spec.runtimes.length === 0) throw new PlanError('no runtime to run on');
+  if (lanesOf(spec).length === 0) throw new PlanError('no runtime to run on');
   if (spec.modes.length === 0) throw new PlanError('no mode to run in');
   if (!Number.isInteger(spec.repetitions) || spec.repetitions < 1) {
     throw new PlanError(`repetitions must be a whole number >= 1, got ${spec.repetitions}`);
@@ -110,9 +135,10 @@ function checkSpec(spec: PlanSpec): void {
     }
   }
   const seen = new Set<string>();
-  for (const runtime of spec.runtimes) {
-    if (seen.has(runtime)) throw new PlanError(`runtime ${runtime} is listed twice`);
-    seen.add(runtime);
+  for (const lane of lanesOf(spec)) {
+    const label = laneLabel(lane);
+    if (seen.has(label)) throw new PlanError(`runtime ${label} is listed twice`);
+    seen.add(label);
   }
   const inputs = spec.functions.reduce((sum, fn) => sum + fn.inputs.length, 0);
   const total =

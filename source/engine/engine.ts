@@ -12,6 +12,14 @@ import {
 } from '../core/invocation.js';
 import { processEmulation } from '../runtimes/emulation.js';
 import { nowNs, type Runtime, toResult } from '../runtimes/runtime.js';
+import {
+  type ContainerVariant,
+  containerVariant,
+  parseLane,
+  VariantError,
+  type WasmVariant,
+  wasmVariant,
+} from '../runtimes/variants.js';
 
 export interface EngineOptions {
   functionsDir?: string;
@@ -44,27 +52,46 @@ export function checkRequestNames(runtimeName: string, mode: string): void {
   }
 }
 
-type RuntimeFactory = (options: EngineOptions) => Promise<Runtime>;
+type RuntimeFactory = (options: EngineOptions, variant: string) => Promise<Runtime>;
 
 // Loaded on first use so a Wasm-only session never loads dockerode, and the reverse.
 const RUNTIME_FACTORIES: Record<RuntimeName, RuntimeFactory> = {
-  wasm: async (options) =>
+  wasm: async (options, variant) =>
     new (await import('../runtimes/wasm/component-runtime.js')).ComponentRuntime(
       options.wasmWorkers,
+      {},
+      wasmVariant(variant) as WasmVariant,
     ),
-  'wasm-p1': async (options) =>
-    new (await import('../runtimes/wasm/preview1-runtime.js')).Preview1Runtime(options.wasmWorkers),
-  container: async (options) =>
+  'wasm-p1': async (options, variant) =>
+    new (await import('../runtimes/wasm/preview1-runtime.js')).Preview1Runtime(
+      options.wasmWorkers,
+      {},
+      wasmVariant(variant) as WasmVariant,
+    ),
+  container: async (options, variant) =>
     (await import('../runtimes/container/index.js')).createContainerRuntime({
       dockerHost: options.dockerHost,
       platform: options.dockerPlatform,
+      variant: containerVariant(variant) as ContainerVariant,
     }),
 };
+
+/** The canonical name of a variant of a runtime ('' for its defaults), or a UsageError. */
+export function canonicalVariant(runtimeName: RuntimeName, variant: string | undefined): string {
+  if (!variant) return '';
+  try {
+    return parseLane(`${runtimeName}:${variant}`).variant ?? '';
+  } catch (error) {
+    if (error instanceof VariantError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 /** The engine both faces (commands, console, gateway) drive. */
 export class Engine extends EventEmitter<EngineEvents> {
   readonly catalog: Catalog;
-  private readonly runtimes = new Map<RuntimeName, Promise<Runtime>>();
+  /** By runtime name, with `[variant]` after it for a variant. */
+  private readonly runtimes = new Map<string, Promise<Runtime>>();
 
   constructor(readonly options: EngineOptions = {}) {
     super();
@@ -80,15 +107,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  runtime(name: string): Promise<Runtime> {
+  /** The runtime, or a variant of it (`net=bridge,client=cli`; runtimes/variants.ts). */
+  runtime(name: string, variant?: string): Promise<Runtime> {
     if (!isRuntimeName(name)) {
       throw new UsageError(`unknown runtime "${name}"; choose one of ${RUNTIME_NAMES.join(', ')}`);
     }
-    let runtime = this.runtimes.get(name);
+    const canonical = canonicalVariant(name, variant);
+    const key = canonical ? `${name}[${canonical}]` : name;
+    let runtime = this.runtimes.get(key);
     if (!runtime) {
-      runtime = RUNTIME_FACTORIES[name](this.options);
-      this.runtimes.set(name, runtime);
-      runtime.catch(() => this.runtimes.delete(name));
+      runtime = RUNTIME_FACTORIES[name](this.options, canonical).catch((error: unknown) => {
+        // A condition the machine cannot meet (no bridge, no docker CLI) is the request's fault.
+        if (error instanceof VariantError) throw new UsageError(error.message);
+        throw error;
+      });
+      this.runtimes.set(key, runtime);
+      runtime.catch(() => this.runtimes.delete(key));
     }
     return runtime;
   }
@@ -104,10 +138,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     const unavailable = unavailableReason(fn.manifest, runtimeName as RuntimeName);
     if (unavailable)
       throw new UsageError(`${fn.name} cannot run on ${runtimeName}: ${unavailable}`);
+    if (request.variant && request.mode !== 'cold') {
+      throw new UsageError(
+        `variants are conditions of a cold start; run ${runtimeName}:${request.variant} with --mode cold`,
+      );
+    }
     const acceptNs = nowNs();
     let runtime: Runtime;
     try {
-      runtime = await this.runtime(runtimeName);
+      runtime = await this.runtime(runtimeName, request.variant);
     } catch (error) {
       // The Docker engine down is this invocation's failure, recorded like any other.
       if ((error as Error).name !== 'EngineUnreachableError') throw error;

@@ -116,6 +116,11 @@ export class RemoteEngine
     // Same checks and messages as the local Engine, without a round trip.
     checkRequestNames(runtimeName, request.mode);
     this.fn(functionName);
+    if (request.variant) {
+      throw new UsageError(
+        `variants (${runtimeName}:${request.variant}) run on a local engine only; the gateway runs each runtime's defaults`,
+      );
+    }
     const path = `/functions/${encodeURIComponent(functionName)}/invoke?runtime=${runtimeName}&mode=${request.mode}`;
     const started = process.hrtime.bigint();
     const answer = await this.send('POST', path, request.input, request.signal);

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { Manifest } from '../../catalog/manifest.js';
+import type { ContainerVariant } from '../variants.js';
 import { SANDBOX_USER } from './image.js';
 
 const MIB = 1024 * 1024;
@@ -14,13 +15,16 @@ const MIB = 1024 * 1024;
  */
 export function sandboxConfig(
   manifest: Manifest,
-  extra: { pids?: number } = {},
+  extra: { pids?: number; net?: ContainerVariant['net']; cgroupParent?: string } = {},
 ): Pick<Docker.ContainerCreateOptions, 'User' | 'NetworkDisabled' | 'HostConfig'> {
+  const net = extra.net ?? 'disabled';
   return {
     User: SANDBOX_USER,
-    NetworkDisabled: true,
+    // The `none` and `bridge` variants are what `docker run --network none|bridge` sends.
+    ...(net === 'disabled' ? { NetworkDisabled: true } : {}),
     HostConfig: {
-      NetworkMode: 'none',
+      NetworkMode: net === 'bridge' ? 'bridge' : 'none',
+      ...(extra.cgroupParent ? { CgroupParent: extra.cgroupParent } : {}),
       ReadonlyRootfs: true,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],

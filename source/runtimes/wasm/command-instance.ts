@@ -14,6 +14,7 @@ export function runPlan(
   plan: CommandPlan,
   coreModule: (file: string) => WebAssembly.Module,
   host: HostContext,
+  seen: { linearBytes?: number } = {},
 ): number {
   const instances: WebAssembly.Exports[] = [];
   const exported = (ref: ExportRef) => (instances[ref.instance] as WebAssembly.Exports)[ref.export];
@@ -52,5 +53,8 @@ export function runPlan(
   } catch (error) {
     if (error instanceof CommandExit) return error.code;
     throw error;
+  } finally {
+    // Linear memory only grows: its size now is the run's high-water mark.
+    seen.linearBytes = memory.buffer.byteLength;
   }
 }

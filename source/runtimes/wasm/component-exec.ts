@@ -128,17 +128,18 @@ export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
   const stdio = new MemoryStdio(job.input, job.outputLimitBytes);
   const modules = new Map(plan.steps.map(({ file }) => [file, coreModule(join(dir, file), job)]));
   const modulesLoadedNs = process.hrtime.bigint();
+  const seen: { linearBytes?: number } = {};
   try {
     const module = (file: string) => modules.get(file) as WebAssembly.Module;
-    const exitCode = runPlan(plan, module, shimStreams(stdio, job.name));
-    return { ...stdio.result(job.id, exitCode), modulesLoadedNs };
+    const exitCode = runPlan(plan, module, shimStreams(stdio, job.name), seen);
+    return { ...stdio.result(job.id, exitCode), modulesLoadedNs, ...seen };
   } catch (error) {
     // A plan that no longer links (its files changed under it) is not the function's fault.
     if (error instanceof WebAssembly.LinkError) {
       commandPlans.set(dir, null);
       return undefined;
     }
-    return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
+    return { ...trapResult(job.id, stdio, error), modulesLoadedNs, ...seen };
   }
 }
 
