@@ -1,0 +1,132 @@
+/**
+ * A report over one or more session logs: each session's own tables and figures, and with
+ * several sessions the side-by-side table first. Markdown, JSON, CSV and HTML come from the
+ * same models; figures are drawn once and written as files or inlined.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { attributeLog } from '../power/bench-power.js';
+import { type InvocationRecord, isInvocation } from '../session/records.js';
+import { renderInvocationsCsv } from '../session/render/csv.js';
+import { csvField } from '../session/render/format.js';
+import { renderMarkdown } from '../session/render/markdown.js';
+import { buildReport, type Report } from '../session/report.js';
+import { energyByCell } from './energy.js';
+import { type FigureSpec, figureSpecs } from './figures/specs.js';
+import { type HtmlSession, renderHtml, slug } from './html.js';
+import { measured } from './samples.js';
+import { extraTables, ratiosTable, resultsTable } from './session-tables.js';
+import type { Session } from './sessions.js';
+import { sideBySide } from './side-by-side.js';
+import { sideBySideTable } from './side-by-side-table.js';
+import { markdownTable, type Table } from './table.js';
+
+/** Energy from the log's power records; records it cannot read cost the energy, not the report. */
+function attribution(session: Session) {
+  return (records: Parameters<typeof attributeLog>[0]) => {
+    try {
+      return attributeLog(records);
+    } catch (error) {
+      const message = `${session.path}: no energy figures, its power records could not be read (${(error as Error).message})`;
+      if (!session.warnings.includes(message)) session.warnings.push(message);
+      return new Map();
+    }
+  };
+}
+
+export function sessionReport(session: Session): Report {
+  return buildReport(session.records, attribution(session));
+}
+
+export function sessionFigures(session: Session): FigureSpec[] {
+  return figureSpecs(measured(session.records), energyByCell(session.records));
+}
+
+function sharedTables(sessions: readonly Session[]): Table[] {
+  return sessions.length > 1 ? [sideBySideTable(sideBySide(sessions))] : [];
+}
+
+export function renderMarkdownReport(sessions: readonly Session[]): string {
+  const parts: string[] = [];
+  for (const table of sharedTables(sessions)) parts.push(markdownTable(table, 1));
+  for (const session of sessions) {
+    let text = renderMarkdown(sessionReport(session));
+    if (sessions.length > 1) text = text.replace(/^# Nebula session report/, `# ${session.label}`);
+    const extras = extraTables(session).map((table) => markdownTable(table));
+    parts.push([text.trimEnd(), ...extras].join('\n\n'));
+  }
+  return `${parts.join('\n\n')}\n`;
+}
+
+export function renderJsonReport(sessions: readonly Session[]): string {
+  if (sessions.length === 1) {
+    const [only] = sessions as [Session];
+    const tables = extraTables(only);
+    const body = { ...sessionReport(only), ...(tables.length > 0 ? { tables } : {}) };
+    return `${JSON.stringify(body, null, 2)}\n`;
+  }
+  const body = {
+    sessions: sessions.map((s) => ({
+      label: s.label,
+      path: s.path,
+      report: sessionReport(s),
+      tables: extraTables(s),
+    })),
+    sideBySide: sideBySide(sessions),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/** One row per invocation; with several sessions a first column names the session. */
+export function renderCsvReport(sessions: readonly Session[]): string {
+  const csv = (s: Session) =>
+    renderInvocationsCsv(s.records.filter(isInvocation) as InvocationRecord[]);
+  if (sessions.length === 1) return csv(sessions[0] as Session);
+  let out = '';
+  sessions.forEach((session, index) => {
+    const [head, ...rows] = csv(session).split('\n');
+    if (index === 0) out += `session,${head}\n`;
+    for (const row of rows) if (row !== '') out += `${csvField(session.label)},${row}\n`;
+  });
+  return out;
+}
+
+export type Draw = (figure: FigureSpec) => Promise<string>;
+
+export async function renderHtmlReport(sessions: readonly Session[], draw: Draw): Promise<string> {
+  const htmlSessions: HtmlSession[] = [];
+  for (const session of sessions) {
+    const report = sessionReport(session);
+    const tables = [resultsTable(report)];
+    const ratios = ratiosTable(report);
+    if (ratios) tables.push(ratios);
+    tables.push(...extraTables(session));
+    const figures = [];
+    for (const figure of sessionFigures(session)) figures.push({ ...figure, svg: await draw(figure) });
+    htmlSessions.push({ label: session.label, path: session.path, report, tables, figures });
+  }
+  return renderHtml(htmlSessions, sharedTables(sessions));
+}
+
+/**
+ * DIR/<figure>.svg and its Vega-Lite specification <figure>.vl.json; with several sessions,
+ * one folder per session. Returns the files written.
+ */
+export async function writeFigures(
+  dir: string,
+  sessions: readonly Session[],
+  draw: Draw,
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const session of sessions) {
+    const target = sessions.length > 1 ? join(dir, slug(session.label)) : dir;
+    mkdirSync(target, { recursive: true });
+    for (const figure of sessionFigures(session)) {
+      const svgPath = join(target, `${figure.id}.svg`);
+      writeFileSync(svgPath, await draw(figure));
+      writeFileSync(join(target, `${figure.id}.vl.json`), `${JSON.stringify(figure.spec, null, 2)}\n`);
+      written.push(svgPath);
+    }
+  }
+  return written;
+}

@@ -1,0 +1,49 @@
+/**
+ * Energy per invocation per cell, as the power room attributes it from the log's own power
+ * records. Read defensively: a figure may carry an interval (median over blocks with its
+ * 95% interval) or only a value.
+ */
+import { attributeLog } from '../power/bench-power.js';
+import type { AnyRecord } from '../session/records.js';
+
+export interface EnergyFigure {
+  /** µWh per invocation, net of the idle baseline where the source had one. */
+  value: number;
+  low: number | null;
+  high: number | null;
+  baselineW: number | null;
+}
+
+const num = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+
+export function toEnergyFigure(raw: unknown): EnergyFigure | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const e = raw as Record<string, unknown>;
+  const value =
+    num(e.perInvocationMicroWh) ?? num(e.netMicroWhPerInvocation) ?? num(e.medianMicroWh);
+  if (value === null) return null;
+  const ci = (e.ci ?? e.interval ?? {}) as Record<string, unknown>;
+  return {
+    value,
+    low: num(ci.low) ?? num(e.low) ?? num(e.lowMicroWh),
+    high: num(ci.high) ?? num(e.high) ?? num(e.highMicroWh),
+    baselineW: num(e.baselineW) ?? num(e.baselineWatts),
+  };
+}
+
+/** By core/plan.ts cellKey; empty when the log holds no power readings. */
+export function energyByCell(records: readonly AnyRecord[]): Map<string, EnergyFigure> {
+  const out = new Map<string, EnergyFigure>();
+  let attributed: Map<string, unknown>;
+  try {
+    attributed = attributeLog(records) as Map<string, unknown>;
+  } catch {
+    return out;
+  }
+  for (const [key, raw] of attributed) {
+    const figure = toEnergyFigure(raw);
+    if (figure) out.set(key, figure);
+  }
+  return out;
+}

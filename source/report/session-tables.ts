@@ -1,0 +1,75 @@
+/**
+ * The tables of one session as Table models (for the HTML report), and the extra sections
+ * (variants, memory, sizes) that both the markdown and the HTML report add after the
+ * session's own results.
+ */
+import { cellKey, laneLabel } from '../core/plan.js';
+import type { InvocationRecord } from '../session/records.js';
+import { inputLabel, ms } from '../session/render/format.js';
+import { METHOD_NOTE } from '../session/render/markdown.js';
+import type { Report } from '../session/report.js';
+import { toEnergyFigure } from './energy.js';
+import { memoryTable } from './memory.js';
+import { measured } from './samples.js';
+import type { Session } from './sessions.js';
+import { sizesOf, storageTable } from './storage.js';
+import { medianText, ratioText, type Table } from './table.js';
+import { ladderRows, ladderTable } from './variant-ladder.js';
+
+export function resultsTable(report: Report): Table {
+  const withEnergy = Object.keys(report.energy).length > 0;
+  const head = ['Function', 'Input', 'Mode', 'Runtime', 'n', 'Failed', 'Startup', 'Exec', 'Teardown', 'Total (95% CI)', 'Total p95', 'Outliers'];
+  if (withEnergy) head.push('Energy µWh/inv');
+  const rows = report.results.map((r) => {
+    const row = [
+      r.function,
+      inputLabel(r.input),
+      r.mode,
+      laneLabel(r),
+      String(r.n),
+      String(r.failures),
+      ms(r.stats.startupMs.median),
+      ms(r.stats.execMs.median),
+      ms(r.stats.teardownMs.median),
+      medianText(r.stats.totalMs),
+      ms(r.stats.totalMs.p95),
+      String(r.outliers.totalMs.count),
+    ];
+    if (withEnergy) {
+      const figure = toEnergyFigure(report.energy[cellKey(r)]);
+      row.push(figure ? figure.value.toFixed(3) : '–');
+    }
+    return row;
+  });
+  return { title: 'Results', head, rows, note: METHOD_NOTE };
+}
+
+export function ratiosTable(report: Report): Table | null {
+  if (report.comparisons.length === 0) return null;
+  return {
+    title: 'Ratios',
+    head: ['Function', 'Input', 'Mode', 'Ratio', 'Startup', 'Exec', 'Total'],
+    rows: report.comparisons.map((c) => [
+      c.function,
+      inputLabel(c.input),
+      c.mode,
+      `${c.numerator} / ${c.denominator}`,
+      ratioText(c.phases.startupMs),
+      ratioText(c.phases.execMs),
+      ratioText(c.phases.totalMs),
+    ]),
+  };
+}
+
+/** Variants ladder, memory and sizes: present only when the log holds what they need. */
+export function extraTables(session: Pick<Session, 'records'>): Table[] {
+  const invocations: InvocationRecord[] = measured(session.records);
+  const tables: Table[] = [];
+  const rows = ladderRows(invocations);
+  if (rows.length > 0) tables.push(ladderTable(rows));
+  const memory = memoryTable(invocations);
+  if (memory) tables.push(memory);
+  const sizes = sizesOf(session.records);
+  if (sizes) tables.push(storageTable(sizes));
+  return tables;
+}
