@@ -2,7 +2,7 @@
 import type { FunctionEntry } from '../catalog/catalog.js';
 import type { Engine } from '../engine/engine.js';
 import type { ContainerRuntime } from '../runtimes/container/container-runtime.js';
-import { fileSizes, type FunctionSizes, type SizesRecord } from './storage.js';
+import { type FunctionSizes, fileSizes, type SizesRecord } from './storage.js';
 
 async function imageSize(
   engine: Engine,

@@ -102,7 +102,8 @@ export async function renderHtmlReport(sessions: readonly Session[], draw: Draw)
     if (ratios) tables.push(ratios);
     tables.push(...extraTables(session));
     const figures = [];
-    for (const figure of sessionFigures(session)) figures.push({ ...figure, svg: await draw(figure) });
+    for (const figure of sessionFigures(session))
+      figures.push({ ...figure, svg: await draw(figure) });
     htmlSessions.push({ label: session.label, path: session.path, report, tables, figures });
   }
   return renderHtml(htmlSessions, sharedTables(sessions));
@@ -124,7 +125,10 @@ export async function writeFigures(
     for (const figure of sessionFigures(session)) {
       const svgPath = join(target, `${figure.id}.svg`);
       writeFileSync(svgPath, await draw(figure));
-      writeFileSync(join(target, `${figure.id}.vl.json`), `${JSON.stringify(figure.spec, null, 2)}\n`);
+      writeFileSync(
+        join(target, `${figure.id}.vl.json`),
+        `${JSON.stringify(figure.spec, null, 2)}\n`,
+      );
       written.push(svgPath);
     }
   }

@@ -82,7 +82,9 @@ function figureHtml(figure: HtmlFigure, prefix: string): string {
 
 export function renderHtml(sessions: readonly HtmlSession[], shared: Table[] = []): string {
   const parts: string[] = [];
-  shared.forEach((table, i) => parts.push(htmlTable(table, `shared-${i + 1}`)));
+  shared.forEach((table, i) => {
+    parts.push(htmlTable(table, `shared-${i + 1}`));
+  });
   sessions.forEach((s, i) => {
     const prefix = `s${i + 1}`;
     const tables = s.tables.map((table) => htmlTable(table, `${prefix}-${slug(table.title)}`));
@@ -92,6 +94,9 @@ export function renderHtml(sessions: readonly HtmlSession[], shared: Table[] = [
         `<section class="figures">\n<h3>Figures</h3>\n${figures.join('\n') || '<p>No successful measured invocation to draw.</p>'}\n</section>\n</section>`,
     );
   });
-  const title = sessions.length === 1 ? `Nebula report: ${sessions[0]?.label}` : `Nebula report: ${sessions.map((s) => s.label).join(' | ')}`;
+  const title =
+    sessions.length === 1
+      ? `Nebula report: ${sessions[0]?.label}`
+      : `Nebula report: ${sessions.map((s) => s.label).join(' | ')}`;
   return `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title)}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<h1>${escapeHtml(title)}</h1>\n${parts.join('\n')}\n</body>\n</html>\n`;
 }

@@ -1,6 +1,7 @@
 /** Peak memory per cell from the invocations' memory fields (absent in older logs). */
-import type { InvocationRecord } from '../session/records.js';
+
 import { summarize } from '../core/stats.js';
+import type { InvocationRecord } from '../session/records.js';
 import { inputLabel } from '../session/render/format.js';
 import { lane } from './samples.js';
 import { bytesText, type Table } from './table.js';
@@ -53,10 +54,21 @@ export function memoryTable(records: readonly InvocationRecord[]): Table | null 
   }
   return {
     title: 'Peak memory per invocation',
-    head: ['Function', 'Input', 'Mode', 'Runtime', 'n', 'Peak median', 'Peak max', 'Worker growth median', 'Source', 'Note'],
+    head: [
+      'Function',
+      'Input',
+      'Mode',
+      'Runtime',
+      'n',
+      'Peak median',
+      'Peak max',
+      'Worker growth median',
+      'Source',
+      'Note',
+    ],
     rows,
     note:
       'Container: the high-water mark of a cgroup made for the one invocation (v1 memory.max_usage_in_bytes, v2 memory.peak), page cache of the binary included. ' +
-      'Wasm: the instance\'s linear memory at its end (it only grows); worker growth: the worker\'s V8 heap and external memory over the run.',
+      "Wasm: the instance's linear memory at its end (it only grows); worker growth: the worker's V8 heap and external memory over the run.",
   };
 }

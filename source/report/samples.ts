@@ -2,6 +2,7 @@
  * Samples out of a session log, read defensively: logs of older and newer Nebula versions
  * carry more or fewer timing fields, and every figure and table here takes what is there.
  */
+import type { InvocationResult } from '../core/invocation.js';
 import { type Cell, cellKey, laneLabel } from '../core/plan.js';
 import type { Summary } from '../core/stats.js';
 import { summarize } from '../core/stats.js';
@@ -19,7 +20,7 @@ export type PhaseName =
   /** The thesis's "runtime": total minus startup. */
   | 'thesisRuntimeMs';
 
-export function phaseValue(record: InvocationRecord, phase: PhaseName): number | null {
+export function phaseValue(record: InvocationResult, phase: PhaseName): number | null {
   const timings = (record.timings ?? {}) as unknown as Record<string, unknown>;
   if (phase === 'thesisRuntimeMs') {
     const own = timings.thesisRuntimeMs;
@@ -75,7 +76,7 @@ export function cellSamples(records: readonly AnyRecord[]): CellSamples[] {
   return [...cells.values()];
 }
 
-export function values(records: readonly InvocationRecord[], phase: PhaseName): number[] {
+export function values(records: readonly InvocationResult[], phase: PhaseName): number[] {
   const out: number[] = [];
   for (const record of records) {
     const value = phaseValue(record, phase);

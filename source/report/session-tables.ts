@@ -18,7 +18,20 @@ import { ladderRows, ladderTable } from './variant-ladder.js';
 
 export function resultsTable(report: Report): Table {
   const withEnergy = Object.keys(report.energy).length > 0;
-  const head = ['Function', 'Input', 'Mode', 'Runtime', 'n', 'Failed', 'Startup', 'Exec', 'Teardown', 'Total (95% CI)', 'Total p95', 'Outliers'];
+  const head = [
+    'Function',
+    'Input',
+    'Mode',
+    'Runtime',
+    'n',
+    'Failed',
+    'Startup',
+    'Exec',
+    'Teardown',
+    'Total (95% CI)',
+    'Total p95',
+    'Outliers',
+  ];
   if (withEnergy) head.push('Energy µWh/inv');
   const rows = report.results.map((r) => {
     const row = [

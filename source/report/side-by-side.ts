@@ -77,7 +77,9 @@ export function sideBySide(sessions: readonly Session[]): SideBySide {
         (r) => r.mode === mode && (fn === null || (r.function === fn && r.input === input)),
       );
       const byRuntime: Record<string, InvocationRecord[]> = {};
-      for (const r of chosen) (byRuntime[r.runtime] ??= []).push(r);
+      for (const r of chosen) {
+        byRuntime[r.runtime] = [...(byRuntime[r.runtime] ?? []), r];
+      }
       const cells: Record<string, Record<PhaseName, Summary | null>> = {};
       const energies: Record<string, EnergyFigure | null> = {};
       for (const [runtime, list] of Object.entries(byRuntime)) {
@@ -91,7 +93,12 @@ export function sideBySide(sessions: readonly Session[]): SideBySide {
           fn === null
             ? null
             : (energy.get(
-                cellKey({ function: fn, runtime: list[0]?.runtime ?? 'wasm', mode: mode as 'cold', input: input ?? '' }),
+                cellKey({
+                  function: fn,
+                  runtime: list[0]?.runtime ?? 'wasm',
+                  mode: mode as 'cold',
+                  input: input ?? '',
+                }),
               ) ?? null);
       }
       const ratios = {} as Record<PhaseName, RatioInterval | null>;
@@ -106,7 +113,9 @@ export function sideBySide(sessions: readonly Session[]): SideBySide {
       group.cells.push(cells);
       group.energy.push(energies);
       group.ratios.push(ratios);
-      group.energyRatio.push(eTop && eBottom && eBottom.value > 0 ? eTop.value / eBottom.value : null);
+      group.energyRatio.push(
+        eTop && eBottom && eBottom.value > 0 ? eTop.value / eBottom.value : null,
+      );
     }
     return group;
   });

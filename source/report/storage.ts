@@ -21,6 +21,7 @@ export interface SizesRecord {
   type: 'sizes';
   at: number;
   functions: Record<string, FunctionSizes>;
+  [field: string]: unknown;
 }
 
 const fileSize = (path: string): number | null => (existsSync(path) ? statSync(path).size : null);
@@ -35,7 +36,9 @@ export function fileSizes(fn: FunctionEntry): Pick<FunctionSizes, 'binary' | 'wa
 }
 
 export function isSizesRecord(record: AnyRecord): record is SizesRecord & AnyRecord {
-  return record.type === 'sizes' && typeof (record as { functions?: unknown }).functions === 'object';
+  return (
+    record.type === 'sizes' && typeof (record as { functions?: unknown }).functions === 'object'
+  );
 }
 
 /** The last sizes record of a log, or null. */
@@ -72,7 +75,7 @@ export function storageTable(sizes: SizesRecord): Table {
     ],
     rows,
     note:
-      'Image sizes as the engine reports them (its layers, uncompressed); the scratch image holds the static binary and Nebula\'s watchdog. ' +
+      "Image sizes as the engine reports them (its layers, uncompressed); the scratch image holds the static binary and Nebula's watchdog. " +
       '– : not built (the Debian image exists once the base=debian variant has run).',
   };
 }

@@ -5,11 +5,11 @@
  * from one session's cold invocations.
  */
 import { type RatioInterval, ratioOfMedians } from '../core/compare.js';
+import type { InvocationResult } from '../core/invocation.js';
 import type { Lane } from '../core/plan.js';
 import type { Summary } from '../core/stats.js';
 import { summarize } from '../core/stats.js';
 import { ladder } from '../runtimes/variants.js';
-import type { InvocationRecord } from '../session/records.js';
 import { ms } from '../session/render/format.js';
 import { lane, type PhaseName, values } from './samples.js';
 import { ratioText, type Table } from './table.js';
@@ -26,23 +26,24 @@ export interface LadderRow {
   ratio: RatioInterval;
 }
 
-const same = (r: InvocationRecord, l: Lane) => r.runtime === l.runtime && (r.variant ?? '') === (l.variant ?? '');
+const same = (r: InvocationResult, l: Lane) =>
+  r.runtime === l.runtime && (r.variant ?? '') === (l.variant ?? '');
 
 /** The wasm runtime the ladder ran on: the one with a precompiled variant in the log. */
-function wasmRuntimeOf(records: readonly InvocationRecord[]): 'wasm' | 'wasm-p1' {
+function wasmRuntimeOf(records: readonly InvocationResult[]): 'wasm' | 'wasm-p1' {
   return records.some((r) => r.runtime === 'wasm-p1' && r.variant) ? 'wasm-p1' : 'wasm';
 }
 
 /** Rows for every function/input where the log holds both lanes of a step; [] without variants. */
 export function ladderRows(
-  records: readonly InvocationRecord[],
+  records: readonly InvocationResult[],
   phase: PhaseName = 'startupMs',
 ): LadderRow[] {
   const cold = records.filter((r) => r.mode === 'cold');
   if (!cold.some((r) => r.variant)) return [];
   const steps = ladder(wasmRuntimeOf(cold));
   const rows: LadderRow[] = [];
-  const groups = new Map<string, InvocationRecord[]>();
+  const groups = new Map<string, InvocationResult[]>();
   for (const r of cold) {
     const key = JSON.stringify([r.function, r.input]);
     const list = groups.get(key);
@@ -54,8 +55,14 @@ export function ladderRows(
   for (const [key, list] of all) {
     const [fn, input] = JSON.parse(key) as [string, string];
     steps.forEach((step, index) => {
-      const top = values(list.filter((r) => same(r, step.container)), phase);
-      const bottom = values(list.filter((r) => same(r, step.wasm)), phase);
+      const top = values(
+        list.filter((r) => same(r, step.container)),
+        phase,
+      );
+      const bottom = values(
+        list.filter((r) => same(r, step.wasm)),
+        phase,
+      );
       if (top.length === 0 || bottom.length === 0) return;
       rows.push({
         function: fn,
@@ -76,7 +83,17 @@ export function ladderRows(
 export function ladderTable(rows: readonly LadderRow[]): Table {
   return {
     title: 'From Nebula’s defaults to the thesis’s conditions (cold startup)',
-    head: ['Function', 'Input', 'Step', 'Change', 'Container', 'Wasm', 'Container ms', 'Wasm ms', 'Ratio (95% CI)'],
+    head: [
+      'Function',
+      'Input',
+      'Step',
+      'Change',
+      'Container',
+      'Wasm',
+      'Container ms',
+      'Wasm ms',
+      'Ratio (95% CI)',
+    ],
     rows: rows.map((r) => [
       r.function,
       r.input === '' ? '' : r.input,

@@ -8,7 +8,15 @@ import {
   RUNTIME_NAMES,
   type RuntimeName,
 } from '../../core/invocation.js';
-import { buildPlan, PLAN_ORDERS, PlanError, type PlanOrder, parseInputs } from '../../core/plan.js';
+import {
+  buildPlan,
+  type Lane,
+  laneLabel,
+  PLAN_ORDERS,
+  PlanError,
+  type PlanOrder,
+  parseInputs,
+} from '../../core/plan.js';
 import { Engine, UsageError } from '../../engine/engine.js';
 import { engineInvoke } from '../../experiment/engine-invoke.js';
 import { showProgress } from '../../experiment/progress-line.js';
@@ -17,6 +25,11 @@ import { ExperimentRunner } from '../../experiment/runner.js';
 import type { InvocationEngine } from '../../gateway/invocation-engine.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
+import { collectSizes } from '../../report/collect-sizes.js';
+import { markdownTable } from '../../report/table.js';
+import { ladderRows, ladderTable } from '../../report/variant-ladder.js';
+import type { Runtime } from '../../runtimes/runtime.js';
+import { ladderLanes, parseLane, VariantError } from '../../runtimes/variants.js';
 import { sessionHeader } from '../../session/header.js';
 import { renderSummaryCsv } from '../../session/render/csv.js';
 import { renderResultsJson } from '../../session/render/json.js';
@@ -46,6 +59,7 @@ interface BenchOptions {
   log: string | boolean;
   order?: string;
   profile?: string;
+  variants?: string;
 }
 
 /** An hour: longer pauses are a mistake (and overflow Node's timers). */
@@ -94,6 +108,10 @@ export function registerBench(program: Command): void {
       '--order <order>',
       'interleaved (runtimes take turns) or blocked (each cell back to back; the default with power)',
     )
+    .option(
+      '--variants <lanes>',
+      'cold starts under other conditions, interleaved: "ladder" (Nebula\'s defaults to the thesis\'s, one factor at a time; "ladder:wasm-p1" on wasm-p1) or lanes like "container:net=bridge,client=cli; wasm:load=precompiled"',
+    )
     .option('--profile <name>', 'profile name in profiles/ or a path')
     .action((options: BenchOptions) => bench(options));
 }
@@ -108,6 +126,10 @@ async function bench(options: BenchOptions): Promise<void> {
   const profile = loadProfile(options.profile);
   const runtimes = parseList('--runtimes', options.runtimes, isRuntimeName, RUNTIME_NAMES);
   const modes = parseList('--mode', options.mode, isMode, MODES);
+  const lanes = options.variants === undefined ? null : parseVariants(options.variants);
+  if (lanes && (modes.length !== 1 || modes[0] !== 'cold')) {
+    throw new UsageError('--variants are conditions of a cold start; use them with --mode cold');
+  }
   const repetitions = options.n ?? profile.experiment.repetitions;
   if (repetitions < 1) throw new UsageError('-n must be at least 1');
   const engine = await createEngineForProfile(profile);
@@ -122,7 +144,8 @@ async function bench(options: BenchOptions): Promise<void> {
       options.inputs === undefined
         ? null
         : parseOrUsage(() => parseInputs(options.inputs as string));
-    const skipped = skippedCells(engine, names, runtimes);
+    const laneList = lanes ?? runtimes.map((runtime) => ({ runtime }));
+    const skipped = skippedCells(engine, names, [...new Set(laneList.map((l) => l.runtime))]);
     for (const { function: name, runtime, reason } of skipped) {
       process.stderr.write(`skipped: ${name} on ${runtime}: ${reason}\n`);
     }
@@ -135,13 +158,14 @@ async function bench(options: BenchOptions): Promise<void> {
       buildPlan({
         functions,
         runtimes,
+        ...(lanes ? { lanes } : {}),
         modes,
         repetitions,
         warmup: options.warmup ?? profile.experiment.warmup,
         order: planOrder(options),
       }),
     );
-    await checkReady(engine, names, runtimes, skipped);
+    await checkReady(engine, names, laneList, skipped);
 
     if (options.log !== false) {
       log =
@@ -153,6 +177,7 @@ async function bench(options: BenchOptions): Promise<void> {
           ? engine.catalog.functions.filter((fn) => names.includes(fn.name))
           : [];
       log.append(sessionHeader(profile.name, local));
+      if (engine instanceof Engine) log.append(await collectSizes(engine, local));
       process.stderr.write(`session log: ${log.path}\n`);
     }
 
@@ -183,6 +208,10 @@ async function bench(options: BenchOptions): Promise<void> {
       for (const cell of skipped) {
         process.stdout.write(`\nSkipped: ${cell.function} on ${cell.runtime}: ${cell.reason}\n`);
       }
+      const steps = lanes
+        ? ladderRows(outcome.records.filter((r) => !r.warmup && r.result.ok).map((r) => r.result))
+        : [];
+      if (steps.length > 0) process.stdout.write(`\n${markdownTable(ladderTable(steps))}\n`);
     }
     if (outcome.aborted) {
       process.stderr.write(
@@ -264,31 +293,58 @@ function skippedCells(
   );
 }
 
-/** A local engine: every runtime loads and has every function deployed, before anything runs. */
+/** `ladder`, `ladder:wasm-p1`, or lanes `RUNTIME[:factor=value,...]` split by ; or spaces. */
+function parseVariants(text: string): Lane[] {
+  const trimmed = text.trim();
+  if (trimmed === 'ladder') return ladderLanes('wasm');
+  if (trimmed === 'ladder:wasm-p1') return ladderLanes('wasm-p1');
+  const items = trimmed.split(/[;\s]+/).filter((item) => item !== '');
+  if (items.length === 0) throw new UsageError('--variants names no lane; try --variants ladder');
+  try {
+    return items.map(parseLane);
+  } catch (error) {
+    if (error instanceof VariantError) throw new UsageError(`--variants: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * A local engine: every runtime loads and has every function deployed, before anything runs.
+ * A variant's artifacts (an image on another base) are built here when missing: they exist
+ * only for the variant, so asking for it is asking for them.
+ */
 async function checkReady(
   engine: InvocationEngine,
   names: string[],
-  runtimes: RuntimeName[],
+  lanes: readonly Lane[],
   skipped: SkippedCell[],
 ): Promise<void> {
   for (const name of names) engine.fn(name);
+  if (lanes.some((lane) => lane.variant) && !(engine instanceof Engine)) {
+    throw new UsageError('--variants run on a local engine only; this profile targets a gateway');
+  }
   if (!(engine instanceof Engine)) return;
   const missing: string[] = [];
-  for (const runtimeName of runtimes) {
+  for (const lane of lanes) {
+    const runtimeName = laneLabel(lane);
     const runs = names.filter(
-      (name) => !skipped.some((cell) => cell.function === name && cell.runtime === runtimeName),
+      (name) => !skipped.some((cell) => cell.function === name && cell.runtime === lane.runtime),
     );
     if (runs.length === 0) continue;
-    let runtime: Awaited<ReturnType<Engine['runtime']>>;
+    let runtime: Runtime;
     try {
-      runtime = await engine.runtime(runtimeName);
+      runtime = await engine.runtime(lane.runtime, lane.variant);
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new Error(`runtime ${runtimeName} is not available: ${(error as Error).message}`);
     }
     for (const name of runs) {
-      if (!(await runtime.isDeployed((engine.catalog as Catalog).get(name)))) {
-        missing.push(`${name} on ${runtimeName}`);
-      }
+      const fn = (engine.catalog as Catalog).get(name);
+      if (await runtime.isDeployed(fn)) continue;
+      if (lane.variant) {
+        process.stderr.write(`deploying ${name} for ${runtimeName}\n`);
+        await runtime.deploy(fn);
+      } else missing.push(`${name} on ${runtimeName}`);
     }
   }
   if (missing.length > 0) {

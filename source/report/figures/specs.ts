@@ -18,7 +18,12 @@ import {
 } from '../samples.js';
 
 export type FigureKind = 'phases' | 'total-vs-input' | 'energy' | 'latency';
-export const FIGURE_KINDS: readonly FigureKind[] = ['phases', 'total-vs-input', 'energy', 'latency'];
+export const FIGURE_KINDS: readonly FigureKind[] = [
+  'phases',
+  'total-vs-input',
+  'energy',
+  'latency',
+];
 
 export interface FigureSpec {
   /** Unique within a session: `<function>-<kind>`; also the SVG's file name. */
@@ -58,7 +63,14 @@ function base(title: string, data: unknown[]): Record<string, unknown> {
     $schema: SCHEMA,
     title,
     data: { values: data },
-    config: { font: 'sans-serif', view: { stroke: null } },
+    // Variant names are long: room for them on axes, in legends and facet headers.
+    config: {
+      font: 'sans-serif',
+      view: { stroke: null },
+      axis: { labelLimit: 360 },
+      legend: { labelLimit: 360 },
+      header: { labelLimit: 360, labelAngle: 0, labelAlign: 'left' },
+    },
   };
 }
 
@@ -88,14 +100,20 @@ function phasesFigure(fn: string, records: InvocationRecord[]): FigureSpec {
   for (const [key, list] of groupBy(records, (r) => JSON.stringify([series(r), r.input]))) {
     const [name, input] = JSON.parse(key) as [string, string];
     phases.forEach(([phase, label], order) => {
-      data.push({ series: name, input, phase: label, order, ms: round(summaryOf(list, phase).median) });
+      data.push({
+        series: name,
+        input,
+        phase: label,
+        order,
+        ms: round(summaryOf(list, phase).median),
+      });
     });
   }
-  const title = `${fn}: median phases per runtime (ms)`;
+  const title = `${fn}: median phases per runtime (ms; each runtime on its own scale)`;
   const layer = {
     mark: { type: 'bar' },
+    height: 18,
     encoding: {
-      y: { field: 'series', type: 'nominal', title: null },
       x: { field: 'ms', type: 'quantitative', stack: 'zero', title: 'ms (median)' },
       color: {
         field: 'phase',
@@ -111,14 +129,17 @@ function phasesFigure(fn: string, records: InvocationRecord[]): FigureSpec {
       ],
     },
   };
-  const spec =
-    inputs.size > 1
-      ? {
-          ...base(title, data),
-          facet: { row: { field: 'input', type: 'ordinal', title: 'input' } },
-          spec: { width: WIDTH, ...layer },
-        }
-      : { ...base(title, data), width: WIDTH, ...layer };
+  // One row per runtime, each with its own scale: a container's 300 ms would flatten a
+  // Wasm bar of 1 ms to nothing on a shared axis.
+  const spec = {
+    ...base(title, data),
+    facet: {
+      row: { field: 'series', type: 'nominal', title: null, header: { labelOrient: 'top' } },
+      ...(inputs.size > 1 ? { column: { field: 'input', type: 'ordinal', title: 'input' } } : {}),
+    },
+    spec: { width: WIDTH, ...layer },
+    resolve: { scale: { x: 'independent' } },
+  };
   return { id: `${fn}-phases`, kind: 'phases', function: fn, title, spec };
 }
 
@@ -141,7 +162,11 @@ function totalFigure(fn: string, records: InvocationRecord[]): FigureSpec {
   const x = numeric
     ? { field: 'input', type: 'quantitative', title: 'input' }
     : { field: 'input', type: 'ordinal', title: 'input' };
-  const y = { type: 'quantitative', scale: { type: 'log' }, title: 'total ms (median, 95% interval)' };
+  const y = {
+    type: 'quantitative',
+    scale: { type: 'log' },
+    title: 'total ms (median, 95% interval)',
+  };
   const title = `${fn}: total time against input`;
   const spec = {
     ...base(title, data),
@@ -217,7 +242,10 @@ function latencyFigure(fn: string, records: InvocationRecord[]): FigureSpec {
   const byInput = groupBy(records, (r) => r.input);
   const input = [...byInput.entries()].sort((a, b) => b[1].length - a[1].length)[0]?.[0] ?? '';
   const chosen = byInput.get(input) ?? [];
-  const data = chosen.map((r) => ({ series: series(r), ms: round(values([r], 'totalMs')[0] ?? null) }));
+  const data = chosen.map((r) => ({
+    series: series(r),
+    ms: round(values([r], 'totalMs')[0] ?? null),
+  }));
   const shown = input === '' ? '' : ` (input ${input})`;
   const title = `${fn}${shown}: total time distribution, same log-spaced bins`;
   const spec = {

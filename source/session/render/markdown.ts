@@ -1,6 +1,6 @@
 /** The thesis-style tables: medians per cell, then ratios between runtimes. */
 import type { Comparison } from '../../core/compare.js';
-import { cellKey } from '../../core/plan.js';
+import { cellKey, laneLabel } from '../../core/plan.js';
 import type { CellResult } from '../../experiment/results.js';
 import type { Report } from '../report.js';
 import { inputLabel, mdTable, ms, ratio } from './format.js';
@@ -88,7 +88,7 @@ function resultsTable(results: readonly CellResult[], energy: Report['energy']):
       r.function,
       inputLabel(r.input),
       r.mode,
-      r.runtime,
+      laneLabel(r),
       String(r.n),
       String(r.failures),
       ms(r.stats.startupMs.median),
