@@ -40,7 +40,10 @@ describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
     h.press('w');
     const frame = await h.waitFor((f) => f.includes('-> 6765'), 'the Wasm result');
     assert.match(frame, /n 1 med/);
+    // The pane shows the invocation's peak memory: the instance's linear memory.
+    assert.match(frame, /peak \d+(\.\d)?[KM]/);
     const invocation = h.logRecords().find((r) => r.type === 'invocation');
+    assert.equal((invocation?.memory as { source?: string } | undefined)?.source, 'wasm-linear');
     assert.equal(invocation?.function, 'fibonacci-recursive');
     assert.equal(invocation?.input, '20');
     assert.equal(invocation?.output, '6765\n');

@@ -165,6 +165,7 @@ function totalFigure(fn: string, records: InvocationRecord[]): FigureSpec {
   const y = {
     type: 'quantitative',
     scale: { type: 'log' },
+    axis: { labelOverlap: 'greedy' },
     title: 'total ms (median, 95% interval)',
   };
   const title = `${fn}: total time against input`;
@@ -213,10 +214,21 @@ function energyFigure(
     });
   }
   if (data.length === 0) return null;
+  const shown = new Set(data.map((row) => (row as { series: string }).series));
+  const missing = [...new Set(records.map(series))].filter((name) => !shown.has(name));
   const title = `${fn}: energy per invocation (µWh, net of idle)`;
   const y = { field: 'series', type: 'nominal', title: null };
   const spec = {
     ...base(title, data),
+    // Say which runtimes have no figure rather than leave them out silently.
+    ...(missing.length > 0
+      ? {
+          title: {
+            text: title,
+            subtitle: `no figure for ${missing.join(', ')}: too few power readings in its window`,
+          },
+        }
+      : {}),
     width: WIDTH,
     layer: [
       {
