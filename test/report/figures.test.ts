@@ -52,19 +52,24 @@ describe('figures from a real session log', { timeout: 60_000 }, () => {
   });
 
   it('the data in the specifications are the log’s own numbers', () => {
-    const total = figures.find((f) => f.kind === 'total-vs-input');
-    const rows = (total?.spec.data as { values: Array<{ series: string; input: number }> }).values;
+    const byKind = (kind: string) => {
+      const found = figures.find((f) => f.kind === kind);
+      assert.ok(found, `a ${kind} figure`);
+      return found;
+    };
+    const total = byKind('total-vs-input');
+    const rows = (total.spec.data as { values: Array<{ series: string; input: number }> }).values;
     assert.deepEqual(rows.map((row) => `${row.series}@${row.input}`).sort(), [
       'container@10',
       'container@20',
       'wasm@10',
       'wasm@20',
     ]);
-    const latency = figures.find((f) => f.kind === 'latency');
+    const latency = byKind('latency');
     // One point per measured invocation of the chosen input, both runtimes.
-    assert.equal((latency?.spec.data as { values: unknown[] }).values.length, 24);
-    const energy = figures.find((f) => f.kind === 'energy');
-    const bars = (energy?.spec.data as { values: Array<{ series: string; microWh: number }> })
+    assert.equal((latency.spec.data as { values: unknown[] }).values.length, 24);
+    const energy = byKind('energy');
+    const bars = (energy.spec.data as { values: Array<{ series: string; microWh: number }> })
       .values;
     assert.ok(bars.length > 0 && bars.every((bar) => bar.microWh > 0));
   });
