@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { FunctionEntry } from '../../catalog/catalog.js';
 import type { Mode } from '../../core/invocation.js';
 import type { RawRun } from '../runtime.js';
-import type { ContainerVariant } from '../variants.js';
+import { type ContainerVariant, VariantError } from '../variants.js';
 import type { RunContext } from './context.js';
 import { SANDBOX_USER } from './image.js';
 import { describeEnding } from './outcome.js';
@@ -16,7 +16,8 @@ import { describeEnding } from './outcome.js';
 /** `docker run` exits 125 when the daemon refused, 126/127 when the command could not run. */
 const DOCKER_RUN_ERRORS = new Set([125, 126, 127]);
 
-export class NoDockerCliError extends Error {
+/** A condition of the variant this machine cannot meet: the request's to change. */
+export class NoDockerCliError extends VariantError {
   override name = 'NoDockerCliError';
 }
 
