@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(docker.io mosquitto mosquitto-clients curl)
+packages=(docker.io mosquitto mosquitto-clients curl debootstrap)
 host="$(uname -m)"
 case "$host" in
   x86_64) other=aarch64 other_deb=arm64 other_gnu=aarch64 ;;
