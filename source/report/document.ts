@@ -11,7 +11,7 @@ import { renderInvocationsCsv } from '../session/render/csv.js';
 import { csvField } from '../session/render/format.js';
 import { renderMarkdown } from '../session/render/markdown.js';
 import { buildReport, type Report } from '../session/report.js';
-import { energyByCell } from './energy.js';
+import { energyByCell, powerSourceOf } from './energy.js';
 import { type FigureSpec, figureSpecs } from './figures/specs.js';
 import { type HtmlSession, renderHtml, slug } from './html.js';
 import { measured } from './samples.js';
@@ -39,7 +39,11 @@ export function sessionReport(session: Session): Report {
 }
 
 export function sessionFigures(session: Session): FigureSpec[] {
-  return figureSpecs(measured(session.records), energyByCell(session.records));
+  return figureSpecs(
+    measured(session.records),
+    energyByCell(session.records),
+    powerSourceOf(session.records),
+  );
 }
 
 function sharedTables(sessions: readonly Session[]): Table[] {

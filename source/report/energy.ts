@@ -47,3 +47,15 @@ export function energyByCell(records: readonly AnyRecord[]): Map<string, EnergyF
   }
   return out;
 }
+
+/** The power source as the log names it, with "simulated" or "an estimate" said outright. */
+export function powerSourceOf(records: readonly AnyRecord[]): string {
+  const reading = records.find((r) => r.type === 'power' || r.type === 'power-baseline') as
+    | { source?: unknown; simulated?: unknown }
+    | undefined;
+  if (!reading) return 'no readings';
+  const source = typeof reading.source === 'string' ? reading.source : 'unknown source';
+  if (reading.simulated === true) return `${source}, simulated`;
+  if (source === 'estimate') return 'estimate from CPU load, not a measurement';
+  return source;
+}

@@ -3,6 +3,9 @@ import { unavailableReason } from '../../catalog/availability.js';
 import { RUNTIME_NAMES } from '../../core/invocation.js';
 import { Engine } from '../../engine/engine.js';
 import { loadProfile } from '../../profiles/load.js';
+import { collectSizes } from '../../report/collect-sizes.js';
+import { storageTable } from '../../report/storage.js';
+import { markdownTable } from '../../report/table.js';
 import { glueFallback } from '../../runtimes/wasm/transpile.js';
 
 export function registerFunctions(program: Command): void {
@@ -10,14 +13,24 @@ export function registerFunctions(program: Command): void {
     .command('functions')
     .description('list the functions and whether each runtime has them deployed')
     .option('--json', 'print JSON')
+    .option('--sizes', 'the deployed sizes instead: images, static binary, .wasm, component')
     .option('--profile <name>', 'profile name in profiles/ or a path')
-    .action(async (options: { json?: boolean; profile?: string }) => {
+    .action(async (options: { json?: boolean; sizes?: boolean; profile?: string }) => {
       const profile = loadProfile(options.profile);
       const engine = new Engine({
         dockerHost: profile.docker.host,
         dockerPlatform: profile.docker.platform,
       });
       try {
+        if (options.sizes) {
+          const sizes = await collectSizes(engine, engine.catalog.functions);
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify(sizes.functions, null, 2)}\n`
+              : `${markdownTable(storageTable(sizes))}\n`,
+          );
+          return;
+        }
         const rows = [];
         for (const fn of engine.catalog.functions) {
           const deployed: Record<string, boolean | string> = {};

@@ -189,8 +189,10 @@ function energyFigure(
   fn: string,
   records: InvocationRecord[],
   energy: ReadonlyMap<string, EnergyFigure>,
+  powerSource: string,
 ): FigureSpec | null {
   const series = seriesOf(records);
+  const several = new Set(records.map((r) => r.input)).size > 1;
   const data: unknown[] = [];
   const cells = groupBy(records, (r) =>
     cellKey({
@@ -207,6 +209,8 @@ function energyFigure(
     if (!figure) continue;
     data.push({
       series: series(first),
+      // One bar per cell: with several inputs the label says which.
+      bar: several ? `${series(first)}, input ${first.input}` : series(first),
       input: first.input,
       microWh: round(figure.value),
       low: round(figure.low ?? figure.value),
@@ -216,8 +220,8 @@ function energyFigure(
   if (data.length === 0) return null;
   const shown = new Set(data.map((row) => (row as { series: string }).series));
   const missing = [...new Set(records.map(series))].filter((name) => !shown.has(name));
-  const title = `${fn}: energy per invocation (µWh, net of idle)`;
-  const y = { field: 'series', type: 'nominal', title: null };
+  const title = `${fn}: energy per invocation (µWh, net of idle; power: ${powerSource})`;
+  const y = { field: 'bar', type: 'nominal', title: null, sort: null };
   const spec = {
     ...base(title, data),
     // Say which runtimes have no figure rather than leave them out silently.
@@ -277,7 +281,10 @@ function latencyFigure(fn: string, records: InvocationRecord[]): FigureSpec {
         type: 'quantitative',
         bin: { binned: true },
         title: 'total ms (log scale)',
-        axis: { labelExpr: "format(pow(10, datum.value), '.3~g')" },
+        axis: {
+          labelExpr:
+            "pow(10, datum.value) >= 1000 ? format(pow(10, datum.value), ',.0f') : format(pow(10, datum.value), '.3~g')",
+        },
       },
       x2: { field: 'bin1' },
       y: { aggregate: 'count', type: 'quantitative', stack: null, title: 'invocations' },
@@ -291,12 +298,14 @@ function latencyFigure(fn: string, records: InvocationRecord[]): FigureSpec {
 export function figureSpecs(
   records: readonly InvocationRecord[],
   energy: ReadonlyMap<string, EnergyFigure> = new Map(),
+  /** Where the power came from, as the figure must say: plug, simulated or estimate. */
+  powerSource = 'unknown source',
 ): FigureSpec[] {
   const figures: FigureSpec[] = [];
   for (const fn of functionsOf(records)) {
     const mine = records.filter((r) => r.function === fn);
     figures.push(phasesFigure(fn, mine), totalFigure(fn, mine));
-    const e = energyFigure(fn, mine, energy);
+    const e = energyFigure(fn, mine, energy, powerSource);
     if (e) figures.push(e);
     figures.push(latencyFigure(fn, mine));
   }
