@@ -63,6 +63,12 @@ describe('nebula report over several logs', { timeout: 120_000 }, () => {
     const [head, ...rows] = run.stdout.trimEnd().split('\n');
     assert.match(head ?? '', /^session,experiment,/);
     assert.ok(rows.every((row) => /^(local|edge) @ /.test(row)));
+    // Variants and peak memory are columns of their own.
+    assert.ok(
+      rows.some((row) => /,net=none,\d+,cgroup-v[12],/.test(row)),
+      'a net=none row with its peak',
+    );
+    assert.ok(rows.some((row) => /,load=precompiled,\d+,wasm-linear,\d+$/.test(row)));
   });
 
   it('an unknown format or a missing log is a usage error', () => {

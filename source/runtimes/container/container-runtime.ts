@@ -160,6 +160,13 @@ export class ContainerRuntime implements Runtime {
     const result = toResult(fn, this.name, request, acceptNs, doneNs, run);
     // Read once the container is gone, outside the timed span.
     if (request.mode === 'cold' && this.memory) result.memory = this.memory.read(cgroupParent);
+    else if (request.mode === 'warm') {
+      result.memory = {
+        peakBytes: null,
+        source: 'none',
+        note: "a warm container serves many requests; its cgroup's peak is not one invocation's",
+      };
+    }
     if (this.variant) result.variant = this.variant;
     return result;
   }
