@@ -23,12 +23,14 @@ export function toEnergyFigure(raw: unknown): EnergyFigure | null {
   const value =
     num(e.perInvocationMicroWh) ?? num(e.netMicroWhPerInvocation) ?? num(e.medianMicroWh);
   if (value === null) return null;
-  const ci = (e.ci ?? e.interval ?? {}) as Record<string, unknown>;
+  // Blocks give { ci95: { net: { low, high } } }; others { ci: { low, high } } or flat fields.
+  const blocks = (e.ci95 as { net?: Record<string, unknown> } | undefined)?.net;
+  const ci = (blocks ?? e.ci ?? e.interval ?? {}) as Record<string, unknown>;
   return {
     value,
     low: num(ci.low) ?? num(e.low) ?? num(e.lowMicroWh),
     high: num(ci.high) ?? num(e.high) ?? num(e.highMicroWh),
-    baselineW: num(e.baselineW) ?? num(e.baselineWatts),
+    baselineW: num(e.baselineW) ?? num(e.baselineWatts) ?? num(e.idleWatts),
   };
 }
 

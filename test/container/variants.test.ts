@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { InvocationResult } from '../../source/core/invocation.js';
 import { Engine, UsageError } from '../../source/engine/engine.js';
 import { cliArgs, dockerCliVersion } from '../../source/runtimes/container/cli-run.js';
+import { ImageSizes } from '../../source/runtimes/container/image-sizes.js';
 import { ContainerRuntime } from '../../source/runtimes/container/index.js';
 import { sandboxConfig } from '../../source/runtimes/container/sandbox.js';
 import { containerVariant } from '../../source/runtimes/variants.js';
@@ -113,10 +114,9 @@ describe('variants against the real engine', { skip: skipWithoutEngine, timeout:
 
   it('the Debian image is far larger than the scratch one', async () => {
     const fn = engine.fn('fibonacci-recursive');
-    const [scratch] = runtimes;
-    const debian = runtimes.find((runtime) => runtime.variant === 'base=debian');
-    const small = (await scratch?.imageSize(fn)) ?? 0;
-    const large = (await debian?.imageSize(fn)) ?? 0;
+    const sizes = new ImageSizes();
+    const small = (await sizes.size(fn, 'scratch')) ?? 0;
+    const large = (await sizes.size(fn, 'debian')) ?? 0;
     assert.ok(small > 0 && large > 10 * small, `scratch ${small} B, debian ${large} B`);
   });
 

@@ -177,7 +177,8 @@ async function bench(options: BenchOptions): Promise<void> {
           ? engine.catalog.functions.filter((fn) => names.includes(fn.name))
           : [];
       log.append(sessionHeader(profile.name, local));
-      if (engine instanceof Engine) log.append(await collectSizes(engine, local));
+      if (engine instanceof Engine)
+        log.append(await collectSizes(local, engine.options.dockerHost));
       process.stderr.write(`session log: ${log.path}\n`);
     }
 

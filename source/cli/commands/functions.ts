@@ -23,7 +23,7 @@ export function registerFunctions(program: Command): void {
       });
       try {
         if (options.sizes) {
-          const sizes = await collectSizes(engine, engine.catalog.functions);
+          const sizes = await collectSizes(engine.catalog.functions, profile.docker.host);
           process.stdout.write(
             options.json
               ? `${JSON.stringify(sizes.functions, null, 2)}\n`

@@ -267,25 +267,6 @@ export class ContainerRuntime implements Runtime {
     return this.engineCall(() => imageExists(this.docker, tag));
   }
 
-  /** The size of the function's image in this variant's base, or null when it is not built. */
-  async imageSize(fn: FunctionEntry): Promise<number | null> {
-    let tag: string;
-    try {
-      tag = imageTag(fn, this.hasher.hash(fn), this.conditions.base);
-    } catch (error) {
-      if (error instanceof NotBuiltError) return null;
-      throw error;
-    }
-    return this.engineCall(async () => {
-      try {
-        return (await this.docker.getImage(tag).inspect()).Size;
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode === 404) return null;
-        throw error;
-      }
-    });
-  }
-
   async deploy(fn: FunctionEntry): Promise<void> {
     await this.build(fn);
   }
