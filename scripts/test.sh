@@ -16,7 +16,8 @@ step() { echo "test.sh: $1 done at $(($(date +%s) - started)) s" >&2; }
 
 started_docker=false
 if [ -z "${DOCKER_HOST:-}" ] || ! bash scripts/dockerd.sh status >/dev/null 2>&1; then
-  bash scripts/dockerd.sh start >/dev/null
+  # With a bridge of its own, so the net=bridge variant runs rather than being refused.
+  bash scripts/dockerd.sh start --bridge >/dev/null
   started_docker=true
 fi
 eval "$(bash scripts/dockerd.sh env)"
