@@ -3,7 +3,7 @@
  * several sessions the side-by-side table first. Markdown, JSON, CSV and HTML come from the
  * same models; figures are drawn once and written as files or inlined.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attributeLog } from '../power/bench-power.js';
 import { type InvocationRecord, isInvocation } from '../session/records.js';
@@ -11,6 +11,7 @@ import { renderInvocationsCsv } from '../session/render/csv.js';
 import { csvField } from '../session/render/format.js';
 import { renderMarkdown } from '../session/render/markdown.js';
 import { buildReport, type Report } from '../session/report.js';
+import { ensureDir } from '../session/session-log.js';
 import { energyByCell, powerSourceOf } from './energy.js';
 import { type FigureSpec, figureSpecs } from './figures/specs.js';
 import { type HtmlSession, renderHtml, slug } from './html.js';
@@ -97,6 +98,11 @@ export function renderCsvReport(sessions: readonly Session[]): string {
 
 export type Draw = (figure: FigureSpec) => Promise<string>;
 
+/** The figures' folder cannot be made or written: the request's to fix. */
+export class FiguresError extends Error {
+  override name = 'FiguresError';
+}
+
 export async function renderHtmlReport(sessions: readonly Session[], draw: Draw): Promise<string> {
   const htmlSessions: HtmlSession[] = [];
   for (const session of sessions) {
@@ -125,14 +131,23 @@ export async function writeFigures(
   const written: string[] = [];
   for (const session of sessions) {
     const target = sessions.length > 1 ? join(dir, slug(session.label)) : dir;
-    mkdirSync(target, { recursive: true });
+    try {
+      ensureDir(target);
+    } catch (error) {
+      throw new FiguresError(`cannot write figures into ${target}: ${(error as Error).message}`);
+    }
     for (const figure of sessionFigures(session)) {
       const svgPath = join(target, `${figure.id}.svg`);
-      writeFileSync(svgPath, await draw(figure));
-      writeFileSync(
-        join(target, `${figure.id}.vl.json`),
-        `${JSON.stringify(figure.spec, null, 2)}\n`,
-      );
+      const svg = await draw(figure);
+      try {
+        writeFileSync(svgPath, svg);
+        writeFileSync(
+          join(target, `${figure.id}.vl.json`),
+          `${JSON.stringify(figure.spec, null, 2)}\n`,
+        );
+      } catch (error) {
+        throw new FiguresError(`cannot write ${svgPath}: ${(error as Error).message}`);
+      }
       written.push(svgPath);
     }
   }

@@ -71,6 +71,12 @@ describe('nebula report over several logs', { timeout: 120_000 }, () => {
     assert.ok(rows.some((row) => /,load=precompiled,\d+,wasm-linear,\d+$/.test(row)));
   });
 
+  it('a figures folder that cannot be made is a usage error, at once', () => {
+    const run = nebula('report', real, '--figures', '/proc/nebula-no-such-folder');
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /cannot write figures into \/proc\/nebula-no-such-folder/);
+  });
+
   it('an unknown format or a missing log is a usage error', () => {
     assert.equal(nebula('report', real, '--format', 'pdf').status, 2);
     const missing = nebula('report', join(dir, 'nope.jsonl'));

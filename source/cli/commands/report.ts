@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
 import {
+  FiguresError,
   renderCsvReport,
   renderHtmlReport,
   renderJsonReport,
@@ -43,7 +44,12 @@ export function registerReport(program: Command): void {
           session.warnings.push(`${session.path} holds no invocation`);
       }
       if (options.figures) {
-        const written = await writeFigures(options.figures, sessions, renderSvg);
+        const written = await writeFigures(options.figures, sessions, renderSvg).catch(
+          (error: unknown) => {
+            if (error instanceof FiguresError) throw new UsageError(error.message);
+            throw error;
+          },
+        );
         process.stderr.write(`figures: ${written.length} SVG files in ${options.figures}\n`);
       }
       process.stdout.write(await render(options.format as Format, sessions));
