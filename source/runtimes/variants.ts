@@ -65,9 +65,14 @@ export function parseVariant(runtime: RuntimeName, text: string): Record<string,
     if (item === '') continue;
     const [name, value, extra] = item.split('=');
     const allowed = name === undefined ? undefined : factors[name];
-    if (!name || value === undefined || extra !== undefined || !allowed) {
+    if (!name || value === undefined || extra !== undefined) {
       throw new VariantError(
         `variant "${text}" of ${runtime}: "${item}" is not a factor=value; ${runtime} has ${describeFactors(factors)}`,
+      );
+    }
+    if (!allowed) {
+      throw new VariantError(
+        `variant "${text}": ${runtime} has no factor "${name}"; it has ${describeFactors(factors)}`,
       );
     }
     if (!allowed.includes(value)) {

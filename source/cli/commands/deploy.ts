@@ -17,6 +17,7 @@ interface DeployOptions {
   description?: string;
   timeoutMs?: number;
   memoryMb?: number;
+  variant?: string;
 }
 
 interface DeployRow {
@@ -45,6 +46,10 @@ export function registerDeploy(program: Command): void {
     )
     .argument('[functions...]', 'function names (default: all)')
     .option('--runtime <name>', `${RUNTIME_NAMES.join(', ')} or all`, 'all')
+    .option(
+      '--variant <factors>',
+      "a variant's artifacts, e.g. base=debian (the image on a Debian base); needs one --runtime",
+    )
     .option('--json', 'print one JSON object')
     .option('--profile <name>', 'profile name in profiles/ or a path')
     .option(
@@ -61,6 +66,9 @@ export function registerDeploy(program: Command): void {
     .option('--memory-mb <mb>', 'with --wasm: memory limit', positiveInt('--memory-mb'))
     .action(async (names: string[], options: DeployOptions) => {
       const runtimes = parseRuntimes(options.runtime);
+      if (options.variant && runtimes.length !== 1) {
+        throw new UsageError('--variant belongs to one runtime: name it, e.g. --runtime container');
+      }
       const profile = loadProfile(options.profile);
       if (options.wasm === undefined) {
         const stray = (['name', 'description', 'timeoutMs', 'memoryMb'] as const).filter(
@@ -94,7 +102,7 @@ export function registerDeploy(program: Command): void {
         for (const runtimeName of runtimes) {
           // A runtime none of the functions can run on is not even started (no engine needed).
           const runtime = fns.some((fn) => !unavailableReason(fn.manifest, runtimeName))
-            ? await engine.runtime(runtimeName)
+            ? await engine.runtime(runtimeName, options.variant)
             : null;
           for (const fn of fns) {
             if (stopSignal().aborted) break; // what was deployed stays; the rest is not started
