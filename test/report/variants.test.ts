@@ -31,9 +31,10 @@ describe('runtime variants', () => {
     );
     assert.throws(
       () => parseLane('container:speed=fast'),
-      /container has net=disabled\|none\|bridge/,
+      /container has no factor "speed"; it has net=disabled\|none\|bridge/,
     );
-    assert.throws(() => parseLane('wasm:net=none'), /wasm has load=compile\|precompiled/);
+    assert.throws(() => parseLane('wasm:net=none'), /it has load=compile\|precompiled/);
+    assert.throws(() => parseLane('container:net'), /"net" is not a factor=value/);
     assert.throws(() => parseLane('docker:net=none'), /unknown runtime "docker"/);
     assert.throws(() => parseLane('container:net=none,net=bridge'), VariantError);
   });
