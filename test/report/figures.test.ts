@@ -48,7 +48,7 @@ describe('figures from a real session log', { timeout: 60_000 }, () => {
 
   it('specifications match the golden files', () => {
     for (const figure of figures)
-      golden(`${figure.id}.vl.json`, `${JSON.stringify(figure.spec, null, 2)}\n`);
+      golden(`${figure.id}.vl.json.golden`, `${JSON.stringify(figure.spec, null, 2)}\n`);
   });
 
   it('the data in the specifications are the log’s own numbers', () => {
