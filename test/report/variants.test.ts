@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ratioOfMedians } from '../../source/core/compare.js';
 import { buildPlan, cellKey } from '../../source/core/plan.js';
+import { measured } from '../../source/report/samples.js';
+import { ladderRows } from '../../source/report/variant-ladder.js';
 import {
   ladder,
   ladderLanes,
@@ -9,6 +12,7 @@ import {
   VariantError,
   variantName,
 } from '../../source/runtimes/variants.js';
+import { readSessionLog } from '../../source/session/read-log.js';
 
 describe('runtime variants', () => {
   it('spells a variant one way: factors in order, defaults left out', () => {
@@ -93,5 +97,39 @@ describe('runtime variants', () => {
         }),
       /container\[net=none\] is listed twice/,
     );
+  });
+});
+
+describe('the ladder table from a real log of two lanes per runtime', () => {
+  const fixture = new URL('../../../test/fixtures/session-variants.jsonl', import.meta.url)
+    .pathname;
+  const records = measured(readSessionLog(fixture).records);
+  const rows = ladderRows(records);
+
+  it('has the steps whose two lanes ran, and only those', () => {
+    // The log ran container, container[net=none], wasm and wasm[load=precompiled].
+    assert.deepEqual(
+      rows.map((row) => [row.step, row.container, row.wasm]),
+      [
+        [0, 'container', 'wasm'],
+        [1, 'container[net=none]', 'wasm'],
+      ],
+    );
+  });
+
+  it('each ratio is the median startup of one lane over the other, from the log alone', () => {
+    for (const row of rows) {
+      const startups = (runtime: string, variant: string | undefined) =>
+        records
+          .filter((r) => r.runtime === runtime && r.variant === variant && r.mode === 'cold')
+          .map((r) => r.timings.startupMs);
+      const [cRuntime, cVariant] = row.container.split(/[[\]]/) as [string, string | undefined];
+      const top = startups(cRuntime, cVariant || undefined);
+      const bottom = startups('wasm', undefined);
+      assert.equal(row.containerStartup.n, top.length);
+      assert.deepEqual(row.ratio, ratioOfMedians(top, bottom));
+      assert.ok((row.ratio.low ?? 0) <= (row.ratio.ratio ?? 0));
+      assert.ok((row.ratio.ratio ?? 0) <= (row.ratio.high ?? 0));
+    }
   });
 });
