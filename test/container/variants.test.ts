@@ -112,6 +112,18 @@ describe('variants against the real engine', { skip: skipWithoutEngine, timeout:
     }
   });
 
+  it('a warm container gives each request its peak (cgroup v1), or says why not', async () => {
+    const [defaults] = runtimes;
+    const fn = engine.fn('fibonacci-recursive');
+    for (let i = 0; i < 2; i++) {
+      const result = await (defaults as ContainerRuntime).invoke(fn, { input: '20', mode: 'warm' });
+      assert.equal(result.output, '6765\n', result.error ?? '');
+      const memory = result.memory;
+      if (memory?.source === 'cgroup-v1') assert.ok((memory.peakBytes ?? 0) > 100_000);
+      else assert.match(memory?.note ?? '', /cgroup v2|not on this machine|driver/);
+    }
+  });
+
   it('the Debian image is far larger than the scratch one', async () => {
     const fn = engine.fn('fibonacci-recursive');
     const sizes = new ImageSizes();

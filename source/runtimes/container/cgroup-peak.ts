@@ -6,7 +6,7 @@
  * cgroup v1: memory/<parent>/memory.max_usage_in_bytes; v2: <parent>/memory.peak.
  * Only for an engine on this machine with the cgroupfs driver: elsewhere the reason is said.
  */
-import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { MemoryPeak } from '../../core/invocation.js';
@@ -81,6 +81,40 @@ export class CgroupPeak {
       return { peakBytes: null, source, note: `cannot read ${file}: ${(error as Error).message}` };
     } finally {
       this.remove(parent, root);
+    }
+  }
+
+  /**
+   * A warm container serves many requests, so its peak is reset before each one: cgroup v1
+   * takes a write to memory.max_usage_in_bytes (it restarts from the current usage). The
+   * peak then covers the watchdog and the function it forked for this request. cgroup v2's
+   * memory.peak has no such reset before Linux 6.12, so there the reason is given instead.
+   */
+  resetWarm(parent: string | undefined, containerId: string, root = CGROUP_ROOT): string | null {
+    if (this.version === null || parent === undefined) return this.unavailable ?? 'not measured';
+    if (this.version === 2) return "cgroup v2's memory.peak cannot be reset per request here";
+    try {
+      writeFileSync(join(root, 'memory', parent, containerId, 'memory.max_usage_in_bytes'), '0');
+      return null;
+    } catch (error) {
+      return `cannot reset the warm container's peak: ${(error as Error).message}`;
+    }
+  }
+
+  /** The warm container's peak since resetWarm; its cgroup stays (the container runs on). */
+  readWarm(parent: string, containerId: string, root = CGROUP_ROOT): MemoryPeak {
+    const file = join(root, 'memory', parent, containerId, 'memory.max_usage_in_bytes');
+    try {
+      const peakBytes = Number(readFileSync(file, 'utf8').trim());
+      return Number.isFinite(peakBytes)
+        ? { peakBytes, source: 'cgroup-v1', note: 'warm: the watchdog and this request' }
+        : { peakBytes: null, source: 'cgroup-v1', note: `${file} holds no number` };
+    } catch (error) {
+      return {
+        peakBytes: null,
+        source: 'cgroup-v1',
+        note: `cannot read ${file}: ${(error as Error).message}`,
+      };
     }
   }
 

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
-import type { InvocationResult, InvokeRequest, Mode } from '../../core/invocation.js';
+import type { InvocationResult, InvokeRequest, MemoryPeak, Mode } from '../../core/invocation.js';
 import { engineNativePlatform, type Platform, parsePlatform } from '../../core/platform.js';
 import { nowNs, type RawRun, type Runtime, toResult } from '../runtime.js';
 import {
@@ -56,6 +56,8 @@ export class ContainerRuntime implements Runtime {
   readonly variant: string;
   private readonly hasher: SourceHasher;
   private memory: CgroupPeak | null = null;
+  /** The parent cgroup each function's warm container was started in. */
+  private readonly warmParents = new Map<string, string>();
   private readonly warm = new Map<string, Promise<WarmContainer>>();
   private readonly owner = ownerLabel();
   private readonly ctx: RunContext;
@@ -153,20 +155,17 @@ export class ContainerRuntime implements Runtime {
 
   async invoke(fn: FunctionEntry, request: InvokeRequest): Promise<InvocationResult> {
     const cgroupParent = request.mode === 'cold' ? this.memory?.parentFor() : undefined;
+    let warmPeak: (() => MemoryPeak) | undefined;
     const acceptNs = nowNs();
-    const run = await this.run(fn, request, cgroupParent);
+    const run = await this.run(fn, request, cgroupParent, (peak) => {
+      warmPeak = peak;
+    });
     const doneNs = nowNs();
     if (this.ctx.orphans.size > 0 && run.failure !== 'engine') void this.removeOrphans();
     const result = toResult(fn, this.name, request, acceptNs, doneNs, run);
     // Read once the container is gone, outside the timed span.
     if (request.mode === 'cold' && this.memory) result.memory = this.memory.read(cgroupParent);
-    else if (request.mode === 'warm') {
-      result.memory = {
-        peakBytes: null,
-        source: 'none',
-        note: "a warm container serves many requests; its cgroup's peak is not one invocation's",
-      };
-    }
+    else if (request.mode === 'warm' && warmPeak) result.memory = warmPeak();
     if (this.variant) result.variant = this.variant;
     return result;
   }
@@ -175,6 +174,7 @@ export class ContainerRuntime implements Runtime {
     fn: FunctionEntry,
     request: InvokeRequest,
     cgroupParent: string | undefined,
+    onWarm?: (peak: () => MemoryPeak) => void,
   ): Promise<RawRun> {
     let image: string;
     try {
@@ -208,6 +208,16 @@ export class ContainerRuntime implements Runtime {
     } catch (error) {
       return this.warmStartFailure(fn, image, error);
     }
+    const parent = this.warmParents.get(fn.name);
+    // null: reset, the peak can be read after the request.
+    const unreadable = this.memory
+      ? this.memory.resetWarm(parent, warm.containerId)
+      : 'not measured';
+    onWarm?.(() =>
+      unreadable === null && parent
+        ? (this.memory as CgroupPeak).readWarm(parent, warm.containerId)
+        : { peakBytes: null, source: 'none', note: unreadable },
+    );
     const run = await warm.invoke(request.input, request.signal);
     // The first call of a warm series pays for the container; the phase says so.
     if (fresh)
@@ -232,7 +242,10 @@ export class ContainerRuntime implements Runtime {
     }
     let starting = this.warm.get(fn.name);
     if (!starting) {
-      starting = WarmContainer.start(this.ctx, fn, image);
+      const parent = this.memory?.parentFor();
+      if (parent) this.warmParents.set(fn.name, parent);
+      else this.warmParents.delete(fn.name);
+      starting = WarmContainer.start(this.ctx, fn, image, parent);
       this.warm.set(fn.name, starting);
       starting.catch(() => {
         if (this.warm.get(fn.name) === starting) this.warm.delete(fn.name);
