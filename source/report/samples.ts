@@ -12,19 +12,20 @@ import { type AnyRecord, type InvocationRecord, isInvocation } from '../session/
 export type PhaseName =
   | 'startupMs'
   | 'inputMs'
-  | 'computeMs'
-  | 'outputMs'
+  /** The function's compute (computed − input_read in logs with those marks). */
   | 'execMs'
+  | 'outputMs'
   | 'teardownMs'
   | 'totalMs'
-  /** The thesis's "runtime": total minus startup. */
+  /** total − startup, on Nebula's one definition of startup. */
+  | 'runtimeMs'
+  /** The thesis's own startup and runtime (total − its startup), where the log has them. */
+  | 'thesisStartupMs'
   | 'thesisRuntimeMs';
 
 export function phaseValue(record: InvocationResult, phase: PhaseName): number | null {
   const timings = (record.timings ?? {}) as unknown as Record<string, unknown>;
-  if (phase === 'thesisRuntimeMs') {
-    const own = timings.thesisRuntimeMs;
-    if (typeof own === 'number') return own;
+  if (phase === 'runtimeMs') {
     const total = timings.totalMs;
     const startup = timings.startupMs;
     return typeof total === 'number' && typeof startup === 'number' ? total - startup : null;

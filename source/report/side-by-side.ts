@@ -15,8 +15,10 @@ import type { Session } from './sessions.js';
 
 export const SIDE_PHASES: ReadonlyArray<readonly [PhaseName, string]> = [
   ['startupMs', 'Startup ms'],
-  ['thesisRuntimeMs', 'Runtime ms (total − startup)'],
+  ['runtimeMs', 'Runtime ms (total − startup)'],
   ['totalMs', 'Total ms'],
+  ['thesisStartupMs', "Thesis's startup ms"],
+  ['thesisRuntimeMs', "Thesis's runtime ms"],
 ];
 
 export const PAIR = { numerator: 'container', denominator: 'wasm' } as const;

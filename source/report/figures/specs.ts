@@ -76,12 +76,13 @@ function base(title: string, data: unknown[]): Record<string, unknown> {
 
 /** Phases of the records, finest available: startup, input/compute/output or exec, teardown. */
 function phasesOf(records: readonly InvocationRecord[]): Array<[PhaseName, string]> {
-  const split = hasPhase(records, 'computeMs');
+  // Logs with the input_read and computed marks split exec into input, compute and output.
+  const split = hasPhase(records, 'inputMs') && hasPhase(records, 'outputMs');
   return split
     ? [
         ['startupMs', 'startup'],
         ['inputMs', 'input'],
-        ['computeMs', 'compute'],
+        ['execMs', 'compute'],
         ['outputMs', 'output'],
         ['teardownMs', 'teardown'],
       ]

@@ -216,7 +216,7 @@ export class ContainerRuntime implements Runtime {
     onWarm?.(() =>
       unreadable === null && parent
         ? (this.memory as CgroupPeak).readWarm(parent, warm.containerId)
-        : { peakBytes: null, source: 'none', note: unreadable },
+        : { peakBytes: null, source: 'none', note: unreadable ?? 'not measured' },
     );
     const run = await warm.invoke(request.input, request.signal);
     // The first call of a warm series pays for the container; the phase says so.
