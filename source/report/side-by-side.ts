@@ -10,7 +10,7 @@ import type { Summary } from '../core/stats.js';
 import { summarize } from '../core/stats.js';
 import type { InvocationRecord } from '../session/records.js';
 import { type EnergyFigure, energyByCell } from './energy.js';
-import { measured, type PhaseName, values } from './samples.js';
+import { cellOf, measured, type PhaseName, values } from './samples.js';
 import type { Session } from './sessions.js';
 
 export const SIDE_PHASES: ReadonlyArray<readonly [PhaseName, string]> = [
@@ -91,17 +91,10 @@ export function sideBySide(sessions: readonly Session[]): SideBySide {
           phases[phase] = v.length ? summarize(v) : null;
         }
         cells[runtime] = phases;
+        // Energy is per cell; pooling cells' energies would need their invocation counts.
+        const first = list[0];
         energies[runtime] =
-          fn === null
-            ? null
-            : (energy.get(
-                cellKey({
-                  function: fn,
-                  runtime: list[0]?.runtime ?? 'wasm',
-                  mode: mode as 'cold',
-                  input: input ?? '',
-                }),
-              ) ?? null);
+          fn !== null && first ? (energy.get(cellKey(cellOf(first))) ?? null) : null;
       }
       const ratios = {} as Record<PhaseName, RatioInterval | null>;
       const top = byRuntime[PAIR.numerator];
