@@ -5,11 +5,12 @@ import { type FunctionSizes, fileSizes, type SizesRecord } from './storage.js';
 export async function collectSizes(
   functions: readonly FunctionEntry[],
   dockerHost?: string,
+  platform?: string,
   at = Date.now(),
 ): Promise<SizesRecord> {
   // Loaded here so that reading sizes of files alone never loads dockerode.
   const { ImageSizes } = await import('../runtimes/container/image-sizes.js');
-  const images = new ImageSizes(dockerHost);
+  const images = new ImageSizes(dockerHost, platform);
   const out: Record<string, FunctionSizes> = {};
   for (const fn of functions) {
     out[fn.name] = {

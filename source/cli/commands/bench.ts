@@ -178,7 +178,9 @@ async function bench(options: BenchOptions): Promise<void> {
           : [];
       log.append(sessionHeader(profile.name, local));
       if (engine instanceof Engine)
-        log.append(await collectSizes(local, engine.options.dockerHost));
+        log.append(
+          await collectSizes(local, engine.options.dockerHost, engine.options.dockerPlatform),
+        );
       process.stderr.write(`session log: ${log.path}\n`);
     }
 

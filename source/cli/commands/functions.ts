@@ -23,7 +23,11 @@ export function registerFunctions(program: Command): void {
       });
       try {
         if (options.sizes) {
-          const sizes = await collectSizes(engine.catalog.functions, profile.docker.host);
+          const sizes = await collectSizes(
+            engine.catalog.functions,
+            profile.docker.host,
+            profile.docker.platform,
+          );
           process.stdout.write(
             options.json
               ? `${JSON.stringify(sizes.functions, null, 2)}\n`

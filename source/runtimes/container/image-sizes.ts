@@ -6,6 +6,7 @@
  */
 import Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
+import { engineNativePlatform, type Platform, parsePlatform } from '../../core/platform.js';
 import { resolveAddress } from './address.js';
 import { type ImageBase, imageTag, NotBuiltError, SourceHasher } from './image.js';
 
@@ -15,8 +16,13 @@ export class ImageSizes {
   private readonly docker: Docker;
   private readonly hashers = new Map<ImageBase, SourceHasher>();
   private reachable: boolean | null = null;
+  private platform: Platform | null = null;
 
-  constructor(dockerHost?: string) {
+  /** PLATFORM as a profile's docker.platform says it; else the engine's own. */
+  constructor(
+    dockerHost?: string,
+    private readonly wanted?: string,
+  ) {
     let options = {};
     try {
       options = resolveAddress(dockerHost).options;
@@ -28,15 +34,20 @@ export class ImageSizes {
 
   async size(fn: FunctionEntry, base: ImageBase): Promise<number | null> {
     if (this.reachable === null) {
-      this.reachable = await this.docker.ping().then(
-        () => true,
-        () => false,
-      );
+      try {
+        const version = await this.docker.version();
+        this.platform = this.wanted
+          ? parsePlatform(this.wanted)
+          : engineNativePlatform(version.Os, version.Arch);
+        this.reachable = true;
+      } catch {
+        this.reachable = false;
+      }
     }
-    if (!this.reachable) return null;
+    if (!this.reachable || !this.platform) return null;
     let hasher = this.hashers.get(base);
     if (!hasher) {
-      hasher = new SourceHasher(base);
+      hasher = new SourceHasher(this.platform, base);
       this.hashers.set(base, hasher);
     }
     let tag: string;
