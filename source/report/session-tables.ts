@@ -26,11 +26,15 @@ export function resultsTable(report: Report): Table {
     'n',
     'Failed',
     'Startup',
-    'Exec',
+    'Read input',
+    'Compute',
+    'Write output',
     'Teardown',
     'Total (95% CI)',
     'Total p95',
     'Outliers',
+    'Thesis startup',
+    'Thesis runtime',
   ];
   if (withEnergy) head.push('Energy µWh/inv');
   const rows = report.results.map((r) => {
@@ -42,11 +46,15 @@ export function resultsTable(report: Report): Table {
       String(r.n),
       String(r.failures),
       ms(r.stats.startupMs.median),
+      ms(r.stats.inputMs.median),
       ms(r.stats.execMs.median),
+      ms(r.stats.outputMs.median),
       ms(r.stats.teardownMs.median),
       medianText(r.stats.totalMs),
       ms(r.stats.totalMs.p95),
       String(r.outliers.totalMs.count),
+      ms(r.stats.thesisStartupMs.median),
+      ms(r.stats.thesisRuntimeMs.median),
     ];
     if (withEnergy) {
       const figure = toEnergyFigure(report.energy[cellKey(r)]);
@@ -61,15 +69,31 @@ export function ratiosTable(report: Report): Table | null {
   if (report.comparisons.length === 0) return null;
   return {
     title: 'Ratios',
-    head: ['Function', 'Input', 'Mode', 'Ratio', 'Startup', 'Exec', 'Total'],
+    head: [
+      'Function',
+      'Input',
+      'Mode',
+      'Ratio',
+      'Startup',
+      'Read input',
+      'Compute',
+      'Write output',
+      'Total',
+      'Thesis startup',
+      'Thesis runtime',
+    ],
     rows: report.comparisons.map((c) => [
       c.function,
       inputLabel(c.input),
       c.mode,
       `${c.numerator} / ${c.denominator}`,
       ratioText(c.phases.startupMs),
+      ratioText(c.phases.inputMs),
       ratioText(c.phases.execMs),
+      ratioText(c.phases.outputMs),
       ratioText(c.phases.totalMs),
+      ratioText(c.phases.thesisStartupMs),
+      ratioText(c.phases.thesisRuntimeMs),
     ]),
   };
 }

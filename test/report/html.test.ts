@@ -91,9 +91,14 @@ describe('HTML report', { timeout: 60_000 }, () => {
         assert.equal(row[3], escapeHtml(laneLabel(result)));
         assert.equal(row[4], String(result.n));
         assert.equal(row[6], ms(result.stats.startupMs.median));
-        assert.equal(row[7], ms(result.stats.execMs.median));
-        assert.equal(row[8], ms(result.stats.teardownMs.median));
-        assert.equal(row[9], medianText(result.stats.totalMs));
+        assert.equal(row[7], ms(result.stats.inputMs.median));
+        assert.equal(row[8], ms(result.stats.execMs.median));
+        assert.equal(row[9], ms(result.stats.outputMs.median));
+        assert.equal(row[10], ms(result.stats.teardownMs.median));
+        assert.equal(row[11], medianText(result.stats.totalMs));
+        assert.equal(row[12], ms(result.stats.totalMs.p95));
+        assert.equal(row[14], ms(result.stats.thesisStartupMs.median));
+        assert.equal(row[15], ms(result.stats.thesisRuntimeMs.median));
       });
     });
   });
