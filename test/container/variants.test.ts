@@ -15,7 +15,7 @@ import { ImageSizes } from '../../source/runtimes/container/image-sizes.js';
 import { ContainerRuntime } from '../../source/runtimes/container/index.js';
 import { sandboxConfig } from '../../source/runtimes/container/sandbox.js';
 import { containerVariant } from '../../source/runtimes/variants.js';
-import { containersLabelled, engineClient, skipWithoutEngine, testLabel } from './helpers.js';
+import { containersLabelled, engineClient, requireEngine, testLabel } from './helpers.js';
 
 const label = testLabel();
 const engine = new Engine();
@@ -80,8 +80,9 @@ describe('sandbox settings of each network variant', () => {
   });
 });
 
-describe('variants against the real engine', { skip: skipWithoutEngine, timeout: 600_000 }, () => {
+describe('variants against the real engine', { timeout: 600_000 }, () => {
   before(async () => {
+    await requireEngine();
     // The base image is built here when missing (debootstrap, about 30 s the first time).
     for (const variant of ['', 'net=none', 'net=none,client=cli', 'base=debian']) {
       const runtime = await variantRuntime(variant);
