@@ -2,22 +2,30 @@
 import type { FunctionEntry } from '../catalog/catalog.js';
 import { type FunctionSizes, fileSizes, type SizesRecord } from './storage.js';
 
+export interface SizesOptions {
+  dockerHost?: string;
+  platform?: string;
+  /** Ask the Docker engine for image sizes (false: files only, dockerode never loaded). */
+  images?: boolean;
+  at?: number;
+}
+
 export async function collectSizes(
   functions: readonly FunctionEntry[],
-  dockerHost?: string,
-  platform?: string,
-  at = Date.now(),
+  options: SizesOptions = {},
 ): Promise<SizesRecord> {
-  // Loaded here so that reading sizes of files alone never loads dockerode.
-  const { ImageSizes } = await import('../runtimes/container/image-sizes.js');
-  const images = new ImageSizes(dockerHost, platform);
+  const { ImageSizes } =
+    options.images === false
+      ? { ImageSizes: null }
+      : await import('../runtimes/container/image-sizes.js');
+  const images = ImageSizes ? new ImageSizes(options.dockerHost, options.platform) : null;
   const out: Record<string, FunctionSizes> = {};
   for (const fn of functions) {
     out[fn.name] = {
-      imageScratch: await images.size(fn, 'scratch'),
-      imageDebian: await images.size(fn, 'debian'),
+      imageScratch: images ? await images.size(fn, 'scratch') : null,
+      imageDebian: images ? await images.size(fn, 'debian') : null,
       ...fileSizes(fn),
     };
   }
-  return { type: 'sizes', at, functions: out };
+  return { type: 'sizes', at: options.at ?? Date.now(), functions: out };
 }

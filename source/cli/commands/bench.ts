@@ -177,10 +177,14 @@ async function bench(options: BenchOptions): Promise<void> {
           ? engine.catalog.functions.filter((fn) => names.includes(fn.name))
           : [];
       log.append(sessionHeader(profile.name, local));
-      if (engine instanceof Engine)
-        log.append(
-          await collectSizes(local, engine.options.dockerHost, engine.options.dockerPlatform),
+      if (engine instanceof Engine) {
+        // A session without containers neither loads dockerode nor asks an engine.
+        const images = (lanes ?? runtimes.map((runtime) => ({ runtime }))).some(
+          (lane) => lane.runtime === 'container',
         );
+        const { dockerHost, dockerPlatform: platform } = engine.options;
+        log.append(await collectSizes(local, { dockerHost, platform, images }));
+      }
       process.stderr.write(`session log: ${log.path}\n`);
     }
 

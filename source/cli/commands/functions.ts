@@ -23,11 +23,10 @@ export function registerFunctions(program: Command): void {
       });
       try {
         if (options.sizes) {
-          const sizes = await collectSizes(
-            engine.catalog.functions,
-            profile.docker.host,
-            profile.docker.platform,
-          );
+          const sizes = await collectSizes(engine.catalog.functions, {
+            dockerHost: profile.docker.host,
+            platform: profile.docker.platform,
+          });
           process.stdout.write(
             options.json
               ? `${JSON.stringify(sizes.functions, null, 2)}\n`

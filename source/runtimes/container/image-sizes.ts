@@ -4,6 +4,7 @@
  * session that runs only Wasm does not start one. Null where the image is not built or the
  * engine does not answer within a moment.
  */
+import { Agent } from 'node:http';
 import Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
 import { engineNativePlatform, type Platform, parsePlatform } from '../../core/platform.js';
@@ -29,7 +30,10 @@ export class ImageSizes {
     } catch {
       this.reachable = false;
     }
-    this.docker = new Docker({ ...options, timeout: ASK_TIMEOUT_MS });
+    // No kept-alive socket: a few questions must not hold the process open after them.
+    // docker-modem takes an agent; dockerode's types do not list it.
+    const agent = { agent: new Agent({ keepAlive: false }) } as object;
+    this.docker = new Docker({ ...options, timeout: ASK_TIMEOUT_MS, ...agent });
   }
 
   async size(fn: FunctionEntry, base: ImageBase): Promise<number | null> {
