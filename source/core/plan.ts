@@ -130,8 +130,9 @@ function checkSpec(spec: PlanSpec): void {
   }
   for (const fn of spec.functions) {
     if (fn.inputs.length === 0) throw new PlanError(`no input for ${fn.name}`);
-    if (spec.runtimes.every((runtime) => fn.skip?.includes(runtime))) {
-      throw new PlanError(`${fn.name} can run on none of ${spec.runtimes.join(', ')}`);
+    const lanes = lanesOf(spec);
+    if (lanes.every((lane) => fn.skip?.includes(lane.runtime))) {
+      throw new PlanError(`${fn.name} can run on none of ${lanes.map(laneLabel).join(', ')}`);
     }
   }
   const seen = new Set<string>();
@@ -142,7 +143,7 @@ function checkSpec(spec: PlanSpec): void {
   }
   const inputs = spec.functions.reduce((sum, fn) => sum + fn.inputs.length, 0);
   const total =
-    inputs * spec.runtimes.length * spec.modes.length * (spec.repetitions + spec.warmup);
+    inputs * lanesOf(spec).length * spec.modes.length * (spec.repetitions + spec.warmup);
   if (total > MAX_PLAN_INVOCATIONS) {
     throw new PlanError(
       `the plan has ${total} invocations, more than one run holds (${MAX_PLAN_INVOCATIONS}); lower -n, --warmup or the number of inputs, functions or runtimes, and run it in parts`,
