@@ -162,6 +162,25 @@ done
 "$ROOT/scripts/build-as-functions.sh" ${OUTDIR:+"$OUTDIR"}
 CARGO_TARGET_DIR="$TARGET_DIR" "$ROOT/scripts/build-fixtures.sh" ${OUTDIR:+"$OUTDIR"}
 
+# What made these bytes: the same source gives the same bytes only with the same compilers
+# and the same static C library, whose Debian versions differ between hosts (libc6-dev of the
+# native architecture and libc6-dev-*-cross of the other are separate packages, updated
+# apart). check-functions.sh compares this record first, so a differing toolchain is named.
+toolchain="${OUTDIR:-$FUNCTIONS}/toolchain.txt"
+{
+  echo "# Written by scripts/build-functions.sh: the toolchain the committed artifacts come from."
+  echo "rustc: $("$RUSTC_BIN" -V) (Debian rustc $(dpkg-query -W -f='${Version}' rustc 2>/dev/null || echo unknown))"
+  echo "jco: $("$JCO" --version 2>/dev/null | tail -n 1)"
+  echo "clang (C to wasm32-wasi): $(clang --version 2>/dev/null | head -n 1 || echo none)"
+  for arch in "${ARCHES[@]}"; do
+    cc="${CC_FOR[$arch]}"
+    libc="$(realpath "$("$cc" -print-file-name=libc.a)")"
+    pkg="$(dpkg -S "$libc" 2>/dev/null | sed 's/: .*//' || true)"
+    version="$( [ -n "$pkg" ] && dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || echo unknown)"
+    echo "$arch: $("$cc" --version | head -n 1); static libc ${pkg:-unknown} $version"
+  done
+} >"$toolchain"
+
 end=$(date +%s.%N)
 printf 'build-functions: %d Rust functions (then C, AssemblyScript, test modules) and the watchdog for %s in %.1f s\n' "${#NAMES[@]}" "${ARCHES[*]}" \
   "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" >&2

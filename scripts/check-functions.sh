@@ -27,6 +27,12 @@ CARGO_TARGET_DIR="$TMP/target" "$ROOT/scripts/build-functions.sh" "$TMP/out"
 
 differ=0
 checked=0
+toolchain_differs=0
+if ! diff -u "$FUNCTIONS/toolchain.txt" "$TMP/out/toolchain.txt" >"$TMP/toolchain.diff" 2>&1; then
+  toolchain_differs=1
+  echo "TOOLCHAIN  differs from the one the committed artifacts were built with (functions/toolchain.txt):"
+  sed -n '3,$p' "$TMP/toolchain.diff"
+fi
 compare() {
   local committed="$1" rebuilt="$2" shown="${1#"$ROOT"/}"
   checked=$((checked + 1))
@@ -65,6 +71,9 @@ done
 if [ "$differ" = 0 ]; then
   echo "check-functions: all $checked artifacts are byte-identical to the committed ones"
 else
-  echo "check-functions: committed artifacts differ from a fresh build; run scripts/build-functions.sh and commit functions/*/build and source/runtimes/container/watchdog" >&2
+  echo "check-functions: committed artifacts differ from a fresh build; run scripts/build-functions.sh and commit functions/*/build, functions/toolchain.txt and source/runtimes/container/watchdog" >&2
+  if [ "$toolchain_differs" = 1 ]; then
+    echo "check-functions: the toolchain differs (above): the same source gives other bytes with another compiler or static C library" >&2
+  fi
   exit 1
 fi
