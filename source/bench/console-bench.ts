@@ -50,14 +50,16 @@ const work = mkdtempSync(join(tmpdir(), 'nebula-console-bench-'));
 const { CI: _ci, ...parentEnv } = process.env;
 const env = { ...parentEnv, NEBULA_LOGS_DIR: work };
 
-// A profile with the experiment settings of this run and no idle baseline.
+// A profile with the experiment settings of this run and no power source.
 const profilePath = join(work, 'bench.json');
 writeFileSync(
   profilePath,
   JSON.stringify({
     name: 'bench',
     label: 'console benchmark',
-    power: { source: 'estimate', idleWatts: 2.7, fullWatts: 6.4 },
+    // No broker listens there: with no power source up, the console runs the counted
+    // experiment (energy runs by time instead), the same plan as the headless bench.
+    power: { source: 'mqtt', broker: 'mqtt://127.0.0.1:9', topic: 'none', format: 'tasmota' },
     experiment: { repetitions, warmup: 2, pauseMs: 0, baselineSeconds: 0 },
   }),
 );

@@ -48,10 +48,6 @@ export class ConsoleLog {
     this.log.append(record);
   }
 
-  appendStep(step: StepRecord): void {
-    this.log.appendStep(step);
-  }
-
   startSegment(profile: Profile, reason: SegmentRecord['reason']): number {
     if (reason !== 'start') this.segment++;
     this.repetitions.clear();

@@ -7,16 +7,18 @@
 import { unavailableReason } from '../catalog/availability.js';
 import type { FunctionEntry } from '../catalog/catalog.js';
 import type { InvocationResult, RuntimeName } from '../core/invocation.js';
-import { PlanError } from '../core/plan.js';
 import { Engine } from '../engine/engine.js';
-import type { InvocationEngine } from '../gateway/invocation-engine.js';
-import { joulesToMicrowattHours } from '../power/energy.js';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
+import type { MeasureClock } from '../measure/clock.js';
+import { ExperimentPlanError } from '../measure/plan.js';
+import type { ExperimentOutcome } from '../measure/session.js';
 import type { PowerSource } from '../power/source.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
 import { processEmulation } from '../runtimes/emulation.js';
 import { sessionHeader } from '../session/header.js';
 import { ConsoleLog } from './console-log.js';
+import { checkDeployed, markUnknown } from './deploy-state.js';
 import { probeDocker } from './docker-probe.js';
 import { runConsoleExperiment } from './experiment.js';
 import { feedPower } from './power-feed.js';
@@ -43,6 +45,10 @@ export interface ConsoleOptions {
   createPower?: (profile: Profile) => PowerSource;
   /** How often the Docker engine is pinged for the status bar. */
   probeIntervalMs?: number;
+  /** The measurement session's clock (tests inject a virtual one). */
+  clock?: MeasureClock;
+  /** How the Docker engine is asked whether it is up (tests inject an answer). */
+  probe?: typeof probeDocker;
 }
 
 /** What `w`, `c` and `b` run. */
@@ -58,6 +64,8 @@ export class ConsoleController {
   private unfeedPower: (() => void) | null = null;
   private probeTimer: NodeJS.Timeout | undefined;
   private experiment: { abort: AbortController; done: Promise<void> } | null = null;
+  /** The figures of the last experiment, as the session computed them. */
+  lastOutcome: ExperimentOutcome | null = null;
   private invoking: Promise<void> | null = null;
   private connecting: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
@@ -152,57 +160,47 @@ export class ConsoleController {
       this.say('the Docker engine is down: this experiment runs on wasm only', true);
     }
     const settings = this.profile.experiment;
-    const spec = {
+    const power = this.power && this.power.status().state === 'up' ? this.power : null;
+    if (!power) this.say('no power source is up: this experiment measures time only');
+    const plan = {
       functions: [{ name: fn.name, inputs: [currentInput(this.state)] }],
       runtimes,
       modes: [this.state.mode],
       repetitions: settings.repetitions,
       warmup: settings.warmup,
+      pauseMs: settings.pauseMs,
+      energy: power
+        ? {
+            blocks: settings.blocks,
+            blockSeconds: settings.blockSeconds ?? null,
+            baselineSeconds: settings.baselineSeconds,
+          }
+        : null,
     };
     const abort = new AbortController();
-    this.log.action('experiment-start', { ...spec });
-    const view = { function: fn.name, runtimes, done: 0, total: 0 };
-    const done = runConsoleExperiment(engine, spec, settings, this.power, abort.signal, {
+    this.log.action('experiment-start', { function: fn.name, runtimes, mode: this.state.mode });
+    const done = runConsoleExperiment(plan, engine, power, abort.signal, {
+      clock: this.options.clock,
       around: (invoke) => this.aroundInvocation(invoke),
       log: (record) => this.log.append(record),
-      logStep: (step) => this.log.appendStep(step),
-      onStart: (id, total) => {
-        Object.assign(view, { id, total });
-        this.store.dispatch({ type: 'experiment', experiment: { ...view, id, phase: 'baseline' } });
-      },
-      onBaseline: (watts) => this.store.dispatch({ type: 'baseline', watts }),
-      onRunning: () => this.setExperiment({ phase: 'running' }),
-      onRecord: (step, count) => {
-        this.store.dispatch({ type: 'invocation', result: step.result, warmup: step.warmup });
-        this.setExperiment({ done: count });
-      },
+      store: this.store,
+      function: fn.name,
+      runtimes,
     })
-      .then(({ outcome, energy }) => {
+      .then((outcome) => {
         this.setExperiment({ phase: outcome.aborted ? 'stopped' : 'done' });
+        const ran = outcome.records.filter((r) => !r.warmup).length;
         this.say(
-          `experiment ${outcome.experiment} on ${runtimes.join(' and ')}: ${outcome.records.length} of ${outcome.planned} invocations${outcome.aborted ? ' (stopped)' : ''}`,
+          `experiment ${outcome.experiment} on ${runtimes.join(' and ')}: ${ran} invocations${outcome.aborted ? ' (stopped)' : ''}${outcome.idle?.flagged ? `; ${outcome.idle.reason}` : ''}`,
         );
-        if (energy) {
-          const uwh = (joules: number | null) =>
-            joules === null ? null : joulesToMicrowattHours(joules);
-          this.store.dispatch({
-            type: 'energy',
-            energy: Object.entries(energy).map(([runtime, cell]) => ({
-              experiment: outcome.experiment,
-              runtime: runtime as RuntimeName,
-              invocations: cell.invocations,
-              netMicroWh: uwh(cell.netJoulesPerInvocation),
-              rawMicroWh: uwh(cell.rawJoulesPerInvocation),
-              samples: cell.samples,
-              reason: cell.reason,
-            })),
-          });
-        }
+        this.lastOutcome = outcome;
       })
       .catch((error: Error) => {
         this.setExperiment({ phase: 'stopped' });
         const text =
-          error instanceof PlanError ? error.message : `experiment failed: ${error.message}`;
+          error instanceof ExperimentPlanError
+            ? error.message
+            : `experiment failed: ${error.message}`;
         this.say(text, true);
         this.log.error(text);
       })
@@ -210,6 +208,11 @@ export class ConsoleController {
         this.experiment = null;
       });
     this.experiment = { abort, done };
+  }
+
+  /** Resolves when the running experiment (if any) has finished and reported. */
+  async experimentDone(): Promise<void> {
+    await this.experiment?.done;
   }
 
   async stopExperiment(): Promise<void> {
@@ -344,54 +347,19 @@ export class ConsoleController {
   }
 
   private async probe(generation: number): Promise<void> {
-    const status = await probeDocker(this.profile.docker.host);
+    const status = await (this.options.probe ?? probeDocker)(this.profile.docker.host);
     if (generation !== this.generation || this.closing) return;
     const wasUp = this.state.docker.state === 'up';
     this.store.dispatch({ type: 'docker', status });
     if (status.state === 'up' && !wasUp) await this.checkDeployed(generation, 'container');
-    if (status.state === 'down') {
-      for (const row of this.state.functions) {
-        this.store.dispatch({
-          type: 'deployed',
-          name: row.name,
-          runtime: 'container',
-          state: 'unknown',
-        });
-      }
-    }
+    if (status.state === 'down') markUnknown(this.store, this.state.functions, 'container');
   }
 
-  /** Deploy state per function; only a local engine can tell. */
-  private async checkDeployed(
-    generation: number,
-    runtimeName: RuntimeName & PaneRuntime,
-  ): Promise<void> {
-    const engine = this.engine;
-    if (!(engine instanceof Engine)) return;
-    try {
-      const runtime = await engine.runtime(runtimeName);
-      for (const fn of engine.catalog.functions) {
-        if (generation !== this.generation || this.closing) return;
-        const deployed = await runtime.isDeployed(fn);
-        this.store.dispatch({
-          type: 'deployed',
-          name: fn.name,
-          runtime: runtimeName,
-          state: deployed ? 'yes' : 'no',
-        });
-      }
-    } catch (error) {
-      if (generation !== this.generation) return;
-      for (const fn of engine.catalog.functions) {
-        this.store.dispatch({
-          type: 'deployed',
-          name: fn.name,
-          runtime: runtimeName,
-          state: 'unknown',
-        });
-      }
-      this.say(`${runtimeName}: ${(error as Error).message}`, true);
-    }
+  private checkDeployed(generation: number, runtime: RuntimeName & PaneRuntime): Promise<void> {
+    return checkDeployed(this.engine, runtime, this.store, {
+      current: () => generation === this.generation && !this.closing,
+      say: (text) => this.say(text, true),
+    });
   }
 
   private async disconnect(): Promise<void> {

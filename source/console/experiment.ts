@@ -1,98 +1,103 @@
 /**
- * One experiment started from the console: the idle baseline, then the plan through the
- * experiment runner while the power source is recorded, then the energy per invocation by the
- * power room's attribution. Everything is written to the session log as it comes.
+ * The console's `s`: the measurement session (source/measure) with the console's store as
+ * the listener. Nothing is measured or attributed here; this file only turns the session's
+ * events into store actions.
  */
 
-import type { RuntimeName } from '../core/invocation.js';
-import { buildPlan, cellKey, type PlanSpec } from '../core/plan.js';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
-import { type ExperimentOutcome, ExperimentRunner, type StepRecord } from '../experiment/runner.js';
-import type { InvocationEngine } from '../gateway/invocation-engine.js';
-import { type CellEnergyResult, cellEnergies } from '../power/cell-energy.js';
-import { measureBaseline, type PowerRecord, withPower } from '../power/record.js';
+import type { MeasureClock } from '../measure/clock.js';
+import type { CellEnergy } from '../measure/energy-blocks.js';
+import { parseExperimentPlan } from '../measure/plan.js';
+import { type ExperimentOutcome, runExperiment } from '../measure/session.js';
 import type { PowerSource } from '../power/source.js';
-import type { Profile } from '../profiles/schema.js';
 import type { AnyRecord } from '../session/records.js';
+import type { EnergyView, ExperimentView, PaneRuntime } from './state.js';
+import type { ConsoleStore } from './store.js';
 
-export interface ExperimentHooks {
+export interface ConsoleExperimentHooks {
+  clock?: MeasureClock;
   /** Around each invocation: the console keeps its drawing out of the measured time. */
   around: <T>(invoke: () => Promise<T>) => Promise<T>;
   log: (record: AnyRecord) => void;
-  logStep: (step: StepRecord) => void;
-  onStart: (experiment: string, total: number) => void;
-  onBaseline: (watts: number | null) => void;
-  onRunning: () => void;
-  onRecord: (step: StepRecord, done: number, total: number) => void;
-}
-
-export interface ConsoleExperimentResult {
-  outcome: ExperimentOutcome;
-  /** Energy per invocation of each runtime's back-to-back batch; null without power. */
-  energy: Partial<Record<RuntimeName, CellEnergyResult>> | null;
+  store: ConsoleStore;
+  function: string;
+  runtimes: PaneRuntime[];
 }
 
 export async function runConsoleExperiment(
+  planInput: unknown,
   engine: InvocationEngine,
-  spec: PlanSpec,
-  settings: Profile['experiment'],
   power: PowerSource | null,
   signal: AbortSignal,
-  hooks: ExperimentHooks,
-): Promise<ConsoleExperimentResult> {
-  const usablePower = power && power.status().state !== 'stopped' ? power : null;
-  // A plug reads about once a second: with power, each runtime's invocations run back to
-  // back so each gets a window of its own (as `nebula bench` does); without, they alternate.
-  const plan = buildPlan({
-    ...spec,
-    order: usablePower ? 'blocked' : (spec.order ?? 'interleaved'),
-  });
-  const invoke = engineInvoke(engine);
-  const runner = new ExperimentRunner(plan, {
-    invoke: (cell, abort) => hooks.around(() => invoke(cell, abort)),
-    pauseMs: settings.pauseMs,
+  hooks: ConsoleExperimentHooks,
+): Promise<ExperimentOutcome> {
+  const plan = parseExperimentPlan(planInput);
+  const { store } = hooks;
+  let view: ExperimentView | null = null;
+  const set = (change: Partial<ExperimentView>) => {
+    if (!view) return;
+    view = { ...view, ...change };
+    store.dispatch({ type: 'experiment', experiment: view });
+  };
+  const outcome = await runExperiment(plan, {
+    invoke: engineInvoke(engine),
+    power,
+    clock: hooks.clock,
+    log: hooks.log,
     signal,
+    around: hooks.around,
+    onEvent: (event) => {
+      switch (event.type) {
+        case 'start':
+          view = {
+            id: event.experiment,
+            phase: event.energy ? 'baseline' : 'running',
+            done: 0,
+            total: event.total,
+            function: hooks.function,
+            runtimes: hooks.runtimes,
+          };
+          store.dispatch({ type: 'experiment', experiment: view });
+          break;
+        case 'baseline':
+          set({ phase: 'baseline' });
+          break;
+        case 'blocks':
+          set({ phase: 'running' });
+          break;
+        case 'invocation':
+          store.dispatch({
+            type: 'invocation',
+            result: event.record.result,
+            warmup: event.record.warmup,
+          });
+          if (!plan.energy) set({ done: event.done });
+          break;
+        case 'block':
+          set({ done: event.done });
+          break;
+      }
+    },
   });
-  hooks.onStart(runner.experiment, plan.length);
-  hooks.log({ type: 'experiment', at: Date.now(), experiment: runner.experiment, spec, settings });
-  runner.on('record', ({ record, done, total }) => {
-    // Written before the next invocation starts, as `nebula bench` does.
-    hooks.logStep(record);
-    hooks.onRecord(record, done, total);
-  });
-  const write = (record: PowerRecord) => hooks.log({ ...record });
-
-  let baseline: { watts: number | null; reason: string | null } | null = null;
-  if (usablePower && settings.baselineSeconds > 0) {
-    try {
-      baseline = await measureBaseline(usablePower, settings.baselineSeconds, { signal, write });
-      hooks.log({ type: 'baseline', at: Date.now(), experiment: runner.experiment, ...baseline });
-      hooks.onBaseline(baseline.watts);
-    } catch (error) {
-      if (!signal.aborted) throw error;
-    }
+  if (plan.energy) {
+    store.dispatch({ type: 'baseline', watts: outcome.idle?.idleWatts ?? null });
+    store.dispatch({ type: 'energy', energy: outcome.energy.map(energyView) });
   }
-  hooks.onRunning();
-  if (!usablePower) return { outcome: await runner.run(), energy: null };
+  return outcome;
+}
 
-  const {
-    result: outcome,
-    samples,
-    gaps,
-  } = await withPower(usablePower, write, () => runner.run());
-  const runs = outcome.records.map((record) => ({
-    cell: record.cell,
-    step: record.step,
-    warmup: record.warmup,
-    at: record.at,
-    totalMs: record.result.timings.totalMs,
-  }));
-  const runtimeOf = new Map(plan.map((step) => [cellKey(step.cell), step.cell.runtime]));
-  const energy: Partial<Record<RuntimeName, CellEnergyResult>> = {};
-  for (const result of cellEnergies(runs, samples, gaps, baseline)) {
-    const runtime = runtimeOf.get(result.cell);
-    if (runtime) energy[runtime] = result;
-    hooks.log({ type: 'energy', at: Date.now(), experiment: runner.experiment, ...result });
-  }
-  return { outcome, energy };
+function energyView(cell: CellEnergy): EnergyView {
+  return {
+    experiment: cell.experiment,
+    runtime: cell.cell.split('/')[1] as EnergyView['runtime'],
+    invocations: cell.invocations,
+    grossMicroWh: cell.grossMicroWhPerInvocation,
+    netMicroWh: cell.netMicroWhPerInvocation,
+    netLow: cell.ci95.net.low,
+    netHigh: cell.ci95.net.high,
+    blocks: cell.blocks.length,
+    readings: cell.readings,
+    reason: cell.reason,
+  };
 }

@@ -48,8 +48,7 @@ export interface PowerView {
   current: number | null;
   stale: boolean;
   baselineW: number | null;
-  /** Energy per invocation of the last experiment, or why there is none. */
-  /** One per runtime of the last experiment with power. */
+  /** Energy per invocation, one per runtime of the last experiment with power. */
   energy: EnergyView[];
   error: string | null;
 }
@@ -58,10 +57,14 @@ export interface EnergyView {
   experiment: string;
   runtime: RuntimeName;
   invocations: number;
-  /** Net of the baseline, in microwatt-hours; null with a reason when not known. */
+  /** Per invocation in microwatt-hours, median over blocks; null with a reason when not known. */
+  grossMicroWh: number | null;
   netMicroWh: number | null;
-  rawMicroWh: number | null;
-  samples: number;
+  /** 95% interval of the net median; null below 6 blocks. */
+  netLow: number | null;
+  netHigh: number | null;
+  blocks: number;
+  readings: number;
   reason: string | null;
 }
 

@@ -1,4 +1,4 @@
-import type { InvocationEngine } from '../gateway/invocation-engine.js';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { InvokeFn } from './runner.js';
 
 /** The runner's invoke function for a real engine, local or remote. */

@@ -27,6 +27,11 @@ export interface StepRecord {
   /** Wall clock when the invocation was handed to the runtime. */
   at: number;
   result: InvocationResult;
+  /** With energy: the block the invocation ran in (warm-ups have none). */
+  block?: number;
+  /** With energy: host monotonic ns (decimal) just before handing it over and once done. */
+  startNs?: string;
+  endNs?: string;
 }
 
 export interface ExperimentEvents {

@@ -35,3 +35,26 @@ export function invokePathName(pathname: string): string | null {
   const match = /^\/functions\/([^/]+)\/invoke$/.exec(pathname);
   return match?.[1] ?? null;
 }
+
+/**
+ * POST /experiments: version 1 of the experiment protocol. The body is
+ * `{"protocol": 1, "plan": {...}}` (source/measure/plan.ts). The answer is 200 with
+ * `application/x-ndjson`: one JSON object per line, each `{"protocol": 1, "type": ...}`, in
+ * this order: "start", then "baseline" / "blocks" / "invocation" / "block" as they happen,
+ * then exactly one of "done" (the figures) or "error". Refusals before the stream are plain
+ * JSON errors: 400 (bad plan, energy without a power source), 409 (an experiment is running).
+ * Closing the connection stops the experiment after the current invocation.
+ */
+export const EXPERIMENT_PROTOCOL = 1;
+export const EXPERIMENTS_PATH = '/experiments';
+
+export interface ExperimentRequest {
+  protocol: typeof EXPERIMENT_PROTOCOL;
+  plan: unknown;
+}
+
+/** One line of the answer stream; `type` tells the shape (see source/measure/session.ts). */
+export type ExperimentStreamLine = { protocol: typeof EXPERIMENT_PROTOCOL; type: string } & Record<
+  string,
+  unknown
+>;

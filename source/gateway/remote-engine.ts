@@ -4,7 +4,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Manifest } from '../catalog/manifest.js';
 import type { InvocationResult, InvokeRequest } from '../core/invocation.js';
 import { checkRequestNames, UsageError } from '../engine/engine.js';
-import type { FunctionInfo, InvocationEngine } from './invocation-engine.js';
+import type { FunctionInfo, InvocationEngine } from '../engine/invocation-engine.js';
 import type { ErrorResponse, FunctionsResponse } from './protocol.js';
 
 /** A result answered by a gateway: the server's phases plus what the client saw. */

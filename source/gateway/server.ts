@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
+import type { MeasureClock } from '../measure/clock.js';
+import type { PowerSource } from '../power/source.js';
 import { Admission } from './admission.js';
 import { bearerChecker } from './auth.js';
 import { doorChecker, passDoors } from './doors.js';
 import { EventStream } from './event-stream.js';
+import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
 import { readBody, sendError, sendJson } from './http-io.js';
-import type { InvocationEngine } from './invocation-engine.js';
 import {
+  EXPERIMENTS_PATH,
   type FunctionsResponse,
   type HealthResponse,
   INVOKE_QUERY_KEYS,
@@ -30,6 +34,11 @@ export interface GatewayOptions {
   allowOrigins?: readonly string[];
   /** Overrides of the timeouts below (tests use short ones). */
   timeouts?: { headersMs?: number; requestMs?: number; keepAliveMs?: number };
+  /** This machine's power source, for POST /experiments with energy. */
+  power?: PowerSource | null;
+  /** A session log for each experiment run here. */
+  openLog?: () => ExperimentLog;
+  clock?: MeasureClock;
 }
 
 /** Slow or idle clients are cut: headers within 10 s, a whole request within 30 s. */
@@ -56,6 +65,7 @@ export class Gateway {
   private readonly startedAt = Date.now();
   private closing: Promise<void> | null = null;
   private readonly onInvocation = this.events.publish.bind(this.events);
+  private readonly experiments: ExperimentsRoute;
 
   constructor(private readonly options: GatewayOptions) {
     this.admission = new Admission(
@@ -65,6 +75,13 @@ export class Gateway {
     this.authorize = bearerChecker(options.token);
     this.doors = this.doorsFor('127.0.0.1');
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+    this.experiments = new ExperimentsRoute({
+      engine: options.engine,
+      power: options.power ?? null,
+      openLog: options.openLog,
+      clock: options.clock,
+      maxBodyBytes: this.maxBodyBytes,
+    });
     const timeouts = {
       headersTimeout: options.timeouts?.headersMs ?? HEADERS_TIMEOUT_MS,
       requestTimeout: options.timeouts?.requestMs ?? REQUEST_TIMEOUT_MS,
@@ -165,13 +182,17 @@ export class Gateway {
       this.events.subscribe(res);
       return;
     }
+    if (path === EXPERIMENTS_PATH) {
+      if (!allow(req, res, 'POST')) return;
+      return this.experiments.handle(req, res);
+    }
     const rawName = invokePathName(path);
     if (rawName !== null) {
       if (!allow(req, res, 'POST')) return;
       return this.invoke(req, res, rawName, url.searchParams);
     }
     sendError(res, 404, {
-      error: `no route ${req.method} ${path}; routes: GET /health, GET /functions, GET /events, POST /functions/{name}/invoke`,
+      error: `no route ${req.method} ${path}; routes: GET /health, GET /functions, GET /events, POST /functions/{name}/invoke, POST /experiments`,
     });
   }
 

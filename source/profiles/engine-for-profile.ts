@@ -1,5 +1,5 @@
 import { Engine } from '../engine/engine.js';
-import type { InvocationEngine } from '../gateway/invocation-engine.js';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { Profile } from './schema.js';
 

@@ -148,10 +148,15 @@ export const profileSchema = z
         repetitions: z.number().int().min(1).default(20),
         warmup: z.number().int().min(0).default(2),
         pauseMs: z.number().min(0).default(0),
+        /** Idle power measured this long before and again after an experiment with energy. */
         baselineSeconds: z.number().min(0).default(10),
+        /** With energy: blocks per runtime (6 give a 95% interval of the median). */
+        blocks: z.number().int().min(1).default(6),
+        /** With energy: seconds per block; omit to size it for 10 readings of the source. */
+        blockSeconds: z.number().positive().optional(),
       })
       .strict()
-      .default({ repetitions: 20, warmup: 2, pauseMs: 0, baselineSeconds: 10 }),
+      .default({ repetitions: 20, warmup: 2, pauseMs: 0, baselineSeconds: 10, blocks: 6 }),
   })
   .strict();
 

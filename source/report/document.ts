@@ -5,16 +5,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { attributeLog } from '../power/bench-power.js';
 import { type InvocationRecord, isInvocation } from '../session/records.js';
-import { renderInvocationsCsv } from '../session/render/csv.js';
-import { csvField } from '../session/render/format.js';
-import { renderMarkdown } from '../session/render/markdown.js';
-import { buildReport, type Report } from '../session/report.js';
 import { ensureDir } from '../session/session-log.js';
 import { energyByCell, powerSourceOf } from './energy.js';
 import { type FigureSpec, figureSpecs } from './figures/specs.js';
 import { type HtmlSession, renderHtml, slug } from './html.js';
+import { renderInvocationsCsv } from './render/csv.js';
+import { csvField } from './render/format.js';
+import { renderMarkdown } from './render/markdown.js';
+import { buildReport, type Report } from './report.js';
 import { measured } from './samples.js';
 import { extraTables, ratiosTable, resultsTable } from './session-tables.js';
 import type { Session } from './sessions.js';
@@ -22,21 +21,8 @@ import { sideBySide } from './side-by-side.js';
 import { sideBySideTable } from './side-by-side-table.js';
 import { markdownTable, type Table } from './table.js';
 
-/** Energy from the log's power records; records it cannot read cost the energy, not the report. */
-function attribution(session: Session) {
-  return (records: Parameters<typeof attributeLog>[0]) => {
-    try {
-      return attributeLog(records);
-    } catch (error) {
-      const message = `${session.path}: no energy figures, its power records could not be read (${(error as Error).message})`;
-      if (!session.warnings.includes(message)) session.warnings.push(message);
-      return new Map();
-    }
-  };
-}
-
 export function sessionReport(session: Session): Report {
-  return buildReport(session.records, attribution(session));
+  return buildReport(session.records);
 }
 
 export function sessionFigures(session: Session): FigureSpec[] {
@@ -107,9 +93,17 @@ export async function renderHtmlReport(sessions: readonly Session[], draw: Draw)
   const htmlSessions: HtmlSession[] = [];
   for (const session of sessions) {
     const report = sessionReport(session);
-    const tables = [resultsTable(report)];
-    const ratios = ratiosTable(report);
-    if (ratios) tables.push(ratios);
+    // One results table per experiment of each section: cells are never pooled across them.
+    const tables: Table[] = [];
+    const experiments = report.sections.flatMap((section) =>
+      section.experiments.map((experiment) => ({ section, experiment })),
+    );
+    for (const { section, experiment } of experiments) {
+      const where = experiments.length > 1 ? `: ${section.title}, ${experiment.experiment}` : '';
+      tables.push(resultsTable(experiment, `Results${where}`));
+      const ratios = ratiosTable(experiment, `Ratios${where}`);
+      if (ratios) tables.push(ratios);
+    }
     tables.push(...extraTables(session));
     const figures = [];
     for (const figure of sessionFigures(session))

@@ -3,8 +3,9 @@
  * records. Read defensively: a figure may carry an interval (median over blocks with its
  * 95% interval) or only a value.
  */
-import { attributeLog } from '../power/bench-power.js';
+import { cellKey } from '../core/plan.js';
 import type { AnyRecord } from '../session/records.js';
+import { buildReport } from './report.js';
 
 export interface EnergyFigure {
   /** µWh per invocation, net of the idle baseline where the source had one. */
@@ -34,18 +35,20 @@ export function toEnergyFigure(raw: unknown): EnergyFigure | null {
   };
 }
 
-/** By core/plan.ts cellKey; empty when the log holds no power readings. */
+/**
+ * By core/plan.ts cellKey, from the report's experiments (the measurement session's own
+ * attribution); empty when the log measured no energy. A cell measured in several
+ * experiments of one log keeps the last one's figure.
+ */
 export function energyByCell(records: readonly AnyRecord[]): Map<string, EnergyFigure> {
   const out = new Map<string, EnergyFigure>();
-  let attributed: Map<string, unknown>;
-  try {
-    attributed = attributeLog(records) as Map<string, unknown>;
-  } catch {
-    return out;
-  }
-  for (const [key, raw] of attributed) {
-    const figure = toEnergyFigure(raw);
-    if (figure) out.set(key, figure);
+  for (const section of buildReport(records).sections) {
+    for (const experiment of section.experiments) {
+      for (const row of experiment.results) {
+        const figure = toEnergyFigure(row.energy);
+        if (figure) out.set(cellKey(row), figure);
+      }
+    }
   }
   return out;
 }

@@ -2,7 +2,7 @@
  * One self-contained HTML file: every table and every figure (inline SVG) of every session,
  * no script, no external link, so it opens offline and prints as it shows.
  */
-import type { Report } from '../session/report.js';
+import type { Report } from './report.js';
 import type { Table } from './table.js';
 
 export interface HtmlFigure {

@@ -2,7 +2,7 @@
 
 import { summarize } from '../core/stats.js';
 import type { InvocationRecord } from '../session/records.js';
-import { inputLabel } from '../session/render/format.js';
+import { inputLabel } from './render/format.js';
 import { lane } from './samples.js';
 import { bytesText, type Table } from './table.js';
 

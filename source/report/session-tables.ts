@@ -3,21 +3,21 @@
  * (variants, memory, sizes) that both the markdown and the HTML report add after the
  * session's own results.
  */
-import { cellKey, laneLabel } from '../core/plan.js';
+import { laneLabel } from '../core/plan.js';
 import type { InvocationRecord } from '../session/records.js';
-import { inputLabel, ms } from '../session/render/format.js';
-import { METHOD_NOTE } from '../session/render/markdown.js';
-import type { Report } from '../session/report.js';
 import { toEnergyFigure } from './energy.js';
 import { memoryTable } from './memory.js';
+import { inputLabel, ms } from './render/format.js';
+import { METHOD_NOTE } from './render/markdown.js';
+import type { ExperimentReport } from './report.js';
 import { measured } from './samples.js';
 import type { Session } from './sessions.js';
 import { sizesOf, storageTable } from './storage.js';
 import { medianText, ratioText, type Table } from './table.js';
 import { ladderRows, ladderTable } from './variant-ladder.js';
 
-export function resultsTable(report: Report): Table {
-  const withEnergy = Object.keys(report.energy).length > 0;
+export function resultsTable(report: ExperimentReport, title = 'Results'): Table {
+  const withEnergy = report.results.some((r) => r.energy !== undefined);
   const head = [
     'Function',
     'Input',
@@ -57,18 +57,18 @@ export function resultsTable(report: Report): Table {
       ms(r.stats.thesisRuntimeMs.median),
     ];
     if (withEnergy) {
-      const figure = toEnergyFigure(report.energy[cellKey(r)]);
+      const figure = toEnergyFigure(r.energy);
       row.push(figure ? figure.value.toFixed(3) : '–');
     }
     return row;
   });
-  return { title: 'Results', head, rows, note: METHOD_NOTE };
+  return { title, head, rows, note: METHOD_NOTE };
 }
 
-export function ratiosTable(report: Report): Table | null {
+export function ratiosTable(report: ExperimentReport, title = 'Ratios'): Table | null {
   if (report.comparisons.length === 0) return null;
   return {
-    title: 'Ratios',
+    title,
     head: [
       'Function',
       'Input',

@@ -1,4 +1,4 @@
-import { ratio } from '../session/render/format.js';
+import { ratio } from './render/format.js';
 import { PAIR, runtimesOf, SIDE_PHASES, type SideBySide } from './side-by-side.js';
 import { medianText, ratioText, type Table } from './table.js';
 

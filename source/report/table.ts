@@ -1,7 +1,7 @@
 /** One table model for both renderers: markdown for terminals, HTML for the report file. */
 import type { RatioInterval } from '../core/compare.js';
 import type { Summary } from '../core/stats.js';
-import { mdTable, ms, ratio } from '../session/render/format.js';
+import { mdTable, ms, ratio } from './render/format.js';
 
 export interface Table {
   title: string;

@@ -10,7 +10,7 @@ import type { Lane } from '../core/plan.js';
 import type { Summary } from '../core/stats.js';
 import { summarize } from '../core/stats.js';
 import { ladder } from '../runtimes/variants.js';
-import { ms } from '../session/render/format.js';
+import { ms } from './render/format.js';
 import { lane, type PhaseName, values } from './samples.js';
 import { ratioText, type Table } from './table.js';
 

@@ -47,6 +47,10 @@ export interface InvocationRecord extends InvocationResult {
   at: number;
   /** Size of the output in UTF-8 bytes. */
   outputBytes: number;
+  /** With energy: the block it ran in, and its window on the host's monotonic clock. */
+  block?: number;
+  startNs?: string;
+  endNs?: string;
 }
 
 /** Any record this version does not know; kept as read. */

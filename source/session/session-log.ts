@@ -106,6 +106,8 @@ export function invocationRecord(step: StepRecord): InvocationRecord {
     warmup: step.warmup,
     at: step.at,
     outputBytes: Buffer.byteLength(step.result.output),
+    ...(step.block === undefined ? {} : { block: step.block }),
+    ...(step.startNs === undefined ? {} : { startNs: step.startNs, endNs: step.endNs }),
     ...step.result,
   };
 }

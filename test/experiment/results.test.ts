@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RuntimeName } from '../../source/core/invocation.js';
 import { summarizeInvocations } from '../../source/experiment/results.js';
-import { renderMarkdown } from '../../source/session/render/markdown.js';
+import { renderExperimentMarkdown } from '../../source/report/render/markdown.js';
 import { fakeResult } from './fake-invoke.js';
 
 const cell = (runtime: RuntimeName) => ({
@@ -54,13 +54,16 @@ describe('results from invocations', { timeout: 5000 }, () => {
     const set = summarizeInvocations(emulated);
     assert.equal(set.results[0]?.emulated, note);
     assert.match(
-      renderMarkdown(set),
+      renderExperimentMarkdown({ experiment: 'x', ...set, idle: null, power: null }),
       new RegExp(
         `^\\*\\*EMULATED\\*\\* \\(${note}\\): these timings are not performance figures\\.`,
       ),
     );
     const plain = summarizeInvocations([{ warmup: false, result: fakeResult(cell('wasm'), 1) }]);
     assert.equal(plain.results[0]?.emulated, undefined);
-    assert.doesNotMatch(renderMarkdown(plain), /EMULATED/);
+    assert.doesNotMatch(
+      renderExperimentMarkdown({ experiment: 'x', ...plain, idle: null, power: null }),
+      /EMULATED/,
+    );
   });
 });

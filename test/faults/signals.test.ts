@@ -36,8 +36,8 @@ describe('stop signals', { timeout: 240_000 }, () => {
           'container,wasm',
           '--mode',
           'warm',
-          '-n',
-          '5000',
+          '--block-seconds',
+          '60',
           '--warmup',
           '0',
           '--power-source',
@@ -68,7 +68,7 @@ describe('stop signals', { timeout: 240_000 }, () => {
       // Every finished invocation is printed and in the log, and the log reads whole.
       assert.ok(ran >= 10);
       assert.equal(invocations(log).length, ran);
-      assert.ok(logLines(log).some((r) => r.type === 'power-baseline'));
+      assert.ok(logLines(log).some((r) => r.type === 'baseline'));
       const pid = String(bench.child.pid);
       const left = (await containersLabelled(engineClient(), 'nebula', '1')).filter(
         (info) => info.Labels['nebula.owner']?.split(':')[4] === pid,

@@ -12,9 +12,9 @@ import { laneLabel } from '../../source/core/plan.js';
 import { renderHtmlReport, sessionFigures, sessionReport } from '../../source/report/document.js';
 import { renderSvg } from '../../source/report/figures/render.js';
 import { escapeHtml } from '../../source/report/html.js';
+import { ms } from '../../source/report/render/format.js';
 import { loadSessions } from '../../source/report/sessions.js';
 import { medianText } from '../../source/report/table.js';
-import { ms } from '../../source/session/render/format.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
 
@@ -84,9 +84,10 @@ describe('HTML report', { timeout: 60_000 }, () => {
     const html = await renderHtmlReport(sessions, renderSvg);
     sessions.forEach((session, i) => {
       const report = sessionReport(session);
+      const results = report.sections.flatMap((s) => s.experiments.flatMap((e) => e.results));
       const rows = tableRows(html, `s${i + 1}-results`);
-      assert.equal(rows.length, report.results.length);
-      report.results.forEach((result, r) => {
+      assert.equal(rows.length, results.length);
+      results.forEach((result, r) => {
         const row = rows[r] as string[];
         assert.equal(row[3], escapeHtml(laneLabel(result)));
         assert.equal(row[4], String(result.n));

@@ -43,7 +43,9 @@ describe('several sessions in one report', () => {
     const hello = model.groups.find((g) => g.title === 'hello' && g.mode === 'cold');
     assert.ok(hello, 'hello appears in both sessions');
     sessions.forEach((session, i) => {
-      const own = sessionReport(session).results.filter((r) => !r.variant);
+      const own = sessionReport(session)
+        .sections.flatMap((s) => s.experiments.flatMap((e) => e.results))
+        .filter((r) => !r.variant);
       for (const runtime of ['wasm', 'container']) {
         const mine = own.find((r) => r.runtime === runtime);
         assert.equal(hello.cells[i]?.[runtime]?.startupMs?.median, mine?.stats.startupMs.median);

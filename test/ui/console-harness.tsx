@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleController } from '../../source/console/controller.js';
-import type { InvocationEngine } from '../../source/gateway/invocation-engine.js';
+import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { createEngineForProfile } from '../../source/profiles/engine-for-profile.js';
 import { App } from '../../source/ui/App.js';
 import { render } from './ink-testing.js';
@@ -26,7 +26,15 @@ export interface Harness {
 
 export function writeProfiles(dir: string, docker?: string): void {
   mkdirSync(dir, { recursive: true });
-  const experiment = { repetitions: 3, warmup: 0, pauseMs: 0, baselineSeconds: 0 };
+  // The estimate source reads once a second: idle 2 s before and after, one block of 4 s.
+  const experiment = {
+    repetitions: 3,
+    warmup: 0,
+    pauseMs: 0,
+    baselineSeconds: 2,
+    blocks: 1,
+    blockSeconds: 4,
+  };
   for (const name of ['local', 'other']) {
     const profile = {
       name,

@@ -18,34 +18,42 @@ import {
   parseInputs,
 } from '../../core/plan.js';
 import { Engine, UsageError } from '../../engine/engine.js';
+import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { engineInvoke } from '../../experiment/engine-invoke.js';
-import { showProgress } from '../../experiment/progress-line.js';
-import { summarizeInvocations } from '../../experiment/results.js';
-import { ExperimentRunner } from '../../experiment/runner.js';
-import type { InvocationEngine } from '../../gateway/invocation-engine.js';
+import type { MeasureClock } from '../../measure/clock.js';
+import {
+  type ExperimentPlan,
+  ExperimentPlanError,
+  parseExperimentPlan,
+} from '../../measure/plan.js';
+import { type ExperimentOutcome, runExperiment } from '../../measure/session.js';
+import type { PowerSource } from '../../power/source.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
+import type { Profile } from '../../profiles/schema.js';
 import { collectSizes } from '../../report/collect-sizes.js';
+import { renderSummaryCsv } from '../../report/render/csv.js';
+import { renderResultsJson } from '../../report/render/json.js';
+import { renderExperimentMarkdown } from '../../report/render/markdown.js';
+import { outcomeReport } from '../../report/report.js';
 import { markdownTable } from '../../report/table.js';
 import { ladderRows, ladderTable } from '../../report/variant-ladder.js';
 import type { Runtime } from '../../runtimes/runtime.js';
 import { ladderLanes, parseLane, VariantError } from '../../runtimes/variants.js';
 import { sessionHeader } from '../../session/header.js';
-import { renderSummaryCsv } from '../../session/render/csv.js';
-import { renderResultsJson } from '../../session/render/json.js';
-import { renderMarkdown } from '../../session/render/markdown.js';
 import { SessionLog } from '../../session/session-log.js';
+import { showProgress } from '../progress-line.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
 import { stopSignal } from '../signals.js';
 import {
   addBenchPowerOptions,
   type BenchPowerOptions,
+  benchPowerFlags,
   benchPowerRequested,
-  finishBenchPower,
-  startBenchPower,
+  powerSourceFrom,
 } from './power.js';
 
-interface BenchOptions {
+export interface BenchOptions extends BenchPowerOptions {
   functions?: string;
   runtimes: string;
   mode: string;
@@ -58,9 +66,27 @@ interface BenchOptions {
   markdown?: boolean;
   log: string | boolean;
   order?: string;
-  profile?: string;
   variants?: string;
 }
+
+/** What a bench run needs from outside; tests inject a virtual clock and power source. */
+export interface BenchDeps {
+  createEngine: (profile: Profile) => Promise<InvocationEngine>;
+  createPower: (profile: Profile, options: BenchOptions) => PowerSource;
+  clock?: MeasureClock;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** The progress line: only for a terminal's run. */
+  interactive: boolean;
+}
+
+const defaultDeps: BenchDeps = {
+  createEngine: (profile) => createEngineForProfile(profile),
+  createPower: (_profile, options) => powerSourceFrom(options.profile, benchPowerFlags(options)),
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  interactive: true,
+};
 
 /** An hour: longer pauses are a mistake (and overflow Node's timers). */
 const MAX_PAUSE_MS = 3_600_000;
@@ -106,17 +132,22 @@ export function registerBench(program: Command): void {
     .option('--no-log', 'write no session log')
     .option(
       '--order <order>',
-      'interleaved (runtimes take turns) or blocked (each cell back to back; the default with power)',
+      'without energy: interleaved (runtimes take turns, the default) or blocked (each cell back to back)',
     )
     .option(
       '--variants <lanes>',
       'cold starts under other conditions, interleaved: "ladder" (Nebula\'s defaults to the thesis\'s, one factor at a time; "ladder:wasm-p1" on wasm-p1) or lanes like "container:net=bridge,client=cli; wasm:load=precompiled"',
     )
     .option('--profile <name>', 'profile name in profiles/ or a path')
-    .action((options: BenchOptions) => bench(options));
+    .action(async (options: BenchOptions) => {
+      await bench(options);
+    });
 }
 
-async function bench(options: BenchOptions): Promise<void> {
+export async function bench(
+  options: BenchOptions,
+  deps: BenchDeps = defaultDeps,
+): Promise<ExperimentOutcome> {
   const formats = (['json', 'csv', 'markdown'] as const).filter((format) => options[format]);
   if (formats.length > 1) {
     throw new UsageError(
@@ -124,17 +155,35 @@ async function bench(options: BenchOptions): Promise<void> {
     );
   }
   const profile = loadProfile(options.profile);
+  const withEnergy = benchPowerRequested(options);
+  if (withEnergy && options.n !== undefined) {
+    throw new UsageError(
+      '-n counts invocations of a run without energy; with --power each runtime runs for blocks of time: use --blocks and --block-seconds',
+    );
+  }
+  if (withEnergy && options.order !== undefined) {
+    throw new UsageError(
+      '--order applies to runs without energy; with --power blocks alternate between runtimes (A B A B)',
+    );
+  }
+  if (options.n !== undefined && options.n < 1) throw new UsageError('-n must be at least 1');
+  if (options.blocks !== undefined && options.blocks < 1) {
+    throw new UsageError('--blocks must be at least 1 (6 give a 95% interval of the median)');
+  }
   const runtimes = parseList('--runtimes', options.runtimes, isRuntimeName, RUNTIME_NAMES);
   const modes = parseList('--mode', options.mode, isMode, MODES);
   const lanes = options.variants === undefined ? null : parseVariants(options.variants);
   if (lanes && (modes.length !== 1 || modes[0] !== 'cold')) {
     throw new UsageError('--variants are conditions of a cold start; use them with --mode cold');
   }
-  const repetitions = options.n ?? profile.experiment.repetitions;
-  if (repetitions < 1) throw new UsageError('-n must be at least 1');
-  const engine = await createEngineForProfile(profile);
+  if (lanes && withEnergy) {
+    throw new UsageError(
+      '--variants compare cold starts by count; run energy (--power) on the runtimes without variants',
+    );
+  }
+  const engine = await deps.createEngine(profile);
   let log: SessionLog | null = null;
-  let power: Awaited<ReturnType<typeof startBenchPower>> = null;
+  let power: PowerSource | null = null;
   try {
     const names = options.functions
       ? splitList(options.functions)
@@ -147,24 +196,37 @@ async function bench(options: BenchOptions): Promise<void> {
     const laneList = lanes ?? runtimes.map((runtime) => ({ runtime }));
     const skipped = skippedCells(engine, names, [...new Set(laneList.map((l) => l.runtime))]);
     for (const { function: name, runtime, reason } of skipped) {
-      process.stderr.write(`skipped: ${name} on ${runtime}: ${reason}\n`);
+      deps.err(`skipped: ${name} on ${runtime}: ${reason}\n`);
     }
-    const functions = names.map((name) => ({
-      name,
-      inputs: inputs ?? [engine.fn(name).manifest.defaultInput],
-      skip: skipped.filter((cell) => cell.function === name).map((cell) => cell.runtime),
-    }));
-    const plan = parseOrUsage(() =>
-      buildPlan({
-        functions,
-        runtimes,
-        ...(lanes ? { lanes } : {}),
-        modes,
-        repetitions,
-        warmup: options.warmup ?? profile.experiment.warmup,
-        order: planOrder(options),
-      }),
-    );
+    const functions = names.map((name) => {
+      const skip = skipped.filter((cell) => cell.function === name).map((cell) => cell.runtime);
+      return {
+        name,
+        inputs: inputs ?? [engine.fn(name).manifest.defaultInput],
+        ...(skip.length > 0 ? { skip } : {}),
+      };
+    });
+    const settings = profile.experiment;
+    const plan = planOrUsage({
+      functions,
+      runtimes,
+      ...(lanes ? { lanes } : {}),
+      modes,
+      repetitions: options.n ?? settings.repetitions,
+      warmup: options.warmup ?? settings.warmup,
+      pauseMs: options.pauseMs ?? settings.pauseMs,
+      order: planOrder(options),
+      energy: withEnergy
+        ? {
+            blocks: options.blocks ?? settings.blocks,
+            blockSeconds: options.blockSeconds ?? settings.blockSeconds ?? null,
+            baselineSeconds: options.baseline ?? settings.baselineSeconds,
+          }
+        : null,
+    });
+    // Checked whole now (a counted plan's size included; a function no runtime can run),
+    // before anything starts.
+    parseOrUsage(() => buildPlan({ ...plan, order: plan.order }));
     await checkReady(engine, names, laneList, skipped);
 
     if (options.log !== false) {
@@ -179,67 +241,118 @@ async function bench(options: BenchOptions): Promise<void> {
       log.append(sessionHeader(profile.name, local));
       if (engine instanceof Engine) {
         // A session without containers neither loads dockerode nor asks an engine.
-        const images = (lanes ?? runtimes.map((runtime) => ({ runtime }))).some(
-          (lane) => lane.runtime === 'container',
-        );
+        const images = laneList.some((lane) => lane.runtime === 'container');
         const { dockerHost, dockerPlatform: platform } = engine.options;
         log.append(await collectSizes(local, { dockerHost, platform, images }));
       }
-      process.stderr.write(`session log: ${log.path}\n`);
+      deps.err(`session log: ${log.path}\n`);
     }
-
-    power = await startBenchPower(options as BenchPowerOptions, (record) => log?.append(record));
-    const runner = new ExperimentRunner(plan, {
-      invoke: engineInvoke(engine),
-      pauseMs: options.pauseMs ?? profile.experiment.pauseMs,
-      // SIGINT, SIGTERM, SIGHUP (cli/signals.ts): stop after the current invocation.
-      signal: stopSignal(),
-    });
-    const sessionLog = log;
-    if (sessionLog) runner.on('record', ({ record }) => sessionLog.appendStep(record));
-    const stopProgress = process.stderr.isTTY ? showProgress(runner, process.stderr) : () => {};
-    let outcome: Awaited<ReturnType<ExperimentRunner['run']>>;
-    try {
-      outcome = await runner.run();
-    } finally {
-      stopProgress();
+    if (withEnergy) {
+      power = deps.createPower(profile, options);
+      watchPower(power, plan, deps.err);
     }
-
-    const energy = await finishBenchPower(power, outcome.records);
-    const set = { ...summarizeInvocations(outcome.records), ...(energy ? { energy } : {}) };
+    const outcome = await runWithInterrupt(plan, engine, power, log, deps);
+    const report = outcomeReport(
+      outcome,
+      power ? { source: power.label, kind: power.kind, simulated: power.simulated } : null,
+    );
+    for (const cell of outcome.energy) {
+      if (cell.reason) deps.err(`power: ${cell.cell}: ${cell.reason}\n`);
+    }
+    if (outcome.idle?.flagged) deps.err(`power: ${outcome.idle.reason}\n`);
     if (options.json) {
-      process.stdout.write(renderResultsJson({ ...set, aborted: outcome.aborted, skipped }));
-    } else if (options.csv) process.stdout.write(renderSummaryCsv(set.results));
+      deps.out(renderResultsJson({ ...report, aborted: outcome.aborted, skipped }));
+    } else if (options.csv) deps.out(renderSummaryCsv(report.results));
     else {
-      process.stdout.write(renderMarkdown(set));
+      deps.out(renderExperimentMarkdown(report));
       for (const cell of skipped) {
-        process.stdout.write(`\nSkipped: ${cell.function} on ${cell.runtime}: ${cell.reason}\n`);
+        deps.out(`\nSkipped: ${cell.function} on ${cell.runtime}: ${cell.reason}\n`);
       }
       const steps = lanes
         ? ladderRows(outcome.records.filter((r) => !r.warmup && r.result.ok).map((r) => r.result))
         : [];
-      if (steps.length > 0) process.stdout.write(`\n${markdownTable(ladderTable(steps))}\n`);
+      if (steps.length > 0) deps.out(`\n${markdownTable(ladderTable(steps))}\n`);
     }
     if (outcome.aborted) {
-      process.stderr.write(
-        `interrupted: ${outcome.records.length} of ${outcome.planned} invocations ran\n`,
+      const ran = outcome.records.length;
+      deps.err(
+        plan.energy
+          ? `interrupted: ${ran} invocations ran, in ${blocksRan(outcome)} of ${outcome.planned} blocks\n`
+          : `interrupted: ${ran} of ${outcome.planned} invocations ran\n`,
       );
-    } else if (set.results.some((result) => result.failures > 0)) {
+    } else if (report.results.some((result) => result.failures > 0)) {
       process.exitCode = EXIT_FAILED;
     }
+    return outcome;
   } finally {
     // A run that failed midway must not leave the plug's MQTT connection holding the process.
-    await power?.source.stop();
+    await power?.stop();
     log?.close();
     await engine.close();
   }
 }
 
-/** A plug reads about once a second: with power on, cells run back to back unless told. */
-function planOrder(options: BenchOptions): PlanOrder {
-  if (options.order === undefined) {
-    return benchPowerRequested(options as BenchPowerOptions) ? 'blocked' : 'interleaved';
+async function runWithInterrupt(
+  plan: ExperimentPlan,
+  engine: InvocationEngine,
+  power: PowerSource | null,
+  log: SessionLog | null,
+  deps: BenchDeps,
+): Promise<ExperimentOutcome> {
+  const progress = deps.interactive && process.stderr.isTTY ? showProgress(process.stderr) : null;
+  try {
+    return await runExperiment(plan, {
+      invoke: engineInvoke(engine),
+      power,
+      clock: deps.clock,
+      log: log ? (record) => log.append(record) : undefined,
+      // SIGINT, SIGTERM, SIGHUP (cli/signals.ts): stop after the current invocation.
+      signal: stopSignal(),
+      onEvent: (event) => {
+        progress?.(event);
+        if (event.type === 'baseline') {
+          deps.err(`power: idle baseline ${event.phase} the blocks, ${event.seconds} s\n`);
+        } else if (event.type === 'blocks') {
+          const measured =
+            event.intervalS === null
+              ? 'no reading interval measured'
+              : `a reading every ${event.intervalS.toFixed(2)} s`;
+          deps.err(`power: ${event.total} blocks of ${event.blockSeconds} s (${measured})\n`);
+        }
+      },
+    });
+  } finally {
+    progress?.({ type: 'end' });
   }
+}
+
+/** Trouble with the source is shown as it happens. */
+function watchPower(power: PowerSource, plan: ExperimentPlan, err: (text: string) => void): void {
+  const estimate = power.kind === 'estimate' ? ' (an estimate, not a measurement)' : '';
+  const sim = power.simulated ? ' (SIMULATED readings)' : '';
+  err(`power: ${power.label}${estimate}${sim}; ${plan.energy?.blocks} blocks per runtime\n`);
+  power.on('status', (s) => {
+    if (s.state === 'down' || s.state === 'stale') err(`power: ${s.state}: ${s.lastError ?? ''}\n`);
+  });
+  power.on('gap', (gap) => err(`power: gap recorded: ${gap.reason}\n`));
+}
+
+function blocksRan(outcome: ExperimentOutcome): number {
+  return outcome.energy.reduce((n, cell) => n + cell.blocks.length, 0);
+}
+
+function planOrUsage(plan: unknown): ExperimentPlan {
+  try {
+    return parseExperimentPlan(plan);
+  } catch (error) {
+    if (error instanceof ExperimentPlanError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Runtimes take turns unless told otherwise (energy runs use blocks of time instead). */
+function planOrder(options: BenchOptions): PlanOrder {
+  if (options.order === undefined) return 'interleaved';
   if (!(PLAN_ORDERS as readonly string[]).includes(options.order)) {
     throw new UsageError(
       `unknown --order "${options.order}"; choose one of ${PLAN_ORDERS.join(', ')}`,

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
-import { BenchPower, type CellEnergyFigure, figures } from '../../power/bench-power.js';
 import {
   createPowerSource,
   PowerConfigError,
@@ -11,7 +10,7 @@ import { summarizePower } from '../../power/energy.js';
 import { nowNs, PowerRecorder } from '../../power/record.js';
 import type { PowerSample, PowerStatus } from '../../power/sample.js';
 import { loadProfile } from '../../profiles/load.js';
-import { EXIT_FAILED } from '../run.js';
+import { EXIT_FAILED, positiveInt } from '../run.js';
 import { stopSignal } from '../signals.js';
 
 interface PowerOptions extends PowerFlags {
@@ -191,20 +190,33 @@ export interface BenchPowerOptions {
   powerPollSeconds?: number;
   powerSimulated?: boolean;
   baseline?: number;
+  blocks?: number;
+  blockSeconds?: number;
   profile?: string;
 }
 
 export function addBenchPowerOptions(command: Command): Command {
   command.option('--power', "measure energy per invocation with the profile's power source");
   addPowerOptions(command, 'power-');
-  return command.option(
-    '--baseline <seconds>',
-    "idle power measured this long before the run (default: the profile's baselineSeconds)",
-    positiveSeconds('--baseline'),
-  );
+  return command
+    .option(
+      '--baseline <seconds>',
+      "idle power measured this long before and again after the blocks (default: the profile's baselineSeconds)",
+      positiveSeconds('--baseline'),
+    )
+    .option(
+      '--blocks <count>',
+      "blocks per runtime, alternating between runtimes (default: the profile's, 6: enough for a 95% interval)",
+      positiveInt('--blocks'),
+    )
+    .option(
+      '--block-seconds <s>',
+      'length of a block (default: sized from the reading interval for 10 readings)',
+      positiveSeconds('--block-seconds'),
+    );
 }
 
-function benchPowerFlags(options: BenchPowerOptions): PowerFlags {
+export function benchPowerFlags(options: BenchPowerOptions): PowerFlags {
   return {
     source: options.powerSource,
     broker: options.powerBroker,
@@ -220,60 +232,8 @@ export function benchPowerRequested(options: BenchPowerOptions): boolean {
   return (
     Boolean(options.power) ||
     options.baseline !== undefined ||
+    options.blocks !== undefined ||
+    options.blockSeconds !== undefined ||
     Object.values(benchPowerFlags(options)).some((value) => value !== undefined)
   );
-}
-
-/** Starts power for a bench run when asked for; records into the session log as it goes. */
-export async function startBenchPower(
-  options: BenchPowerOptions,
-  /** The session log's append: every reading, gap and the baseline as records. */
-  write: (record: { type: string }) => void,
-): Promise<BenchPower | null> {
-  if (!benchPowerRequested(options)) return null;
-  const flags = benchPowerFlags(options);
-  const source = powerSourceFrom(options.profile, flags);
-  const seconds = options.baseline ?? loadProfile(options.profile).experiment.baselineSeconds;
-  const say = (line: string) => process.stderr.write(`power: ${line}\n`);
-  source.on('status', (s) => {
-    if (s.state === 'down' || s.state === 'stale') say(`${s.state}: ${s.lastError ?? ''}`);
-  });
-  source.on('gap', (gap) => say(`gap recorded: ${gap.reason}`));
-  say(
-    `${source.label}${source.kind === 'estimate' ? ' (an estimate, not a measurement)' : ''}; idle baseline for ${seconds} s`,
-  );
-  const power = await BenchPower.start(source, seconds, write, stopSignal());
-  const b = power.baseline;
-  say(
-    b.watts === null
-      ? `no baseline: ${b.reason}`
-      : `baseline ${b.watts.toFixed(3)} W over ${b.samples} samples`,
-  );
-  return power;
-}
-
-/** Energy per cell for the report; cells without a figure are listed with the reason. */
-export async function finishBenchPower(
-  power: BenchPower | null,
-  records: ReadonlyArray<{
-    cell: string;
-    step: number;
-    warmup: boolean;
-    at: number;
-    result: { timings: { totalMs: number } };
-  }>,
-): Promise<Record<string, CellEnergyFigure> | undefined> {
-  if (!power) return undefined;
-  const runs = records.map((r) => ({
-    cell: r.cell,
-    step: r.step,
-    warmup: r.warmup,
-    at: r.at,
-    totalMs: r.result.timings.totalMs,
-  }));
-  const results = await power.finish(runs);
-  for (const r of results) {
-    if (r.reason) process.stderr.write(`power: no energy for ${r.cell}: ${r.reason}\n`);
-  }
-  return Object.fromEntries(figures(results));
 }

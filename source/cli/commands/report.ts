@@ -6,21 +6,23 @@ import {
   renderHtmlReport,
   renderJsonReport,
   renderMarkdownReport,
+  sessionReport,
   writeFigures,
 } from '../../report/document.js';
 import { renderSvg } from '../../report/figures/render.js';
+import { renderReportSummaryCsv } from '../../report/render/csv.js';
 import { loadSessions, type Session, SessionsError } from '../../report/sessions.js';
 import { SessionLogError } from '../../session/read-log.js';
 import { isInvocation } from '../../session/records.js';
 
-const FORMATS = ['markdown', 'csv', 'json', 'html'] as const;
+const FORMATS = ['markdown', 'csv', 'summary-csv', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 export function registerReport(program: Command): void {
   program
     .command('report')
     .description(
-      'tables and figures from session logs alone; several logs are set side by side, one column per session',
+      'tables and figures from session logs alone (csv: one row per invocation; summary-csv: one per cell); several logs side by side, one column per session',
     )
     .argument('<logs...>', 'session logs, e.g. logs/2025-01-01T12-00-00Z-local.jsonl')
     .option('--format <format>', FORMATS.join(', '), 'markdown')
@@ -64,6 +66,8 @@ async function render(format: Format, sessions: Session[]): Promise<string> {
   switch (format) {
     case 'csv':
       return renderCsvReport(sessions);
+    case 'summary-csv':
+      return sessions.map((s) => renderReportSummaryCsv(sessionReport(s))).join('');
     case 'json':
       return renderJsonReport(sessions);
     case 'html':

@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import { Engine, UsageError } from '../../engine/engine.js';
 import { isLoopback } from '../../gateway/auth.js';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE, Gateway } from '../../gateway/server.js';
+import { createPowerSource } from '../../power/create.js';
+import type { PowerSource } from '../../power/source.js';
 import { loadProfile } from '../../profiles/load.js';
+import { sessionHeader } from '../../session/header.js';
+import { SessionLog } from '../../session/session-log.js';
 import {
   checkOrigins,
   collect,
@@ -23,13 +27,14 @@ interface ServeOptions {
   maxConcurrency: string;
   maxQueue: string;
   profile?: string;
+  log: boolean;
 }
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve the functions over HTTP (see GET /health, GET /functions, POST /functions/{name}/invoke)',
+      'serve the functions over HTTP (GET /health, GET /functions, POST /functions/{name}/invoke, POST /experiments)',
     )
     .option('--host <address>', 'address to bind; anything but loopback needs a token', '127.0.0.1')
     .option('--port <number>', 'TCP port (0 picks a free one)', '8080')
@@ -63,7 +68,11 @@ export function registerServe(program: Command): void {
       'invocations waiting; more are answered 429',
       String(DEFAULT_MAX_QUEUE),
     )
-    .option('--profile <name>', 'profile name in profiles/ or a path (its Docker address is used)')
+    .option(
+      '--profile <name>',
+      'profile name in profiles/ or a path (its Docker address, and its power source for experiments)',
+    )
+    .option('--no-log', 'write no session log for experiments run through POST /experiments')
     .action(async (options: ServeOptions) => {
       const port = wholeNumber('--port', options.port, 0, 65_535);
       const maxConcurrency = concurrencyFor(options.maxConcurrency);
@@ -86,6 +95,21 @@ export function registerServe(program: Command): void {
         dockerPlatform: profile.docker.platform,
         wasmWorkers: maxConcurrency,
       });
+      let power: PowerSource | null = null;
+      try {
+        power = createPowerSource(profile.power);
+      } catch (error) {
+        process.stderr.write(
+          `nebula gateway: no power source, experiments run without energy: ${(error as Error).message}\n`,
+        );
+      }
+      const openLog = options.log
+        ? () => {
+            const log = SessionLog.create(profile.name);
+            log.append(sessionHeader(profile.name, engine.catalog.functions));
+            return log;
+          }
+        : undefined;
       const gateway = new Gateway({
         engine,
         token,
@@ -93,6 +117,8 @@ export function registerServe(program: Command): void {
         maxQueue,
         allowHosts: options.allowHost,
         allowOrigins: checkOrigins(options.allowOrigin),
+        power,
+        openLog,
       });
       let address: { url: string };
       try {
@@ -114,6 +140,7 @@ export function registerServe(program: Command): void {
         'nebula gateway: stopping, answering the invocations already accepted\n',
       );
       await gateway.close();
+      await power?.stop();
       await engine.close();
       process.stderr.write('nebula gateway: stopped\n');
     });

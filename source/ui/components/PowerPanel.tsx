@@ -15,13 +15,16 @@ export function sparkline(watts: readonly number[], width: number, height: numbe
   return text.split('\n');
 }
 
-/** One runtime's energy per invocation, net of the baseline, or why there is none. */
+/** One runtime's energy per invocation, net and gross, or why there is none. */
 function energyText(energy: EnergyView): string {
+  const interval =
+    energy.netLow === null ? '' : ` [${num(energy.netLow, 2)}-${num(energy.netHigh, 2)}]`;
+  const counts = `${energy.blocks} blocks, ${energy.readings} readings`;
   if (energy.netMicroWh !== null) {
-    return `${energy.runtime} ${num(energy.netMicroWh, 2)} uWh net (${energy.samples} samples)`;
+    return `${energy.runtime} ${num(energy.netMicroWh, 2)}${interval} uWh net, ${num(energy.grossMicroWh, 2)} gross (${counts})`;
   }
-  const raw = energy.rawMicroWh === null ? '' : ` ${num(energy.rawMicroWh, 2)} uWh raw,`;
-  return `${energy.runtime}${raw} ${energy.reason ?? 'unknown'}`;
+  const gross = energy.grossMicroWh === null ? '' : ` ${num(energy.grossMicroWh, 2)} uWh gross,`;
+  return `${energy.runtime}${gross} ${energy.reason ?? 'unknown'}`;
 }
 
 function Energy({ power }: { power: PowerView }) {

@@ -1,7 +1,7 @@
 /** CSV for R or pandas: one row per invocation (report), or one row per cell (bench). */
 import { PHASES } from '../../core/invocation.js';
-import type { CellResult } from '../../experiment/results.js';
-import type { InvocationRecord } from '../records.js';
+import type { InvocationRecord } from '../../session/records.js';
+import type { Report, ResultRow } from '../report.js';
 import { csvLine } from './format.js';
 
 const INVOCATION_COLUMNS = [
@@ -82,15 +82,78 @@ const STAT_COLUMNS = [
   'ci_high',
 ] as const;
 
-export function renderSummaryCsv(results: readonly CellResult[]): string {
+const ENERGY_COLUMNS = [
+  'energy_gross_uwh',
+  'energy_net_uwh',
+  'energy_gross_ci_low',
+  'energy_gross_ci_high',
+  'energy_net_ci_low',
+  'energy_net_ci_high',
+  'energy_blocks',
+  'energy_invocations',
+  'energy_readings',
+  'energy_window_s',
+  'energy_idle_w',
+  'energy_thesis_gross_uwh',
+  'energy_note',
+];
+
+function energyFields(row: ResultRow): Array<string | number | null> {
+  const e = row.energy;
+  if (!e) return ENERGY_COLUMNS.map(() => null);
+  return [
+    e.grossMicroWhPerInvocation,
+    e.netMicroWhPerInvocation,
+    e.ci95.gross.low,
+    e.ci95.gross.high,
+    e.ci95.net.low,
+    e.ci95.net.high,
+    e.blocks.length,
+    e.invocations,
+    e.readings,
+    e.seconds,
+    e.idleWatts,
+    e.thesis.grossMicroWhPerInvocation,
+    e.reason,
+  ];
+}
+
+/** One row per cell (bench --csv), with the energy columns (empty without energy). */
+export function renderSummaryCsv(results: readonly ResultRow[]): string {
+  return summaryRows(results, [], () => []);
+}
+
+/** One row per cell of every experiment of a log, named by section and experiment. */
+export function renderReportSummaryCsv(report: Report): string {
+  const rows: Array<{ row: ResultRow; prefix: string[] }> = [];
+  for (const section of report.sections) {
+    for (const experiment of section.experiments) {
+      for (const row of experiment.results) {
+        rows.push({ row, prefix: [section.title, experiment.experiment] });
+      }
+    }
+  }
+  return summaryRows(
+    rows.map((r) => r.row),
+    ['section', 'experiment'],
+    (i) => rows[i]?.prefix ?? [],
+  );
+}
+
+function summaryRows(
+  results: readonly ResultRow[],
+  prefixHead: string[],
+  prefix: (index: number) => string[],
+): string {
   // startupMs -> startup_ms, thesisStartupMs -> thesis_startup_ms.
   const phaseNames = PHASES.map((phase) => phase.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
-  const head = ['function', 'runtime', 'mode', 'input', 'n', 'failures'];
+  const head = [...prefixHead, 'function', 'runtime', 'mode', 'input', 'n', 'failures'];
   for (const phase of phaseNames) for (const stat of STAT_COLUMNS) head.push(`${phase}_${stat}`);
-  head.push('total_ms_outliers');
+  head.push('total_ms_outliers', ...ENERGY_COLUMNS);
   let text = csvLine(head);
-  for (const r of results) {
+  results.forEach((r, index) => {
     const row: Array<string | number | null> = [
+      ...prefix(index),
       r.function,
       r.runtime,
       r.mode,
@@ -102,8 +165,8 @@ export function renderSummaryCsv(results: readonly CellResult[]): string {
       const s = r.stats[phase];
       row.push(s.mean, s.median, s.stddev, s.min, s.max, s.p95, s.p99, s.ci.low, s.ci.high);
     }
-    row.push(r.outliers.totalMs.count);
+    row.push(r.outliers.totalMs.count, ...energyFields(r));
     text += csvLine(row);
-  }
+  });
   return text;
 }

@@ -8,7 +8,8 @@ export interface FunctionInfo {
 }
 
 /**
- * What commands, the console and the gateway drive, wherever the functions run. The local
+ * The engine contract: what commands, the console, the gateway and the measurement session
+ * drive, wherever the functions run. No UI, no HTTP server here. The local
  * Engine satisfies it as it is; RemoteEngine satisfies it over HTTP. Pick one with
  * createEngineForProfile (source/profiles/engine-for-profile.ts).
  */

@@ -1,0 +1,143 @@
+/**
+ * POST /experiments (protocol in protocol.ts): runs a plan through the measurement session,
+ * the same call `nebula bench` and the console make, and streams its events as NDJSON.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
+import { engineInvoke } from '../experiment/engine-invoke.js';
+import type { MeasureClock } from '../measure/clock.js';
+import { ExperimentPlanError, parseExperimentPlan } from '../measure/plan.js';
+import { figuresOf, runExperiment, type SessionEvent } from '../measure/session.js';
+import type { PowerSource } from '../power/source.js';
+import type { AnyRecord } from '../session/records.js';
+import { readBody, sendError } from './http-io.js';
+import { EXPERIMENT_PROTOCOL } from './protocol.js';
+
+/** Where an experiment's records go: a session log opened for it. */
+export interface ExperimentLog {
+  path: string;
+  append(record: AnyRecord): void;
+  close(): void;
+}
+
+export interface ExperimentsOptions {
+  engine: InvocationEngine;
+  /** The gateway machine's power source; null: plans with energy are refused. */
+  power: PowerSource | null;
+  openLog?: () => ExperimentLog;
+  clock?: MeasureClock;
+  maxBodyBytes: number;
+}
+
+export class ExperimentsRoute {
+  private running = false;
+
+  constructor(private readonly options: ExperimentsOptions) {}
+
+  get busy(): boolean {
+    return this.running;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, this.options.maxBodyBytes);
+    if (!body.ok) {
+      if (body.reason === 'too-large') {
+        sendError(
+          res,
+          413,
+          { error: `request body over ${this.options.maxBodyBytes} bytes` },
+          { connection: 'close' },
+        );
+      }
+      return;
+    }
+    const request = parseRequest(body.text);
+    if ('error' in request) {
+      sendError(res, 400, { error: request.error, field: request.field });
+      return;
+    }
+    if (request.plan.energy && !this.options.power) {
+      sendError(res, 400, {
+        error:
+          'this gateway has no power source: send "energy": null, or start `nebula serve` with a profile whose power source works',
+        field: 'plan.energy',
+      });
+      return;
+    }
+    if (this.running) {
+      sendError(
+        res,
+        409,
+        { error: 'an experiment is already running on this gateway; retry when it is done' },
+        { 'retry-after': '5' },
+      );
+      return;
+    }
+    this.running = true;
+    const abort = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) abort.abort();
+    };
+    res.on('close', onClose);
+    const log = this.options.openLog?.() ?? null;
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    const line = (type: string, fields: object) =>
+      res.write(`${JSON.stringify({ protocol: EXPERIMENT_PROTOCOL, type, ...fields })}\n`);
+    try {
+      const outcome = await runExperiment(request.plan, {
+        invoke: engineInvoke(this.options.engine),
+        power: request.plan.energy ? this.options.power : null,
+        clock: this.options.clock,
+        log: log ? (record) => log.append(record) : undefined,
+        signal: abort.signal,
+        onEvent: (event: SessionEvent) => {
+          const { type, ...fields } = event;
+          line(type, type === 'start' ? { ...fields, log: log?.path ?? null } : fields);
+        },
+      });
+      line('done', { figures: figuresOf(outcome) });
+    } catch (error) {
+      line('error', { error: (error as Error).message });
+    } finally {
+      res.off('close', onClose);
+      log?.close();
+      this.running = false;
+      res.end();
+    }
+  }
+}
+
+type ParsedRequest =
+  | { plan: ReturnType<typeof parseExperimentPlan> }
+  | { error: string; field: string };
+
+function parseRequest(text: string): ParsedRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { error: 'the body is not JSON: send {"protocol": 1, "plan": {...}}', field: 'body' };
+  }
+  const request = value as { protocol?: unknown; plan?: unknown } | null;
+  if (!request || typeof request !== 'object' || Array.isArray(request)) {
+    return {
+      error: 'the body must be a JSON object {"protocol": 1, "plan": {...}}',
+      field: 'body',
+    };
+  }
+  if (request.protocol !== EXPERIMENT_PROTOCOL) {
+    return {
+      error: `unsupported protocol ${JSON.stringify(request.protocol)}: this gateway speaks experiment protocol ${EXPERIMENT_PROTOCOL}`,
+      field: 'protocol',
+    };
+  }
+  try {
+    return { plan: parseExperimentPlan(request.plan) };
+  } catch (error) {
+    if (error instanceof ExperimentPlanError) return { error: error.message, field: 'plan' };
+    throw error;
+  }
+}

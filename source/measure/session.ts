@@ -1,0 +1,72 @@
+/**
+ * The measurement session: the one place that runs an experiment plan. Without energy it runs
+ * the plan's invocations through the experiment runner. With energy it measures idle power,
+ * runs each runtime back to back for blocks of time that alternate between runtimes
+ * (A B A B), measures idle again, and attributes the readings to the blocks
+ * (energy-blocks.ts). Everything goes to the session log as it happens, in one vocabulary
+ * (records.ts). `nebula bench`, the console's `s` and the gateway's POST /experiments all
+ * call runExperiment; the clock and the power source are injected, so the same plan and the
+ * same readings give the same figures whichever face asked.
+ */
+import { type MeasureClock, systemClock } from './clock.js';
+import { runCounted } from './counted-run.js';
+import { EnergyRun } from './energy-run.js';
+import type { ExperimentPlan } from './plan.js';
+import type { ExperimentRecord } from './records.js';
+import type { ExperimentFigures, ExperimentOutcome, SessionOptions } from './types.js';
+
+export type {
+  ExperimentFigures,
+  ExperimentOutcome,
+  SessionEvent,
+  SessionOptions,
+} from './types.js';
+
+export function newExperimentId(clock: MeasureClock): string {
+  const stamp = new Date(clock.wallMs())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `exp-${stamp}-${Math.random().toString(16).slice(2, 6)}`;
+}
+
+/** The figures alone, the part every face must show alike. */
+export function figuresOf(outcome: ExperimentOutcome): ExperimentFigures {
+  const { records: _records, planned: _planned, ...figures } = outcome;
+  return figures;
+}
+
+export async function runExperiment(
+  plan: ExperimentPlan,
+  options: SessionOptions,
+): Promise<ExperimentOutcome> {
+  const clock = options.clock ?? systemClock;
+  const experiment = options.experimentId ?? newExperimentId(clock);
+  const signal = options.signal ?? new AbortController().signal;
+  const log = options.log ?? (() => {});
+  const emit = options.onEvent ?? (() => {});
+  const power = plan.energy ? options.power : null;
+  if (plan.energy && !power) {
+    throw new Error('this plan measures energy but no power source is configured');
+  }
+  const start: ExperimentRecord = {
+    type: 'experiment',
+    experiment,
+    at: clock.wallMs(),
+    plan,
+    power: power ? { source: power.label, kind: power.kind, simulated: power.simulated } : null,
+  };
+  log({ ...start });
+  if (!power || !plan.energy) return runCounted(plan, options, clock, experiment, signal, log);
+  return new EnergyRun(
+    plan,
+    plan.energy,
+    power,
+    options,
+    clock,
+    experiment,
+    signal,
+    log,
+    emit,
+  ).run();
+}

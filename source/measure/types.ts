@@ -1,0 +1,51 @@
+/** What the measurement session takes and gives (session.ts runExperiment). */
+import type { Comparison } from '../core/compare.js';
+import type { CellResult } from '../experiment/results.js';
+import type { InvokeFn, StepRecord } from '../experiment/runner.js';
+import type { PowerSource } from '../power/source.js';
+import type { AnyRecord } from '../session/records.js';
+import type { MeasureClock } from './clock.js';
+import type { CellEnergy, IdleDrift } from './energy-blocks.js';
+import type { BlockRecord } from './records.js';
+
+/** What a face sees while the session runs (the gateway streams exactly these). */
+export type SessionEvent =
+  | { type: 'start'; experiment: string; energy: boolean; total: number }
+  | { type: 'baseline'; phase: 'before' | 'after'; seconds: number }
+  | { type: 'blocks'; blockSeconds: number; intervalS: number | null; total: number }
+  | { type: 'invocation'; record: StepRecord; done: number }
+  | { type: 'block'; block: BlockRecord; done: number; total: number };
+
+export interface SessionOptions {
+  invoke: InvokeFn;
+  /** The source to read; null (or a stopped one that will not start) runs without energy. */
+  power: PowerSource | null;
+  clock?: MeasureClock;
+  /** The session log's append; records are written in the order things happen. */
+  log?: (record: AnyRecord) => void;
+  signal?: AbortSignal;
+  experimentId?: string;
+  /** Around each invocation (the console keeps its drawing out of measured time). */
+  around?: <T>(invoke: () => Promise<T>) => Promise<T>;
+  onEvent?: (event: SessionEvent) => void;
+}
+
+/** What every face reports, and how it serialises (figuresJson). */
+export interface ExperimentFigures {
+  experiment: string;
+  aborted: boolean;
+  results: CellResult[];
+  comparisons: Comparison[];
+  /** One per cell with energy, in the order they ran; empty without energy. */
+  energy: CellEnergy[];
+  idle: IdleDrift | null;
+  /** The block length used and the reading interval it was sized from. */
+  blockSeconds: number | null;
+  intervalS: number | null;
+}
+
+export interface ExperimentOutcome extends ExperimentFigures {
+  records: StepRecord[];
+  /** Invocations planned (without energy) or blocks planned (with energy). */
+  planned: number;
+}
