@@ -1,6 +1,6 @@
 /**
- * Figures from a small real session log (fibonacci-recursive, inputs 10 and 20, wasm and
- * container, power estimated): the Vega-Lite specifications match the committed golden
+ * Figures from a small real session log (fibonacci-recursive, inputs 10 and 20 counted, then
+ * 35 in two energy blocks per runtime; wasm and container, power estimated): the Vega-Lite specifications match the committed golden
  * files, and every figure renders to SVG in Node, without a browser.
  * After an intended change: UPDATE_GOLDEN=1 npm test, then review the diff.
  */
@@ -62,12 +62,15 @@ describe('figures from a real session log', { timeout: 60_000 }, () => {
     assert.deepEqual(rows.map((row) => `${row.series}@${row.input}`).sort(), [
       'container@10',
       'container@20',
+      'container@35',
       'wasm@10',
       'wasm@20',
+      'wasm@35',
     ]);
     const latency = byKind('latency');
-    // One point per measured invocation of the chosen input, both runtimes.
-    assert.equal((latency.spec.data as { values: unknown[] }).values.length, 24);
+    // One point per measured invocation of the chosen input (35, the energy run's: 235 on
+    // wasm and 65 on container), both runtimes.
+    assert.equal((latency.spec.data as { values: unknown[] }).values.length, 300);
     const energy = byKind('energy');
     const bars = (energy.spec.data as { values: Array<{ series: string; microWh: number }> })
       .values;

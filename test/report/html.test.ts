@@ -45,16 +45,19 @@ function golden(name: string, actual: string): void {
   assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file`);
 }
 
-/** The text of the rows of the table in section `id`. */
+/** The rows of the tables in sections whose id starts with `id` (one per experiment), in order. */
 function tableRows(html: string, id: string): string[][] {
-  const start = html.indexOf(`<section class="table" id="${id}">`);
-  assert.ok(start >= 0, `no table section ${id}`);
-  const body = html.slice(start, html.indexOf('</table>', start));
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/g)]
-    .slice(1)
-    .map((row) =>
-      [...(row[1] as string).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((cell) => cell[1] as string),
-    );
+  const starts = [...html.matchAll(new RegExp(`<section class="table" id="${id}[^"]*">`, 'g'))];
+  assert.ok(starts.length > 0, `no table section ${id}`);
+  return starts.flatMap((found) => {
+    const start = found.index as number;
+    const body = html.slice(start, html.indexOf('</table>', start));
+    return [...body.matchAll(/<tr>(.*?)<\/tr>/g)]
+      .slice(1)
+      .map((row) =>
+        [...(row[1] as string).matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((cell) => cell[1] as string),
+      );
+  });
 }
 
 describe('HTML report', { timeout: 60_000 }, () => {
