@@ -54,7 +54,7 @@ export const DEFAULT_MAX_QUEUE = 64;
 /** Seconds a refused client is told to wait (Retry-After). */
 const RETRY_AFTER_S = '1';
 
-/** The HTTP face of an engine (DESIGN.md: source/gateway). It never closes the engine. */
+/** The HTTP face of an engine (docs/ARCHITECTURE.md). It never closes the engine. */
 export class Gateway {
   readonly server: Server;
   readonly admission: Admission;
