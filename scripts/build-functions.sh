@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Builds every Rust function in functions/ with the one Debian compiler:
+# Builds every function: the Rust ones and the watchdog here, then the C ones
+# (scripts/build-c-functions.sh), the AssemblyScript ones (scripts/build-as-functions.sh) and
+# the conformance test modules (scripts/build-fixtures.sh).
+# Every Rust function in functions/ is built with the one Debian compiler:
 #   (a) wasm32-wasi, then wrapped into a WASI command component with jco;
 #   (b) a native static binary for every architecture in ARCHES (x86_64 and aarch64),
 #       cross-compiled or native, whichever the host is;
@@ -89,9 +92,10 @@ INSTALL_HINT='apt-get install -y rustc cargo libstd-rust-dev-wasm32 lld-14'
 JCO="$ROOT/node_modules/.bin/jco"
 [ -x "$JCO" ] || { echo "build-functions: jco not found in $ROOT/node_modules (run npm install)" >&2; exit 1; }
 
-# Function folders: every folder with a function.json.
+# Rust function folders: every folder with a function.json and no other "language".
 NAMES=()
 for manifest in "$FUNCTIONS"/*/function.json; do
+  grep -Eq '"language"[[:space:]]*:[[:space:]]*"(c|assemblyscript|wasm)"' "$manifest" && continue
   NAMES+=("$(basename "$(dirname "$manifest")")")
 done
 [ "${#NAMES[@]}" -gt 0 ] || { echo "build-functions: no functions found in $FUNCTIONS" >&2; exit 1; }
@@ -154,6 +158,29 @@ for arch in "${ARCHES[@]}"; do
   echo "built nebula-watchdog.$arch -> $watchdog_dest" >&2
 done
 
+"$ROOT/scripts/build-c-functions.sh" ${OUTDIR:+"$OUTDIR"}
+"$ROOT/scripts/build-as-functions.sh" ${OUTDIR:+"$OUTDIR"}
+CARGO_TARGET_DIR="$TARGET_DIR" "$ROOT/scripts/build-fixtures.sh" ${OUTDIR:+"$OUTDIR"}
+
+# What made these bytes: the same source gives the same bytes only with the same compilers
+# and the same static C library, whose Debian versions differ between hosts (libc6-dev of the
+# native architecture and libc6-dev-*-cross of the other are separate packages, updated
+# apart). check-functions.sh compares this record first, so a differing toolchain is named.
+toolchain="${OUTDIR:-$FUNCTIONS}/toolchain.txt"
+{
+  echo "# Written by scripts/build-functions.sh: the toolchain the committed artifacts come from."
+  echo "rustc: $("$RUSTC_BIN" -V) (Debian rustc $(dpkg-query -W -f='${Version}' rustc 2>/dev/null || echo unknown))"
+  echo "jco: $("$JCO" --version 2>/dev/null | tail -n 1)"
+  echo "clang (C to wasm32-wasi): $(clang --version 2>/dev/null | head -n 1 || echo none)"
+  for arch in "${ARCHES[@]}"; do
+    cc="${CC_FOR[$arch]}"
+    libc="$(realpath "$("$cc" -print-file-name=libc.a)")"
+    pkg="$(dpkg -S "$libc" 2>/dev/null | sed 's/: .*//' || true)"
+    version="$( [ -n "$pkg" ] && dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || echo unknown)"
+    echo "$arch: $("$cc" --version | head -n 1); static libc ${pkg:-unknown} $version"
+  done
+} >"$toolchain"
+
 end=$(date +%s.%N)
-printf 'build-functions: %d functions and the watchdog for %s in %.1f s\n' "${#NAMES[@]}" "${ARCHES[*]}" \
+printf 'build-functions: %d Rust functions (then C, AssemblyScript, test modules) and the watchdog for %s in %.1f s\n' "${#NAMES[@]}" "${ARCHES[*]}" \
   "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" >&2

@@ -3,7 +3,9 @@
 # target directory too) with scripts/build-functions.sh and compares the bytes of
 # each .wasm, .component.wasm and native binary (every architecture) with the committed ones
 # in functions/<name>/build/, and of the watchdog of every architecture with the committed
-# ones in source/runtimes/container/watchdog/. Prints each difference; exits 1 if any.
+# ones in source/runtimes/container/watchdog/, and of the conformance test modules in
+# test/fixtures/conformance/<name>/build/. AssemblyScript functions (and modules brought as
+# they are) have Wasm only. Prints each difference; exits 1 if any.
 #
 # Usage: scripts/check-functions.sh [--keep]   (--keep leaves the temp dir in place)
 set -euo pipefail
@@ -25,6 +27,12 @@ CARGO_TARGET_DIR="$TMP/target" "$ROOT/scripts/build-functions.sh" "$TMP/out"
 
 differ=0
 checked=0
+toolchain_differs=0
+if ! diff -u "$FUNCTIONS/toolchain.txt" "$TMP/out/toolchain.txt" >"$TMP/toolchain.diff" 2>&1; then
+  toolchain_differs=1
+  echo "TOOLCHAIN  differs from the one the committed artifacts were built with (functions/toolchain.txt):"
+  sed -n '3,$p' "$TMP/toolchain.diff"
+fi
 compare() {
   local committed="$1" rebuilt="$2" shown="${1#"$ROOT"/}"
   checked=$((checked + 1))
@@ -42,9 +50,18 @@ compare() {
 for manifest in "$FUNCTIONS"/*/function.json; do
   name="$(basename "$(dirname "$manifest")")"
   files=("$name.wasm" "$name.component.wasm")
-  for arch in "${ARCHES[@]}"; do files+=("$name.$arch"); done
+  if ! grep -Eq '"language"[[:space:]]*:[[:space:]]*"(assemblyscript|wasm)"' "$manifest"; then
+    for arch in "${ARCHES[@]}"; do files+=("$name.$arch"); done
+  fi
   for file in "${files[@]}"; do
     compare "$FUNCTIONS/$name/build/$file" "$TMP/out/$name/$file"
+  done
+done
+for fixture in "$ROOT"/test/fixtures/conformance/*/; do
+  name="$(basename "$fixture")"
+  [ -f "$fixture/function.json" ] || continue
+  for file in "$name.wasm" "$name.component.wasm"; do
+    compare "${fixture}build/$file" "$TMP/out/fixtures/$name/$file"
   done
 done
 for arch in "${ARCHES[@]}"; do
@@ -54,6 +71,9 @@ done
 if [ "$differ" = 0 ]; then
   echo "check-functions: all $checked artifacts are byte-identical to the committed ones"
 else
-  echo "check-functions: committed artifacts differ from a fresh build; run scripts/build-functions.sh and commit functions/*/build and source/runtimes/container/watchdog" >&2
+  echo "check-functions: committed artifacts differ from a fresh build; run scripts/build-functions.sh and commit functions/*/build, functions/toolchain.txt and source/runtimes/container/watchdog" >&2
+  if [ "$toolchain_differs" = 1 ]; then
+    echo "check-functions: the toolchain differs (above): the same source gives other bytes with another compiler or static C library" >&2
+  fi
   exit 1
 fi

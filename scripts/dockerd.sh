@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # A private Docker engine for Nebula's container runtime, its tests and CI.
 #
-# Usage: scripts/dockerd.sh start|stop|status|env
+# Usage: scripts/dockerd.sh start [--bridge]|stop|status|env
 #   start   install Debian's docker.io if dockerd is missing, start a private dockerd
 #           (no bridge, no iptables, its own data and exec roots) and wait until it
 #           answers; prints the `export DOCKER_HOST=...` line to use. Does nothing when
-#           it is already running.
+#           it is already running with the same network set-up.
+#           --bridge: give the engine a bridge of its own (nb-<hash of the dir>, a /24 under
+#           10.213.0.0/16, no iptables) so containers can use the default `bridge` network,
+#           as a stock Docker install does; the thesis's containers ran on it. Several
+#           private engines on one machine each get their own bridge.
 #   stop    SIGTERM and wait until the daemon and its containerd are gone.
 #   status  exit 0 and say so when the engine answers, else exit 1.
 #   env     print the `export DOCKER_HOST=...` line.
@@ -22,6 +26,11 @@ SOCK="$DIR/docker.sock"
 PIDFILE="$DIR/dockerd.pid"
 LOG="$DIR/dockerd.log"
 HOST="unix://$SOCK"
+BRIDGE_MARK="$DIR/bridge"
+# A name of at most 15 characters and a subnet, both from the directory, so two engines differ.
+HASH="$(printf '%s' "$DIR" | sha256sum | cut -c1-8)"
+BRIDGE_NAME="nb-$HASH"
+BRIDGE_NET="10.213.$((16#${HASH:0:2})).1/24"
 
 say() { echo "dockerd.sh: $*" >&2; }
 
@@ -101,11 +110,40 @@ clear_stale() {
   fi
 }
 
+make_bridge() {
+  if ! ip link show "$BRIDGE_NAME" >/dev/null 2>&1; then
+    ip link add "$BRIDGE_NAME" type bridge
+    ip addr add "$BRIDGE_NET" dev "$BRIDGE_NAME"
+  fi
+  ip link set "$BRIDGE_NAME" up
+}
+
+drop_bridge() {
+  if ip link show "$BRIDGE_NAME" >/dev/null 2>&1; then ip link delete "$BRIDGE_NAME" || true; fi
+  rm -f "$BRIDGE_MARK"
+}
+
 start() {
+  local want_bridge=false
+  [ "${1:-}" = "--bridge" ] && want_bridge=true
+  if [ -n "${1:-}" ] && ! $want_bridge; then
+    echo "usage: $0 start [--bridge]" >&2
+    exit 2
+  fi
   secure_dir create
   if pid_alive && ping; then
+    local has_bridge=false
+    [ -f "$BRIDGE_MARK" ] && has_bridge=true
+    if [ "$has_bridge" != "$want_bridge" ]; then
+      if $want_bridge; then
+        say "running without a bridge; stop it first (scripts/dockerd.sh stop), then start --bridge"
+      else
+        say "running with bridge $BRIDGE_NAME (started with --bridge); that is kept"
+      fi
+    fi
     say "already running (pid $(cat "$PIDFILE"))"
     echo "export DOCKER_HOST=$HOST"
+    $want_bridge && [ "$has_bridge" = false ] && exit 1
     return 0
   fi
   if pid_alive; then
@@ -114,9 +152,17 @@ start() {
     install_docker
     mkdir -p "$DIR/data" "$DIR/exec"
     clear_stale
+    local bridge=none
+    if $want_bridge; then
+      make_bridge
+      bridge="$BRIDGE_NAME"
+      echo "$BRIDGE_NAME" >"$BRIDGE_MARK"
+    else
+      rm -f "$BRIDGE_MARK"
+    fi
     # setsid: the daemon must outlive the shell that started it and not get its signals.
     setsid dockerd --host "$HOST" --data-root "$DIR/data" --exec-root "$DIR/exec" \
-      --pidfile "$PIDFILE" --storage-driver overlay2 --iptables=false --bridge=none \
+      --pidfile "$PIDFILE" --storage-driver overlay2 --iptables=false --bridge="$bridge" \
       >"$LOG" 2>&1 </dev/null &
   fi
   for _ in $(seq 1 300); do
@@ -136,6 +182,7 @@ stop() {
   secure_dir
   if ! pid_alive; then
     clear_stale
+    drop_bridge
     say "not running"
     return 0
   fi
@@ -152,13 +199,16 @@ stop() {
     sleep 1.5
   fi
   clear_stale
+  drop_bridge
   say "stopped"
 }
 
 status() {
   secure_dir
   if pid_alive && ping; then
-    say "running (pid $(cat "$PIDFILE")) at $HOST"
+    local with=""
+    [ -f "$BRIDGE_MARK" ] && with=", bridge $BRIDGE_NAME"
+    say "running (pid $(cat "$PIDFILE")) at $HOST$with"
     return 0
   fi
   say "not running at $HOST"
@@ -166,12 +216,12 @@ status() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start "${2:-}" ;;
   stop) stop ;;
   status) status ;;
   env) echo "export DOCKER_HOST=$HOST" ;;
   *)
-    echo "usage: $0 start|stop|status|env" >&2
+    echo "usage: $0 start [--bridge]|stop|status|env" >&2
     exit 2
     ;;
 esac

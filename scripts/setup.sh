@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Nebula needs on a fresh Debian machine (or Raspberry Pi OS) and builds it.
 # Debian packages need root; without root, missing ones are named and skipped.
-#   --with-rust   also the Debian Rust toolchain and C compilers that rebuild functions/ and the
-#                 watchdog for x86_64 and aarch64 (not needed to run: they are committed)
+#   --with-rust   also the Debian Rust toolchain and C compilers (with clang and wasi-libc for
+#                 the C functions' Wasm) that rebuild functions/ and the watchdog for x86_64
+#                 and aarch64 (not needed to run: they are committed)
 #   --with-emulation  also qemu-user-static and the arm64 C libraries an arm64 Node needs under
 #                 emulation on x86_64 (the emulated Raspberry Pi job, scripts/emulated-pi.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(docker.io mosquitto mosquitto-clients curl)
+packages=(docker.io mosquitto mosquitto-clients curl debootstrap)
 host="$(uname -m)"
 case "$host" in
   x86_64) other=aarch64 other_deb=arm64 other_gnu=aarch64 ;;
@@ -19,7 +20,8 @@ foreign=()
 for flag in "$@"; do
   case "$flag" in
     --with-rust)
-      packages+=(rustc cargo libstd-rust-dev-wasm32 lld-14 gcc libc6-dev)
+      packages+=(rustc cargo libstd-rust-dev-wasm32 lld-14 gcc libc6-dev
+        clang lld wasi-libc libclang-rt-14-dev-wasm32)
       if [ -n "$other" ]; then
         packages+=("gcc-$other_gnu-linux-gnu" "libc6-dev-$other_deb-cross" "libstd-rust-dev:$other_deb")
         foreign+=("$other_deb")

@@ -7,4 +7,5 @@ export const invokeOnly = {
   machine: unused('machine()'),
   functionStates: unused('functionStates()'),
   deploy: unused('deploy()'),
+  importWasm: unused('importWasm()'),
 };

@@ -3,7 +3,7 @@ import { arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NativeArch } from '../core/platform.js';
-import { describeIssues, type Manifest, manifestSchema } from './manifest.js';
+import { describeIssues, LANGUAGES, type Manifest, manifestSchema } from './manifest.js';
 
 /** The repository's functions/ folder, found from this file (source/ or dist/source/). */
 export function defaultFunctionsDir(): string {
@@ -19,8 +19,19 @@ export function defaultFunctionsDir(): string {
   throw new Error('cannot find the functions/ folder; set NEBULA_FUNCTIONS_DIR');
 }
 
+/**
+ * Where functions brought with `nebula deploy --wasm` live: functions/user/ (git-ignored), or
+ * NEBULA_USER_FUNCTIONS_DIR.
+ */
+export function userFunctionsDir(functionsDir = defaultFunctionsDir()): string {
+  if (process.env.NEBULA_USER_FUNCTIONS_DIR) return resolve(process.env.NEBULA_USER_FUNCTIONS_DIR);
+  return join(functionsDir, 'user');
+}
+
 export interface FunctionEntry {
   manifest: Manifest;
+  /** Built with the repository (functions/), or brought by a user (userFunctionsDir). */
+  origin: 'built-in' | 'user';
   name: string;
   dir: string;
   /** The preview1 core module. */
@@ -42,7 +53,10 @@ export class CatalogError extends Error {
 
 const NATIVE_ARCH: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' };
 
-export function loadFunction(dir: string): FunctionEntry {
+export function loadFunction(
+  dir: string,
+  origin: FunctionEntry['origin'] = 'built-in',
+): FunctionEntry {
   const manifestPath = join(dir, 'function.json');
   let raw: unknown;
   try {
@@ -58,6 +72,7 @@ export function loadFunction(dir: string): FunctionEntry {
   const build = join(dir, 'build');
   return {
     manifest,
+    origin,
     name: manifest.name,
     dir,
     wasmPath: join(build, `${manifest.name}.wasm`),
@@ -76,15 +91,28 @@ export interface Catalog {
 export function loadCatalog(functionsDir = defaultFunctionsDir()): Catalog {
   const functions: FunctionEntry[] = [];
   const problems: string[] = [];
-  for (const entry of readdirSync(functionsDir).sort()) {
-    const dir = join(functionsDir, entry);
-    if (!statSync(dir).isDirectory() || !existsSync(join(dir, 'function.json'))) continue;
-    try {
-      functions.push(loadFunction(dir));
-    } catch (error) {
-      problems.push((error as Error).message);
+  const load = (root: string, origin: FunctionEntry['origin']) => {
+    if (!existsSync(root)) return;
+    for (const entry of readdirSync(root).sort()) {
+      const dir = join(root, entry);
+      if (!statSync(dir).isDirectory() || !existsSync(join(dir, 'function.json'))) continue;
+      try {
+        const fn = loadFunction(dir, origin);
+        if (functions.some((known) => known.name === fn.name)) {
+          problems.push(
+            `${dir}: a function named "${fn.name}" already exists; this one is ignored`,
+          );
+        } else functions.push(fn);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
     }
-  }
+  };
+  load(functionsDir, 'built-in');
+  load(userFunctionsDir(functionsDir), 'user');
+  // The Rust functions (the thesis's) first, then C, AssemblyScript, modules brought as they are.
+  const rank = (fn: FunctionEntry) => LANGUAGES.indexOf(fn.manifest.language);
+  functions.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
   return {
     functions,
     problems,

@@ -1,4 +1,12 @@
 import { z } from 'zod';
+import { RUNTIME_NAMES } from '../core/invocation.js';
+
+/**
+ * What the function is written in: how it is built (scripts/build-*.sh) and which runtimes
+ * can run it. `wasm` is a module brought as it is (`nebula deploy --wasm`), with no source.
+ */
+export const LANGUAGES = ['rust', 'c', 'assemblyscript', 'wasm'] as const;
+export type Language = (typeof LANGUAGES)[number];
 
 /** What one invocation may print unless its manifest says otherwise: 1 MiB. */
 export const DEFAULT_OUTPUT_LIMIT_BYTES = 1024 * 1024;
@@ -8,6 +16,7 @@ export const MAX_OUTPUT_LIMIT_BYTES = 64 * 1024 * 1024;
 export const manifestSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    language: z.enum(LANGUAGES).default('rust'),
     description: z.string().min(1),
     input: z
       .object({
@@ -28,6 +37,8 @@ export const manifestSchema = z
       .min(1024, 'at least 1024 bytes (the timing marks alone take about 100)')
       .max(MAX_OUTPUT_LIMIT_BYTES, `at most ${MAX_OUTPUT_LIMIT_BYTES} bytes (64 MiB)`)
       .default(DEFAULT_OUTPUT_LIMIT_BYTES),
+    /** Runtimes that can never run this function, with why (written by `nebula deploy --wasm`). */
+    unavailable: z.partialRecord(z.enum(RUNTIME_NAMES), z.string().min(1)).optional(),
   })
   .strict();
 

@@ -46,6 +46,10 @@ if (fullScreen) {
 // built with React's production build. After tsc alone it is plain re-exports from
 // node_modules: slower to load, and React needs telling here to run its production build.
 process.env.NODE_ENV ??= 'production';
+// Ink draws nothing but the last frame when CI or CONTINUOUS_INTEGRATION is set (it reads them
+// once, on load). A terminal on stdout means someone is watching: hide them while Ink loads,
+// then put them back for anything the console starts.
+const hiddenCiVariables = fullScreen ? hideCiVariables() : [];
 const [
   { render, createElement },
   { ConsoleController },
@@ -59,6 +63,7 @@ const [
   import('./run.js'),
   import('./signals.js'),
 ]);
+for (const [name, value] of hiddenCiVariables) process.env[name] = value;
 
 let controller: InstanceType<typeof ConsoleController>;
 try {
@@ -100,3 +105,14 @@ stop.uninstall();
 if (received) process.exitCode = signalExitCode(received);
 // Anything still holding the event loop (a broker reconnecting) must not keep the shell waiting.
 setTimeout(() => process.exit(), 1000).unref();
+
+function hideCiVariables(): Array<[string, string]> {
+  const hidden: Array<[string, string]> = [];
+  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) {
+    const value = process.env[name];
+    if (value === undefined) continue;
+    hidden.push([name, value]);
+    delete process.env[name];
+  }
+  return hidden;
+}

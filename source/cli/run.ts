@@ -16,8 +16,13 @@ export async function runMain(main: () => Promise<unknown>): Promise<void> {
   try {
     await main();
   } catch (error) {
-    if (stop.received()) {
-      process.stderr.write(`nebula: ${(error as Error).message}\n`);
+    const signal = stop.received();
+    if (signal) {
+      // An abort is the stop itself, not a fault: say which signal, not "operation aborted".
+      const aborted = (error as Error).name === 'AbortError';
+      process.stderr.write(
+        `nebula: stopped by ${signal}${aborted ? '' : `: ${(error as Error).message}`}\n`,
+      );
       return;
     }
     const usage =
@@ -28,7 +33,9 @@ export async function runMain(main: () => Promise<unknown>): Promise<void> {
     process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;
   } finally {
     const signal = stop.received();
-    stop.uninstall();
+    // Once stopping, the handlers stay: a second signal while the process winds down still
+    // quits with the first signal's code instead of the default, codeless death.
+    if (!signal) stop.uninstall();
     if (signal) {
       process.exitCode = signalExitCode(signal);
       // Something still reconnecting (a broker) must not keep a stopped command alive.

@@ -4,6 +4,7 @@
  * store actions. The Ink view only reads the store and calls these methods; tests drive it
  * the same way.
  */
+import { unavailableReason } from '../catalog/availability.js';
 import type { FunctionEntry } from '../catalog/catalog.js';
 import type { InvocationResult, RuntimeName } from '../core/invocation.js';
 import { Engine } from '../engine/engine.js';
@@ -106,7 +107,12 @@ export class ConsoleController {
     const fn = selectedFunction(this.state);
     const engine = this.engine;
     if (this.refuse('invoke') || !fn || !engine) return;
-    const runtimes: PaneRuntime[] = target === 'both' ? [...PANE_RUNTIMES] : [target];
+    const wanted: PaneRuntime[] = target === 'both' ? [...PANE_RUNTIMES] : [target];
+    const runtimes = wanted.filter((runtime) => !fn.unavailable[runtime]);
+    for (const runtime of wanted.filter((runtime) => fn.unavailable[runtime])) {
+      this.say(`${fn.name} cannot run on ${runtime}: ${fn.unavailable[runtime]}`, true);
+    }
+    if (runtimes.length === 0) return;
     const input = currentInput(this.state);
     const mode = this.state.mode;
     this.log.action('invoke', { function: fn.name, runtimes, mode, input });
@@ -149,9 +155,12 @@ export class ConsoleController {
     const engine = this.engine;
     if (this.refuse('start an experiment') || !fn || !engine) return;
     const runtimes = PANE_RUNTIMES.filter(
-      (runtime) => runtime !== 'container' || this.state.docker.state !== 'down',
+      (runtime) =>
+        !fn.unavailable[runtime] && (runtime !== 'container' || this.state.docker.state !== 'down'),
     );
-    if (runtimes.length < PANE_RUNTIMES.length) {
+    if (fn.unavailable.container) {
+      this.say(`${fn.name} runs on wasm only: ${fn.unavailable.container}`, true);
+    } else if (runtimes.length < PANE_RUNTIMES.length) {
       this.say('the Docker engine is down: this experiment runs on wasm only', true);
     }
     const settings = this.profile.experiment;
@@ -457,13 +466,25 @@ function functionRows(engine: InvocationEngine): FunctionRow[] {
   // Local and gateway engines say what is deployed; any other cannot be asked.
   const initial =
     engine instanceof Engine || engine instanceof RemoteEngine ? 'checking' : 'unknown';
-  return engine.catalog.functions.map((fn) => ({
-    name: fn.name,
-    description: fn.manifest.description,
-    defaultInput: fn.manifest.defaultInput,
-    inputFormat: fn.manifest.input.format,
-    deployed: { wasm: initial, container: initial },
-  }));
+  return engine.catalog.functions.map((fn) => {
+    const unavailable: FunctionRow['unavailable'] = {};
+    const deployed = { wasm: initial, container: initial } as FunctionRow['deployed'];
+    for (const runtime of PANE_RUNTIMES) {
+      const reason = unavailableReason(fn.manifest, runtime);
+      if (reason) {
+        unavailable[runtime] = reason;
+        deployed[runtime] = 'n/a';
+      }
+    }
+    return {
+      name: fn.name,
+      description: fn.manifest.description,
+      defaultInput: fn.manifest.defaultInput,
+      inputFormat: fn.manifest.input.format,
+      deployed,
+      unavailable,
+    };
+  });
 }
 
 function localFunctions(engine: InvocationEngine): FunctionEntry[] {

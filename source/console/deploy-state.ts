@@ -23,7 +23,14 @@ export async function checkDeployed(
           type: 'deployed',
           name: fn.name,
           runtime: runtimeName,
-          state: deployed === true ? 'yes' : deployed === false ? 'no' : 'unknown',
+          state:
+            deployed === true
+              ? 'yes'
+              : deployed === false
+                ? 'no'
+                : deployed === 'n/a'
+                  ? 'n/a'
+                  : 'unknown',
         });
       }
     } catch (error) {

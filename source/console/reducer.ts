@@ -116,7 +116,9 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       };
     case 'deployed': {
       const functions = state.functions.map((row) =>
-        row.name === action.name && row.deployed[action.runtime] !== action.state
+        row.name === action.name &&
+        row.deployed[action.runtime] !== action.state &&
+        row.deployed[action.runtime] !== 'n/a'
           ? { ...row, deployed: { ...row.deployed, [action.runtime]: action.state } }
           : row,
       );

@@ -8,8 +8,11 @@ import type { InvocationResult, Mode, RuntimeName, Timings } from '../core/invoc
 export const PANE_RUNTIMES = ['wasm', 'container'] as const;
 export type PaneRuntime = (typeof PANE_RUNTIMES)[number];
 
-/** Deployed, not deployed, being checked, or cannot tell (engine down, remote gateway). */
-export type DeployState = 'yes' | 'no' | 'checking' | 'unknown';
+/**
+ * Deployed, not deployed, being checked, cannot tell (engine down, remote gateway), or never
+ * (`n/a`: the runtime cannot run this function at all, e.g. no native binary for a container).
+ */
+export type DeployState = 'yes' | 'no' | 'checking' | 'unknown' | 'n/a';
 
 export interface FunctionRow {
   name: string;
@@ -18,6 +21,8 @@ export interface FunctionRow {
   /** The manifest's description of the input, shown while editing it. */
   inputFormat: string;
   deployed: Record<PaneRuntime, DeployState>;
+  /** Why a runtime can never run this function (see catalog/availability.ts). */
+  unavailable: Partial<Record<PaneRuntime, string>>;
 }
 
 export type Overlay = 'none' | 'help' | 'input' | 'profiles' | 'log';

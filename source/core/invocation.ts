@@ -91,12 +91,33 @@ export interface InvocationResult {
   acceptedAtNs: string;
   /** Set when the run was emulated (qemu): its timings are not performance figures. */
   emulated?: string;
+  /** A named set of conditions other than the runtime's defaults (runtimes/variants.ts). */
+  variant?: string;
+  /** Peak memory of this invocation, where the runtime can measure it. */
+  memory?: MemoryPeak;
+}
+
+/**
+ * Peak memory of one invocation. Containers: the cgroup's high-water mark (v1
+ * memory.max_usage_in_bytes, v2 memory.peak) of a cgroup made for the one invocation.
+ * Wasm: the instance's linear memory at its end (it never shrinks, so that is its
+ * high-water mark), and how much the worker's heap and external memory grew meanwhile.
+ */
+export interface MemoryPeak {
+  /** Bytes, or null when it could not be read (note says why). */
+  peakBytes: number | null;
+  source: 'cgroup-v1' | 'cgroup-v2' | 'wasm-linear' | 'none';
+  /** Wasm only: growth of the worker's V8 heap and external memory over the run. */
+  workerGrowthBytes?: number;
+  note?: string;
 }
 
 export interface InvokeRequest {
   input: string;
   mode: Mode;
   signal?: AbortSignal;
+  /** Run under a named variant instead of the runtime's defaults (cold only). */
+  variant?: string;
 }
 
 export function isRuntimeName(value: string): value is RuntimeName {

@@ -10,12 +10,29 @@ export interface Cell {
   runtime: RuntimeName;
   mode: Mode;
   input: string;
+  /** A named variant of the runtime (runtimes/variants.ts); absent for its defaults. */
+  variant?: string;
+}
+
+/** A runtime, or one variant of it, that takes its turn in each round. */
+export interface Lane {
+  runtime: RuntimeName;
+  variant?: string;
 }
 
 export interface PlanSpec {
-  /** Each function with the inputs to run it on (already resolved, e.g. its defaultInput). */
-  functions: ReadonlyArray<{ name: string; inputs: readonly string[] }>;
+  /**
+   * Each function with the inputs to run it on (already resolved, e.g. its defaultInput) and
+   * the runtimes it can never run on (no cell is made for those; the caller says why).
+   */
+  functions: ReadonlyArray<{
+    name: string;
+    inputs: readonly string[];
+    skip?: readonly RuntimeName[];
+  }>;
   runtimes: readonly RuntimeName[];
+  /** Instead of runtimes: runtimes and variants of them, in turn order. */
+  lanes?: readonly Lane[];
   modes: readonly Mode[];
   /** Measured invocations per cell. */
   repetitions: number;
@@ -41,9 +58,22 @@ export interface Step {
   repetition: number;
 }
 
-/** A stable text key for a cell: function/runtime/mode/input (input JSON-quoted). */
+/**
+ * A stable text key for a cell: function/runtime/mode/input (input JSON-quoted); a variant
+ * follows the runtime in brackets, function/runtime[variant]/mode/input.
+ */
 export function cellKey(cell: Cell): string {
-  return `${cell.function}/${cell.runtime}/${cell.mode}/${JSON.stringify(cell.input)}`;
+  const runtime = cell.variant ? `${cell.runtime}[${cell.variant}]` : cell.runtime;
+  return `${cell.function}/${runtime}/${cell.mode}/${JSON.stringify(cell.input)}`;
+}
+
+/** How a runtime and its variant read in tables: `container`, `container[net=bridge]`. */
+export function laneLabel(lane: { runtime: string; variant?: string | undefined }): string {
+  return lane.variant ? `${lane.runtime}[${lane.variant}]` : lane.runtime;
+}
+
+function lanesOf(spec: PlanSpec): Lane[] {
+  return spec.lanes ? [...spec.lanes] : spec.runtimes.map((runtime) => ({ runtime }));
 }
 
 export class PlanError extends Error {
@@ -60,24 +90,27 @@ export function buildPlan(spec: PlanSpec): Step[] {
   checkSpec(spec);
   const steps: Step[] = [];
   for (const fn of spec.functions) {
+    // A function's skipped runtimes (and their variants) sit out its rounds.
+    const lanes = lanesOf(spec).filter((lane) => !fn.skip?.includes(lane.runtime));
     for (const input of fn.inputs) {
       for (const mode of spec.modes) {
-        const round = (runtimes: readonly RuntimeName[], warmup: boolean, count: number) => {
+        const round = (lanes: readonly Lane[], warmup: boolean, count: number) => {
           for (let repetition = 0; repetition < count; repetition++) {
-            for (const runtime of runtimes) {
-              const cell = { function: fn.name, runtime, mode, input };
+            for (const { runtime, variant } of lanes) {
+              const cell: Cell = { function: fn.name, runtime, mode, input };
+              if (variant) cell.variant = variant;
               steps.push({ index: steps.length, cell, warmup, repetition });
             }
           }
         };
         if (spec.order === 'blocked') {
-          for (const runtime of spec.runtimes) {
-            round([runtime], true, spec.warmup);
-            round([runtime], false, spec.repetitions);
+          for (const lane of lanes) {
+            round([lane], true, spec.warmup);
+            round([lane], false, spec.repetitions);
           }
         } else {
-          round(spec.runtimes, true, spec.warmup);
-          round(spec.runtimes, false, spec.repetitions);
+          round(lanes, true, spec.warmup);
+          round(lanes, false, spec.repetitions);
         }
       }
     }
@@ -87,7 +120,7 @@ export function buildPlan(spec: PlanSpec): Step[] {
 
 function checkSpec(spec: PlanSpec): void {
   if (spec.functions.length === 0) throw new PlanError('no function to run');
-  if (spec.runtimes.length === 0) throw new PlanError('no runtime to run on');
+  if (lanesOf(spec).length === 0) throw new PlanError('no runtime to run on');
   if (spec.modes.length === 0) throw new PlanError('no mode to run in');
   if (!Number.isInteger(spec.repetitions) || spec.repetitions < 1) {
     throw new PlanError(`repetitions must be a whole number >= 1, got ${spec.repetitions}`);
@@ -97,15 +130,20 @@ function checkSpec(spec: PlanSpec): void {
   }
   for (const fn of spec.functions) {
     if (fn.inputs.length === 0) throw new PlanError(`no input for ${fn.name}`);
+    const lanes = lanesOf(spec);
+    if (lanes.every((lane) => fn.skip?.includes(lane.runtime))) {
+      throw new PlanError(`${fn.name} can run on none of ${lanes.map(laneLabel).join(', ')}`);
+    }
   }
   const seen = new Set<string>();
-  for (const runtime of spec.runtimes) {
-    if (seen.has(runtime)) throw new PlanError(`runtime ${runtime} is listed twice`);
-    seen.add(runtime);
+  for (const lane of lanesOf(spec)) {
+    const label = laneLabel(lane);
+    if (seen.has(label)) throw new PlanError(`runtime ${label} is listed twice`);
+    seen.add(label);
   }
   const inputs = spec.functions.reduce((sum, fn) => sum + fn.inputs.length, 0);
   const total =
-    inputs * spec.runtimes.length * spec.modes.length * (spec.repetitions + spec.warmup);
+    inputs * lanesOf(spec).length * spec.modes.length * (spec.repetitions + spec.warmup);
   if (total > MAX_PLAN_INVOCATIONS) {
     throw new PlanError(
       `the plan has ${total} invocations, more than one run holds (${MAX_PLAN_INVOCATIONS}); lower -n, --warmup or the number of inputs, functions or runtimes, and run it in parts`,

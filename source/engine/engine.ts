@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { unavailableReason } from '../catalog/availability.js';
 import { type Catalog, CatalogError, type FunctionEntry, loadCatalog } from '../catalog/catalog.js';
 import {
   type InvocationResult,
@@ -12,12 +13,22 @@ import {
 import { processEmulation } from '../runtimes/emulation.js';
 import { nowNs, type Runtime, toResult } from '../runtimes/runtime.js';
 import {
+  type ContainerVariant,
+  containerVariant,
+  parseLane,
+  VariantError,
+  type WasmVariant,
+  wasmVariant,
+} from '../runtimes/variants.js';
+import {
+  type DeployOptions,
   type DeployRow,
   deployOne,
   type FunctionState,
   functionState,
   unknownState,
 } from './deploy.js';
+import { type ImportedFunction, type ImportRequest, importWasm } from './import-wasm.js';
 import { describeMachine, type MachineDescription } from './machine.js';
 
 export interface EngineOptions {
@@ -51,27 +62,52 @@ export function checkRequestNames(runtimeName: string, mode: string): void {
   }
 }
 
-type RuntimeFactory = (options: EngineOptions) => Promise<Runtime>;
+type RuntimeFactory = (options: EngineOptions, variant: string) => Promise<Runtime>;
 
 // Loaded on first use so a Wasm-only session never loads dockerode, and the reverse.
 const RUNTIME_FACTORIES: Record<RuntimeName, RuntimeFactory> = {
-  wasm: async (options) =>
+  wasm: async (options, variant) =>
     new (await import('../runtimes/wasm/component-runtime.js')).ComponentRuntime(
       options.wasmWorkers,
+      {},
+      wasmVariant(variant) as WasmVariant,
     ),
-  'wasm-p1': async (options) =>
-    new (await import('../runtimes/wasm/preview1-runtime.js')).Preview1Runtime(options.wasmWorkers),
-  container: async (options) =>
+  'wasm-p1': async (options, variant) =>
+    new (await import('../runtimes/wasm/preview1-runtime.js')).Preview1Runtime(
+      options.wasmWorkers,
+      {},
+      wasmVariant(variant) as WasmVariant,
+    ),
+  container: async (options, variant) =>
     (await import('../runtimes/container/index.js')).createContainerRuntime({
       dockerHost: options.dockerHost,
       platform: options.dockerPlatform,
+      variant: containerVariant(variant) as ContainerVariant,
     }),
 };
+
+/** The canonical name of a variant of a runtime ('' for its defaults), or a UsageError. */
+export function canonicalVariant(runtimeName: RuntimeName, variant: string | undefined): string {
+  if (!variant) return '';
+  try {
+    return parseLane(`${runtimeName}:${variant}`).variant ?? '';
+  } catch (error) {
+    if (error instanceof VariantError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Why jco's glue runs the deployed component instead of the direct bindings, or null. */
+function glueNote(runtime: Runtime, fn: FunctionEntry): string | null {
+  const asks = runtime as Runtime & { glueFallback?: (fn: FunctionEntry) => string | null };
+  return typeof asks.glueFallback === 'function' ? asks.glueFallback(fn) : null;
+}
 
 /** The engine both faces (commands, console, gateway) drive. */
 export class Engine extends EventEmitter<EngineEvents> {
   readonly catalog: Catalog;
-  private readonly runtimes = new Map<RuntimeName, Promise<Runtime>>();
+  /** By runtime name, with `[variant]` after it for a variant. */
+  private readonly runtimes = new Map<string, Promise<Runtime>>();
 
   constructor(readonly options: EngineOptions = {}) {
     super();
@@ -87,15 +123,22 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  runtime(name: string): Promise<Runtime> {
+  /** The runtime, or a variant of it (`net=bridge,client=cli`; runtimes/variants.ts). */
+  runtime(name: string, variant?: string): Promise<Runtime> {
     if (!isRuntimeName(name)) {
       throw new UsageError(`unknown runtime "${name}"; choose one of ${RUNTIME_NAMES.join(', ')}`);
     }
-    let runtime = this.runtimes.get(name);
+    const canonical = canonicalVariant(name, variant);
+    const key = canonical ? `${name}[${canonical}]` : name;
+    let runtime = this.runtimes.get(key);
     if (!runtime) {
-      runtime = RUNTIME_FACTORIES[name](this.options);
-      this.runtimes.set(name, runtime);
-      runtime.catch(() => this.runtimes.delete(name));
+      runtime = RUNTIME_FACTORIES[name](this.options, canonical).catch((error: unknown) => {
+        // A condition the machine cannot meet (no bridge, no docker CLI) is the request's fault.
+        if (error instanceof VariantError) throw new UsageError(error.message);
+        throw error;
+      });
+      this.runtimes.set(key, runtime);
+      runtime.catch(() => this.runtimes.delete(key));
     }
     return runtime;
   }
@@ -108,10 +151,18 @@ export class Engine extends EventEmitter<EngineEvents> {
   ): Promise<InvocationResult> {
     checkRequestNames(runtimeName, request.mode);
     const fn = this.fn(functionName);
+    const unavailable = unavailableReason(fn.manifest, runtimeName as RuntimeName);
+    if (unavailable)
+      throw new UsageError(`${fn.name} cannot run on ${runtimeName}: ${unavailable}`);
+    if (request.variant && request.mode !== 'cold') {
+      throw new UsageError(
+        `variants are conditions of a cold start; run ${runtimeName}:${request.variant} with --mode cold`,
+      );
+    }
     const acceptNs = nowNs();
     let runtime: Runtime;
     try {
-      runtime = await this.runtime(runtimeName);
+      runtime = await this.runtime(runtimeName, request.variant);
     } catch (error) {
       // The Docker engine down is this invocation's failure, recorded like any other.
       if ((error as Error).name !== 'EngineUnreachableError') throw error;
@@ -134,10 +185,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     return describeMachine(this.options.dockerHost);
   }
 
-  /** Each function with its deploy state on each runtime; a runtime that cannot load says why. */
+  /**
+   * Each function with its deploy state on each runtime (n/a with the reason where it can
+   * never run; a runtime that cannot load says why), and which path runs it on `wasm`.
+   */
   async functionStates(runtimes: readonly RuntimeName[] = RUNTIME_NAMES): Promise<FunctionState[]> {
-    const rows = this.catalog.functions.map((fn) => functionState(fn, {}));
+    const fns = this.catalog.functions;
+    const rows = fns.map((fn) => functionState(fn, runtimes));
     for (const name of runtimes) {
+      const asked = fns.filter((fn) => !unavailableReason(fn.manifest, name));
+      if (asked.length === 0) continue;
       let runtime: Runtime | null = null;
       let why: string | null = null;
       try {
@@ -145,8 +202,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       } catch (error) {
         why = unknownState(error);
       }
-      for (const [i, fn] of this.catalog.functions.entries()) {
-        const row = rows[i] as FunctionState;
+      for (const fn of asked) {
+        const row = rows[fns.indexOf(fn)] as FunctionState;
         if (!runtime) {
           row.deployed[name] = why as string;
           continue;
@@ -156,7 +213,13 @@ export class Engine extends EventEmitter<EngineEvents> {
         } catch (error) {
           row.deployed[name] = unknownState(error);
         }
+        const glue = name === 'wasm' && row.deployed.wasm === true ? glueNote(runtime, fn) : null;
+        if (glue) row.wasmGlue = glue;
       }
+    }
+    // In the order asked, whichever was n/a from the start.
+    for (const row of rows) {
+      row.deployed = Object.fromEntries(runtimes.map((name) => [name, row.deployed[name]]));
     }
     return rows;
   }
@@ -165,29 +228,46 @@ export class Engine extends EventEmitter<EngineEvents> {
   async deploy(
     names: readonly string[],
     runtimes: readonly RuntimeName[],
-    onRow: (row: DeployRow) => void = () => {},
-    signal?: AbortSignal,
+    options: DeployOptions = {},
   ): Promise<DeployRow[]> {
+    const { onRow = () => {}, signal, variant } = options;
+    if (variant && runtimes.length !== 1) {
+      throw new UsageError('--variant belongs to one runtime: name it, e.g. --runtime container');
+    }
     const fns = names.length > 0 ? names.map((name) => this.fn(name)) : this.catalog.functions;
     const rows: DeployRow[] = [];
     for (const runtimeName of runtimes) {
-      let runtime: Runtime;
-      try {
-        runtime = await this.runtime(runtimeName);
-      } catch (error) {
-        for (const fn of fns) {
-          const row: DeployRow = {
-            function: fn.name,
-            runtime: runtimeName,
-            ok: false,
-            state: 'failed',
-            detail: `runtime ${runtimeName} is not available: ${(error as Error).message}`,
-            ms: 0,
-          };
-          rows.push(row);
-          onRow(row);
+      // A runtime none of the functions can run on is not even started (no engine needed).
+      let runtime: Runtime | null = null;
+      if (fns.some((fn) => !unavailableReason(fn.manifest, runtimeName))) {
+        try {
+          runtime = await this.runtime(runtimeName, variant);
+        } catch (error) {
+          if (error instanceof UsageError) throw error;
+          for (const fn of fns) {
+            const why = unavailableReason(fn.manifest, runtimeName);
+            const row: DeployRow = why
+              ? {
+                  function: fn.name,
+                  runtime: runtimeName,
+                  ok: true,
+                  state: 'n/a',
+                  detail: why,
+                  ms: 0,
+                }
+              : {
+                  function: fn.name,
+                  runtime: runtimeName,
+                  ok: false,
+                  state: 'failed',
+                  detail: `runtime ${runtimeName} is not available: ${(error as Error).message}`,
+                  ms: 0,
+                };
+            rows.push(row);
+            onRow(row);
+          }
+          continue;
         }
-        continue;
       }
       for (const fn of fns) {
         if (signal?.aborted) break;
@@ -197,6 +277,24 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
     }
     return rows;
+  }
+
+  /**
+   * Bring your own: installs the module or component among the user functions (an
+   * ImportError says why not, and nothing is installed); the catalog has it at once.
+   */
+  async importWasm(request: ImportRequest): Promise<ImportedFunction> {
+    const outcome = await importWasm(request, this.catalog, this.options.functionsDir);
+    const { functions } = this.catalog;
+    const earlier = functions.findIndex((fn) => fn.name === outcome.fn.name);
+    if (earlier >= 0) functions.splice(earlier, 1, outcome.fn);
+    else functions.push(outcome.fn);
+    return {
+      name: outcome.fn.name,
+      kind: outcome.kind,
+      dir: outcome.fn.dir,
+      glueFallback: outcome.glueFallback,
+    };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Manifest } from '../catalog/manifest.js';
 import type { InvocationResult, InvokeRequest, RuntimeName } from '../core/invocation.js';
-import type { DeployRow, FunctionState } from './deploy.js';
+import type { DeployOptions, DeployRow, FunctionState } from './deploy.js';
+import type { ImportedFunction, ImportRequest } from './import-wasm.js';
 import type { MachineDescription } from './machine.js';
 
 /** What a caller needs of a function to invoke it: its name and its manifest. */
@@ -38,10 +39,10 @@ export interface InvocationEngine {
   deploy(
     names: readonly string[],
     runtimes: readonly RuntimeName[],
-    onRow?: (row: DeployRow) => void,
-    /** Stops before the next function; what was deployed stays. */
-    signal?: AbortSignal,
+    options?: DeployOptions,
   ): Promise<DeployRow[]>;
+  /** Bring your own Wasm: installs it where the functions run; an ImportError says why not. */
+  importWasm(request: ImportRequest): Promise<ImportedFunction>;
   on(event: 'invocation', listener: (result: InvocationResult) => void): unknown;
   off(event: 'invocation', listener: (result: InvocationResult) => void): unknown;
   close(): Promise<void>;

@@ -4,5 +4,10 @@ import type { InvokeFn } from './runner.js';
 /** The runner's invoke function for a real engine, local or remote. */
 export function engineInvoke(engine: InvocationEngine): InvokeFn {
   return (cell, signal) =>
-    engine.invoke(cell.function, cell.runtime, { input: cell.input, mode: cell.mode, signal });
+    engine.invoke(cell.function, cell.runtime, {
+      input: cell.input,
+      mode: cell.mode,
+      signal,
+      ...(cell.variant ? { variant: cell.variant } : {}),
+    });
 }

@@ -26,6 +26,8 @@ export interface CellResult {
   runtime: RuntimeName;
   mode: Mode;
   input: string;
+  /** Set for a variant of the runtime (runtimes/variants.ts); absent for its defaults. */
+  variant?: string;
   /** Successful measured invocations, the sample size of every statistic. */
   n: number;
   failures: number;
@@ -85,27 +87,31 @@ export function summarizeInvocations(
       const found = outliers(group.samples[phase]);
       flagged[phase] = { count: found.length, samples: found };
     }
-    const { function: fn, runtime, mode, input, emulated } = group.first;
+    const { function: fn, runtime, mode, input, emulated, variant } = group.first;
     results.push({
       ...(emulated ? { emulated } : {}),
       function: fn,
       runtime,
       mode,
       input,
+      ...(variant ? { variant } : {}),
       n: group.samples.totalMs.length,
       failures: group.failures,
       stats,
       outliers: flagged,
     });
   }
+  // Variants are compared step by step in their own table (report/variant-ladder.ts).
   const comparisons = compareGroups(
-    [...groups.values()].map((group) => ({
-      function: group.first.function,
-      runtime: group.first.runtime,
-      mode: group.first.mode,
-      input: group.first.input,
-      samples: group.samples,
-    })),
+    [...groups.values()]
+      .filter((group) => !group.first.variant)
+      .map((group) => ({
+        function: group.first.function,
+        runtime: group.first.runtime,
+        mode: group.first.mode,
+        input: group.first.input,
+        samples: group.samples,
+      })),
     options,
   );
   return { results, comparisons };

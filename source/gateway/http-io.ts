@@ -63,3 +63,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyOutco
     req.on('error', onAborted);
   });
 }
+
+/** The route's method (HEAD for GET too), else a 405 naming it. */
+export function allow(req: IncomingMessage, res: ServerResponse, method: string): boolean {
+  if (req.method === method || (method === 'GET' && req.method === 'HEAD')) return true;
+  sendError(
+    res,
+    405,
+    { error: `${req.method} is not allowed here; use ${method}` },
+    { allow: method },
+  );
+  return false;
+}

@@ -81,6 +81,12 @@ export const MACHINE_PATH = '/machine';
 export const CATALOG_PATH = '/catalog';
 export const DEPLOY_PATH = '/deploy';
 export const POWER_PATH = '/power';
+/** GET [?functions=a,b&images=0]: the deployed sizes there (a `sizes` record). */
+export const SIZES_PATH = '/sizes';
+/** POST an ImportRequestBody: bring your own Wasm, installed there; answers an ImportedFunction. */
+export const IMPORT_PATH = '/import';
+/** An imported module travels as base64 inside JSON: a larger limit than an input's. */
+export const MAX_IMPORT_BYTES = 48 * 1024 * 1024;
 /** POST {"experiment": id}: stops that experiment after its current invocation. */
 export const EXPERIMENTS_STOP_PATH = '/experiments/stop';
 
@@ -110,6 +116,24 @@ export interface CatalogResponse {
 export interface DeployRequest {
   functions: string[];
   runtimes: string[];
+  /** A variant's artifacts (`base=debian`); one runtime only. */
+  variant?: string;
+}
+
+/** POST /import: what `nebula deploy --wasm PATH` read on the client. */
+export interface ImportRequestBody {
+  /** The path as the client named it, for messages. */
+  path: string;
+  /** The .wasm file's own name. */
+  file: string;
+  /** Its bytes, base64. */
+  wasm: string;
+  /** A folder's function.json, when the client gave a folder. */
+  manifest?: Manifest | null;
+  name?: string;
+  description?: string;
+  timeoutMs?: number;
+  memoryMb?: number;
 }
 
 /**

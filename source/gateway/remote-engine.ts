@@ -1,12 +1,20 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Manifest } from '../catalog/manifest.js';
 import type { InvocationResult, InvokeRequest, RuntimeName } from '../core/invocation.js';
-import type { DeployRow, FunctionState } from '../engine/deploy.js';
+import type { DeployOptions, DeployRow, FunctionState } from '../engine/deploy.js';
 import { checkRequestNames, UsageError } from '../engine/engine.js';
+import {
+  type ImportedFunction,
+  type ImportRequest,
+  readImportSource,
+} from '../engine/import-wasm.js';
 import type { FunctionInfo, InvocationEngine } from '../engine/invocation-engine.js';
 import type { MachineDescription } from '../engine/machine.js';
 import { nebulaVersion } from '../engine/version.js';
 import type { ExperimentPlan } from '../measure/plan.js';
+import type { SizesRecord } from '../report/storage.js';
 import { GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
 import {
   CATALOG_PATH,
@@ -14,8 +22,11 @@ import {
   DEPLOY_PATH,
   type FunctionsResponse,
   type HealthResponse,
+  IMPORT_PATH,
+  type ImportRequestBody,
   MACHINE_PATH,
   type MachineResponse,
+  SIZES_PATH,
 } from './protocol.js';
 import {
   type RemoteExperimentOptions,
@@ -132,13 +143,17 @@ export class RemoteEngine
   async deploy(
     names: readonly string[],
     runtimes: readonly RuntimeName[],
-    onRow: (row: DeployRow) => void = () => {},
+    options: DeployOptions = {},
   ): Promise<DeployRow[]> {
+    const { onRow = () => {}, signal, variant } = options;
     for (const name of names) this.fn(name);
+    if (variant && runtimes.length !== 1) {
+      throw new UsageError('--variant belongs to one runtime: name it, e.g. --runtime container');
+    }
     const rows: DeployRow[] = [];
     let failed: string | null = null;
-    const body = JSON.stringify({ functions: names, runtimes });
-    await this.http.stream(
+    const body = JSON.stringify({ functions: names, runtimes, ...(variant ? { variant } : {}) });
+    const stream = this.http.stream(
       'POST',
       DEPLOY_PATH,
       body,
@@ -150,9 +165,60 @@ export class RemoteEngine
         } else if (line.type === 'error') failed = String(line.error);
       },
       'deploy',
-    ).done;
+    );
+    // Stopping here closes the stream: the gateway stops before its next function.
+    let stopped = false;
+    const stop = () => {
+      stopped = true;
+      stream.cut();
+    };
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await stream.done;
+    } catch (error) {
+      if (!stopped) throw error;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
     if (failed) throw new Error(`gateway ${this.url} could not deploy: ${failed}`);
     return rows;
+  }
+
+  /** The deployed sizes on the gateway's machine (its files, its Docker engine's images). */
+  async sizes(
+    options: { functions?: readonly string[]; images?: boolean } = {},
+  ): Promise<SizesRecord> {
+    for (const name of options.functions ?? []) this.fn(name);
+    const query = new URLSearchParams();
+    if (options.functions) query.set('functions', options.functions.join(','));
+    if (options.images === false) query.set('images', '0');
+    const path = query.size > 0 ? `${SIZES_PATH}?${query}` : SIZES_PATH;
+    const answer = await this.http.send('GET', path);
+    if (answer.status !== 200) throw this.http.failure(answer, 'measure its sizes');
+    return JSON.parse(answer.text) as SizesRecord;
+  }
+
+  /**
+   * Bring your own Wasm, installed on the gateway's machine: the file (or the folder's
+   * function.json and module) is read here and sent; the gateway checks and installs it.
+   */
+  async importWasm(request: ImportRequest): Promise<ImportedFunction> {
+    const source = readImportSource(request);
+    const body: ImportRequestBody = {
+      path: request.path,
+      file: basename(source.wasm),
+      wasm: readFileSync(source.wasm).toString('base64'),
+      manifest: source.manifest,
+      name: request.name,
+      description: request.description,
+      timeoutMs: request.timeoutMs,
+      memoryMb: request.memoryMb,
+    };
+    const answer = await this.http.send('POST', IMPORT_PATH, JSON.stringify(body));
+    if (answer.status !== 200) throw this.http.failure(answer, `import ${request.path}`);
+    await this.refresh();
+    return JSON.parse(answer.text) as ImportedFunction;
   }
 
   /** The gateway's power source, read from here; null when it has none. */
@@ -185,6 +251,11 @@ export class RemoteEngine
     // Same checks and messages as the local Engine, without a round trip.
     checkRequestNames(runtimeName, request.mode);
     this.fn(functionName);
+    if (request.variant) {
+      throw new UsageError(
+        `variants (${runtimeName}:${request.variant}) run on a local engine only; the gateway runs each runtime's defaults`,
+      );
+    }
     const path = `/functions/${encodeURIComponent(functionName)}/invoke?runtime=${runtimeName}&mode=${request.mode}`;
     const started = process.hrtime.bigint();
     const answer = await this.http.send('POST', path, request.input, request.signal);

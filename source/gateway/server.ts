@@ -10,19 +10,15 @@ import { bearerChecker } from './auth.js';
 import { doorChecker, passDoors } from './doors.js';
 import { EventStream } from './event-stream.js';
 import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
-import { readBody, sendError, sendJson } from './http-io.js';
+import { allow, readBody, sendError, sendJson } from './http-io.js';
 import {
-  CATALOG_PATH,
-  DEPLOY_PATH,
   EXPERIMENTS_PATH,
   EXPERIMENTS_STOP_PATH,
   type FunctionsResponse,
   type HealthResponse,
   INVOKE_QUERY_KEYS,
   invokePathName,
-  MACHINE_PATH,
   MAX_BODY_BYTES,
-  POWER_PATH,
   VERSION_HEADER,
   VERSION_MISMATCH_STATUS,
   versionMismatch,
@@ -69,7 +65,7 @@ export const DEFAULT_MAX_QUEUE = 64;
 /** Seconds a refused client is told to wait (Retry-After). */
 const RETRY_AFTER_S = '1';
 
-/** The HTTP face of an engine (DESIGN.md: source/gateway). It never closes the engine. */
+/** The HTTP face of an engine (docs/ARCHITECTURE.md). It never closes the engine. */
 export class Gateway {
   readonly server: Server;
   readonly admission: Admission;
@@ -222,22 +218,8 @@ export class Gateway {
       this.events.subscribe(res);
       return;
     }
-    if (path === MACHINE_PATH) {
-      if (!allow(req, res, 'GET')) return;
-      return this.target.machine(res);
-    }
-    if (path === CATALOG_PATH) {
-      if (!allow(req, res, 'GET')) return;
-      return this.target.catalog(res, url.searchParams);
-    }
-    if (path === DEPLOY_PATH) {
-      if (!allow(req, res, 'POST')) return;
-      return this.target.deploy(req, res);
-    }
-    if (path === POWER_PATH) {
-      if (!allow(req, res, 'GET')) return;
-      return this.target.power(res);
-    }
+    const targetRoute = this.target.route(path, req, res, url.searchParams);
+    if (targetRoute) return targetRoute;
     if (path === EXPERIMENTS_STOP_PATH) {
       if (!allow(req, res, 'POST')) return;
       return this.experiments.stop(req, res);
@@ -252,7 +234,7 @@ export class Gateway {
       return this.invoke(req, res, rawName, url.searchParams);
     }
     sendError(res, 404, {
-      error: `no route ${req.method} ${path}; routes: GET /health, GET /functions, GET /catalog, GET /machine, GET /power, GET /events, POST /functions/{name}/invoke, POST /deploy, POST /experiments, POST /experiments/stop`,
+      error: `no route ${req.method} ${path}; routes: GET /health, GET /functions, GET /catalog, GET /machine, GET /power, GET /sizes, GET /events, POST /functions/{name}/invoke, POST /deploy, POST /import, POST /experiments, POST /experiments/stop`,
     });
   }
 
@@ -370,17 +352,6 @@ function requestUrl(target: string | undefined): URL | null {
   } catch {
     return null;
   }
-}
-
-function allow(req: IncomingMessage, res: ServerResponse, method: string): boolean {
-  if (req.method === method || (method === 'GET' && req.method === 'HEAD')) return true;
-  sendError(
-    res,
-    405,
-    { error: `${req.method} is not allowed here; use ${method}` },
-    { allow: method },
-  );
-  return false;
 }
 
 type InvokeQuery =

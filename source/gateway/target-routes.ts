@@ -1,19 +1,34 @@
 /**
  * What a console or a command needs of the machine behind a gateway: its description
- * (GET /machine), its catalog with deploy state (GET /catalog), deploying (POST /deploy) and
- * its power readings as a stream (GET /power). The routes sit behind the same doors and token
- * as invoke (server.ts routes them after the checks).
+ * (GET /machine), its catalog with deploy state (GET /catalog), its deployed sizes
+ * (GET /sizes), deploying (POST /deploy), bringing a Wasm function of one's own
+ * (POST /import) and its power readings as a stream (GET /power). The routes sit behind the
+ * same doors, token and version check as invoke (server.ts routes them after the checks).
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { isRuntimeName, RUNTIME_NAMES, type RuntimeName } from '../core/invocation.js';
+import { Engine } from '../engine/engine.js';
+import { ImportError } from '../engine/import-wasm.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { PowerGap, PowerSample, PowerStatus } from '../power/sample.js';
-import { readBody, sendError, sendJson } from './http-io.js';
-import type {
-  CatalogResponse,
-  DeployRequest,
-  MachineResponse,
-  PowerStreamLine,
+import { collectSizes } from '../report/collect-sizes.js';
+import { allow, readBody, sendError, sendJson } from './http-io.js';
+import {
+  CATALOG_PATH,
+  type CatalogResponse,
+  DEPLOY_PATH,
+  type DeployRequest,
+  IMPORT_PATH,
+  type ImportRequestBody,
+  MACHINE_PATH,
+  MAX_IMPORT_BYTES,
+  type MachineResponse,
+  POWER_PATH,
+  type PowerStreamLine,
+  SIZES_PATH,
 } from './protocol.js';
 import type { SharedPower } from './shared-power.js';
 
@@ -30,6 +45,28 @@ export class TargetRoutes {
   private readonly streams = new Set<ServerResponse>();
 
   constructor(private readonly options: TargetRoutesOptions) {}
+
+  /** Answers the request when the path is one of these routes; null otherwise. */
+  route(
+    path: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: URLSearchParams,
+  ): Promise<void> | null {
+    const method = path === DEPLOY_PATH || path === IMPORT_PATH ? 'POST' : 'GET';
+    const handlers: Record<string, () => Promise<void> | void> = {
+      [MACHINE_PATH]: () => this.machine(res),
+      [CATALOG_PATH]: () => this.catalog(res, query),
+      [SIZES_PATH]: () => this.sizes(res, query),
+      [DEPLOY_PATH]: () => this.deploy(req, res),
+      [IMPORT_PATH]: () => this.import(req, res),
+      [POWER_PATH]: () => this.power(res),
+    };
+    const handler = Object.hasOwn(handlers, path) ? handlers[path] : undefined;
+    if (!handler) return null;
+    if (!allow(req, res, method)) return Promise.resolve();
+    return Promise.resolve(handler());
+  }
 
   async machine(res: ServerResponse): Promise<void> {
     const body: MachineResponse = {
@@ -52,6 +89,86 @@ export class TargetRoutes {
       problems: [...engine.catalog.problems],
     };
     sendJson(res, 200, body);
+  }
+
+  async sizes(res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const { engine } = this.options;
+    if (!(engine instanceof Engine)) {
+      sendError(res, 404, { error: 'this gateway runs no local engine to measure sizes of' });
+      return;
+    }
+    const asked = query
+      .get('functions')
+      ?.split(',')
+      .filter((name) => name !== '');
+    const unknown = (asked ?? []).filter(
+      (name) => !engine.catalog.functions.some((fn) => fn.name === name),
+    );
+    if (unknown.length > 0) {
+      sendError(res, 404, {
+        error: `unknown function ${unknown.map((n) => `"${n}"`).join(', ')}`,
+        field: 'functions',
+        choices: engine.catalog.functions.map((fn) => fn.name),
+      });
+      return;
+    }
+    const fns = engine.catalog.functions.filter((fn) => !asked || asked.includes(fn.name));
+    const { dockerHost, dockerPlatform: platform } = engine.options;
+    const images = query.get('images') !== '0';
+    sendJson(res, 200, await collectSizes(fns, { dockerHost, platform, images }));
+  }
+
+  /** Bring your own Wasm: the client's bytes written to a folder of our own, then imported. */
+  async import(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req, MAX_IMPORT_BYTES);
+    if (!body.ok) {
+      if (body.reason === 'too-large') {
+        sendError(res, 413, {
+          error: `a module over ${MAX_IMPORT_BYTES / 1024 / 1024} MiB (base64) is refused`,
+        });
+      }
+      return;
+    }
+    const request = parseImport(body.text);
+    if ('error' in request) {
+      sendError(res, 400, { error: request.error, field: request.field });
+      return;
+    }
+    if (this.options.busy()) {
+      sendError(
+        res,
+        409,
+        { error: 'an experiment is running on this gateway; import when it is done' },
+        { 'retry-after': '5' },
+      );
+      return;
+    }
+    const scratch = mkdtempSync(join(tmpdir(), 'nebula-import-'));
+    // A folder keeps its manifest beside the module; a file is imported as it came.
+    const folder = request.manifest ? join(scratch, 'function') : scratch;
+    const file = join(folder, basename(request.file));
+    try {
+      if (request.manifest) {
+        mkdirSync(folder);
+        writeFileSync(join(folder, 'function.json'), JSON.stringify(request.manifest));
+      }
+      writeFileSync(file, Buffer.from(request.wasm, 'base64'));
+      const imported = await this.options.engine.importWasm({
+        path: request.manifest ? folder : file,
+        name: request.name,
+        description: request.description,
+        timeoutMs: request.timeoutMs,
+        memoryMb: request.memoryMb,
+      });
+      sendJson(res, 200, imported);
+    } catch (error) {
+      if (!(error instanceof ImportError)) throw error;
+      // The message names the client's path, not our scratch folder.
+      const message = error.message.replaceAll(request.manifest ? folder : file, request.path);
+      sendError(res, 400, { error: message.replaceAll(scratch, request.path), field: 'wasm' });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
 
   async deploy(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -85,10 +202,22 @@ export class TargetRoutes {
       );
       return;
     }
+    if (request.variant && request.runtimes.length !== 1) {
+      sendError(res, 400, {
+        error: 'a variant belongs to one runtime: name one in runtimes',
+        field: 'variant',
+      });
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    // The client gone (Ctrl+C there): what was deployed stays; the rest is not started.
+    const left = new AbortController();
+    res.on('close', () => left.abort());
     try {
-      await engine.deploy(request.functions, request.runtimes, (row) => {
-        res.write(`${JSON.stringify({ type: 'row', row })}\n`);
+      await engine.deploy(request.functions, request.runtimes, {
+        variant: request.variant,
+        signal: left.signal,
+        onRow: (row) => res.write(`${JSON.stringify({ type: 'row', row })}\n`),
       });
       res.end(`${JSON.stringify({ type: 'done' })}\n`);
     } catch (error) {
@@ -153,7 +282,9 @@ function parseRuntimes(text: string): { list: RuntimeName[] } | { error: string 
 
 function parseDeploy(
   text: string,
-): { functions: string[]; runtimes: RuntimeName[] } | { error: string; field: string } {
+):
+  | { functions: string[]; runtimes: RuntimeName[]; variant?: string }
+  | { error: string; field: string } {
   let value: Partial<DeployRequest> | null;
   try {
     value = JSON.parse(text) as Partial<DeployRequest> | null;
@@ -174,5 +305,52 @@ function parseDeploy(
     Array.isArray(value.runtimes) ? value.runtimes.join(',') : RUNTIME_NAMES.join(','),
   );
   if ('error' in runtimes) return { error: runtimes.error, field: 'runtimes' };
-  return { functions, runtimes: runtimes.list };
+  if (value.variant !== undefined && typeof value.variant !== 'string') {
+    return { error: 'variant: factors as text, e.g. "base=debian"', field: 'variant' };
+  }
+  return {
+    functions,
+    runtimes: runtimes.list,
+    ...(value.variant ? { variant: value.variant } : {}),
+  };
+}
+
+const optional = (value: unknown, type: 'string' | 'number') =>
+  value === undefined || typeof value === type;
+
+function parseImport(text: string): ImportRequestBody | { error: string; field: string } {
+  let value: Partial<ImportRequestBody> | null;
+  try {
+    value = JSON.parse(text) as Partial<ImportRequestBody> | null;
+  } catch {
+    return {
+      error: 'the body is not JSON: send {"path", "file", "wasm": base64, ...}',
+      field: 'body',
+    };
+  }
+  if (!value || typeof value !== 'object') {
+    return { error: 'the body must be {"path", "file", "wasm": base64, ...}', field: 'body' };
+  }
+  for (const key of ['path', 'file', 'wasm'] as const) {
+    if (typeof value[key] !== 'string' || value[key] === '') {
+      return { error: `${key}: required text`, field: key };
+    }
+  }
+  if (!(value.file as string).endsWith('.wasm') || basename(value.file as string) !== value.file) {
+    return { error: "file: the .wasm file's own name, without folders", field: 'file' };
+  }
+  for (const key of ['name', 'description'] as const) {
+    if (!optional(value[key], 'string')) return { error: `${key}: text`, field: key };
+  }
+  for (const key of ['timeoutMs', 'memoryMb'] as const) {
+    if (!optional(value[key], 'number')) return { error: `${key}: a number`, field: key };
+  }
+  if (
+    value.manifest !== undefined &&
+    value.manifest !== null &&
+    typeof value.manifest !== 'object'
+  ) {
+    return { error: "manifest: the folder's function.json as an object", field: 'manifest' };
+  }
+  return value as ImportRequestBody;
 }

@@ -19,6 +19,7 @@ export async function runCounted(
   const steps = buildPlan({
     functions: plan.functions,
     runtimes: plan.runtimes,
+    ...(plan.lanes ? { lanes: plan.lanes } : {}),
     modes: plan.modes,
     repetitions: plan.repetitions,
     warmup: plan.warmup,

@@ -100,9 +100,9 @@ export class EnergyRun {
     for (const fn of this.plan.functions) {
       for (const input of fn.inputs) {
         for (const mode of this.plan.modes) {
-          groups.push(
-            this.plan.runtimes.map((runtime) => ({ function: fn.name, runtime, mode, input })),
-          );
+          // A runtime the function can never run on has no cell (the caller says why).
+          const runtimes = this.plan.runtimes.filter((runtime) => !fn.skip?.includes(runtime));
+          groups.push(runtimes.map((runtime) => ({ function: fn.name, runtime, mode, input })));
         }
       }
     }

@@ -25,6 +25,8 @@ export const experimentPlanSchema = z
           .object({
             name: z.string().min(1),
             inputs: z.array(z.string()).min(1, 'give at least one input'),
+            /** Runtimes this function can never run on: no cell is made for them. */
+            skip: z.array(z.enum(RUNTIME_NAMES)).optional(),
           })
           .strict(),
       )
@@ -33,6 +35,11 @@ export const experimentPlanSchema = z
       .array(z.enum(RUNTIME_NAMES))
       .min(1)
       .refine((list) => new Set(list).size === list.length, 'a runtime is listed twice'),
+    /** Without energy, instead of runtimes' own turns: runtimes and variants of them. */
+    lanes: z
+      .array(z.object({ runtime: z.enum(RUNTIME_NAMES), variant: z.string().optional() }).strict())
+      .min(1)
+      .optional(),
     modes: z.array(z.enum(MODES)).min(1),
     /** Uncounted invocations of each cell first (with energy: before its first block). */
     warmup: z.number().int().min(0).max(10_000).default(2),
@@ -45,7 +52,11 @@ export const experimentPlanSchema = z
     /** With it, energy by duration: blocks of time per runtime, idle before and after. */
     energy: energyPlanSchema.nullable().default(null),
   })
-  .strict();
+  .strict()
+  .refine((plan) => !(plan.lanes && plan.energy), {
+    message: 'variants are compared on counted cold starts; energy runs take runtimes, not lanes',
+    path: ['lanes'],
+  });
 
 export type ExperimentPlan = z.infer<typeof experimentPlanSchema>;
 export type EnergyPlan = z.infer<typeof energyPlanSchema>;

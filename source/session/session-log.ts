@@ -85,7 +85,7 @@ export class SessionLog {
  * mkdir -p without { recursive: true }, which spins forever in Node 20 on a path under /proc
  * whose parent refuses the new folder (mkdir says ENOENT there).
  */
-function ensureDir(dir: string): void {
+export function ensureDir(dir: string): void {
   if (existsSync(dir)) return;
   const parent = dirname(dir);
   if (parent !== dir) ensureDir(parent);

@@ -2,9 +2,10 @@
  * Where a profile's functions run decides where an experiment runs and whose power is read:
  * a local engine runs the measurement session in this process with the profile's source; a
  * gateway runs it on its machine with that machine's source (gateway/remote-experiment.ts).
- * `nebula bench`, `nebula power` and the console call these, never the two paths themselves.
+ * `nebula bench`, `nebula power`, `nebula functions --sizes` and the console call these, never
+ * the two paths themselves.
  */
-import { UsageError } from '../engine/engine.js';
+import { Engine, UsageError } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { ExperimentPlan } from '../measure/plan.js';
@@ -12,6 +13,8 @@ import { type ExperimentOutcome, runExperiment, type SessionOptions } from '../m
 import { createPowerSource, type PowerFlags, powerConfigFrom } from '../power/create.js';
 import type { PowerSource } from '../power/source.js';
 import type { Profile } from '../profiles/schema.js';
+import { collectSizes } from '../report/collect-sizes.js';
+import type { SizesRecord } from '../report/storage.js';
 
 export interface TargetOutcome extends ExperimentOutcome {
   /** A remote run whose connection broke: what happened and what is kept where. */
@@ -59,4 +62,24 @@ export function powerOnTarget(
     return source;
   }
   return createPowerSource(powerConfigFrom(profile.power, flags));
+}
+
+/**
+ * The deployed sizes where the functions run: here from this engine's files and Docker
+ * engine, there from the gateway's (`images: false` asks no Docker engine).
+ */
+export function sizesOnTarget(
+  engine: InvocationEngine,
+  profile: Profile,
+  options: { functions?: readonly string[]; images?: boolean } = {},
+): Promise<SizesRecord> {
+  if (engine instanceof RemoteEngine) return engine.sizes(options);
+  if (!(engine instanceof Engine)) throw new Error('sizes need a local engine or a gateway');
+  const names = options.functions;
+  const fns = engine.catalog.functions.filter((fn) => !names || names.includes(fn.name));
+  return collectSizes(fns, {
+    dockerHost: profile.docker.host,
+    platform: profile.docker.platform,
+    images: options.images,
+  });
 }

@@ -15,3 +15,10 @@ export function num(value: number | null | undefined, digits = 2): string {
 export function firstLine(text: string): string {
   return text.split('\n').find((line) => line.trim() !== '') ?? '';
 }
+
+/** Memory in the binary units a pane has room for: 840K, 3.9M. */
+export function bytes(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+  if (value < 1024 * 1024) return `${Math.round(value / 1024)}K`;
+  return `${(value / 1024 / 1024).toFixed(1)}M`;
+}

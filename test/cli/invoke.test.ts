@@ -8,7 +8,7 @@ const nebula = (...args: string[]) =>
   spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
 
 describe('nebula invoke', { timeout: 120_000 }, () => {
-  it('prints the result JSON with the fields DESIGN.md lists', () => {
+  it('prints the result JSON with the fields the README lists', () => {
     const run = nebula(
       'invoke',
       'fibonacci-recursive',

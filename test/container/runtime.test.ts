@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { unavailableReason } from '../../source/catalog/availability.js';
 import { loadFunction } from '../../source/catalog/catalog.js';
 import type { InvocationResult, Mode } from '../../source/core/invocation.js';
 import { Engine } from '../../source/engine/engine.js';
@@ -17,6 +18,10 @@ import {
 
 const label = testLabel();
 const engine = new Engine();
+// Functions with a native binary (Rust and C); the Wasm-only ones are checked separately.
+const native = engine.catalog.functions.filter(
+  (fn) => fn.origin === 'built-in' && !unavailableReason(fn.manifest, 'container'),
+);
 let runtime: ContainerRuntime;
 const scratch = mkdtempSync(join(tmpdir(), 'nebula-container-'));
 
@@ -32,7 +37,7 @@ describe('container runtime against the real engine', { timeout: 300_000 }, () =
   before(requireEngine);
   before(async () => {
     runtime = await ContainerRuntime.create({ labels: label.labels });
-    for (const fn of engine.catalog.functions) await runtime.deploy(fn);
+    for (const fn of native) await runtime.deploy(fn);
   });
 
   after(async () => {
@@ -75,7 +80,18 @@ describe('container runtime against the real engine', { timeout: 300_000 }, () =
     assert.match(result.error ?? '', /nebula deploy hello --runtime container/);
   });
 
-  for (const fn of engine.catalog.functions) {
+  it('has C functions among them, and refuses a Wasm-only function with the reason', async () => {
+    assert.ok(native.some((fn) => fn.manifest.language === 'c'));
+    const wasmOnly = engine.fn('as-hello');
+    assert.equal(await runtime.isDeployed(wasmOnly), false);
+    await assert.rejects(runtime.deploy(wasmOnly), /AssemblyScript compiles to Wasm only/);
+    await assert.rejects(
+      engine.invoke('as-hello', 'container', { input: '', mode: 'cold' }),
+      /as-hello cannot run on container: AssemblyScript compiles to Wasm only/,
+    );
+  });
+
+  for (const fn of native) {
     const { example, expectedOutput } = fn.manifest.input;
     for (const mode of ['cold', 'warm'] as const) {
       it(`${fn.name} (${mode}) gives the manifest's output, the same as through wasm`, async () => {

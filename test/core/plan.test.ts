@@ -108,6 +108,37 @@ describe('experiment plans', { timeout: 5000 }, () => {
     );
   });
 
+  it('makes no cell for a runtime a function can never run on, in either order', () => {
+    for (const order of ['interleaved', 'blocked'] as const) {
+      const plan = buildPlan({
+        functions: [
+          { name: 'as-hello', inputs: [''], skip: ['container'] },
+          { name: 'hello', inputs: [''] },
+        ],
+        runtimes: ['wasm', 'container'],
+        modes: ['cold'],
+        repetitions: 1,
+        warmup: 0,
+        order,
+      });
+      assert.deepEqual(
+        plan.map((step) => `${step.cell.function}@${step.cell.runtime}`),
+        ['as-hello@wasm', 'hello@wasm', 'hello@container'],
+      );
+    }
+    assert.throws(
+      () =>
+        buildPlan({
+          functions: [{ name: 'as-hello', inputs: [''], skip: ['container'] }],
+          runtimes: ['container'],
+          modes: ['cold'],
+          repetitions: 1,
+          warmup: 0,
+        }),
+      /as-hello can run on none of container/,
+    );
+  });
+
   it('cell keys quote the input so "" and spaces stay visible', () => {
     assert.equal(
       cellKey({ function: 'hello', runtime: 'wasm', mode: 'cold', input: '' }),

@@ -32,6 +32,43 @@ before(() => {
 after(() => rmSync(logs, { recursive: true, force: true }));
 
 describe('nebula bench', { timeout: 180_000 }, () => {
+  it('skips the cells a runtime can never run, with the reason, instead of failing them', () => {
+    const run = nebula(
+      'bench',
+      '--functions',
+      'as-hello',
+      '--runtimes',
+      'wasm-p1,container',
+      '-n',
+      '2',
+      '--warmup',
+      '0',
+      '--json',
+      '--no-log',
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /skipped: as-hello on container: AssemblyScript compiles to Wasm only/,
+    );
+    const out = JSON.parse(run.stdout);
+    assert.deepEqual(
+      out.results.map((r: { runtime: string; n: number; failures: number }) => [
+        r.runtime,
+        r.n,
+        r.failures,
+      ]),
+      [['wasm-p1', 2, 0]],
+    );
+    assert.deepEqual(
+      out.skipped.map((cell: { function: string; runtime: string }) => [
+        cell.function,
+        cell.runtime,
+      ]),
+      [['as-hello', 'container']],
+    );
+  });
+
   it('--functions hello --runtimes wasm,wasm-p1 -n 3 --json: stats per phase, ratios, a log', () => {
     const log = join(logs, 'e2e.jsonl');
     const run = nebula(

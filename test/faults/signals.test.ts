@@ -153,7 +153,13 @@ describe('stop signals', { timeout: 240_000 }, () => {
     );
     bench.child.kill('SIGINT');
     const end = await bench.done;
-    assert.equal(end.code, 130, end.stderr);
+    // The first signal now ends the baseline at once, so the second can land while Node is
+    // already tearing the process down, after its signal handlers are gone: it then dies by
+    // SIGINT. A shell reports both outcomes as 130; anything else (0, 1, a hang) fails.
+    assert.ok(
+      end.code === 130 || end.signal === 'SIGINT',
+      `${end.code} ${end.signal}\n${end.stderr}`,
+    );
     assert.doesNotMatch(end.stderr, CRASH);
   });
 });

@@ -11,6 +11,7 @@ import { call } from './http.js';
 
 const manifest = {
   name: 'hello',
+  language: 'rust',
   description: 'does nothing',
   input: { format: 'none', example: '', expectedOutput: 'hello' },
   defaultInput: '',

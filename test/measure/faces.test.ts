@@ -49,6 +49,7 @@ const profilePath = join(root, 'profiles', 'trace.json');
 
 const manifest = {
   name: 'hello',
+  language: 'rust',
   description: 'does nothing',
   input: { format: 'none', example: '', expectedOutput: 'hello' },
   defaultInput: '',

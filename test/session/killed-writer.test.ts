@@ -22,14 +22,17 @@ after(() => {
 const sessionLogModule = new URL('../../source/session/session-log.js', import.meta.url).href;
 
 // Writes invocation records as fast as it can and says on stdout after each one it wrote.
+// writeSync: process.stdout on a pipe queues writes that a busy loop never flushes, so the
+// test saw a few hundred steps and waited while the log grew by gigabytes.
 const WRITER = `
+import { writeSync } from 'node:fs';
 import { SessionLog } from ${JSON.stringify(sessionLogModule)};
 const log = SessionLog.open(process.argv[2]);
 log.append({ type: 'header', profile: 'test' });
 const padding = 'x'.repeat(2000);
 for (let step = 0; ; step++) {
   log.append({ type: 'invocation', step, ok: true, output: padding, timings: { totalMs: step } });
-  process.stdout.write(step + '\\n');
+  writeSync(1, step + '\\n');
 }
 `;
 

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { loadCatalog } from '../../source/catalog/catalog.js';
 import { KEYMAP } from '../../source/ui/keymap.js';
 import { requireEngine } from '../container/helpers.js';
 import { type Harness, KEYS, MISSING_DOCKER, startConsole } from './console-harness.js';
 
-// Functions are listed by name: exponential, factorial, faulty, fibonacci-recursive, hello, ...
+// Rust functions first, by name: exponential, factorial, faulty, fibonacci-recursive, hello,
+// ...; then C (c-...), then AssemblyScript (as-fibonacci-recursive, as-hello).
 const FAULTY = 'jj';
 const FIBONACCI = 'jjj';
 const HELLO = 'jjjj';
@@ -38,10 +40,27 @@ describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
     h.press('w');
     const frame = await h.waitFor((f) => f.includes('-> 6765'), 'the Wasm result');
     assert.match(frame, /n 1 med/);
+    // The pane shows the invocation's peak memory: the instance's linear memory.
+    assert.match(frame, /peak \d+(\.\d)?[KM]/);
     const invocation = h.logRecords().find((r) => r.type === 'invocation');
+    assert.equal((invocation?.memory as { source?: string } | undefined)?.source, 'wasm-linear');
     assert.equal(invocation?.function, 'fibonacci-recursive');
     assert.equal(invocation?.input, '20');
     assert.equal(invocation?.output, '6765\n');
+  });
+
+  it('shows n/a for a Wasm-only function on container, and says why instead of invoking', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    h.press('j'.repeat(loadCatalog().functions.findIndex((fn) => fn.name === 'as-hello')));
+    const selected = await h.waitFor((f) => /> │ as-hello/.test(f), 'as-hello selected');
+    assert.match(selected, /as-hello\s*│\s*\S+\s*│\s*n\/a/);
+    h.press('c');
+    await h.waitFor(
+      (f) => f.includes('as-hello cannot run on container: AssemblyScript compiles to Wasm only'),
+      'the reason',
+    );
+    assert.equal(h.logRecords().filter((r) => r.type === 'invocation').length, 0);
   });
 
   it('runs an experiment with energy: idle, a block of time, and the energy line', async () => {

@@ -14,6 +14,7 @@ function withFunctions(): ConsoleState {
     defaultInput: name === 'hello' ? '' : 'abc',
     inputFormat: 'text',
     deployed: { wasm: 'yes' as const, container: 'no' as const },
+    unavailable: {},
   }));
   return reduce(initialState({ name: 'local', label: 'here' }), { type: 'functions', rows });
 }
@@ -38,6 +39,25 @@ function result(over: Partial<InvocationResult> & { totalMs?: number }): Invocat
 }
 
 describe('console reducer', { timeout: 10_000 }, () => {
+  it('keeps n/a (a runtime that can never run the function) whatever a deploy check says', () => {
+    const state = reduce(withFunctions(), {
+      type: 'deployed',
+      name: 'hello',
+      runtime: 'container',
+      state: 'n/a',
+    });
+    assert.equal(state.functions[0]?.deployed.container, 'n/a');
+    for (const next of ['unknown', 'no', 'yes'] as const) {
+      const after = reduce(state, {
+        type: 'deployed',
+        name: 'hello',
+        runtime: 'container',
+        state: next,
+      });
+      assert.equal(after, state);
+    }
+  });
+
   it('moves the selection within the list and returns the same state at the ends', () => {
     const state = withFunctions();
     assert.equal(reduce(state, { type: 'move', delta: -1 }), state);

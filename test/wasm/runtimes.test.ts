@@ -7,7 +7,7 @@ after(() => engine.close());
 
 for (const runtime of ['wasm', 'wasm-p1'] as const) {
   describe(`runtime ${runtime}`, { timeout: 120_000 }, () => {
-    for (const fn of engine.catalog.functions) {
+    for (const fn of engine.catalog.functions.filter((f) => f.origin === 'built-in')) {
       const { example, expectedOutput } = fn.manifest.input;
       for (const mode of ['cold', 'warm'] as const) {
         it(`${fn.name} (${mode}) gives the manifest's expected output`, async () => {
@@ -72,6 +72,55 @@ for (const runtime of ['wasm', 'wasm-p1'] as const) {
   });
 }
 
+describe("C and AssemblyScript functions keep the Rust ones' contract", {
+  timeout: 120_000,
+}, () => {
+  const cases: Record<string, string[]> = {
+    'fibonacci-recursive': ['0', '1', '25', '51', '-1', '+7', ' 12 ', 'abc', ''],
+    exponential: [
+      '0',
+      '1',
+      '-2.5',
+      '709.78',
+      '710',
+      '-745',
+      '1e-3',
+      '.5',
+      '5.',
+      'inf',
+      'NaN',
+      '0x10',
+    ],
+    factorial: ['0', '1', '100', '10001', 'x'],
+    'prime-number': ['1', '10', '0', '200001'],
+    hello: ['', 'ignored'],
+  };
+  for (const [rust, inputs] of Object.entries(cases)) {
+    for (const twin of [`c-${rust}`, `as-${rust}`]) {
+      if (!engine.catalog.functions.some((fn) => fn.name === twin)) continue;
+      it(`${twin}: same stdout, stderr and exit code as ${rust} on wasm-p1`, async () => {
+        for (const input of inputs) {
+          const request = { input, mode: 'warm' as const };
+          const a = await engine.invoke(rust, 'wasm-p1', request);
+          const b = await engine.invoke(twin, 'wasm-p1', request);
+          assert.deepEqual(
+            [b.output, b.stderr, b.exitCode, b.failure],
+            [a.output, a.stderr, a.exitCode, a.failure],
+            `input ${JSON.stringify(input)}`,
+          );
+          // The same marks as the Rust function: input and output phases exactly when it has them.
+          assert.deepEqual(
+            [b.timings.inputMs === null, b.timings.outputMs === null],
+            [a.timings.inputMs === null, a.timings.outputMs === null],
+            `marks of input ${JSON.stringify(input)}`,
+          );
+          assert.ok(b.timings.startupMs < b.timings.totalMs, 'main_start is marked');
+        }
+      });
+    }
+  }
+});
+
 describe('engine names', () => {
   it('rejects an unknown function, naming it and the known ones', async () => {
     await assert.rejects(
@@ -100,7 +149,7 @@ describe("jco's own glue (the fallback for component shapes the direct bindings 
     await glue.runtime('wasm');
     delete process.env.NEBULA_JCO_GLUE;
     try {
-      for (const fn of glue.catalog.functions) {
+      for (const fn of glue.catalog.functions.filter((f) => f.origin === 'built-in')) {
         const { example } = fn.manifest.input;
         const viaGlue = await glue.invoke(fn.name, 'wasm', { input: example, mode: 'warm' });
         const direct = await engine.invoke(fn.name, 'wasm', { input: example, mode: 'warm' });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { unavailableReason } from '../../catalog/availability.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import {
   isMode,
@@ -7,7 +8,15 @@ import {
   RUNTIME_NAMES,
   type RuntimeName,
 } from '../../core/invocation.js';
-import { buildPlan, PLAN_ORDERS, PlanError, type PlanOrder, parseInputs } from '../../core/plan.js';
+import {
+  buildPlan,
+  type Lane,
+  laneLabel,
+  PLAN_ORDERS,
+  PlanError,
+  type PlanOrder,
+  parseInputs,
+} from '../../core/plan.js';
 import { Engine, UsageError } from '../../engine/engine.js';
 import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { engineInvoke } from '../../experiment/engine-invoke.js';
@@ -27,9 +36,18 @@ import { renderSummaryCsv } from '../../report/render/csv.js';
 import { renderResultsJson } from '../../report/render/json.js';
 import { renderExperimentMarkdown } from '../../report/render/markdown.js';
 import { outcomeReport } from '../../report/report.js';
+import { markdownTable } from '../../report/table.js';
+import { ladderRows, ladderTable } from '../../report/variant-ladder.js';
+import type { Runtime } from '../../runtimes/runtime.js';
+import { ladderLanes, parseLane, VariantError } from '../../runtimes/variants.js';
 import { sessionHeader } from '../../session/header.js';
 import { SessionLog } from '../../session/session-log.js';
-import { powerOnTarget, runOnTarget, type TargetOutcome } from '../../target/on-target.js';
+import {
+  powerOnTarget,
+  runOnTarget,
+  sizesOnTarget,
+  type TargetOutcome,
+} from '../../target/on-target.js';
 import { showProgress } from '../progress-line.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
 import { stopSignal } from '../signals.js';
@@ -53,6 +71,7 @@ export interface BenchOptions extends BenchPowerOptions {
   markdown?: boolean;
   log: string | boolean;
   order?: string;
+  variants?: string;
 }
 
 /** What a bench run needs from outside; tests inject a virtual clock and power source. */
@@ -122,6 +141,10 @@ export function registerBench(program: Command): void {
       '--order <order>',
       'without energy: interleaved (runtimes take turns, the default) or blocked (each cell back to back)',
     )
+    .option(
+      '--variants <lanes>',
+      'cold starts under other conditions, interleaved: "ladder" (Nebula\'s defaults to the thesis\'s, one factor at a time; "ladder:wasm-p1" on wasm-p1) or lanes like "container:net=bridge,client=cli; wasm:load=precompiled"',
+    )
     .option('--profile <name>', 'profile name in profiles/ or a path')
     .action(async (options: BenchOptions) => {
       await bench(options);
@@ -156,6 +179,15 @@ export async function bench(
   }
   const runtimes = parseList('--runtimes', options.runtimes, isRuntimeName, RUNTIME_NAMES);
   const modes = parseList('--mode', options.mode, isMode, MODES);
+  const lanes = options.variants === undefined ? null : parseVariants(options.variants);
+  if (lanes && (modes.length !== 1 || modes[0] !== 'cold')) {
+    throw new UsageError('--variants are conditions of a cold start; use them with --mode cold');
+  }
+  if (lanes && withEnergy) {
+    throw new UsageError(
+      '--variants compare cold starts by count; run energy (--power) on the runtimes without variants',
+    );
+  }
   const engine = await deps.createEngine(profile);
   let log: SessionLog | null = null;
   let power: PowerSource | null = null;
@@ -169,14 +201,24 @@ export async function bench(
       options.inputs === undefined
         ? null
         : parseOrUsage(() => parseInputs(options.inputs as string));
-    const functions = names.map((name) => ({
-      name,
-      inputs: inputs ?? [engine.fn(name).manifest.defaultInput],
-    }));
+    const laneList = lanes ?? runtimes.map((runtime) => ({ runtime }));
+    const skipped = skippedCells(engine, names, [...new Set(laneList.map((l) => l.runtime))]);
+    for (const { function: name, runtime, reason } of skipped) {
+      deps.err(`skipped: ${name} on ${runtime}: ${reason}\n`);
+    }
+    const functions = names.map((name) => {
+      const skip = skipped.filter((cell) => cell.function === name).map((cell) => cell.runtime);
+      return {
+        name,
+        inputs: inputs ?? [engine.fn(name).manifest.defaultInput],
+        ...(skip.length > 0 ? { skip } : {}),
+      };
+    });
     const settings = profile.experiment;
     const plan = planOrUsage({
       functions,
       runtimes,
+      ...(lanes ? { lanes } : {}),
       modes,
       repetitions: options.n ?? settings.repetitions,
       warmup: options.warmup ?? settings.warmup,
@@ -190,9 +232,10 @@ export async function bench(
           }
         : null,
     });
-    // A counted plan is checked whole now (its size included), before anything starts.
-    if (!plan.energy) parseOrUsage(() => buildPlan({ ...plan, order: plan.order }));
-    await checkReady(engine, names, runtimes);
+    // Checked whole now (a counted plan's size included; a function no runtime can run),
+    // before anything starts.
+    parseOrUsage(() => buildPlan({ ...plan, order: plan.order }));
+    await checkReady(engine, names, laneList, skipped);
 
     if (options.log !== false) {
       log =
@@ -204,6 +247,10 @@ export async function bench(
           ? engine.catalog.functions.filter((fn) => names.includes(fn.name))
           : [];
       log.append(sessionHeader(profile.name, local));
+      // Where the functions run. A session without containers neither loads dockerode nor
+      // asks an engine.
+      const images = laneList.some((lane) => lane.runtime === 'container');
+      log.append(await sizesOnTarget(engine, profile, { functions: names, images }));
       deps.err(`session log: ${log.path}\n`);
     }
     if (withEnergy) {
@@ -236,9 +283,19 @@ export async function bench(
       if (cell.reason) deps.err(`power: ${cell.cell}: ${cell.reason}\n`);
     }
     if (outcome.idle?.flagged) deps.err(`power: ${outcome.idle.reason}\n`);
-    if (options.json) deps.out(renderResultsJson({ ...report, aborted: outcome.aborted }));
-    else if (options.csv) deps.out(renderSummaryCsv(report.results));
-    else deps.out(renderExperimentMarkdown(report));
+    if (options.json) {
+      deps.out(renderResultsJson({ ...report, aborted: outcome.aborted, skipped }));
+    } else if (options.csv) deps.out(renderSummaryCsv(report.results));
+    else {
+      deps.out(renderExperimentMarkdown(report));
+      for (const cell of skipped) {
+        deps.out(`\nSkipped: ${cell.function} on ${cell.runtime}: ${cell.reason}\n`);
+      }
+      const steps = lanes
+        ? ladderRows(outcome.records.filter((r) => !r.warmup && r.result.ok).map((r) => r.result))
+        : [];
+      if (steps.length > 0) deps.out(`\n${markdownTable(ladderTable(steps))}\n`);
+    }
     if (outcome.aborted && !outcome.lost) {
       const ran = outcome.records.length;
       deps.err(
@@ -359,45 +416,120 @@ function parseOrUsage<T>(parse: () => T): T {
   }
 }
 
-/** A local engine: every runtime loads and has every function deployed, before anything runs. */
-async function checkReady(
+/** A cell that is not run because the runtime can never run the function, and why. */
+interface SkippedCell {
+  function: string;
+  runtime: RuntimeName;
+  reason: string;
+}
+
+function skippedCells(
   engine: InvocationEngine,
   names: string[],
   runtimes: RuntimeName[],
+): SkippedCell[] {
+  return names.flatMap((name) =>
+    runtimes.flatMap((runtime) => {
+      const reason = unavailableReason(engine.fn(name).manifest, runtime);
+      return reason ? [{ function: name, runtime, reason }] : [];
+    }),
+  );
+}
+
+/** `ladder`, `ladder:wasm-p1`, or lanes `RUNTIME[:factor=value,...]` split by ; or spaces. */
+function parseVariants(text: string): Lane[] {
+  const trimmed = text.trim();
+  if (trimmed === 'ladder') return ladderLanes('wasm');
+  if (trimmed === 'ladder:wasm-p1') return ladderLanes('wasm-p1');
+  const items = trimmed.split(/[;\s]+/).filter((item) => item !== '');
+  if (items.length === 0) throw new UsageError('--variants names no lane; try --variants ladder');
+  try {
+    return items.map(parseLane);
+  } catch (error) {
+    if (error instanceof VariantError) throw new UsageError(`--variants: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * A local engine: every runtime loads and has every function deployed, before anything runs.
+ * A variant's artifacts (an image on another base) are built here when missing: they exist
+ * only for the variant, so asking for it is asking for them.
+ */
+async function checkReady(
+  engine: InvocationEngine,
+  names: string[],
+  lanes: readonly Lane[],
+  skipped: SkippedCell[],
 ): Promise<void> {
   for (const name of names) engine.fn(name);
-  if (engine instanceof RemoteEngine) {
-    const states = await engine.functionStates(runtimes);
-    const missing = states.flatMap((fn) =>
-      names.includes(fn.name)
-        ? runtimes.filter((r) => fn.deployed[r] !== true).map((r) => `${fn.name} on ${r}`)
-        : [],
-    );
-    if (missing.length > 0) {
-      throw new Error(
-        `not deployed on the gateway ${engine.url}: ${missing.join(', ')}; run \`nebula deploy --profile ...\` with this profile first`,
-      );
-    }
-    return;
-  }
+  if (engine instanceof RemoteEngine) return checkReadyThere(engine, names, lanes, skipped);
   if (!(engine instanceof Engine)) return;
   const missing: string[] = [];
-  for (const runtimeName of runtimes) {
-    let runtime: Awaited<ReturnType<Engine['runtime']>>;
+  for (const lane of lanes) {
+    const runtimeName = laneLabel(lane);
+    const runs = names.filter(
+      (name) => !skipped.some((cell) => cell.function === name && cell.runtime === lane.runtime),
+    );
+    if (runs.length === 0) continue;
+    let runtime: Runtime;
     try {
-      runtime = await engine.runtime(runtimeName);
+      runtime = await engine.runtime(lane.runtime, lane.variant);
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new Error(`runtime ${runtimeName} is not available: ${(error as Error).message}`);
     }
-    for (const name of names) {
-      if (!(await runtime.isDeployed((engine.catalog as Catalog).get(name)))) {
-        missing.push(`${name} on ${runtimeName}`);
-      }
+    for (const name of runs) {
+      const fn = (engine.catalog as Catalog).get(name);
+      if (await runtime.isDeployed(fn)) continue;
+      if (lane.variant) {
+        process.stderr.write(`deploying ${name} for ${runtimeName}\n`);
+        await runtime.deploy(fn);
+      } else missing.push(`${name} on ${runtimeName}`);
     }
   }
   if (missing.length > 0) {
     throw new Error(
       `not deployed: ${missing.join(', ')}; run \`nebula deploy ${[...new Set(missing.map((m) => m.split(' ')[0]))].join(' ')}\` first`,
+    );
+  }
+}
+
+/**
+ * A gateway: every cell deployed there before anything runs. A variant's artifacts are
+ * built there when missing, as they are here.
+ */
+async function checkReadyThere(
+  engine: RemoteEngine,
+  names: string[],
+  lanes: readonly Lane[],
+  skipped: SkippedCell[],
+): Promise<void> {
+  const runs = (lane: Lane) =>
+    names.filter(
+      (name) => !skipped.some((cell) => cell.function === name && cell.runtime === lane.runtime),
+    );
+  for (const lane of lanes.filter((lane) => lane.variant)) {
+    const fns = runs(lane);
+    if (fns.length === 0) continue;
+    const rows = await engine.deploy(fns, [lane.runtime], { variant: lane.variant });
+    const failed = rows.filter((row) => !row.ok);
+    if (failed.length > 0) {
+      throw new Error(
+        `could not deploy for ${laneLabel(lane)} on the gateway ${engine.url}: ${failed.map((row) => `${row.function}: ${row.detail}`).join('; ')}`,
+      );
+    }
+  }
+  const plain = [...new Set(lanes.filter((lane) => !lane.variant).map((lane) => lane.runtime))];
+  const states = plain.length > 0 ? await engine.functionStates(plain) : [];
+  const missing = plain.flatMap((runtime) =>
+    runs({ runtime })
+      .filter((name) => states.find((fn) => fn.name === name)?.deployed[runtime] !== true)
+      .map((name) => `${name} on ${runtime}`),
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `not deployed on the gateway ${engine.url}: ${missing.join(', ')}; run \`nebula deploy ${[...new Set(missing.map((m) => m.split(' ')[0]))].join(' ')} --profile ...\` with this profile first`,
     );
   }
 }

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
+import { unavailableReason } from '../../catalog/availability.js';
 import type { FunctionEntry } from '../../catalog/catalog.js';
-import { type InvocationResult, MODES, type Mode, RUNTIME_NAMES } from '../../core/invocation.js';
+import {
+  type InvocationResult,
+  MODES,
+  type Mode,
+  RUNTIME_NAMES,
+  type RuntimeName,
+} from '../../core/invocation.js';
 import { Engine, UsageError } from '../../engine/engine.js';
 import { loadProfile } from '../../profiles/load.js';
 import { EXIT_FAILED } from '../run.js';
@@ -58,7 +65,16 @@ export function registerCheck(program: Command): void {
           if (!options.json) process.stdout.write(formatRow(row));
         };
         for (const runtime of runtimes) {
-          for (const fn of fns) await checkOne(engine, fn, runtime, modes, print);
+          for (const fn of fns) {
+            // A runtime that can never run the function is no failed check: say so, go on.
+            const unavailable = unavailableReason(fn.manifest, runtime as RuntimeName);
+            if (unavailable) {
+              if (!options.json)
+                process.stdout.write(`${fn.name} on ${runtime}: n/a (${unavailable})\n`);
+              continue;
+            }
+            await checkOne(engine, fn, runtime, modes, print);
+          }
         }
         const failed = rows.filter((row) => !row.ok).length;
         const emulated = [...new Set(rows.flatMap((row) => (row.emulated ? [row.emulated] : [])))];

@@ -2,16 +2,24 @@ import type { Command } from 'commander';
 import { RUNTIME_NAMES, type RuntimeName } from '../../core/invocation.js';
 import type { DeployRow } from '../../engine/deploy.js';
 import { UsageError } from '../../engine/engine.js';
+import { ImportError } from '../../engine/import-wasm.js';
+import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { RemoteEngine } from '../../gateway/remote-engine.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
-import { EXIT_FAILED } from '../run.js';
+import { EXIT_FAILED, positiveInt } from '../run.js';
 import { stopSignal } from '../signals.js';
 
 interface DeployOptions {
   runtime: string;
   json?: boolean;
   profile?: string;
+  wasm?: string;
+  name?: string;
+  description?: string;
+  timeoutMs?: number;
+  memoryMb?: number;
+  variant?: string;
 }
 
 export function registerDeploy(program: Command): void {
@@ -22,12 +30,43 @@ export function registerDeploy(program: Command): void {
     )
     .argument('[functions...]', 'function names (default: all)')
     .option('--runtime <name>', `${RUNTIME_NAMES.join(', ')} or all`, 'all')
+    .option(
+      '--variant <factors>',
+      "a variant's artifacts, e.g. base=debian (the image on a Debian base); needs one --runtime",
+    )
     .option('--json', 'print one JSON object')
     .option('--profile <name>', 'profile name in profiles/ or a path')
+    .option(
+      '--wasm <path>',
+      'bring your own: a WASI preview1 command module or command component (.wasm), or a folder with a function.json and one .wasm',
+    )
+    .option('--name <name>', 'with --wasm: the name to invoke it by')
+    .option('--description <text>', 'with --wasm: what it does')
+    .option(
+      '--timeout-ms <ms>',
+      'with --wasm: time limit per invocation',
+      positiveInt('--timeout-ms'),
+    )
+    .option('--memory-mb <mb>', 'with --wasm: memory limit', positiveInt('--memory-mb'))
     .action(async (names: string[], options: DeployOptions) => {
       const runtimes = parseRuntimes(options.runtime);
+      if (options.variant && runtimes.length !== 1) {
+        throw new UsageError('--variant belongs to one runtime: name it, e.g. --runtime container');
+      }
       const profile = loadProfile(options.profile);
-      // A gateway profile deploys on the gateway's machine.
+      if (options.wasm === undefined) {
+        const stray = (['name', 'description', 'timeoutMs', 'memoryMb'] as const).filter(
+          (key) => options[key] !== undefined,
+        );
+        if (stray.length > 0) {
+          throw new UsageError(`--${stray.map(kebab).join(', --')} only go with --wasm PATH`);
+        }
+      } else if (names.length > 0) {
+        throw new UsageError(
+          `give function names or --wasm PATH, not both (got ${names.join(' ')})`,
+        );
+      }
+      // A gateway profile deploys (and imports) on the gateway's machine.
       const engine = await createEngineForProfile(profile);
       try {
         for (const name of names) engine.fn(name);
@@ -35,15 +74,24 @@ export function registerDeploy(program: Command): void {
           const host = engine.description?.machine.hostname ?? engine.url;
           process.stderr.write(`deploying on ${host} through the gateway ${engine.url}\n`);
         }
+        let fns = names;
+        if (options.wasm !== undefined) {
+          const imported = await importOrUsage(engine, options as DeployOptions & { wasm: string });
+          if (!options.json) {
+            process.stdout.write(
+              `imported ${imported.name} (a ${imported.kind}) into ${imported.dir}\n`,
+            );
+          }
+          fns = [imported.name];
+        }
         // Ctrl+C: what was deployed stays; the rest is not started.
-        const rows = await engine.deploy(
-          names,
-          runtimes,
-          (row) => {
+        const rows = await engine.deploy(fns, runtimes, {
+          variant: options.variant,
+          signal: stopSignal(),
+          onRow: (row) => {
             if (!options.json) process.stdout.write(formatRow(row));
           },
-          stopSignal(),
-        );
+        });
         if (options.json) process.stdout.write(`${JSON.stringify({ deployed: rows })}\n`);
         if (rows.some((row) => !row.ok)) process.exitCode = EXIT_FAILED;
       } finally {
@@ -61,6 +109,23 @@ function parseRuntimes(text: string): RuntimeName[] {
     }
   }
   return names as RuntimeName[];
+}
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+async function importOrUsage(engine: InvocationEngine, options: DeployOptions & { wasm: string }) {
+  try {
+    return await engine.importWasm({
+      path: options.wasm,
+      name: options.name,
+      description: options.description,
+      timeoutMs: options.timeoutMs,
+      memoryMb: options.memoryMb,
+    });
+  } catch (error) {
+    if (error instanceof ImportError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function formatRow(row: DeployRow): string {

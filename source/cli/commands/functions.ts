@@ -3,18 +3,35 @@ import { RUNTIME_NAMES } from '../../core/invocation.js';
 import { RemoteEngine } from '../../gateway/remote-engine.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
+import { storageTable } from '../../report/storage.js';
+import { markdownTable } from '../../report/table.js';
+import { sizesOnTarget } from '../../target/on-target.js';
 
 export function registerFunctions(program: Command): void {
   program
     .command('functions')
     .description('list the functions and whether each runtime has them deployed')
     .option('--json', 'print JSON')
+    .option('--sizes', 'the deployed sizes instead: images, static binary, .wasm, component')
     .option('--profile <name>', 'profile name in profiles/ or a path')
-    .action(async (options: { json?: boolean; profile?: string }) => {
+    .action(async (options: { json?: boolean; sizes?: boolean; profile?: string }) => {
       const profile = loadProfile(options.profile);
       // A gateway profile lists the gateway's catalog and what is deployed there.
       const engine = await createEngineForProfile(profile);
       try {
+        if (engine instanceof RemoteEngine) {
+          const host = engine.description?.machine.hostname ?? engine.url;
+          process.stderr.write(`functions on ${host} through the gateway ${engine.url}\n`);
+        }
+        if (options.sizes) {
+          const sizes = await sizesOnTarget(engine, profile);
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify(sizes.functions, null, 2)}\n`
+              : `${markdownTable(storageTable(sizes))}\n`,
+          );
+          return;
+        }
         const rows = await engine.functionStates(RUNTIME_NAMES);
         const target =
           engine instanceof RemoteEngine
@@ -26,17 +43,24 @@ export function registerFunctions(program: Command): void {
           );
           return;
         }
-        if (engine instanceof RemoteEngine) {
-          process.stderr.write(
-            `functions on ${target.machine} through the gateway ${engine.url}\n`,
-          );
-        }
         for (const row of rows) {
           const state = Object.entries(row.deployed)
-            .map(([runtime, ok]) => `${runtime}:${ok === true ? 'yes' : ok === false ? 'no' : '?'}`)
+            .map(
+              ([runtime, ok]) =>
+                `${runtime}:${ok === true ? 'yes' : ok === false ? 'no' : ok === 'n/a' ? 'n/a' : '?'}`,
+            )
             .join(' ');
-          process.stdout.write(`${row.name.padEnd(22)} ${state.padEnd(34)} ${row.description}\n`);
+          process.stdout.write(`${row.name.padEnd(24)} ${state.padEnd(35)} ${row.description}\n`);
         }
+        const notes = rows.flatMap((row) => [
+          ...(row.wasmGlue
+            ? [`${`${row.name} on wasm`.padEnd(36)} runs on jco's glue: ${row.wasmGlue}`]
+            : []),
+          ...Object.entries(row.unavailable).map(
+            ([runtime, why]) => `${`${row.name} on ${runtime}`.padEnd(36)} n/a: ${why}`,
+          ),
+        ]);
+        if (notes.length > 0) process.stdout.write(`\n${notes.join('\n')}\n`);
         for (const problem of engine.catalog.problems)
           process.stderr.write(`warning: ${problem}\n`);
       } finally {

@@ -11,6 +11,7 @@ interface InvokeOptions {
   mode: string;
   json?: boolean;
   profile?: string;
+  variant?: string;
 }
 
 export function registerInvoke(program: Command): void {
@@ -21,6 +22,10 @@ export function registerInvoke(program: Command): void {
     .option('--runtime <name>', 'wasm, wasm-p1 or container', 'wasm')
     .option('--input <text>', "the function's stdin (default: its manifest's defaultInput)")
     .option('--mode <mode>', 'cold or warm', 'cold')
+    .option(
+      '--variant <factors>',
+      'cold start under other conditions, e.g. net=bridge,client=cli or load=precompiled',
+    )
     .option('--json', 'print the result as JSON')
     .option('--profile <name>', 'profile name in profiles/ or a path')
     .action(async (name: string, options: InvokeOptions) => {
@@ -34,6 +39,7 @@ export function registerInvoke(program: Command): void {
           input,
           mode: options.mode as Mode,
           signal: stopSignal(),
+          ...(options.variant ? { variant: options.variant } : {}),
         });
         process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatResult(result));
         if (!result.ok) process.exitCode = EXIT_FAILED;
@@ -49,7 +55,8 @@ const msText = (value: number | null | undefined): string =>
 
 function formatResult(result: InvocationResult): string {
   const t = result.timings;
-  const head = `${result.function} on ${result.runtime} (${result.mode}), input ${JSON.stringify(result.input)}`;
+  const runtime = result.variant ? `${result.runtime}[${result.variant}]` : result.runtime;
+  const head = `${result.function} on ${runtime} (${result.mode}), input ${JSON.stringify(result.input)}`;
   const timing =
     `startup ${msText(t.startupMs)}, input ${msText(t.inputMs)}, compute ${msText(t.execMs)}, ` +
     `output ${msText(t.outputMs)}, teardown ${msText(t.teardownMs)}, total ${msText(t.totalMs)}\n` +
@@ -64,5 +71,10 @@ function formatResult(result: InvocationResult): string {
   const emulated = result.emulated
     ? `EMULATED (${result.emulated}): these timings are not performance figures\n`
     : '';
-  return `${head}\n${body}\n${timing}${remote}\n${emulated}`;
+  const peak = result.memory?.peakBytes;
+  const memory =
+    typeof peak === 'number'
+      ? `peak memory ${(peak / 1024 / 1024).toFixed(2)} MiB (${result.memory?.source})\n`
+      : '';
+  return `${head}\n${body}\n${timing}${remote}\n${memory}${emulated}`;
 }

@@ -1,46 +1,78 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
-import { renderInvocationsCsv, renderReportSummaryCsv } from '../../report/render/csv.js';
-import { renderReportJson } from '../../report/render/json.js';
-import { renderMarkdown } from '../../report/render/markdown.js';
-import { buildReport } from '../../report/report.js';
-import { readSessionLog, SessionLogError } from '../../session/read-log.js';
+import {
+  FiguresError,
+  renderCsvReport,
+  renderHtmlReport,
+  renderJsonReport,
+  renderMarkdownReport,
+  sessionReport,
+  writeFigures,
+} from '../../report/document.js';
+import { renderSvg } from '../../report/figures/render.js';
+import { renderReportSummaryCsv } from '../../report/render/csv.js';
+import { loadSessions, type Session, SessionsError } from '../../report/sessions.js';
+import { SessionLogError } from '../../session/read-log.js';
 import { isInvocation } from '../../session/records.js';
 
-const FORMATS = ['markdown', 'csv', 'summary-csv', 'json'] as const;
+const FORMATS = ['markdown', 'csv', 'summary-csv', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 export function registerReport(program: Command): void {
   program
     .command('report')
     .description(
-      'tables from a session log alone: medians, intervals, ratios, energy (csv: one row per invocation; summary-csv: one per cell)',
+      'tables and figures from session logs alone (csv: one row per invocation; summary-csv: one per cell); several logs side by side, one column per session',
     )
-    .argument('<log>', 'a session log, e.g. logs/2025-01-01T12-00-00Z-local.jsonl')
+    .argument('<logs...>', 'session logs, e.g. logs/2025-01-01T12-00-00Z-local.jsonl')
     .option('--format <format>', FORMATS.join(', '), 'markdown')
-    .action((path: string, options: { format: string }) => {
+    .option('--figures <dir>', 'also write every figure as SVG (and its Vega-Lite spec) into DIR')
+    .action(async (paths: string[], options: { format: string; figures?: string }) => {
       if (!(FORMATS as readonly string[]).includes(options.format)) {
         throw new UsageError(
           `unknown --format "${options.format}"; choose one of ${FORMATS.join(', ')}`,
         );
       }
-      let contents: ReturnType<typeof readSessionLog>;
+      let sessions: Session[];
       try {
-        contents = readSessionLog(path);
+        sessions = loadSessions(paths);
       } catch (error) {
-        if (error instanceof SessionLogError) throw new UsageError(error.message);
+        if (error instanceof SessionLogError || error instanceof SessionsError)
+          throw new UsageError(error.message);
         throw error;
       }
-      for (const warning of contents.warnings) process.stderr.write(`warning: ${warning}\n`);
-      const invocations = contents.records.filter(isInvocation);
-      if (invocations.length === 0) process.stderr.write(`warning: ${path} holds no invocation\n`);
-      process.stdout.write(render(options.format as Format, contents.records));
+      for (const session of sessions) {
+        if (!session.records.some(isInvocation))
+          session.warnings.push(`${session.path} holds no invocation`);
+      }
+      if (options.figures) {
+        const written = await writeFigures(options.figures, sessions, renderSvg).catch(
+          (error: unknown) => {
+            if (error instanceof FiguresError) throw new UsageError(error.message);
+            throw error;
+          },
+        );
+        process.stderr.write(`figures: ${written.length} SVG files in ${options.figures}\n`);
+      }
+      process.stdout.write(await render(options.format as Format, sessions));
+      // After rendering, which may add what it could not read.
+      for (const session of sessions) {
+        for (const warning of session.warnings) process.stderr.write(`warning: ${warning}\n`);
+      }
     });
 }
 
-function render(format: Format, records: ReturnType<typeof readSessionLog>['records']): string {
-  if (format === 'csv') return renderInvocationsCsv(records.filter(isInvocation));
-  const report = buildReport(records);
-  if (format === 'summary-csv') return renderReportSummaryCsv(report);
-  return format === 'json' ? renderReportJson(report) : renderMarkdown(report);
+async function render(format: Format, sessions: Session[]): Promise<string> {
+  switch (format) {
+    case 'csv':
+      return renderCsvReport(sessions);
+    case 'summary-csv':
+      return sessions.map((s) => renderReportSummaryCsv(sessionReport(s))).join('');
+    case 'json':
+      return renderJsonReport(sessions);
+    case 'html':
+      return renderHtmlReport(sessions, renderSvg);
+    default:
+      return renderMarkdownReport(sessions);
+  }
 }

@@ -28,6 +28,10 @@ const INVOCATION_COLUMNS = [
   'at_ms',
   'accepted_at_ns',
   'error',
+  'variant',
+  'peak_memory_bytes',
+  'memory_source',
+  'worker_growth_bytes',
 ];
 
 export function renderInvocationsCsv(records: readonly InvocationRecord[]): string {
@@ -57,6 +61,10 @@ export function renderInvocationsCsv(records: readonly InvocationRecord[]): stri
       r.at,
       r.acceptedAtNs,
       r.error,
+      r.variant ?? '',
+      r.memory?.peakBytes ?? null,
+      r.memory?.source ?? '',
+      r.memory?.workerGrowthBytes ?? null,
     ]);
   }
   return text;

@@ -1,5 +1,6 @@
 /** The thesis-style tables: medians per cell, then ratios between runtimes. */
 import type { Comparison } from '../../core/compare.js';
+import { laneLabel } from '../../core/plan.js';
 import type { IdleDrift } from '../../measure/energy-blocks.js';
 import type { ExperimentReport, Report, ResultRow } from '../report.js';
 import { inputLabel, mdTable, ms, ratio } from './format.js';
@@ -163,7 +164,7 @@ function resultsTable(results: readonly ResultRow[]): string {
       r.function,
       inputLabel(r.input),
       r.mode,
-      r.runtime,
+      laneLabel(r),
       String(r.n),
       String(r.failures),
       ms(r.stats.startupMs.median),

@@ -4,6 +4,7 @@ import type { FunctionEntry } from '../../catalog/catalog.js';
 import { awaitLater } from '../../core/await-later.js';
 import { OutputBudget, outputLimitFailure } from '../output-budget.js';
 import type { RawRun } from '../runtime.js';
+import type { ContainerVariant } from '../variants.js';
 import type { RunContext } from './context.js';
 import { isConnectionError, statusCode, unreachable, wentAway } from './errors.js';
 import { describeEnding } from './outcome.js';
@@ -22,6 +23,7 @@ export async function runCold(
   image: string,
   input: string,
   signal?: AbortSignal,
+  conditions: { net?: ContainerVariant['net']; cgroupParent?: string } = {},
 ): Promise<RawRun> {
   const phases: Record<string, number> = {};
   let container: Docker.Container | undefined;
@@ -36,7 +38,7 @@ export async function runCold(
       AttachStdout: true,
       AttachStderr: true,
       Labels: ctx.labels(fn, 'cold'),
-      ...sandboxConfig(fn.manifest),
+      ...sandboxConfig(fn.manifest, conditions),
     });
     phases.create = since(t);
     ctx.running.add(container.id);

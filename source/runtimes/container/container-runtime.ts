@@ -1,11 +1,20 @@
 import Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
-import type { InvocationResult, InvokeRequest, Mode } from '../../core/invocation.js';
+import type { InvocationResult, InvokeRequest, MemoryPeak, Mode } from '../../core/invocation.js';
 import { engineNativePlatform, type Platform, parsePlatform } from '../../core/platform.js';
 import { nowNs, type RawRun, type Runtime, toResult } from '../runtime.js';
+import {
+  type ContainerVariant,
+  DEFAULT_CONTAINER_VARIANT,
+  VariantError,
+  variantName,
+} from '../variants.js';
 import { type EngineAddress, resolveAddress } from './address.js';
+import { CgroupPeak } from './cgroup-peak.js';
+import { dockerCliVersion, runCli } from './cli-run.js';
 import { runCold } from './cold.js';
 import type { RunContext } from './context.js';
+import { ensureDebianBase } from './debian-base.js';
 import { EngineUnreachableError, isConnectionError, unreachable } from './errors.js';
 import { closeOnSignals, forgetOnSignals } from './exit-hooks.js';
 import {
@@ -35,13 +44,20 @@ export interface ContainerRuntimeOptions {
   labels?: Record<string, string>;
   /** Build and run images for this platform ("linux/arm64"); else the engine's own. */
   platform?: string;
+  /** Network, client and base image other than Nebula's defaults (cold only). */
+  variant?: ContainerVariant;
 }
 
 /** Native static binaries in FROM scratch containers, through the Docker Engine API. */
 export class ContainerRuntime implements Runtime {
   readonly name = 'container' as const;
   readonly sessionId = newSessionId();
+  /** The variant's canonical name, '' for Nebula's defaults. */
+  readonly variant: string;
   private readonly hasher: SourceHasher;
+  private memory: CgroupPeak | null = null;
+  /** The parent cgroup each function's warm container was started in. */
+  private readonly warmParents = new Map<string, string>();
   private readonly warm = new Map<string, Promise<WarmContainer>>();
   private readonly owner = ownerLabel();
   private readonly ctx: RunContext;
@@ -54,8 +70,10 @@ export class ContainerRuntime implements Runtime {
     /** The engine's own platform; null when it is not one Nebula supports. */
     readonly enginePlatform: Platform | null,
     private readonly extraLabels: Record<string, string>,
+    private readonly conditions: ContainerVariant,
   ) {
-    this.hasher = new SourceHasher(platform);
+    this.variant = variantName('container', conditions);
+    this.hasher = new SourceHasher(platform, conditions.base);
     this.ctx = {
       docker,
       address,
@@ -75,14 +93,31 @@ export class ContainerRuntime implements Runtime {
     } catch (error) {
       throw unreachable(address, error);
     }
+    const conditions = options.variant ?? DEFAULT_CONTAINER_VARIANT;
+    if (conditions.client === 'cli') {
+      if (conditions.net === 'disabled') {
+        throw new VariantError(
+          'client=cli cannot disable networking as the Engine API does (docker run has no flag for it); use net=none or net=bridge with it',
+        );
+      }
+      dockerCliVersion();
+    }
+    if (conditions.net === 'bridge') await requireBridge(docker, address);
     const { platform, enginePlatform } = await choosePlatform(docker, address, options.platform);
+    if (conditions.base === 'debian' && platform !== enginePlatform) {
+      throw new VariantError(
+        `base=debian builds its base image for this machine only (debootstrap), not for ${platform}`,
+      );
+    }
     const runtime = new ContainerRuntime(
       docker,
       address,
       platform,
       enginePlatform,
       options.labels ?? {},
+      conditions,
     );
+    runtime.memory = await CgroupPeak.detect(docker, address, runtime.sessionId);
     await runtime.sweep();
     closeOnSignals(runtime);
     return runtime;
@@ -119,17 +154,31 @@ export class ContainerRuntime implements Runtime {
   }
 
   async invoke(fn: FunctionEntry, request: InvokeRequest): Promise<InvocationResult> {
+    const cgroupParent = request.mode === 'cold' ? this.memory?.parentFor() : undefined;
+    let warmPeak: (() => MemoryPeak) | undefined;
     const acceptNs = nowNs();
-    const run = await this.run(fn, request);
+    const run = await this.run(fn, request, cgroupParent, (peak) => {
+      warmPeak = peak;
+    });
     const doneNs = nowNs();
     if (this.ctx.orphans.size > 0 && run.failure !== 'engine') void this.removeOrphans();
-    return toResult(fn, this.name, request, acceptNs, doneNs, run);
+    const result = toResult(fn, this.name, request, acceptNs, doneNs, run);
+    // Read once the container is gone, outside the timed span.
+    if (request.mode === 'cold' && this.memory) result.memory = this.memory.read(cgroupParent);
+    else if (request.mode === 'warm' && warmPeak) result.memory = warmPeak();
+    if (this.variant) result.variant = this.variant;
+    return result;
   }
 
-  private async run(fn: FunctionEntry, request: InvokeRequest): Promise<RawRun> {
+  private async run(
+    fn: FunctionEntry,
+    request: InvokeRequest,
+    cgroupParent: string | undefined,
+    onWarm?: (peak: () => MemoryPeak) => void,
+  ): Promise<RawRun> {
     let image: string;
     try {
-      image = imageTag(fn, this.hasher.hash(fn));
+      image = imageTag(fn, this.hasher.hash(fn), this.conditions.base);
     } catch (error) {
       if (!(error instanceof NotBuiltError)) throw error;
       return {
@@ -140,7 +189,17 @@ export class ContainerRuntime implements Runtime {
         failureMessage: error.message,
       };
     }
-    if (request.mode === 'cold') return runCold(this.ctx, fn, image, request.input, request.signal);
+    const { net, client } = this.conditions;
+    if (request.mode === 'cold') {
+      const options = { net, ...(cgroupParent ? { cgroupParent } : {}) };
+      return client === 'cli'
+        ? runCli(this.ctx, fn, image, request.input, {
+            ...options,
+            mode: 'cold',
+            signal: request.signal,
+          })
+        : runCold(this.ctx, fn, image, request.input, request.signal, options);
+    }
     const started = performance.now();
     let warm: WarmContainer;
     let fresh = false;
@@ -149,6 +208,16 @@ export class ContainerRuntime implements Runtime {
     } catch (error) {
       return this.warmStartFailure(fn, image, error);
     }
+    const parent = this.warmParents.get(fn.name);
+    // null: reset, the peak can be read after the request.
+    const unreadable = this.memory
+      ? this.memory.resetWarm(parent, warm.containerId)
+      : 'not measured';
+    onWarm?.(() =>
+      unreadable === null && parent
+        ? (this.memory as CgroupPeak).readWarm(parent, warm.containerId)
+        : { peakBytes: null, source: 'none', note: unreadable ?? 'not measured' },
+    );
     const run = await warm.invoke(request.input, request.signal);
     // The first call of a warm series pays for the container; the phase says so.
     if (fresh)
@@ -173,7 +242,10 @@ export class ContainerRuntime implements Runtime {
     }
     let starting = this.warm.get(fn.name);
     if (!starting) {
-      starting = WarmContainer.start(this.ctx, fn, image);
+      const parent = this.memory?.parentFor();
+      if (parent) this.warmParents.set(fn.name, parent);
+      else this.warmParents.delete(fn.name);
+      starting = WarmContainer.start(this.ctx, fn, image, parent);
       this.warm.set(fn.name, starting);
       starting.catch(() => {
         if (this.warm.get(fn.name) === starting) this.warm.delete(fn.name);
@@ -200,7 +272,7 @@ export class ContainerRuntime implements Runtime {
   async isDeployed(fn: FunctionEntry): Promise<boolean> {
     let tag: string;
     try {
-      tag = imageTag(fn, this.hasher.hash(fn));
+      tag = imageTag(fn, this.hasher.hash(fn), this.conditions.base);
     } catch (error) {
       if (error instanceof NotBuiltError) return false;
       throw error;
@@ -213,8 +285,11 @@ export class ContainerRuntime implements Runtime {
   }
 
   /** deploy() with what happened, for the deploy command's report. */
-  build(fn: FunctionEntry): Promise<BuildOutcome> {
-    return this.engineCall(() => buildImage(this.docker, fn, this.hasher));
+  build(fn: FunctionEntry, log?: (line: string) => void): Promise<BuildOutcome> {
+    return this.engineCall(async () => {
+      if (this.conditions.base === 'debian') await ensureDebianBase(this.docker, log);
+      return buildImage(this.docker, fn, this.hasher);
+    });
   }
 
   private async engineCall<T>(call: () => Promise<T>): Promise<T> {
@@ -249,6 +324,19 @@ export class ContainerRuntime implements Runtime {
       ...[...this.ctx.running].map((id) => this.docker.getContainer(id).remove({ force: true })),
     ]);
     await this.removeOrphans().catch(() => undefined);
+    this.memory?.close();
+  }
+}
+
+/** The bridge variant needs an engine with a bridge; the project's script starts one. */
+async function requireBridge(docker: Docker, address: EngineAddress): Promise<void> {
+  try {
+    await docker.getNetwork('bridge').inspect();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw unreachable(address, error);
+    throw new VariantError(
+      `the engine at ${address.url} has no bridge network, so net=bridge cannot run; a private engine gets one with \`bash scripts/dockerd.sh stop && bash scripts/dockerd.sh start --bridge\``,
+    );
   }
 }
 

@@ -3,8 +3,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
+import { unavailableReason } from '../../catalog/availability.js';
 import { type FunctionEntry, nativeBinaryPath } from '../../catalog/catalog.js';
 import { dockerArch, NATIVE_ARCH, type NativeArch, type Platform } from '../../core/platform.js';
+import type { ContainerVariant } from '../variants.js';
+import { DEBIAN_BASE_TAG } from './debian-base.js';
 import { LABEL_FUNCTION, LABEL_PLATFORM, LABEL_ROOT, LABEL_SOURCE_HASH } from './labels.js';
 import { tar } from './tar.js';
 
@@ -14,15 +17,21 @@ export const WATCHDOG_PATH = '/nebula-watchdog';
 /** nobody:nogroup; a FROM scratch image has no /etc/passwd, so numbers it is. */
 export const SANDBOX_USER = '65534:65534';
 
+export type ImageBase = ContainerVariant['base'];
+/** Images on another base than scratch carry it in their label and repository. */
+export const LABEL_BASE = 'nebula.base';
+
 // Part of the hash: a change of the recipe rebuilds every image.
-const DOCKERFILE = [
-  'FROM scratch',
-  // One COPY: each instruction of the classic builder commits a layer through a container.
-  'COPY function nebula-watchdog /',
-  `USER ${SANDBOX_USER}`,
-  `CMD ["${FUNCTION_PATH}"]`,
-  '',
-].join('\n');
+function dockerfile(base: ImageBase): string {
+  return [
+    `FROM ${base === 'debian' ? DEBIAN_BASE_TAG : 'scratch'}`,
+    // One COPY: each instruction of the classic builder commits a layer through a container.
+    'COPY function nebula-watchdog /',
+    `USER ${SANDBOX_USER}`,
+    `CMD ["${FUNCTION_PATH}"]`,
+    '',
+  ].join('\n');
+}
 
 /** The watchdog binary for ARCH committed beside its source (scripts/build-functions.sh). */
 export function watchdogPath(arch: NativeArch): string {
@@ -47,6 +56,8 @@ export class NotBuiltError extends Error {
 
 /** The native binary of FN for PLATFORM, or a NotBuiltError naming both and the fix. */
 export function functionBinary(fn: FunctionEntry, platform: Platform): string {
+  const unavailable = unavailableReason(fn.manifest, 'container');
+  if (unavailable) throw new NotBuiltError(`${fn.name}: ${unavailable}`);
   const arch = NATIVE_ARCH[platform];
   const path = nativeBinaryPath(fn, arch);
   if (!existsSync(path)) {
@@ -89,7 +100,10 @@ function walk(dir: string): string[] {
 export class SourceHasher {
   private readonly cache = new Map<string, { key: string; hash: string }>();
 
-  constructor(readonly platform: Platform) {}
+  constructor(
+    readonly platform: Platform,
+    readonly base: ImageBase = 'scratch',
+  ) {}
 
   hash(fn: FunctionEntry): string {
     const files = inputFiles(fn, this.platform);
@@ -101,7 +115,7 @@ export class SourceHasher {
       .join('|');
     const cached = this.cache.get(fn.name);
     if (cached?.key === key) return cached.hash;
-    const hash = createHash('sha256').update(DOCKERFILE).update(`\n${this.platform}\n`);
+    const hash = createHash('sha256').update(dockerfile(this.base)).update(`\n${this.platform}\n`);
     for (const file of files) {
       hash.update(`\n${relative(fn.dir, file)}\n`);
       hash.update(readFileSync(file));
@@ -112,8 +126,13 @@ export class SourceHasher {
   }
 }
 
-export function imageTag(fn: FunctionEntry, sourceHash: string): string {
-  return `${IMAGE_REPOSITORY}/${fn.name}:${sourceHash.slice(0, 16)}`;
+export function imageTag(
+  fn: FunctionEntry,
+  sourceHash: string,
+  base: ImageBase = 'scratch',
+): string {
+  const repository = base === 'scratch' ? IMAGE_REPOSITORY : `${IMAGE_REPOSITORY}-${base}`;
+  return `${repository}/${fn.name}:${sourceHash.slice(0, 16)}`;
 }
 
 export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
@@ -140,12 +159,12 @@ export async function buildImage(
 ): Promise<BuildOutcome> {
   const started = performance.now();
   const sourceHash = hasher.hash(fn);
-  const tag = imageTag(fn, sourceHash);
+  const { platform, base } = hasher;
+  const tag = imageTag(fn, sourceHash, base);
   if (await imageExists(docker, tag)) return { tag, built: false, ms: performance.now() - started };
-  const { platform } = hasher;
   const arch = NATIVE_ARCH[platform];
   const context = tar([
-    { name: 'Dockerfile', data: Buffer.from(DOCKERFILE), mode: 0o644 },
+    { name: 'Dockerfile', data: Buffer.from(dockerfile(base)), mode: 0o644 },
     { name: 'function', data: readFileSync(functionBinary(fn, platform)), mode: 0o755 },
     { name: 'nebula-watchdog', data: readFileSync(watchdogPath(arch)), mode: 0o755 },
   ]);
@@ -154,6 +173,7 @@ export async function buildImage(
     [LABEL_FUNCTION]: fn.name,
     [LABEL_SOURCE_HASH]: sourceHash,
     [LABEL_PLATFORM]: platform,
+    ...(base === 'scratch' ? {} : { [LABEL_BASE]: base }),
   };
   const stream = await docker.buildImage(
     context as unknown as NodeJS.ReadableStream,
@@ -180,7 +200,7 @@ export async function buildImage(
     );
   });
   await checkImagePlatform(docker, tag, platform);
-  await removeStaleImages(docker, fn, platform, sourceHash);
+  await removeStaleImages(docker, fn, platform, sourceHash, base);
   return { tag, built: true, ms: performance.now() - started };
 }
 
@@ -206,6 +226,7 @@ async function removeStaleImages(
   fn: FunctionEntry,
   platform: Platform,
   keepHash: string,
+  base: ImageBase,
 ): Promise<void> {
   const images = await docker.listImages({ filters: { label: [`${LABEL_FUNCTION}=${fn.name}`] } });
   for (const image of images) {
@@ -213,6 +234,8 @@ async function removeStaleImages(
     // Images from before platforms were recorded carry no label: the host's, stale anyway.
     const other = image.Labels?.[LABEL_PLATFORM];
     if (other !== undefined && other !== platform) continue;
+    // Each base keeps its own image: another base's is not stale.
+    if ((image.Labels?.[LABEL_BASE] ?? 'scratch') !== base) continue;
     await docker
       .getImage(image.Id)
       .remove({ noprune: false })

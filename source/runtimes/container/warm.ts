@@ -48,8 +48,16 @@ export class WarmContainer {
   }
 
   /** Creates, attaches and starts the container, and waits until the watchdog is ready. */
-  static async start(ctx: RunContext, fn: FunctionEntry, image: string): Promise<WarmContainer> {
-    const sandbox = sandboxConfig(fn.manifest, { pids: 1 });
+  static async start(
+    ctx: RunContext,
+    fn: FunctionEntry,
+    image: string,
+    cgroupParent?: string,
+  ): Promise<WarmContainer> {
+    const sandbox = sandboxConfig(fn.manifest, {
+      pids: 1,
+      ...(cgroupParent ? { cgroupParent } : {}),
+    });
     const container = await ctx.docker.createContainer({
       Image: image,
       platform: ctx.platform,
@@ -299,6 +307,11 @@ export class WarmContainer {
   }
 
   /** Kills and removes the container; safe to call more than once. */
+  /** The engine's id of the container (its cgroup is named after it). */
+  get containerId(): string {
+    return this.container.id;
+  }
+
   async dispose(): Promise<void> {
     this.died(new Error('it was stopped'));
     this.socket.destroy();

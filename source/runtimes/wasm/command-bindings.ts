@@ -6,7 +6,7 @@
  * Layouts follow the Component Model's canonical ABI (flattened results over a retptr).
  */
 
-import { moduleImports } from './module-imports.js';
+import { createHash } from 'node:crypto';
 
 /** What the bindings need from the instance and the host, resolved after instantiation. */
 export interface BindingContext {
@@ -35,29 +35,9 @@ export interface ShimOutputStream {
   flush(): void;
 }
 
-interface WasiImport {
-  module: string;
-  name: string;
-  /** `interface#function`, without the version: what the bindings are keyed by. */
-  key: string;
-}
-
-const wasiImportLists = new WeakMap<WebAssembly.Module, WasiImport[]>();
-
-/** The adapter's WASI imports with their keys, worked out once per module. */
-function wasiImports(adapter: WebAssembly.Module): WasiImport[] {
-  let list = wasiImportLists.get(adapter);
-  if (!list) {
-    list = moduleImports(adapter)
-      .filter(({ module }) => module !== 'env' && module !== '__main_module__')
-      .map(({ module, name }) => ({
-        module,
-        name,
-        key: `${module.replace(/@[^@]*$/, '')}#${name}`,
-      }));
-    wasiImportLists.set(adapter, list);
-  }
-  return list;
+/** `interface#function` without the version (`wasi:io/streams#[method]output-stream.write`). */
+export function bindingKey(module: string, name: string): string {
+  return `${module.replace(/@[^@]*$/, '')}#${name}`;
 }
 
 /** Thrown by `wasi:cli/exit`; the caller turns it into the exit code. */
@@ -72,14 +52,8 @@ type Resource = ShimInputStream | ShimOutputStream;
 
 const STREAM_CLOSED = 1;
 
-/**
- * Returns the import object for the adapter, or null naming the first import it does not
- * know, so the caller can fall back to jco's own glue.
- */
-export function commandImports(
-  adapter: WebAssembly.Module,
-  ctx: BindingContext,
-): { imports: WebAssembly.Imports; unknown: null } | { imports: null; unknown: string } {
+/** The bindings of one instance, by bindingKey; each call makes a fresh handle table. */
+export function createBindings(ctx: BindingContext): Bindings {
   const handles: Array<Resource | null> = [null];
   const own = (resource: Resource) => handles.push(resource) - 1;
   const get = <T extends Resource>(handle: number) => handles[handle] as T;
@@ -206,8 +180,18 @@ export function commandImports(
     'wasi:io/streams#[resource-drop]output-stream': (handle: number) => {
       handles[handle] = null;
     },
-    // Errors are never handed out (failures map to `closed`), so there is none to drop.
+    // Errors, terminals and directory streams are never handed out (failures map to `closed`,
+    // the terminal getters answer none, there is no directory), so there is none to drop.
     'wasi:io/error#[resource-drop]error': () => {},
+    'wasi:cli/terminal-input#[resource-drop]terminal-input': () => {},
+    'wasi:cli/terminal-output#[resource-drop]terminal-output': () => {},
+    'wasi:filesystem/types#[resource-drop]directory-entry-stream': () => {},
+    'wasi:clocks/monotonic-clock#resolution': () => 1n,
+    'wasi:clocks/wall-clock#resolution': (retptr: number) => {
+      const v = view();
+      v.setBigUint64(retptr, 0n, true);
+      v.setUint32(retptr + 8, 1, true);
+    },
     'wasi:clocks/monotonic-clock#now': () => ctx.monotonicNow(),
     'wasi:clocks/wall-clock#now': (retptr: number) => {
       const { seconds, nanoseconds } = ctx.wallNow();
@@ -220,6 +204,8 @@ export function commandImports(
       view().setUint32(retptr, lowerBytes(chunk), true);
       view().setUint32(retptr + 4, chunk.length, true);
     },
+    'wasi:random/random#get-random-u64': () =>
+      new DataView(ctx.randomBytes(8n).buffer).getBigUint64(0, true),
     'wasi:filesystem/preopens#get-directories': (retptr: number) => {
       view().setUint32(retptr, 0, true);
       view().setUint32(retptr + 4, 0, true);
@@ -229,16 +215,41 @@ export function commandImports(
     'wasi:filesystem/types#[resource-drop]descriptor': noFileSystem,
   };
 
-  const imports: Record<string, Record<string, unknown>> = {};
-  for (const { module, name, key } of wasiImports(adapter)) {
-    let binding = known[key];
+  const binding = (key: string) =>
+    known[key] ??
     // With no preopened directory there is no descriptor to call a method on.
-    if (!binding && key.startsWith('wasi:filesystem/types#[method]descriptor.')) {
-      binding = noFileSystem;
-    }
-    if (!binding) return { imports: null, unknown: `${module} ${name}` };
-    imports[module] ??= {};
-    (imports[module] as Record<string, unknown>)[name] = binding;
-  }
-  return { imports: imports as WebAssembly.Imports, unknown: null };
+    (key.startsWith(DESCRIPTOR_METHOD) ? noFileSystem : undefined);
+  return Object.assign(binding, { keys: () => [...Object.keys(known), `${DESCRIPTOR_METHOD}*`] });
+}
+
+/** A binding by key (see bindingKey), and the keys it knows. */
+export type Bindings = ((key: string) => Fn | undefined) & { keys(): string[] };
+
+const DESCRIPTOR_METHOD = 'wasi:filesystem/types#[method]descriptor.';
+
+const unused = () => {
+  throw new Error('not an instance');
+};
+const probe = createBindings({
+  memory: unused,
+  realloc: unused,
+  stdin: null as unknown as ShimInputStream,
+  stdout: null as unknown as ShimOutputStream,
+  stderr: null as unknown as ShimOutputStream,
+  monotonicNow: unused,
+  wallNow: unused,
+  randomBytes: unused,
+  arguments: [],
+  environment: [],
+});
+
+/** Changes whenever the set of WASI functions the bindings provide changes. */
+export const BINDINGS_FINGERPRINT = createHash('sha256')
+  .update(probe.keys().sort().join('\n'))
+  .digest('hex')
+  .slice(0, 16);
+
+/** Whether the direct bindings provide this WASI function. */
+export function hasBinding(key: string): boolean {
+  return probe(key) !== undefined;
 }

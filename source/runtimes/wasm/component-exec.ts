@@ -1,21 +1,20 @@
 /** Runs one instance of a transpiled command component (inside the Wasm worker). */
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type CommandModules, findCommandModules, runCommand } from './command-instance.js';
+import { runPlan } from './command-instance.js';
+import { type CommandPlan, PLAN_FILE, type PlanOutcome } from './command-plan.js';
+import type { HostInterface } from './host-interfaces.js';
 import { coreModule } from './module-cache.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
+import { SHIM_BROWSER_FILES, shimBrowserUrl } from './shim-files.js';
 import { MemoryStdio, trapResult } from './stdio.js';
 
-// The shim's browser build takes per-instance stdio and throws on exit instead of calling
-// process.exit; its stream classes must all come from that one build (instanceof checks).
-const shimUrl = new URL('../browser/', import.meta.resolve('@bytecodealliance/preview2-shim'));
-const [cli, io, clocks, filesystem, random] = await Promise.all([
-  import(new URL('cli.js', shimUrl).href),
-  import(new URL('io.js', shimUrl).href),
-  import(new URL('clocks.js', shimUrl).href),
-  import(new URL('filesystem.js', shimUrl).href),
-  import(new URL('random.js', shimUrl).href),
-]);
+// The shim's browser build (shim-files.ts); its stream classes must all come from that one
+// build (instanceof checks).
+const [cli, io, clocks, filesystem, random] = await Promise.all(
+  SHIM_BROWSER_FILES.map((file) => import(new URL(file, shimBrowserUrl()).href)),
+);
 
 type GetCoreModule = (file: string) => WebAssembly.Module;
 interface Glue {
@@ -25,8 +24,18 @@ interface Glue {
 const glues = new Map<string, Glue>();
 /** NEBULA_JCO_GLUE=1 runs every component through jco's own glue (to compare the two). */
 const FORCE_JCO_GLUE = Boolean(process.env.NEBULA_JCO_GLUE);
-/** Per transpiled folder: the two modules the direct bindings run, or null for jco's glue. */
-const commandShapes = new Map<string, CommandModules | null>();
+/** Per transpiled folder: the plan the direct bindings run, or null for jco's glue. */
+const commandPlans = new Map<string, CommandPlan | null>();
+
+/** The plan deploy learnt (command-plan.ts); without one, jco's glue runs the component. */
+function readPlan(dir: string): CommandPlan | null {
+  try {
+    const outcome = JSON.parse(readFileSync(join(dir, PLAN_FILE), 'utf8')) as PlanOutcome;
+    return 'plan' in outcome ? outcome.plan : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Loads the glue and recognises the component's shape: the runtime's one-off preparation. */
 export async function loadGlue(path: string): Promise<Glue> {
@@ -34,7 +43,7 @@ export async function loadGlue(path: string): Promise<Glue> {
   if (!glue) {
     glue = (await import(pathToFileURL(path).href)) as Glue;
     glues.set(path, glue);
-    commandShapes.set(dirname(path), findCommandModules(dirname(path)));
+    commandPlans.set(dirname(path), readPlan(dirname(path)));
   }
   return glue;
 }
@@ -94,7 +103,7 @@ function wasiImports(stdio: MemoryStdio, name: string): object {
     'wasi:random/random': random.random,
     'wasi:random/insecure': random.insecure,
     'wasi:random/insecure-seed': random.insecureSeed,
-  };
+  } satisfies Record<HostInterface, object>;
 }
 
 function shimStreams(stdio: MemoryStdio, name: string) {
@@ -111,32 +120,27 @@ function shimStreams(stdio: MemoryStdio, name: string) {
   };
 }
 
-/** The direct bindings; undefined when the component needs something only jco's glue has. */
-function runDirect(
-  job: WasmJob,
-  shape: CommandModules,
-  stdio: MemoryStdio,
-): WasmJobResult | undefined {
-  const main = coreModule(shape.main, job);
-  const adapter = coreModule(shape.adapter, job);
-  const modulesLoadedNs = process.hrtime.bigint();
-  try {
-    const outcome = runCommand(main, adapter, shimStreams(stdio, job.name));
-    if (typeof outcome === 'object') {
-      commandShapes.set(dirname(job.path), null);
-      return undefined;
-    }
-    return { ...stdio.result(job.id, outcome), modulesLoadedNs };
-  } catch (error) {
-    return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
-  }
-}
-
 /** The direct bindings, on this turn; undefined when the glue path (async) is needed. */
 export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
-  const shape = commandShapes.get(dirname(job.path));
-  if (!shape || FORCE_JCO_GLUE) return undefined;
-  return runDirect(job, shape, new MemoryStdio(job.input, job.outputLimitBytes));
+  const dir = dirname(job.path);
+  const plan = commandPlans.get(dir);
+  if (!plan || FORCE_JCO_GLUE) return undefined;
+  const stdio = new MemoryStdio(job.input, job.outputLimitBytes);
+  const modules = new Map(plan.steps.map(({ file }) => [file, coreModule(join(dir, file), job)]));
+  const modulesLoadedNs = process.hrtime.bigint();
+  const seen: { linearBytes?: number } = {};
+  try {
+    const module = (file: string) => modules.get(file) as WebAssembly.Module;
+    const exitCode = runPlan(plan, module, shimStreams(stdio, job.name), seen);
+    return { ...stdio.result(job.id, exitCode), modulesLoadedNs, ...seen };
+  } catch (error) {
+    // A plan that no longer links (its files changed under it) is not the function's fault.
+    if (error instanceof WebAssembly.LinkError) {
+      commandPlans.set(dir, null);
+      return undefined;
+    }
+    return { ...trapResult(job.id, stdio, error), modulesLoadedNs, ...seen };
+  }
 }
 
 export async function runComponent(job: WasmJob): Promise<WasmJobResult> {

@@ -69,7 +69,9 @@ export function runPreview1(job: WasmJob): WasmJobResult {
       wasi_snapshot_preview1: withMemoryStdio(wasiImport, stdio, memory),
     });
     const exitCode = wasi.start(instance);
-    return { ...stdio.result(job.id, exitCode), modulesLoadedNs };
+    // Linear memory only grows: its size now is the run's high-water mark.
+    const linearBytes = memory().buffer.byteLength;
+    return { ...stdio.result(job.id, exitCode), modulesLoadedNs, linearBytes };
   } catch (error) {
     return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
   }

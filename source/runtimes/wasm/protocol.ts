@@ -13,6 +13,11 @@ export interface WasmJob {
   memoryBytes: number;
   /** stdout plus stderr kept; a write past it stops the run (output-limit). */
   outputLimitBytes: number;
+  /**
+   * Modules compiled by the host before the request (the `load=precompiled` variant), by
+   * file path: the worker instantiates these instead of compiling.
+   */
+  precompiled?: Record<string, WebAssembly.Module>;
 }
 
 export interface WasmJobResult {
@@ -24,6 +29,10 @@ export interface WasmJobResult {
   failureMessage?: string;
   /** Host monotonic clock when the core modules were loaded, before instantiation. */
   modulesLoadedNs?: bigint;
+  /** The function's linear memory at the end of the run (its high-water mark), in bytes. */
+  linearBytes?: number;
+  /** How much the worker's V8 heap and external memory grew over the run, in bytes. */
+  workerGrowthBytes?: number;
 }
 
 export type ToWorker = { type: 'job'; job: WasmJob } | { type: 'load'; path: string };

@@ -1,7 +1,16 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FunctionEntry } from '../../catalog/catalog.js';
-import type { InvocationResult, InvokeRequest, RuntimeName } from '../../core/invocation.js';
+import type {
+  InvocationResult,
+  InvokeRequest,
+  MemoryPeak,
+  RuntimeName,
+} from '../../core/invocation.js';
 import { nowNs, type RawRun, type Runtime, toResult } from '../runtime.js';
-import type { WasmJobKind } from './protocol.js';
+import { DEFAULT_WASM_VARIANT, variantName, type WasmVariant } from '../variants.js';
+import { compileCapped } from './module-cache.js';
+import type { WasmJobKind, WasmJobResult } from './protocol.js';
 import { WorkerPool } from './worker-pool.js';
 
 const MIB = 1024 * 1024;
@@ -12,10 +21,44 @@ export abstract class WasmRuntime implements Runtime {
   protected abstract readonly kind: WasmJobKind;
   private readonly pool: WorkerPool;
   private readonly prepared = new Set<string>();
+  /** load=precompiled: each function's modules, compiled once before its first request. */
+  private readonly compiled = new Map<string, Record<string, WebAssembly.Module>>();
+  /** The variant's canonical name, '' for the defaults. */
+  readonly variant: string;
 
-  constructor(workers = 1) {
-    this.pool = new WorkerPool(workers);
+  /** `jcoGlue` runs every component through jco's own glue, as NEBULA_JCO_GLUE=1 does. */
+  constructor(
+    workers = 1,
+    options: { jcoGlue?: boolean } = {},
+    private readonly conditions: WasmVariant = DEFAULT_WASM_VARIANT,
+  ) {
+    this.pool = new WorkerPool(
+      workers,
+      options.jcoGlue ? { ...process.env, NEBULA_JCO_GLUE: '1' } : undefined,
+    );
     this.pool.warm();
+    this.variant = variantName('wasm', conditions);
+  }
+
+  /**
+   * The thesis's Wasm started from modules compiled ahead of time (wasmtime's serialised
+   * modules). V8 keeps no compiled module on disk, so the nearest is a module compiled by
+   * the host when the function is prepared and handed to the worker with each request: the
+   * worker instantiates it without compiling. Compiling happens before t_accept, once.
+   */
+  private precompiled(fn: FunctionEntry, path: string, memoryBytes: number) {
+    let modules = this.compiled.get(fn.name);
+    if (!modules) {
+      const files =
+        this.kind === 'component'
+          ? readdirSync(dirname(path))
+              .filter((name) => name.endsWith('.wasm'))
+              .map((name) => join(dirname(path), name))
+          : [path];
+      modules = Object.fromEntries(files.map((file) => [file, compileCapped(file, memoryBytes)]));
+      this.compiled.set(fn.name, modules);
+    }
+    return modules;
   }
 
   abstract isDeployed(fn: FunctionEntry): Promise<boolean>;
@@ -32,8 +75,12 @@ export abstract class WasmRuntime implements Runtime {
     }
     const path = this.artifact(fn);
     await this.pool.ready(this.kind === 'component' ? path : undefined);
-    const acceptNs = nowNs();
     const { timeoutMs, memoryMb, outputLimitBytes } = fn.manifest;
+    const precompiled =
+      this.conditions.load === 'precompiled'
+        ? this.precompiled(fn, path, memoryMb * MIB)
+        : undefined;
+    const acceptNs = nowNs();
     const outcome = await this.pool.run(
       {
         kind: this.kind,
@@ -43,6 +90,7 @@ export abstract class WasmRuntime implements Runtime {
         cold: request.mode === 'cold',
         memoryBytes: memoryMb * MIB,
         outputLimitBytes,
+        ...(precompiled ? { precompiled } : {}),
       },
       timeoutMs,
       request.signal,
@@ -81,10 +129,26 @@ export abstract class WasmRuntime implements Runtime {
         };
         break;
     }
-    return toResult(fn, this.name, request, acceptNs, doneNs, run);
+    const result = toResult(fn, this.name, request, acceptNs, doneNs, run);
+    if (outcome.kind === 'done') result.memory = wasmMemory(outcome.result);
+    if (this.variant) result.variant = this.variant;
+    return result;
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+function wasmMemory(result: WasmJobResult): MemoryPeak {
+  return {
+    peakBytes: result.linearBytes ?? null,
+    source: 'wasm-linear',
+    ...(result.workerGrowthBytes === undefined
+      ? {}
+      : { workerGrowthBytes: result.workerGrowthBytes }),
+    ...(result.linearBytes === undefined
+      ? { note: 'the instance ended before its memory could be read' }
+      : {}),
+  };
 }

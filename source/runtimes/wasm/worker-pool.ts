@@ -58,7 +58,11 @@ export class WorkerPool {
   private closed = false;
   private readonly preload = new Set<string>();
 
-  constructor(private readonly size = 1) {}
+  /** `env`: the workers' environment (default: this process's). */
+  constructor(
+    private readonly size = 1,
+    private readonly env?: NodeJS.ProcessEnv,
+  ) {}
 
   run(job: Omit<WasmJob, 'id'>, timeoutMs: number, signal?: AbortSignal): Promise<JobOutcome> {
     if (this.closed)
@@ -203,6 +207,7 @@ export class WorkerPool {
       workerData,
       transferList: [port2],
       resourceLimits: { maxOldGenerationSizeMb: 512 },
+      ...(this.env ? { env: this.env } : {}),
     });
     let markReady = () => {};
     const ready = new Promise<void>((resolve) => {

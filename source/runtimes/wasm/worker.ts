@@ -1,5 +1,6 @@
 /** The Wasm worker: runs one job at a time; the host terminates it to stop an endless loop. */
 import './quiet-wasi-warning.js';
+import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { loadGlue, runComponent, runComponentNow } from './component-exec.js';
 import { runPreview1 } from './preview1-exec.js';
@@ -28,13 +29,28 @@ function failed(job: WasmJob, error: unknown): WasmJobResult {
   return { id: job.id, stdout: '', stderr: '', exitCode: null, failure: 'trap', failureMessage };
 }
 
+/** This worker's V8 heap in use plus its external memory (array buffers, Wasm memories). */
+function heapBytes(): number {
+  const heap = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & {
+    external_memory?: number;
+  };
+  return heap.used_heap_size + (heap.external_memory ?? 0);
+}
+
+function withGrowth(result: WasmJobResult, before: number): WasmJobResult {
+  return { ...result, workerGrowthBytes: Math.max(0, heapBytes() - before) };
+}
+
 /** Runs the job on this turn when nothing in it has to wait; undefined otherwise. */
 function runNow(job: WasmJob): WasmJobResult | undefined {
+  const before = heapBytes();
+  let result: WasmJobResult | undefined;
   try {
-    return job.kind === 'component' ? runComponentNow(job) : runPreview1(job);
+    result = job.kind === 'component' ? runComponentNow(job) : runPreview1(job);
   } catch (error) {
-    return failed(job, error);
+    result = failed(job, error);
   }
+  return result && withGrowth(result, before);
 }
 
 async function handle(message: ToWorker): Promise<void> {
@@ -46,11 +62,13 @@ async function handle(message: ToWorker): Promise<void> {
   const { job } = message;
   let result = runNow(job);
   if (!result) {
+    const before = heapBytes();
     try {
       result = job.kind === 'component' ? await runComponent(job) : runPreview1(job);
     } catch (error) {
       result = failed(job, error);
     }
+    result = withGrowth(result, before);
   }
   send({ type: 'result', result }, true);
 }

@@ -4,7 +4,13 @@ import type { DeployState, FunctionRow } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 import { CompactTable } from './CompactTable.js';
 
-const DEPLOY: Record<DeployState, string> = { yes: 'yes', no: 'no', checking: '...', unknown: '?' };
+const DEPLOY: Record<DeployState, string> = {
+  yes: 'yes',
+  no: 'no',
+  checking: '...',
+  unknown: '?',
+  'n/a': 'n/a',
+};
 
 type Row = { ' ': string; function: string; wasm: string; container: string; description: string };
 

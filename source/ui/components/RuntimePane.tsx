@@ -1,7 +1,7 @@
 import { Box, memo, Text } from '#ui-vendor';
 import type { Bins } from '../../console/histogram.js';
 import type { PaneView } from '../../console/panes.js';
-import { firstLine, ms } from '../format.js';
+import { bytes, firstLine, ms } from '../format.js';
 import { useTheme } from '../theme-context.js';
 import { Histogram } from './Histogram.js';
 
@@ -89,6 +89,7 @@ function RuntimePaneView(props: {
         n {pane.n}
         {pane.failures > 0 ? <Text color={theme.error}> ({pane.failures} failed)</Text> : ''} med{' '}
         {ms(total?.median)} p95 {ms(total?.p95)}
+        {pane.last?.memory?.peakBytes ? ` peak ${bytes(pane.last.memory.peakBytes)}` : ''}
       </Text>
       <Phases stats={pane.stats} />
       <Last pane={pane} />

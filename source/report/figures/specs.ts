@@ -1,0 +1,314 @@
+/**
+ * The report's figures as Vega-Lite specifications, built from a session's records alone
+ * (pure, so the specifications are pinned by golden tests). Per function: the phases stacked
+ * per runtime; total time against input (log scale, median with its interval); energy per
+ * invocation with its interval; latency distributions of every runtime on the same bins.
+ */
+import { cellKey } from '../../core/plan.js';
+import type { InvocationRecord } from '../../session/records.js';
+import type { EnergyFigure } from '../energy.js';
+import {
+  functionsOf,
+  hasPhase,
+  lane,
+  numericInput,
+  type PhaseName,
+  summaryOf,
+  values,
+} from '../samples.js';
+
+export type FigureKind = 'phases' | 'total-vs-input' | 'energy' | 'latency';
+export const FIGURE_KINDS: readonly FigureKind[] = [
+  'phases',
+  'total-vs-input',
+  'energy',
+  'latency',
+];
+
+export interface FigureSpec {
+  /** Unique within a session: `<function>-<kind>`; also the SVG's file name. */
+  id: string;
+  kind: FigureKind;
+  function: string;
+  title: string;
+  /** A Vega-Lite specification (JSON). */
+  spec: Record<string, unknown>;
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const WIDTH = 360;
+const HEIGHT = 220;
+const round = (value: number | null): number | null =>
+  value === null ? null : Math.round(value * 1e6) / 1e6;
+
+/** A series: the runtime (and variant), with the mode when the log holds both modes. */
+function seriesOf(records: readonly InvocationRecord[]): (r: InvocationRecord) => string {
+  const modes = new Set(records.map((r) => r.mode));
+  return modes.size > 1 ? (r) => `${lane(r)} ${r.mode}` : (r) => lane(r);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function base(title: string, data: unknown[]): Record<string, unknown> {
+  return {
+    $schema: SCHEMA,
+    title,
+    data: { values: data },
+    // Variant names are long: room for them on axes, in legends and facet headers.
+    config: {
+      font: 'sans-serif',
+      view: { stroke: null },
+      axis: { labelLimit: 360 },
+      legend: { labelLimit: 360 },
+      header: { labelLimit: 360, labelAngle: 0, labelAlign: 'left' },
+    },
+  };
+}
+
+/** Phases of the records, finest available: startup, input/compute/output or exec, teardown. */
+function phasesOf(records: readonly InvocationRecord[]): Array<[PhaseName, string]> {
+  // Logs with the input_read and computed marks split exec into input, compute and output.
+  const split = hasPhase(records, 'inputMs') && hasPhase(records, 'outputMs');
+  return split
+    ? [
+        ['startupMs', 'startup'],
+        ['inputMs', 'input'],
+        ['execMs', 'compute'],
+        ['outputMs', 'output'],
+        ['teardownMs', 'teardown'],
+      ]
+    : [
+        ['startupMs', 'startup'],
+        ['execMs', 'compute (exec)'],
+        ['teardownMs', 'teardown'],
+      ];
+}
+
+function phasesFigure(fn: string, records: InvocationRecord[]): FigureSpec {
+  const series = seriesOf(records);
+  const phases = phasesOf(records);
+  const inputs = new Set(records.map((r) => r.input));
+  const data: unknown[] = [];
+  for (const [key, list] of groupBy(records, (r) => JSON.stringify([series(r), r.input]))) {
+    const [name, input] = JSON.parse(key) as [string, string];
+    phases.forEach(([phase, label], order) => {
+      data.push({
+        series: name,
+        input,
+        phase: label,
+        order,
+        ms: round(summaryOf(list, phase).median),
+      });
+    });
+  }
+  const title = `${fn}: median phases per runtime (ms; each runtime on its own scale)`;
+  const layer = {
+    mark: { type: 'bar' },
+    height: 18,
+    encoding: {
+      x: { field: 'ms', type: 'quantitative', stack: 'zero', title: 'ms (median)' },
+      color: {
+        field: 'phase',
+        type: 'nominal',
+        sort: phases.map(([, label]) => label),
+        title: 'phase',
+      },
+      order: { field: 'order', type: 'quantitative' },
+      tooltip: [
+        { field: 'series', title: 'runtime' },
+        { field: 'phase' },
+        { field: 'ms', format: '.3f' },
+      ],
+    },
+  };
+  // One row per runtime, each with its own scale: a container's 300 ms would flatten a
+  // Wasm bar of 1 ms to nothing on a shared axis.
+  const spec = {
+    ...base(title, data),
+    facet: {
+      row: { field: 'series', type: 'nominal', title: null, header: { labelOrient: 'top' } },
+      ...(inputs.size > 1 ? { column: { field: 'input', type: 'ordinal', title: 'input' } } : {}),
+    },
+    spec: { width: WIDTH, ...layer },
+    resolve: { scale: { x: 'independent' } },
+  };
+  return { id: `${fn}-phases`, kind: 'phases', function: fn, title, spec };
+}
+
+function totalFigure(fn: string, records: InvocationRecord[]): FigureSpec {
+  const series = seriesOf(records);
+  const numeric = records.every((r) => numericInput(r.input) !== null);
+  const data: unknown[] = [];
+  for (const [key, list] of groupBy(records, (r) => JSON.stringify([series(r), r.input]))) {
+    const [name, input] = JSON.parse(key) as [string, string];
+    const s = summaryOf(list, 'totalMs');
+    data.push({
+      series: name,
+      input: numeric ? numericInput(input) : input,
+      median: round(s.median),
+      low: round(s.ci.low ?? s.median),
+      high: round(s.ci.high ?? s.median),
+      n: s.n,
+    });
+  }
+  const x = numeric
+    ? { field: 'input', type: 'quantitative', title: 'input' }
+    : { field: 'input', type: 'ordinal', title: 'input' };
+  const y = {
+    type: 'quantitative',
+    scale: { type: 'log' },
+    axis: { labelOverlap: 'greedy' },
+    title: 'total ms (median, 95% interval)',
+  };
+  const title = `${fn}: total time against input`;
+  const spec = {
+    ...base(title, data),
+    width: WIDTH,
+    height: HEIGHT,
+    encoding: { x, color: { field: 'series', type: 'nominal', title: 'runtime' } },
+    layer: [
+      { mark: { type: 'line', point: true }, encoding: { y: { ...y, field: 'median' } } },
+      {
+        mark: { type: 'rule' },
+        encoding: { y: { ...y, field: 'low' }, y2: { field: 'high' } },
+      },
+    ],
+  };
+  return { id: `${fn}-total-vs-input`, kind: 'total-vs-input', function: fn, title, spec };
+}
+
+function energyFigure(
+  fn: string,
+  records: InvocationRecord[],
+  energy: ReadonlyMap<string, EnergyFigure>,
+  powerSource: string,
+): FigureSpec | null {
+  const series = seriesOf(records);
+  const several = new Set(records.map((r) => r.input)).size > 1;
+  const data: unknown[] = [];
+  const cells = groupBy(records, (r) =>
+    cellKey({
+      function: r.function,
+      runtime: r.runtime,
+      mode: r.mode,
+      input: r.input,
+      ...(r.variant ? { variant: r.variant } : {}),
+    }),
+  );
+  for (const [key, list] of cells) {
+    const figure = energy.get(key);
+    const first = list[0] as InvocationRecord;
+    if (!figure) continue;
+    data.push({
+      series: series(first),
+      // One bar per cell: with several inputs the label says which.
+      bar: several ? `${series(first)}, input ${first.input}` : series(first),
+      input: first.input,
+      microWh: round(figure.value),
+      low: round(figure.low ?? figure.value),
+      high: round(figure.high ?? figure.value),
+    });
+  }
+  if (data.length === 0) return null;
+  const shown = new Set(data.map((row) => (row as { series: string }).series));
+  const missing = [...new Set(records.map(series))].filter((name) => !shown.has(name));
+  const title = `${fn}: energy per invocation (µWh, net of idle; power: ${powerSource})`;
+  const y = { field: 'bar', type: 'nominal', title: null, sort: null };
+  const spec = {
+    ...base(title, data),
+    // Say which runtimes have no figure rather than leave them out silently.
+    ...(missing.length > 0
+      ? {
+          title: {
+            text: title,
+            subtitle: `no figure for ${missing.join(', ')}: too few power readings in its window`,
+          },
+        }
+      : {}),
+    width: WIDTH,
+    layer: [
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          y,
+          x: { field: 'microWh', type: 'quantitative', title: 'µWh per invocation' },
+          color: { field: 'series', type: 'nominal', legend: null },
+        },
+      },
+      {
+        mark: { type: 'rule' },
+        encoding: { y, x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } },
+      },
+    ],
+  };
+  return { id: `${fn}-energy`, kind: 'energy', function: fn, title, spec };
+}
+
+function latencyFigure(fn: string, records: InvocationRecord[]): FigureSpec {
+  const series = seriesOf(records);
+  // One input: the one with most measured invocations, so every runtime shows the same work.
+  const byInput = groupBy(records, (r) => r.input);
+  const input = [...byInput.entries()].sort((a, b) => b[1].length - a[1].length)[0]?.[0] ?? '';
+  const chosen = byInput.get(input) ?? [];
+  const data = chosen.map((r) => ({
+    series: series(r),
+    ms: round(values([r], 'totalMs')[0] ?? null),
+  }));
+  const shown = input === '' ? '' : ` (input ${input})`;
+  const title = `${fn}${shown}: total time distribution, same log-spaced bins`;
+  const spec = {
+    ...base(title, data),
+    width: WIDTH,
+    height: HEIGHT,
+    transform: [
+      { filter: 'datum.ms > 0' },
+      { calculate: 'log(datum.ms) / LN10', as: 'log10ms' },
+      // One bin transform over every runtime's values: the bins are the same for all.
+      { bin: { maxbins: 40 }, field: 'log10ms', as: ['bin0', 'bin1'] },
+    ],
+    mark: { type: 'bar', opacity: 0.7, binSpacing: 0 },
+    encoding: {
+      x: {
+        field: 'bin0',
+        type: 'quantitative',
+        bin: { binned: true },
+        title: 'total ms (log scale)',
+        axis: {
+          labelExpr:
+            "pow(10, datum.value) >= 1000 ? format(pow(10, datum.value), ',.0f') : format(pow(10, datum.value), '.3~g')",
+        },
+      },
+      x2: { field: 'bin1' },
+      y: { aggregate: 'count', type: 'quantitative', stack: null, title: 'invocations' },
+      color: { field: 'series', type: 'nominal', title: 'runtime' },
+    },
+  };
+  return { id: `${fn}-latency`, kind: 'latency', function: fn, title, spec };
+}
+
+/** Every figure of a session, per function in order of appearance. */
+export function figureSpecs(
+  records: readonly InvocationRecord[],
+  energy: ReadonlyMap<string, EnergyFigure> = new Map(),
+  /** Where the power came from, as the figure must say: plug, simulated or estimate. */
+  powerSource = 'unknown source',
+): FigureSpec[] {
+  const figures: FigureSpec[] = [];
+  for (const fn of functionsOf(records)) {
+    const mine = records.filter((r) => r.function === fn);
+    figures.push(phasesFigure(fn, mine), totalFigure(fn, mine));
+    const e = energyFigure(fn, mine, energy, powerSource);
+    if (e) figures.push(e);
+    figures.push(latencyFigure(fn, mine));
+  }
+  return figures;
+}

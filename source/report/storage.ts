@@ -1,0 +1,81 @@
+/**
+ * Deployed sizes per function, as the thesis tabled them: the container image (FROM scratch,
+ * and on a Debian base when that variant was built), the static binary inside it, the
+ * preview1 .wasm module and the component. Bench writes them into the session log as a
+ * `sizes` record, so a report shows them from the log alone.
+ */
+import { existsSync, statSync } from 'node:fs';
+import type { FunctionEntry } from '../catalog/catalog.js';
+import type { AnyRecord } from '../session/records.js';
+import { bytesText, type Table } from './table.js';
+
+export interface FunctionSizes {
+  imageScratch: number | null;
+  imageDebian: number | null;
+  binary: number | null;
+  wasm: number | null;
+  component: number | null;
+}
+
+export interface SizesRecord {
+  type: 'sizes';
+  at: number;
+  functions: Record<string, FunctionSizes>;
+  [field: string]: unknown;
+}
+
+const fileSize = (path: string): number | null => (existsSync(path) ? statSync(path).size : null);
+
+/** The artifact files of a function (no engine needed). */
+export function fileSizes(fn: FunctionEntry): Pick<FunctionSizes, 'binary' | 'wasm' | 'component'> {
+  return {
+    binary: fileSize(fn.nativePath),
+    wasm: fileSize(fn.wasmPath),
+    component: fileSize(fn.componentPath),
+  };
+}
+
+export function isSizesRecord(record: AnyRecord): record is SizesRecord & AnyRecord {
+  return (
+    record.type === 'sizes' && typeof (record as { functions?: unknown }).functions === 'object'
+  );
+}
+
+/** The last sizes record of a log, or null. */
+export function sizesOf(records: readonly AnyRecord[]): SizesRecord | null {
+  const found = records.filter(isSizesRecord);
+  return (found.at(-1) as SizesRecord | undefined) ?? null;
+}
+
+const ratioText = (a: number | null, b: number | null): string =>
+  a === null || b === null || b === 0 ? '–' : `${(a / b).toFixed(1)}×`;
+
+export function storageTable(sizes: SizesRecord): Table {
+  const rows = Object.entries(sizes.functions).map(([name, s]) => [
+    name,
+    bytesText(s.imageScratch),
+    bytesText(s.imageDebian),
+    bytesText(s.binary),
+    bytesText(s.wasm),
+    bytesText(s.component),
+    ratioText(s.imageScratch, s.wasm),
+    ratioText(s.imageDebian, s.wasm),
+  ]);
+  return {
+    title: 'Deployed sizes',
+    head: [
+      'Function',
+      'Image (scratch)',
+      'Image (Debian)',
+      'Static binary',
+      '.wasm',
+      'Component',
+      'Image/.wasm',
+      'Debian image/.wasm',
+    ],
+    rows,
+    note:
+      "Image sizes as the engine reports them (its layers, uncompressed); the scratch image holds the static binary and Nebula's watchdog. " +
+      '– : not built (the Debian image exists once the base=debian variant has run).',
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * How the container/Wasm startup ratio moves from Nebula's defaults to the thesis's
+ * conditions, one factor at a time (runtimes/variants.ts ladder). Each step: both sides'
+ * median startup, and the ratio with its 95% bootstrap interval, per function and input,
+ * from one session's cold invocations.
+ */
+import { type RatioInterval, ratioOfMedians } from '../core/compare.js';
+import type { InvocationResult } from '../core/invocation.js';
+import type { Lane } from '../core/plan.js';
+import type { Summary } from '../core/stats.js';
+import { summarize } from '../core/stats.js';
+import { ladder } from '../runtimes/variants.js';
+import { ms } from './render/format.js';
+import { lane, type PhaseName, values } from './samples.js';
+import { ratioText, type Table } from './table.js';
+
+export interface LadderRow {
+  function: string;
+  input: string;
+  step: number;
+  change: string;
+  container: string;
+  wasm: string;
+  containerStartup: Summary;
+  wasmStartup: Summary;
+  ratio: RatioInterval;
+  /** The same on the thesis's own startup definition, where the log has it. */
+  thesisRatio: RatioInterval | null;
+}
+
+const same = (r: InvocationResult, l: Lane) =>
+  r.runtime === l.runtime && (r.variant ?? '') === (l.variant ?? '');
+
+/** The wasm runtime the ladder ran on: the one with a precompiled variant in the log. */
+function wasmRuntimeOf(records: readonly InvocationResult[]): 'wasm' | 'wasm-p1' {
+  return records.some((r) => r.runtime === 'wasm-p1' && r.variant) ? 'wasm-p1' : 'wasm';
+}
+
+/** Rows for every function/input where the log holds both lanes of a step; [] without variants. */
+export function ladderRows(
+  records: readonly InvocationResult[],
+  phase: PhaseName = 'startupMs',
+): LadderRow[] {
+  const cold = records.filter((r) => r.mode === 'cold');
+  if (!cold.some((r) => r.variant)) return [];
+  const steps = ladder(wasmRuntimeOf(cold));
+  const rows: LadderRow[] = [];
+  const groups = new Map<string, InvocationResult[]>();
+  for (const r of cold) {
+    const key = JSON.stringify([r.function, r.input]);
+    const list = groups.get(key);
+    if (list) list.push(r);
+    else groups.set(key, [r]);
+  }
+  const all = [...groups.entries()];
+  if (groups.size > 1) all.push([JSON.stringify(['all functions (pooled)', '']), cold]);
+  for (const [key, list] of all) {
+    const [fn, input] = JSON.parse(key) as [string, string];
+    steps.forEach((step, index) => {
+      const containers = list.filter((r) => same(r, step.container));
+      const wasms = list.filter((r) => same(r, step.wasm));
+      const top = values(containers, phase);
+      const bottom = values(wasms, phase);
+      if (top.length === 0 || bottom.length === 0) return;
+      const thesisTop = values(containers, 'thesisStartupMs');
+      const thesisBottom = values(wasms, 'thesisStartupMs');
+      rows.push({
+        function: fn,
+        input,
+        step: index,
+        change: step.change,
+        container: lane(step.container),
+        wasm: lane(step.wasm),
+        containerStartup: summarize(top),
+        wasmStartup: summarize(bottom),
+        ratio: ratioOfMedians(top, bottom),
+        thesisRatio:
+          thesisTop.length > 0 && thesisBottom.length > 0
+            ? ratioOfMedians(thesisTop, thesisBottom)
+            : null,
+      });
+    });
+  }
+  return rows;
+}
+
+export function ladderTable(rows: readonly LadderRow[]): Table {
+  const thesis = rows.some((r) => r.thesisRatio !== null);
+  return {
+    title: 'From Nebula’s defaults to the thesis’s conditions (cold startup)',
+    head: [
+      'Function',
+      'Input',
+      'Step',
+      'Change',
+      'Container',
+      'Wasm',
+      'Container ms',
+      'Wasm ms',
+      'Ratio (95% CI)',
+      ...(thesis ? ["Ratio, thesis's startup (95% CI)"] : []),
+    ],
+    rows: rows.map((r) => [
+      r.function,
+      r.input === '' ? '' : r.input,
+      String(r.step),
+      r.change,
+      r.container,
+      r.wasm,
+      ms(r.containerStartup.median),
+      ms(r.wasmStartup.median),
+      ratioText(r.ratio),
+      ...(thesis ? [ratioText(r.thesisRatio)] : []),
+    ]),
+    note:
+      "Each step keeps the changes above it. Startup = main_start − accept for both runtimes (the thesis's startup, where shown, ends Wasm's before instantiation); medians over successful measured cold invocations; " +
+      'ratio median over median with a 95% percentile-bootstrap interval.',
+  };
+}
