@@ -3,17 +3,19 @@
  * the same call `nebula bench` and the console make, and streams its events as NDJSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
 import { systemClock } from '../measure/clock.js';
-import { ExperimentPlanError, parseExperimentPlan } from '../measure/plan.js';
+import { type ExperimentPlan, ExperimentPlanError, parseExperimentPlan } from '../measure/plan.js';
 import {
   figuresOf,
   newExperimentId,
   runExperiment,
   type SessionEvent,
 } from '../measure/session.js';
+import { collectSizes } from '../report/collect-sizes.js';
 import type { AnyRecord } from '../session/records.js';
 import { readBody, sendError, sendJson } from './http-io.js';
 import { EXPERIMENT_PROTOCOL } from './protocol.js';
@@ -123,15 +125,23 @@ export class ExperimentsRoute {
       }
     };
     try {
+      // The deployed sizes here, in this log and the client's, as `nebula bench` writes them.
+      const sizes = log ? await this.sizesOf(request.plan) : null;
+      if (sizes) {
+        log?.append(sizes);
+        line('record', { record: sizes });
+      }
       const outcome = await runExperiment(request.plan, {
         invoke: engineInvoke(this.options.engine),
         power: request.plan.energy ? (this.options.power?.source ?? null) : null,
         clock: this.options.clock,
         experimentId: experiment,
         // Every record goes to this machine's log and, the same, to the client for its own.
+        // An invocation travels once, as its `invocation` line: the client writes the very
+        // record from it (session-log.ts invocationRecord), as this log did.
         log: (record) => {
           log?.append(record);
-          line('record', { record });
+          if (record.type !== 'invocation') line('record', { record });
         },
         signal: abort.signal,
         onEvent: (event: SessionEvent) => {
@@ -149,6 +159,18 @@ export class ExperimentsRoute {
       this.running = null;
       res.end();
     }
+  }
+
+  private async sizesOf(plan: ExperimentPlan): Promise<AnyRecord | null> {
+    const { engine } = this.options;
+    if (!(engine instanceof Engine)) return null;
+    const names = plan.functions.map((fn) => fn.name);
+    const runtimes = plan.lanes?.map((lane) => lane.runtime) ?? plan.runtimes;
+    const { dockerHost, dockerPlatform: platform } = engine.options;
+    return collectSizes(
+      engine.catalog.functions.filter((fn) => names.includes(fn.name)),
+      { dockerHost, platform, images: runtimes.includes('container') },
+    );
   }
 }
 

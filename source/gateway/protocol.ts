@@ -46,7 +46,10 @@ export function invokePathName(pathname: string): string | null {
  * `{"protocol": 1, "plan": {...}}` (source/measure/plan.ts). The answer is 200 with
  * `application/x-ndjson`: one JSON object per line, each `{"protocol": 1, "type": ...}`, in
  * this order: "start", then "baseline" / "blocks" / "invocation" / "block" as they happen,
- * then exactly one of "done" (the figures) or "error". Refusals before the stream are plain
+ * then exactly one of "done" (the figures) or "error". Between them, "record" lines carry
+ * the gateway's session log records as it writes them, but for invocations: an invocation's
+ * record is invocationRecord() of its "invocation" line's step (source/session/session-log.ts),
+ * so each invocation crosses the wire once. Refusals before the stream are plain
  * JSON errors: 400 (bad plan, energy without a power source), 409 (an experiment is running).
  * Closing the connection stops the experiment after the current invocation.
  */

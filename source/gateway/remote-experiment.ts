@@ -2,7 +2,8 @@
  * An experiment run on the machine behind a gateway: the plan goes there, the measurement
  * session runs there on its clock and with its power source, and every record it writes to
  * its own log comes back and is appended, unchanged, to this side's log after a `target`
- * record naming the machine. Both logs then hold the same records, so `nebula report` of
+ * record naming the machine (an invocation comes once, as its `invocation` line, and its
+ * record is made from it here as it was there). Both logs then hold the same records, so `nebula report` of
  * either gives the same figures; the figures here are computed from exactly those records.
  */
 import { summarizeInvocations } from '../experiment/results.js';
@@ -11,6 +12,7 @@ import { experimentEnergy } from '../measure/attribute.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { ExperimentOutcome, SessionEvent } from '../measure/types.js';
 import type { AnyRecord } from '../session/records.js';
+import { invocationRecord } from '../session/session-log.js';
 import { type GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
 import {
   EXPERIMENT_PROTOCOL,
@@ -76,7 +78,14 @@ export async function runRemoteExperiment(
       if (options.signal?.aborted) void stop();
     }
     if (type === 'blocks') blockSeconds = Number(fields.blockSeconds);
-    if (type === 'invocation') steps.push((fields as { record: StepRecord }).record);
+    if (type === 'invocation') {
+      // The gateway logged invocationRecord() of this step; the same record goes here.
+      const step = (fields as { record: StepRecord }).record;
+      steps.push(step);
+      const record = invocationRecord(step);
+      received.push(record);
+      log(record);
+    }
     options.onEvent?.({ type, ...fields } as SessionEvent);
   };
   const stop = async () => {

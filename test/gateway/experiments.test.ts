@@ -150,10 +150,19 @@ describe('POST /experiments', { timeout: 20_000 }, () => {
       lines.filter((l) => l.type !== 'record').map((l) => l.type),
       ['start', 'invocation', 'invocation', 'done'],
     );
-    // Every record of the gateway's session log, for the client's own log.
+    // Every record of the gateway's session log but invocations, for the client's own log;
+    // each invocation crosses once, as its `invocation` line.
     assert.deepEqual(
       lines.filter((l) => l.type === 'record').map((l) => l.record.type),
-      ['experiment', 'invocation', 'invocation', 'experiment-end'],
+      ['experiment', 'experiment-end'],
+    );
+    const carrying = lines.filter(
+      (l) => l.type === 'invocation' || (l.type === 'record' && l.record.type === 'invocation'),
+    );
+    assert.equal(carrying.length, 2, 'two invocations, each on one line');
+    assert.deepEqual(
+      carrying.map((l) => l.record.step),
+      [0, 1],
     );
     assert.equal(lines.at(-1).figures.results[0].n, 2);
   });

@@ -126,7 +126,7 @@ describe('a gateway profile acts on the gateway machine', { timeout: 240_000 }, 
       vmProfile,
     ]);
     assert.equal(deployed.code, 0, deployed.stderr);
-    assert.match(deployed.stdout, /hello\s+wasm\s+deployed/);
+    assert.match(deployed.stdout, /hello\s+wasm\s+built\s.*direct bindings/);
     assert.match(deployed.stderr, /deploying on .* through the gateway http:\/\/127\.0\.0\.1:/);
     const after = JSON.parse(
       (await nebula(vm, ['functions', '--profile', vmProfile, '--json'])).stdout,
@@ -216,6 +216,16 @@ describe('a gateway profile acts on the gateway machine', { timeout: 240_000 }, 
     const body = (records: typeof client) =>
       records.filter((r) => !['header', 'target'].includes(r.type));
     assert.deepEqual(body(client), body(server));
+    // Each invocation once on each side (it crosses the wire once), the sizes of the gateway's.
+    const steps = (records: typeof client) =>
+      records.filter((r) => r.type === 'invocation').map((r) => r.step);
+    assert.ok(steps(server).length >= 4, `${steps(server).length} invocations`);
+    assert.equal(new Set(steps(client)).size, steps(client).length);
+    assert.deepEqual(steps(client), steps(server));
+    const sizes = client.find((r) => r.type === 'sizes') as unknown as {
+      functions: Record<string, unknown>;
+    };
+    assert.deepEqual(Object.keys(sizes.functions), ['hello']);
 
     const reportOf = async (log: string) => {
       const out = await nebula(vm, ['report', log, '--format', 'json']);
@@ -312,7 +322,9 @@ describe('a gateway profile acts on the gateway machine', { timeout: 240_000 }, 
       const first = all.findIndex(
         (r) => r.type === 'experiment' && r.experiment === outcome.experiment,
       );
-      const server = all.slice(first);
+      // The gateway's sizes record sits just before its experiment, in both logs.
+      assert.equal(all[first - 1]?.type, 'sizes');
+      const server = all.slice(first - 1);
       assert.deepEqual(
         logged.filter((r) => r.type !== 'target'),
         server,

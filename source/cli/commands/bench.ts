@@ -247,10 +247,12 @@ export async function bench(
           ? engine.catalog.functions.filter((fn) => names.includes(fn.name))
           : [];
       log.append(sessionHeader(profile.name, local));
-      // Where the functions run. A session without containers neither loads dockerode nor
-      // asks an engine.
-      const images = laneList.some((lane) => lane.runtime === 'container');
-      log.append(await sizesOnTarget(engine, profile, { functions: names, images }));
+      // A session without containers neither loads dockerode nor asks an engine. A gateway
+      // writes its own sizes into its log and streams the record here with the others.
+      if (!(engine instanceof RemoteEngine)) {
+        const images = laneList.some((lane) => lane.runtime === 'container');
+        log.append(await sizesOnTarget(engine, profile, { functions: names, images }));
+      }
       deps.err(`session log: ${log.path}\n`);
     }
     if (withEnergy) {
