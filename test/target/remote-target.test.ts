@@ -4,7 +4,8 @@
  * to the same figures; a cut connection, a stop, a wrong token and another version.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -300,6 +301,69 @@ describe('a gateway profile acts on the gateway machine', { timeout: 240_000 }, 
       await engine.close();
       await relay.down();
     }
+  });
+
+  it('Ctrl+C on a bench there stops the gateway run and keeps what finished on both sides', async () => {
+    const before = vm.serverLogs().length;
+    const child = spawn(
+      process.execPath,
+      [
+        '--no-turbo-fast-api-calls',
+        NEBULA,
+        'bench',
+        '--profile',
+        vmProfile,
+        '--power',
+        '--functions',
+        'hello',
+        '--runtimes',
+        'wasm-p1',
+        '--mode',
+        'warm',
+        '--blocks',
+        '6',
+        '--block-seconds',
+        '2',
+        '--baseline',
+        '1',
+        '--json',
+      ],
+      {
+        env: { ...process.env, NEBULA_TOKEN: '', NEBULA_LOGS_DIR: vm.clientLogsDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const exited = once(child, 'exit');
+    const invocations = () => {
+      const log = vm.serverLogs().length > before ? vm.serverLogs().at(-1) : undefined;
+      return log ? readRecords(log).filter((r) => r.type === 'invocation').length : 0;
+    };
+    await until(() => invocations() >= 20, 'invocations on the gateway');
+    child.kill('SIGINT');
+    const [code] = await exited;
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /interrupted: \d+ invocations ran/);
+    const printed = JSON.parse(stdout) as { aborted: boolean };
+    assert.equal(printed.aborted, true);
+
+    const serverRecords = readRecords(vm.serverLogs().at(-1) as string);
+    // A log is named to the second: an earlier experiment may sit before this one.
+    const id = serverRecords.filter((r) => r.type === 'experiment').at(-1)?.experiment;
+    const ofIt = (records: typeof serverRecords) => records.filter((r) => r.experiment === id);
+    const server = ofIt(serverRecords);
+    const client = ofIt(readRecords(vm.clientLogs().at(-1) as string));
+    assert.deepEqual(client, server);
+    assert.equal((server.at(-1) as { aborted?: boolean }).aborted, true);
+    assert.ok(server.filter((r) => r.type === 'invocation').length >= 20);
+    assert.ok(server.filter((r) => r.type === 'block').length < 6, 'stopped before the end');
   });
 
   it('stops the remote run on request and keeps the same records on both sides', async () => {
