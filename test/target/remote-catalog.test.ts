@@ -87,7 +87,7 @@ describe('a gateway catalog, deploy, sizes and imports', { timeout: 120_000 }, (
     );
   });
 
-  it('lists n/a and its reason in `nebula functions` on a gateway profile', async () => {
+  it('lists n/a and its reason in `nebula functions` and `nebula check` on a gateway profile', async () => {
     const profile = join(root, 'vm.json');
     writeFileSync(
       profile,
@@ -105,6 +105,21 @@ describe('a gateway catalog, deploy, sizes and imports', { timeout: 120_000 }, (
       /as-hello on container\s+n\/a: AssemblyScript compiles to Wasm only/,
     );
     assert.match(listed.stderr, /functions on .* through the gateway http:\/\/127\.0\.0\.1:\d+/);
+    const checked = await nebula([
+      'check',
+      'as-hello',
+      '--runtimes',
+      'wasm,container',
+      '--profile',
+      profile,
+    ]).done;
+    assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+    assert.match(checked.stderr, /checking on .* through the gateway http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(
+      checked.stdout,
+      /as-hello on container: n\/a \(AssemblyScript compiles to Wasm only/,
+    );
+    assert.match(checked.stdout, /check: all 3 runs gave the expected output/);
     const sizes = await nebula(['functions', '--sizes', '--json', '--profile', profile]).done;
     assert.equal(sizes.code, 0, sizes.stderr);
     const table = JSON.parse(sizes.stdout) as Record<string, { wasm: number | null }>;

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { unavailableReason } from '../../catalog/availability.js';
-import type { FunctionEntry } from '../../catalog/catalog.js';
 import {
   type InvocationResult,
   MODES,
@@ -8,7 +7,10 @@ import {
   RUNTIME_NAMES,
   type RuntimeName,
 } from '../../core/invocation.js';
-import { Engine, UsageError } from '../../engine/engine.js';
+import { UsageError } from '../../engine/engine.js';
+import type { FunctionInfo, InvocationEngine } from '../../engine/invocation-engine.js';
+import { RemoteEngine } from '../../gateway/remote-engine.js';
+import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
 import { EXIT_FAILED } from '../run.js';
 
@@ -52,11 +54,13 @@ export function registerCheck(program: Command): void {
       const runtimes = parseList(options.runtimes, RUNTIME_NAMES, '--runtimes');
       const modes = parseList(options.modes, MODES, '--modes') as Mode[];
       const profile = loadProfile(options.profile);
-      const engine = new Engine({
-        dockerHost: profile.docker.host,
-        dockerPlatform: profile.docker.platform,
-      });
+      // A gateway profile checks the gateway's machine: deployed and run there.
+      const engine = await createEngineForProfile(profile);
       try {
+        if (engine instanceof RemoteEngine && !options.json) {
+          const host = engine.description?.machine.hostname ?? engine.url;
+          process.stderr.write(`checking on ${host} through the gateway ${engine.url}\n`);
+        }
         const fns =
           names.length > 0 ? names.map((name) => engine.fn(name)) : engine.catalog.functions;
         const rows: CheckRow[] = [];
@@ -109,17 +113,22 @@ function parseList(text: string, known: readonly string[], option: string): stri
 }
 
 async function checkOne(
-  engine: Engine,
-  fn: FunctionEntry,
+  engine: InvocationEngine,
+  fn: FunctionInfo,
   runtimeName: string,
   modes: Mode[],
   print: (row: CheckRow) => void,
 ): Promise<void> {
   const { example, expectedOutput } = fn.manifest.input;
   const base = { function: fn.name, runtime: runtimeName, expected: expectedOutput };
+  let failed: string | null;
   try {
-    await (await engine.runtime(runtimeName)).deploy(fn);
+    const [row] = await engine.deploy([fn.name], [runtimeName as RuntimeName]);
+    failed = row && !row.ok ? row.detail : null;
   } catch (error) {
+    failed = (error as Error).message;
+  }
+  if (failed !== null) {
     for (const mode of modes) {
       print({
         ...base,
@@ -128,7 +137,7 @@ async function checkOne(
         ok: false,
         output: '',
         totalMs: 0,
-        error: `deploy failed: ${(error as Error).message}`,
+        error: `deploy failed: ${failed}`,
       });
     }
     return;
