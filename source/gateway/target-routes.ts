@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { isRuntimeName, RUNTIME_NAMES, type RuntimeName } from '../core/invocation.js';
-import { Engine } from '../engine/engine.js';
+import { canonicalVariant, Engine, UsageError } from '../engine/engine.js';
 import { ImportError } from '../engine/import-wasm.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { PowerGap, PowerSample, PowerStatus } from '../power/sample.js';
@@ -208,6 +208,15 @@ export class TargetRoutes {
         field: 'variant',
       });
       return;
+    }
+    if (request.variant) {
+      try {
+        canonicalVariant(request.runtimes[0] as RuntimeName, request.variant);
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        sendError(res, 400, { error: error.message, field: 'variant' });
+        return;
+      }
     }
     res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
     // The client gone (Ctrl+C there): what was deployed stays; the rest is not started.

@@ -85,6 +85,11 @@ describe('a gateway catalog, deploy, sizes and imports', { timeout: 120_000 }, (
       remote.deploy(['hello'], ['wasm', 'container'], { variant: 'base=debian' }),
       /--variant belongs to one runtime/,
     );
+    // A factor the runtime lacks is refused there before anything is built, naming it.
+    await assert.rejects(
+      remote.deploy(['hello'], ['wasm'], { variant: 'base=debian' }),
+      (error: Error) => error.name === 'UsageError' && /\(400\): .*base/.test(error.message),
+    );
   });
 
   it('lists n/a and its reason in `nebula functions` and `nebula check` on a gateway profile', async () => {
