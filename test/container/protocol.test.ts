@@ -12,7 +12,10 @@ const watchdog = watchdogPath(NATIVE_ARCH[hostPlatform]);
 import { encodeRequest, READY, ResponseReader } from '../../source/runtimes/container/protocol.js';
 
 /** The committed watchdog binary of this machine's architecture, run on the host against /bin/sh, without any container. */
-async function converse(script: string, requests: Array<{ input: string; timeoutMs: number }>) {
+async function converse(
+  script: string,
+  requests: Array<{ input: string; timeoutMs: number; outputLimit?: number }>,
+) {
   const child = spawn(watchdog, ['/bin/sh', '-c', script], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -34,7 +37,8 @@ async function converse(script: string, requests: Array<{ input: string; timeout
   };
   while (!reader.takeReady()) await new Promise<void>((resolve) => (pending = resolve));
   for (const request of requests) {
-    child.stdin.write(encodeRequest(Buffer.from(request.input), request.timeoutMs));
+    const limit = request.outputLimit ?? 1024 * 1024;
+    child.stdin.write(encodeRequest(Buffer.from(request.input), request.timeoutMs, limit));
     responses.push(await next());
   }
   child.stdin.end();
@@ -68,6 +72,24 @@ describe('watchdog protocol', { timeout: 20_000 }, () => {
     assert.ok(Date.now() - started < 10_000, 'the watchdog waited for the sleeping children');
   });
 
+  it('kills a function whose output passes the limit at once, keeps none of it, and serves the next request', async () => {
+    // `yes` writes without end: without the limit it would fill the watchdog's memory until
+    // the timeout, or until the container's memory limit ended it as out-of-memory.
+    const { responses, code } = await converse('[ -n "$(cat)" ] && exec yes flood; echo fine', [
+      { input: 'flood', timeoutMs: 60_000, outputLimit: 4096 },
+      { input: '', timeoutMs: 5000, outputLimit: 4096 },
+    ]);
+    assert.deepEqual(
+      responses.map((r) => [r.kind, r.stdout.length, r.stderr.length]),
+      [
+        ['output-limit', 0, 0],
+        ['exited', 5, 0],
+      ],
+    );
+    assert.equal(responses[1]?.stdout.toString(), 'fine\n');
+    assert.equal(code, 0);
+  });
+
   it('reports a function killed by a signal, and one that cannot start', async () => {
     const killed = await converse('kill -SEGV $$', [{ input: '', timeoutMs: 5000 }]);
     assert.deepEqual([killed.responses[0]?.kind, killed.responses[0]?.code], ['signaled', 11]);
@@ -76,7 +98,7 @@ describe('watchdog protocol', { timeout: 20_000 }, () => {
     });
     const reader = new ResponseReader();
     child.stdout.on('data', (chunk: Buffer) => reader.push(chunk));
-    child.stdin.end(encodeRequest(Buffer.alloc(0), 1000));
+    child.stdin.end(encodeRequest(Buffer.alloc(0), 1000, 1024));
     await once(child, 'exit');
     assert.equal(reader.takeReady(), true);
     assert.deepEqual([reader.take()?.kind, reader.take()], ['spawn-failed', null]);

@@ -1,11 +1,17 @@
 /** The frames spoken with nebula-watchdog (watchdog/watchdog.c has the layout). */
 
-export const READY = Buffer.from('NBW1');
-const REQUEST_MAGIC = 'NBQ1';
+export const READY = Buffer.from('NBW2');
+const REQUEST_MAGIC = 'NBQ2';
 const RESPONSE_MAGIC = 'NBR1';
 const RESPONSE_HEAD = 24;
 
-export const RESPONSE_KINDS = ['exited', 'signaled', 'timeout', 'spawn-failed'] as const;
+export const RESPONSE_KINDS = [
+  'exited',
+  'signaled',
+  'timeout',
+  'spawn-failed',
+  'output-limit',
+] as const;
 export type ResponseKind = (typeof RESPONSE_KINDS)[number];
 
 export interface WatchdogResponse {
@@ -18,11 +24,15 @@ export interface WatchdogResponse {
   stderr: Buffer;
 }
 
-export function encodeRequest(input: Buffer, timeoutMs: number): Buffer {
-  const head = Buffer.alloc(12);
+const u32 = (value: number) => Math.max(0, Math.min(Math.round(value), 0xffffffff));
+
+/** The watchdog kills the function once stdout and stderr together pass outputLimit bytes. */
+export function encodeRequest(input: Buffer, timeoutMs: number, outputLimit: number): Buffer {
+  const head = Buffer.alloc(16);
   head.write(REQUEST_MAGIC, 0, 'latin1');
-  head.writeUInt32BE(Math.max(1, Math.min(Math.round(timeoutMs), 0xffffffff)), 4);
-  head.writeUInt32BE(input.length, 8);
+  head.writeUInt32BE(Math.max(1, u32(timeoutMs)), 4);
+  head.writeUInt32BE(u32(outputLimit), 8);
+  head.writeUInt32BE(input.length, 12);
   return Buffer.concat([head, input]);
 }
 

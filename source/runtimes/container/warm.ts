@@ -198,7 +198,13 @@ export class WarmContainer {
           void this.dispose();
         }, fn.manifest.timeoutMs + GRACE_MS);
         signal?.addEventListener('abort', onAbort, { once: true });
-        this.socket.write(encodeRequest(Buffer.from(input, 'utf8'), fn.manifest.timeoutMs));
+        this.socket.write(
+          encodeRequest(
+            Buffer.from(input, 'utf8'),
+            fn.manifest.timeoutMs,
+            fn.manifest.outputLimitBytes,
+          ),
+        );
       });
       const phases = { roundtrip: performance.now() - started };
       return {
@@ -252,6 +258,8 @@ export class WarmContainer {
           timedOut: true,
           killed: 'the function',
         });
+      case 'output-limit':
+        return { exitCode: null, ...outputLimitFailure(fn.manifest.outputLimitBytes) };
       case 'spawn-failed':
         return {
           exitCode: null,

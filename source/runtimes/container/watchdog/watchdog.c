@@ -5,11 +5,15 @@
  * over its own stdin and stdout (the container's attached stdio), so the container needs
  * no network at all. One request at a time:
  *
- *   request  (stdin):  "NBQ1" u32 timeout_ms, u32 input_len, input bytes
+ *   ready    (stdout): "NBW2", once, before the first request
+ *   request  (stdin):  "NBQ2" u32 timeout_ms, u32 output_limit, u32 input_len, input bytes
  *   response (stdout): "NBR1" u32 kind, i32 code, u32 oom_kills, u32 out_len, u32 err_len,
  *                      stdout bytes, stderr bytes
  *   all integers big-endian; kind 0 exited (code = exit status), 1 killed by a signal
- *   (code = signal), 2 timed out (killed by the watchdog), 3 could not start (code = errno).
+ *   (code = signal), 2 timed out (killed by the watchdog), 3 could not start (code = errno),
+ *   4 wrote more than output_limit bytes over stdout and stderr together (killed by the
+ *   watchdog at once, nothing of its output kept: a flood must not fill the container's
+ *   memory and end as an out-of-memory kill instead).
  *
  * oom_kills is how many processes the kernel's OOM killer ended in this container's memory
  * cgroup during the request, read from the cgroup files (v1 memory.oom_control, v2
@@ -30,7 +34,13 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { KIND_EXITED = 0, KIND_SIGNALED = 1, KIND_TIMEOUT = 2, KIND_SPAWN_FAILED = 3 };
+enum {
+  KIND_EXITED = 0,
+  KIND_SIGNALED = 1,
+  KIND_TIMEOUT = 2,
+  KIND_SPAWN_FAILED = 3,
+  KIND_OUTPUT_LIMIT = 4
+};
 
 struct buf {
   char *data;
@@ -134,7 +144,8 @@ static void respond(uint32_t kind, int32_t code, uint32_t ooms, struct buf *out,
   if (err->len) write_full(1, err->data, err->len);
 }
 
-static void run(char **argv, uint32_t timeout_ms, const char *input, size_t input_len) {
+static void run(char **argv, uint32_t timeout_ms, uint32_t output_limit, const char *input,
+                size_t input_len) {
   struct buf out = {0}, err = {0};
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) || pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC)) {
@@ -182,9 +193,9 @@ static void run(char **argv, uint32_t timeout_ms, const char *input, size_t inpu
   size_t written = 0;
   if (input_len == 0) close(in_fd), in_fd = -1;
   long long deadline = now_ms() + timeout_ms;
-  int timed_out = 0;
+  int timed_out = 0, over_limit = 0;
   char chunk[65536];
-  while (out_fd >= 0 || err_fd >= 0) {
+  while ((out_fd >= 0 || err_fd >= 0) && !over_limit) {
     struct pollfd fds[3];
     int n = 0, i_in = -1, i_out = -1, i_err = -1;
     if (in_fd >= 0) i_in = n, fds[n++] = (struct pollfd){in_fd, POLLOUT, 0};
@@ -211,11 +222,15 @@ static void run(char **argv, uint32_t timeout_ms, const char *input, size_t inpu
     for (int k = 0; k < 2; k++) {
       if (idx[k] < 0 || !fds[idx[k]].revents) continue;
       ssize_t r = read(*fdp[k], chunk, sizeof chunk);
+      if (r > 0 && out.len + err.len + (size_t)r > output_limit) {
+        over_limit = 1;
+        break;
+      }
       if (r > 0) buf_add(bufs[k], chunk, (size_t)r);
       else if (r == 0 || (errno != EAGAIN && errno != EINTR)) close(*fdp[k]), *fdp[k] = -1;
     }
   }
-  if (timed_out) kill(-pid, SIGKILL), kill(pid, SIGKILL);
+  if (timed_out || over_limit) kill(-pid, SIGKILL), kill(pid, SIGKILL);
   if (in_fd >= 0) close(in_fd);
   if (out_fd >= 0) close(out_fd);
   if (err_fd >= 0) close(err_fd);
@@ -227,7 +242,10 @@ static void run(char **argv, uint32_t timeout_ms, const char *input, size_t inpu
   while (waitpid(-1, NULL, WNOHANG) > 0) {
   }
   uint32_t ooms = oom_kills() - ooms_before;
-  if (timed_out) respond(KIND_TIMEOUT, SIGKILL, ooms, &out, &err);
+  if (over_limit) {
+    out.len = err.len = 0;
+    respond(KIND_OUTPUT_LIMIT, SIGKILL, ooms, &out, &err);
+  } else if (timed_out) respond(KIND_TIMEOUT, SIGKILL, ooms, &out, &err);
   else if (WIFSIGNALED(status)) respond(KIND_SIGNALED, WTERMSIG(status), ooms, &out, &err);
   else respond(KIND_EXITED, WEXITSTATUS(status), ooms, &out, &err);
   free(out.data);
@@ -241,19 +259,20 @@ int main(int argc, char **argv) {
   }
   signal(SIGPIPE, SIG_IGN);
   /* Ready: the host waits for this line before its first request. */
-  write_full(1, "NBW1", 4);
+  write_full(1, "NBW2", 4);
   for (;;) {
-    unsigned char head[12];
+    unsigned char head[16];
     if (!read_full(0, head, sizeof head)) return 0;
-    if (memcmp(head, "NBQ1", 4) != 0) {
+    if (memcmp(head, "NBQ2", 4) != 0) {
       fprintf(stderr, "nebula-watchdog: bad request header\n");
       return 113;
     }
-    uint32_t timeout_ms = get_u32(head + 4), len = get_u32(head + 8);
+    uint32_t timeout_ms = get_u32(head + 4), output_limit = get_u32(head + 8);
+    uint32_t len = get_u32(head + 12);
     char *input = malloc(len ? len : 1);
     if (!input) die("out of memory for input");
     if (len && !read_full(0, input, len)) return 0;
-    run(argv + 1, timeout_ms, input, len);
+    run(argv + 1, timeout_ms, output_limit, input, len);
     free(input);
   }
 }
