@@ -1,7 +1,8 @@
 /**
  * Reads a session log back. A line that is not a JSON object with a string `type` is skipped
  * with a warning: a torn last line (the process died while writing it) is expected after a
- * crash; one in the middle means the file was damaged, and says where.
+ * crash; one in the middle means the file was damaged, and says where. A file none of whose
+ * lines is a record is refused as not a session log.
  */
 import { readFileSync } from 'node:fs';
 import type { AnyRecord } from './records.js';
@@ -24,7 +25,16 @@ export function readSessionLog(path: string): SessionLogContents {
     const why = code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new SessionLogError(`cannot read session log ${path}: ${why}`);
   }
-  return parseSessionLog(text, path);
+  const contents = parseSessionLog(text, path);
+  // Whole lines, and not one of them a record: another kind of file was named. (A lone torn
+  // line is a log whose writer died in its first record, and stays a warning.)
+  const damaged = contents.warnings.filter((warning) => !warning.includes('torn last line'));
+  if (contents.records.length === 0 && damaged.length > 0) {
+    throw new SessionLogError(
+      `${path} is not a Nebula session log: none of its ${contents.warnings.length} lines is a JSON record with a "type" (session logs are the .jsonl files that nebula bench and nebula-tui write under logs/)`,
+    );
+  }
+  return contents;
 }
 
 export function parseSessionLog(text: string, name = 'session log'): SessionLogContents {

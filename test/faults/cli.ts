@@ -1,6 +1,6 @@
 /** Running `nebula` as a user would, for tests that break things under it. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../source/cli/nebula.js', import.meta.url));
@@ -68,3 +68,17 @@ export async function until(
 
 /** What a crash looks like on stderr: an unhandled rejection or a stack trace. */
 export const CRASH = /Unhandled|uncaught|\n\s+at .+:\d+:\d+\)?\n/i;
+
+/** The pid of the nebula-tui writing this session log (script(1) runs it as a child), from /proc. */
+export function consolePid(log: string): number {
+  const wanted = `nebula-tui.js\0--log\0${log}\0`;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(wanted)) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error(`no nebula-tui process writes ${log}`);
+}

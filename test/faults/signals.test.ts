@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { containersLabelled, engineClient, requireEngine } from '../container/helpers.js';
-import { CLI, CRASH, invocations, logLines, nebula, until } from './cli.js';
+import { CLI, CRASH, consolePid, invocations, logLines, nebula, until } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nebula-signals-'));
 const env = { ...process.env, NEBULA_LOGS_DIR: dir };
@@ -103,7 +103,7 @@ describe('stop signals', { timeout: 240_000 }, () => {
       });
       const exited = new Promise<number | null>((resolve) => console.on('close', resolve));
       await until(() => logLines(log).some((r) => r.type === 'header'), 'the console to start');
-      const pid = pidOf(`--log\0${log}`);
+      const pid = consolePid(log);
       process.kill(pid, signal);
       assert.equal(await exited, CODES[signal]);
       assert.deepEqual(logLines(log).at(-1), {
@@ -163,17 +163,3 @@ describe('stop signals', { timeout: 240_000 }, () => {
     assert.doesNotMatch(end.stderr, CRASH);
   });
 });
-
-/** The process whose command line holds this text (NUL between arguments), from /proc. */
-function pidOf(text: string): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes(TUI) && cmdline.includes(text)) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  throw new Error(`no process runs ${JSON.stringify(text)}`);
-}

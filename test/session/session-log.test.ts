@@ -109,6 +109,18 @@ describe('session log', { timeout: 10000 }, () => {
     );
   });
 
+  it('a file none of whose lines is a record is refused as not a session log', () => {
+    const path = join(dir, 'passwd-like.txt');
+    writeFileSync(path, 'root:x:0:0:root:/root:/bin/bash\n{"no":"type"}\n');
+    assert.throws(
+      () => readSessionLog(path),
+      /passwd-like\.txt is not a Nebula session log: none of its 2 lines is a JSON record/,
+    );
+    // One torn line alone is a log whose writer died mid-record: a warning, not a refusal.
+    writeFileSync(path, '{"type":"hea');
+    assert.deepEqual(readSessionLog(path).records, []);
+  });
+
   it('a missing file is a clear error', () => {
     assert.throws(
       () => readSessionLog(join(dir, 'nope.jsonl')),

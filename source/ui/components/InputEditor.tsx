@@ -33,7 +33,9 @@ export function InputEditor(props: {
       else if (/^[\x7f\b]+$/.test(input)) props.onDelete(input.length);
       else if (!key.ctrl && !key.meta) props.onAppend(printable(input));
     },
-    { isActive: isRawModeSupported },
+    // Ink leaves isRawModeSupported undefined (stdin.isTTY) for a file or /dev/null, and only
+    // `false` turns a hook off: anything else asks for raw mode and throws.
+    { isActive: isRawModeSupported === true },
   );
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>

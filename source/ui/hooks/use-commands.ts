@@ -20,6 +20,7 @@ export function useCommands(
         if (command) onCommand(command);
       }
     },
-    { isActive: isActive && isRawModeSupported },
+    // Only `false` turns the hook off; Ink's isRawModeSupported is undefined for /dev/null.
+    { isActive: isActive && isRawModeSupported === true },
   );
 }
