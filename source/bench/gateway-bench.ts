@@ -1,17 +1,21 @@
 /**
- * Issue 7's figure: warm `hello` through `nebula serve` over keep-alive connections, measured
- * by autocannon. The gateway runs in its own process (as in production) so the load tool
- * does not share its event loop.
+ * Warm `hello` through `nebula serve` over keep-alive connections, measured by autocannon,
+ * beside GET /health (the gateway's own ceiling, invoking nothing) in the same run. The
+ * gateway runs in its own process (as in production) so the load tool does not share its
+ * event loop. Targets: at least 8,000 req/s on `wasm-p1` and 7,000 on `wasm`, p99 at most
+ * 10 ms, every request answered 2xx.
  * Usage: node dist/source/bench/gateway-bench.js [--runtimes wasm,wasm-p1] [--connections 16]
- *        [--duration 10] [--warmup 3] [--function hello] [--max-concurrency 4] [--json]
+ *        [--duration 10] [--warmup 3] [--function hello] [--max-concurrency 4] [--json] [--check]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { wasiNodeFlags } from '../core/node-support.js';
+import { finishTargets, recordTarget } from './targets.js';
 
 /** The part of autocannon's result read here (it ships no types). */
 interface AutocannonResult {
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     input: { type: 'string', default: '' },
     'max-concurrency': { type: 'string', default: '4' },
     json: { type: 'boolean', default: false },
+    check: { type: 'boolean', default: false },
   },
 });
 const connections = Number(values.connections);
@@ -107,6 +112,42 @@ interface Row {
   errors: number;
 }
 
+/** Throughput targets per runtime (req/s), for warm `hello`. */
+const THROUGHPUT_TARGET: Record<string, number> = { wasm: 7000, 'wasm-p1': 8000 };
+const P99_TARGET_MS = 10;
+
+function recordTargets(rows: Row[]): void {
+  const health = rows[0] as Row;
+  for (const row of rows.slice(1)) {
+    const target = THROUGHPUT_TARGET[row.runtime];
+    if (target !== undefined) {
+      recordTarget({
+        name: `gateway ${row.runtime} warm ${values.function} throughput`,
+        value: row.reqPerS,
+        unit: 'req/s',
+        kind: 'atLeast',
+        limit: target,
+        against: `GET /health ${health.reqPerS} req/s: ${(row.reqPerS / health.reqPerS).toFixed(3)}x`,
+      });
+    }
+    recordTarget({
+      name: `gateway ${row.runtime} warm ${values.function} p99`,
+      value: row.p99Ms,
+      unit: 'ms',
+      kind: 'atMost',
+      limit: P99_TARGET_MS,
+    });
+    recordTarget({
+      name: `gateway ${row.runtime} requests not answered 2xx`,
+      value: row.non2xx + row.errors,
+      unit: 'requests',
+      kind: 'atMost',
+      limit: 0,
+    });
+  }
+}
+
+const loadAtStart = loadavg();
 try {
   const base = await gatewayUrl();
   const rows: Row[] = [];
@@ -124,8 +165,11 @@ try {
     }
     rows.push(toRow(runtime, await measure({ url, method: 'POST', headers, body: values.input })));
   }
+  const loadAverage = { atStart: loadAtStart, atEnd: loadavg() };
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ function: values.function, mode: 'warm', rows })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ function: values.function, mode: 'warm', rows, loadAverage })}\n`,
+    );
   } else {
     process.stdout.write(
       `warm ${values.function} through nebula serve, keep-alive, ${connections} connections, ${duration} s each (autocannon)\n\n`,
@@ -139,8 +183,14 @@ try {
         `| ${row.runtime} | ${row.reqPerS} | ${row.p50Ms} | ${row.p97_5Ms} | ${row.p99Ms} | ${row.maxMs} | ${row.requests} | ${row.non2xx} | ${row.errors} |\n`,
       );
     }
+    const show = (load: number[]) => load.map((x) => x.toFixed(2)).join(' ');
+    process.stdout.write(
+      `\nload average ${show(loadAverage.atStart)} at start, ${show(loadAverage.atEnd)} at end\n`,
+    );
   }
+  recordTargets(rows);
 } finally {
   server.kill('SIGTERM');
   await exited;
 }
+finishTargets();
