@@ -1,5 +1,8 @@
 /** Runs one preview1 module on Node's own WASI (inside the Wasm worker). */
-import { coreModule } from './module-cache.js';
+
+import { POOL_IMPORT } from './memory-import.js';
+import { giveBackLater } from './memory-pool.js';
+import { runModule } from './module-cache.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
 import { MemoryStdio, trapResult } from './stdio.js';
 
@@ -56,7 +59,8 @@ function withMemoryStdio(
 }
 
 export function runPreview1(job: WasmJob): WasmJobResult {
-  const module = coreModule(job.path, job);
+  const { module, pool } = runModule(job.path, job);
+  const pooled = pool?.take();
   const modulesLoadedNs = process.hrtime.bigint();
   // One WASI object per call: node:wasi cannot start twice. No env, no preopens.
   const wasi = new WASI({ version: 'preview1', args: [job.name], env: {}, returnOnExit: true });
@@ -67,6 +71,7 @@ export function runPreview1(job: WasmJob): WasmJobResult {
   try {
     instance = new WebAssembly.Instance(module, {
       wasi_snapshot_preview1: withMemoryStdio(wasiImport, stdio, memory),
+      ...(pooled ? { [POOL_IMPORT.module]: { [POOL_IMPORT.name]: pooled } } : {}),
     });
     const exitCode = wasi.start(instance);
     // Linear memory only grows: its size now is the run's high-water mark.
@@ -74,5 +79,7 @@ export function runPreview1(job: WasmJob): WasmJobResult {
     return { ...stdio.result(job.id, exitCode), modulesLoadedNs, linearBytes };
   } catch (error) {
     return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
+  } finally {
+    if (pool && pooled) giveBackLater(pool, pooled);
   }
 }

@@ -3,6 +3,7 @@ import './quiet-wasi-warning.js';
 import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { loadGlue, runComponent, runComponentNow } from './component-exec.js';
+import { recycleMemories } from './memory-pool.js';
 import { runPreview1 } from './preview1-exec.js';
 import {
   type FromWorker,
@@ -71,6 +72,7 @@ async function handle(message: ToWorker): Promise<void> {
     result = withGrowth(result, before);
   }
   send({ type: 'result', result }, true);
+  recycleMemories();
 }
 
 /** After a job, take the next ones straight from the port while they keep coming. */
@@ -87,6 +89,7 @@ function handOffLoop(): void {
       return;
     }
     send({ type: 'result', result }, true);
+    recycleMemories();
   }
 }
 
