@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -76,13 +77,29 @@ async function gatewayUrl(): Promise<string> {
   throw new Error('nebula serve exited before printing its address');
 }
 
-async function measure(request: Record<string, unknown>): Promise<AutocannonResult> {
-  const load = { ...request, connections, pipelining: 1 };
-  if (warmup > 0) await autocannon({ ...load, duration: warmup });
-  return autocannon({ ...load, duration });
+/** The gateway process's CPU time so far (user + system, all its threads), in ms; Linux only. */
+function serverCpuMs(): number {
+  try {
+    const fields =
+      readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime, fields 14 and 15 of proc(5), in clock ticks (100 a second).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
-function toRow(runtime: string, measured: AutocannonResult): Row {
+async function measure(request: Record<string, unknown>): Promise<Measured> {
+  const load = { ...request, connections, pipelining: 1 };
+  if (warmup > 0) await autocannon({ ...load, duration: warmup });
+  const cpuBefore = serverCpuMs();
+  const result = await autocannon({ ...load, duration });
+  return { ...result, serverCpuMs: serverCpuMs() - cpuBefore };
+}
+
+type Measured = AutocannonResult & { serverCpuMs: number };
+
+function toRow(runtime: string, measured: Measured): Row {
   return {
     runtime,
     connections,
@@ -95,6 +112,7 @@ function toRow(runtime: string, measured: AutocannonResult): Row {
     maxMs: measured.latency.max,
     non2xx: measured.non2xx,
     errors: measured.errors + measured.timeouts,
+    serverCpuUsPerRequest: Math.round((measured.serverCpuMs * 1000) / measured.requests.total),
   };
 }
 
@@ -110,6 +128,8 @@ interface Row {
   maxMs: number;
   non2xx: number;
   errors: number;
+  /** The gateway's CPU time (all its threads) per request, in µs: what a request costs it. */
+  serverCpuUsPerRequest: number;
 }
 
 /** Throughput targets per runtime (req/s), for warm `hello`. */
@@ -175,12 +195,12 @@ try {
       `warm ${values.function} through nebula serve, keep-alive, ${connections} connections, ${duration} s each (autocannon)\n\n`,
     );
     process.stdout.write(
-      '| runtime | req/s | p50 ms | p97.5 ms | p99 ms | max ms | requests | non-2xx | errors |\n',
+      '| runtime | req/s | p50 ms | p97.5 ms | p99 ms | max ms | requests | non-2xx | errors | gateway CPU µs/request |\n',
     );
-    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of rows) {
       process.stdout.write(
-        `| ${row.runtime} | ${row.reqPerS} | ${row.p50Ms} | ${row.p97_5Ms} | ${row.p99Ms} | ${row.maxMs} | ${row.requests} | ${row.non2xx} | ${row.errors} |\n`,
+        `| ${row.runtime} | ${row.reqPerS} | ${row.p50Ms} | ${row.p97_5Ms} | ${row.p99Ms} | ${row.maxMs} | ${row.requests} | ${row.non2xx} | ${row.errors} | ${row.serverCpuUsPerRequest} |\n`,
       );
     }
     const show = (load: number[]) => load.map((x) => x.toFixed(2)).join(' ');

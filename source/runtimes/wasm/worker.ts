@@ -14,12 +14,12 @@ import {
   type WorkerData,
 } from './protocol.js';
 
-const { preload, port, handoff } = workerData as WorkerData;
+const { preload, port, handoff, handOff } = workerData as WorkerData;
 const flags = new Int32Array(handoff);
 
 function send(message: FromWorker, wakeHost: boolean): void {
   (port as MessagePort).postMessage(message);
-  if (wakeHost) {
+  if (wakeHost && handOff) {
     Atomics.store(flags, HANDOFF.toHost, 1);
     Atomics.notify(flags, HANDOFF.toHost);
   }
@@ -77,6 +77,7 @@ async function handle(message: ToWorker): Promise<void> {
 
 /** After a job, take the next ones straight from the port while they keep coming. */
 function handOffLoop(): void {
+  if (!handOff) return;
   for (;;) {
     Atomics.wait(flags, HANDOFF.toWorker, 0, HANDOFF.workerWindowMs);
     if (Atomics.exchange(flags, HANDOFF.toWorker, 0) === 0) return;
