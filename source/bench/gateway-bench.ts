@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     input: { type: 'string', default: '' },
     'max-concurrency': { type: 'string', default: '4' },
     json: { type: 'boolean', default: false },
+    'event-readers': { type: 'string', default: '1' },
     check: { type: 'boolean', default: false },
   },
 });
@@ -98,6 +100,29 @@ async function measure(request: Record<string, unknown>): Promise<Measured> {
 }
 
 type Measured = AutocannonResult & { serverCpuMs: number };
+
+/**
+ * Readers of GET /events that read (and drop) every frame, opened for the length of `body`:
+ * what fanning each result out to them costs the invocations.
+ */
+async function withEventReaders<T>(base: string, count: number, body: () => Promise<T>) {
+  const readers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<IncomingMessage>((resolve, reject) => {
+          httpRequest(`${base}/events`, { headers }, resolve).on('error', reject).end();
+        }),
+    ),
+  );
+  let bytes = 0;
+  for (const reader of readers) reader.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  try {
+    return { result: await body(), bytes };
+  } finally {
+    for (const reader of readers) reader.destroy();
+  }
+}
 
 function toRow(runtime: string, measured: Measured): Row {
   return {
@@ -184,6 +209,16 @@ try {
       );
     }
     rows.push(toRow(runtime, await measure({ url, method: 'POST', headers, body: values.input })));
+  }
+  // The same load on the last runtime with readers of the event stream: the fan-out's cost.
+  const readers = Number(values['event-readers']);
+  const last = (values.runtimes as string).split(',').at(-1);
+  if (readers > 0 && last) {
+    const url = `${base}/functions/${values.function}/invoke?runtime=${last}&mode=warm`;
+    const { result } = await withEventReaders(base, readers, () =>
+      measure({ url, method: 'POST', headers, body: values.input }),
+    );
+    rows.push(toRow(`${last} + ${readers} /events reader(s)`, result));
   }
   const loadAverage = { atStart: loadAtStart, atEnd: loadavg() };
   if (values.json) {
