@@ -5,7 +5,8 @@
  * round level): fair against drift, and each runtime stays as warm as a platform under
  * steady load keeps it. --block 1 alternates every call.
  * Targets: each Wasm runtime's warm p99 at most 3x its median (no tail), and `wasm-p1` at
- * most 1.5x the bare script's median.
+ * most 1.5x the bare script's median. Last, how often each runtime's worker collects its
+ * whole heap during warm runs (gc-probe.ts): what makes the tail when it is often.
  * Usage: node dist/source/bench/wasm-bench.js [--n 10000] [--block 50] [--cold 50] [--soak 10000]
  *        [--function hello] [--check]
  */
@@ -15,6 +16,7 @@ import { median, quantile, sortAscending } from '../core/stats.js';
 import { Engine } from '../engine/engine.js';
 import '../runtimes/wasm/quiet-wasi-warning.js';
 import { barePreview1 } from './bare-preview1.js';
+import { workerCollections } from './gc-probe.js';
 import { finishTargets, recordTarget } from './targets.js';
 
 const { values } = parseArgs({
@@ -80,6 +82,12 @@ async function soak(runtime: 'wasm' | 'wasm-p1') {
   return { before, after, afterTwice: mib(process.memoryUsage().rss) };
 }
 const rss = { calls: soakN, wasm: await soak('wasm'), 'wasm-p1': await soak('wasm-p1') };
+await engine.close();
+/** The cause of a warm tail, counted: full collections of the worker's heap per 1,000 runs. */
+const collectionsPer1000 = {
+  wasm: await workerCollections('wasm', 5000),
+  'wasm-p1': await workerCollections('wasm-p1', 5000),
+};
 
 /** Median and tail of one set of samples, in ms. */
 function spread(samples: number[]) {
@@ -113,6 +121,7 @@ const report = {
   wasmP1OverBare: tails['wasm-p1'].p50 / tails.bare.p50,
   coldMedianMs: { wasm: m(cold.wasm), 'wasm-p1': m(cold['wasm-p1']) },
   rssMiB: rss,
+  workerFullCollectionsPer1000WarmRuns: collectionsPer1000,
   samples: { warm: n, warmBlock: block, cold: coldN },
   loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
 };
@@ -122,6 +131,9 @@ for (const [runtime, t] of Object.entries(tails)) {
     `warm ${name} ${runtime}: median ${fmt(t.p50)} ms, p95 ${fmt(t.p95)}, p99 ${fmt(t.p99)} (${t.p99OverP50.toFixed(2)}x the median), max ${fmt(t.max)}, n ${t.n}`,
   );
 }
+console.error(
+  `full collections of the worker's heap per 1,000 warm runs: wasm ${collectionsPer1000.wasm.toFixed(1)}, wasm-p1 ${collectionsPer1000['wasm-p1'].toFixed(1)}`,
+);
 console.error(
   `wasm-p1/bare node:wasi ${report.wasmP1OverBare.toFixed(2)}x; load average ${loadAtStart.map((x) => x.toFixed(2)).join(' ')} at start`,
 );
@@ -143,5 +155,4 @@ recordTarget({
   limit: 1.5,
   against: `the bare node:wasi script, ${fmt(tails.bare.p50)} ms`,
 });
-await engine.close();
 finishTargets();
