@@ -1,17 +1,23 @@
 /**
- * Issue 7's figure: warm `hello` through `nebula serve` over keep-alive connections, measured
- * by autocannon. The gateway runs in its own process (as in production) so the load tool
- * does not share its event loop.
+ * Warm `hello` through `nebula serve` over keep-alive connections, measured by autocannon,
+ * beside GET /health (the gateway's own ceiling, invoking nothing) in the same run. The
+ * gateway runs in its own process (as in production) so the load tool does not share its
+ * event loop. Targets: at least 8,000 req/s on `wasm-p1` and 7,000 on `wasm`, p99 at most
+ * 10 ms, every request answered 2xx.
  * Usage: node dist/source/bench/gateway-bench.js [--runtimes wasm,wasm-p1] [--connections 16]
- *        [--duration 10] [--warmup 3] [--function hello] [--max-concurrency 4] [--json]
+ *        [--duration 10] [--warmup 3] [--function hello] [--max-concurrency 4] [--json] [--check]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { wasiNodeFlags } from '../core/node-support.js';
+import { finishTargets, recordTarget } from './targets.js';
 
 /** The part of autocannon's result read here (it ships no types). */
 interface AutocannonResult {
@@ -35,6 +41,8 @@ const { values } = parseArgs({
     input: { type: 'string', default: '' },
     'max-concurrency': { type: 'string', default: '4' },
     json: { type: 'boolean', default: false },
+    'event-readers': { type: 'string', default: '1' },
+    check: { type: 'boolean', default: false },
   },
 });
 const connections = Number(values.connections);
@@ -71,13 +79,52 @@ async function gatewayUrl(): Promise<string> {
   throw new Error('nebula serve exited before printing its address');
 }
 
-async function measure(request: Record<string, unknown>): Promise<AutocannonResult> {
-  const load = { ...request, connections, pipelining: 1 };
-  if (warmup > 0) await autocannon({ ...load, duration: warmup });
-  return autocannon({ ...load, duration });
+/** The gateway process's CPU time so far (user + system, all its threads), in ms; Linux only. */
+function serverCpuMs(): number {
+  try {
+    const fields =
+      readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime, fields 14 and 15 of proc(5), in clock ticks (100 a second).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
-function toRow(runtime: string, measured: AutocannonResult): Row {
+async function measure(request: Record<string, unknown>): Promise<Measured> {
+  const load = { ...request, connections, pipelining: 1 };
+  if (warmup > 0) await autocannon({ ...load, duration: warmup });
+  const cpuBefore = serverCpuMs();
+  const result = await autocannon({ ...load, duration });
+  return { ...result, serverCpuMs: serverCpuMs() - cpuBefore };
+}
+
+type Measured = AutocannonResult & { serverCpuMs: number };
+
+/**
+ * Readers of GET /events that read (and drop) every frame, opened for the length of `body`:
+ * what fanning each result out to them costs the invocations.
+ */
+async function withEventReaders<T>(base: string, count: number, body: () => Promise<T>) {
+  const readers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<IncomingMessage>((resolve, reject) => {
+          httpRequest(`${base}/events`, { headers }, resolve).on('error', reject).end();
+        }),
+    ),
+  );
+  let bytes = 0;
+  for (const reader of readers) reader.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  try {
+    return { result: await body(), bytes };
+  } finally {
+    for (const reader of readers) reader.destroy();
+  }
+}
+
+function toRow(runtime: string, measured: Measured): Row {
   return {
     runtime,
     connections,
@@ -90,6 +137,7 @@ function toRow(runtime: string, measured: AutocannonResult): Row {
     maxMs: measured.latency.max,
     non2xx: measured.non2xx,
     errors: measured.errors + measured.timeouts,
+    serverCpuUsPerRequest: Math.round((measured.serverCpuMs * 1000) / measured.requests.total),
   };
 }
 
@@ -105,8 +153,46 @@ interface Row {
   maxMs: number;
   non2xx: number;
   errors: number;
+  /** The gateway's CPU time (all its threads) per request, in µs: what a request costs it. */
+  serverCpuUsPerRequest: number;
 }
 
+/** Throughput targets per runtime (req/s), for warm `hello`. */
+const THROUGHPUT_TARGET: Record<string, number> = { wasm: 7000, 'wasm-p1': 8000 };
+const P99_TARGET_MS = 10;
+
+function recordTargets(rows: Row[]): void {
+  const health = rows[0] as Row;
+  for (const row of rows.slice(1)) {
+    const target = THROUGHPUT_TARGET[row.runtime];
+    if (target !== undefined) {
+      recordTarget({
+        name: `gateway ${row.runtime} warm ${values.function} throughput`,
+        value: row.reqPerS,
+        unit: 'req/s',
+        kind: 'atLeast',
+        limit: target,
+        against: `GET /health ${health.reqPerS} req/s: ${(row.reqPerS / health.reqPerS).toFixed(3)}x`,
+      });
+    }
+    recordTarget({
+      name: `gateway ${row.runtime} warm ${values.function} p99`,
+      value: row.p99Ms,
+      unit: 'ms',
+      kind: 'atMost',
+      limit: P99_TARGET_MS,
+    });
+    recordTarget({
+      name: `gateway ${row.runtime} requests not answered 2xx`,
+      value: row.non2xx + row.errors,
+      unit: 'requests',
+      kind: 'atMost',
+      limit: 0,
+    });
+  }
+}
+
+const loadAtStart = loadavg();
 try {
   const base = await gatewayUrl();
   const rows: Row[] = [];
@@ -124,23 +210,42 @@ try {
     }
     rows.push(toRow(runtime, await measure({ url, method: 'POST', headers, body: values.input })));
   }
+  // The same load on the last runtime with readers of the event stream: the fan-out's cost.
+  const readers = Number(values['event-readers']);
+  const last = (values.runtimes as string).split(',').at(-1);
+  if (readers > 0 && last) {
+    const url = `${base}/functions/${values.function}/invoke?runtime=${last}&mode=warm`;
+    const { result } = await withEventReaders(base, readers, () =>
+      measure({ url, method: 'POST', headers, body: values.input }),
+    );
+    rows.push(toRow(`${last} + ${readers} /events reader(s)`, result));
+  }
+  const loadAverage = { atStart: loadAtStart, atEnd: loadavg() };
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ function: values.function, mode: 'warm', rows })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ function: values.function, mode: 'warm', rows, loadAverage })}\n`,
+    );
   } else {
     process.stdout.write(
       `warm ${values.function} through nebula serve, keep-alive, ${connections} connections, ${duration} s each (autocannon)\n\n`,
     );
     process.stdout.write(
-      '| runtime | req/s | p50 ms | p97.5 ms | p99 ms | max ms | requests | non-2xx | errors |\n',
+      '| runtime | req/s | p50 ms | p97.5 ms | p99 ms | max ms | requests | non-2xx | errors | gateway CPU µs/request |\n',
     );
-    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of rows) {
       process.stdout.write(
-        `| ${row.runtime} | ${row.reqPerS} | ${row.p50Ms} | ${row.p97_5Ms} | ${row.p99Ms} | ${row.maxMs} | ${row.requests} | ${row.non2xx} | ${row.errors} |\n`,
+        `| ${row.runtime} | ${row.reqPerS} | ${row.p50Ms} | ${row.p97_5Ms} | ${row.p99Ms} | ${row.maxMs} | ${row.requests} | ${row.non2xx} | ${row.errors} | ${row.serverCpuUsPerRequest} |\n`,
       );
     }
+    const show = (load: number[]) => load.map((x) => x.toFixed(2)).join(' ');
+    process.stdout.write(
+      `\nload average ${show(loadAverage.atStart)} at start, ${show(loadAverage.atEnd)} at end\n`,
+    );
   }
+  recordTargets(rows);
 } finally {
   server.kill('SIGTERM');
   await exited;
 }
+finishTargets();

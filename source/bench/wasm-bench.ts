@@ -1,31 +1,39 @@
 /**
- * Issue 2's figures, side by side in one run: warm and cold `hello` through `wasm` and
- * `wasm-p1`, the bare node:wasi yardstick, and resident memory around 10,000 warm calls.
- * Warm calls run in rounds of --block calls per runtime, the runtimes taking turns round after
- * round (A B A B at the round level): fair against drift, and each runtime stays as warm as a
- * platform under steady load keeps it. --block 1 alternates every call.
- * Usage: node dist/source/bench/wasm-bench.js [--n 2000] [--block 50] [--cold 50] [--soak 10000]
- *        [--function hello]
+ * Warm and cold `hello` through `wasm` and `wasm-p1`, the bare node:wasi yardstick, and
+ * resident memory around 10,000 warm calls, side by side in one run. Warm calls run in rounds
+ * of --block calls per runtime, the runtimes taking turns round after round (A B A B at the
+ * round level): fair against drift, and each runtime stays as warm as a platform under
+ * steady load keeps it. --block 1 alternates every call.
+ * Targets: each Wasm runtime's warm p99 at most 3x its median (no tail), and `wasm-p1` at
+ * most 1.5x the bare script's median. Last, how often each runtime's worker collects its
+ * whole heap during warm runs (gc-probe.ts): what makes the tail when it is often.
+ * Usage: node dist/source/bench/wasm-bench.js [--n 10000] [--block 50] [--cold 50] [--soak 10000]
+ *        [--function hello] [--check]
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { median, sortAscending } from '../core/stats.js';
+import { median, quantile, sortAscending } from '../core/stats.js';
 import { Engine } from '../engine/engine.js';
 import '../runtimes/wasm/quiet-wasi-warning.js';
 import { barePreview1 } from './bare-preview1.js';
+import { workerCollections } from './gc-probe.js';
+import { finishTargets, recordTarget } from './targets.js';
 
 const { values } = parseArgs({
   options: {
-    n: { type: 'string', default: '2000' },
+    n: { type: 'string', default: '10000' },
     block: { type: 'string', default: '50' },
     cold: { type: 'string', default: '50' },
     soak: { type: 'string', default: '10000' },
     function: { type: 'string', default: 'hello' },
+    check: { type: 'boolean', default: false },
   },
 });
 const n = Number(values.n);
 const coldN = Number(values.cold);
 const soakN = Number(values.soak);
 const name = values.function as string;
+const loadAtStart = loadavg();
 
 const engine = new Engine();
 const fn = engine.fn(name);
@@ -74,19 +82,77 @@ async function soak(runtime: 'wasm' | 'wasm-p1') {
   return { before, after, afterTwice: mib(process.memoryUsage().rss) };
 }
 const rss = { calls: soakN, wasm: await soak('wasm'), 'wasm-p1': await soak('wasm-p1') };
+await engine.close();
+/** The cause of a warm tail, counted: full collections of the worker's heap per 1,000 runs. */
+const collectionsPer1000 = {
+  wasm: await workerCollections('wasm', 5000),
+  'wasm-p1': await workerCollections('wasm-p1', 5000),
+};
 
+/** Median and tail of one set of samples, in ms. */
+function spread(samples: number[]) {
+  const sorted = sortAscending(samples);
+  const at = (p: number) => quantile(sorted, p) ?? Number.NaN;
+  const p50 = median(sorted) ?? Number.NaN;
+  return {
+    n: sorted.length,
+    p50,
+    p95: at(0.95),
+    p99: at(0.99),
+    max: at(1),
+    p99OverP50: at(0.99) / p50,
+  };
+}
 const m = (values: number[]) => median(sortAscending(values)) ?? Number.NaN;
 const fmt = (x: number) => x.toFixed(3);
+const tails = {
+  wasm: spread(warm.wasm),
+  'wasm-p1': spread(warm['wasm-p1']),
+  bare: spread(warm.bare),
+};
 const report = {
   function: name,
-  warmMedianMs: { wasm: m(warm.wasm), 'wasm-p1': m(warm['wasm-p1']), bareNodeWasi: m(warm.bare) },
-  wasmP1OverBare: m(warm['wasm-p1']) / m(warm.bare),
+  warmMs: tails,
+  warmMedianMs: {
+    wasm: tails.wasm.p50,
+    'wasm-p1': tails['wasm-p1'].p50,
+    bareNodeWasi: tails.bare.p50,
+  },
+  wasmP1OverBare: tails['wasm-p1'].p50 / tails.bare.p50,
   coldMedianMs: { wasm: m(cold.wasm), 'wasm-p1': m(cold['wasm-p1']) },
   rssMiB: rss,
+  workerFullCollectionsPer1000WarmRuns: collectionsPer1000,
   samples: { warm: n, warmBlock: block, cold: coldN },
+  loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
 };
 console.log(JSON.stringify(report, null, 2));
+for (const [runtime, t] of Object.entries(tails)) {
+  console.error(
+    `warm ${name} ${runtime}: median ${fmt(t.p50)} ms, p95 ${fmt(t.p95)}, p99 ${fmt(t.p99)} (${t.p99OverP50.toFixed(2)}x the median), max ${fmt(t.max)}, n ${t.n}`,
+  );
+}
 console.error(
-  `warm ${name}: wasm ${fmt(report.warmMedianMs.wasm)} ms, wasm-p1 ${fmt(report.warmMedianMs['wasm-p1'])} ms, bare node:wasi ${fmt(report.warmMedianMs.bareNodeWasi)} ms (wasm-p1/bare ${report.wasmP1OverBare.toFixed(2)}x)`,
+  `full collections of the worker's heap per 1,000 warm runs: wasm ${collectionsPer1000.wasm.toFixed(1)}, wasm-p1 ${collectionsPer1000['wasm-p1'].toFixed(1)}`,
 );
-await engine.close();
+console.error(
+  `wasm-p1/bare node:wasi ${report.wasmP1OverBare.toFixed(2)}x; load average ${loadAtStart.map((x) => x.toFixed(2)).join(' ')} at start`,
+);
+for (const runtime of ['wasm', 'wasm-p1'] as const) {
+  recordTarget({
+    name: `warm ${name} ${runtime} p99 over ${tails[runtime].n} calls`,
+    value: tails[runtime].p99OverP50,
+    unit: 'x',
+    kind: 'atMost',
+    limit: 3,
+    against: `its own median, ${fmt(tails[runtime].p50)} ms`,
+  });
+}
+recordTarget({
+  name: `warm ${name} wasm-p1 median`,
+  value: report.wasmP1OverBare,
+  unit: 'x',
+  kind: 'atMost',
+  limit: 1.5,
+  against: `the bare node:wasi script, ${fmt(tails.bare.p50)} ms`,
+});
+finishTargets();

@@ -8,9 +8,9 @@ import type { PowerSource } from '../power/source.js';
 import { Admission } from './admission.js';
 import { bearerChecker } from './auth.js';
 import { doorChecker, passDoors } from './doors.js';
-import { EventStream } from './event-stream.js';
+import { EventStream, resultJson } from './event-stream.js';
 import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
-import { allow, readBody, sendError, sendJson } from './http-io.js';
+import { allow, readBody, sendError, sendJson, sendJsonText } from './http-io.js';
 import {
   EXPERIMENTS_PATH,
   EXPERIMENTS_STOP_PATH,
@@ -322,7 +322,7 @@ export class Gateway {
         mode: params.mode,
         signal: controller.signal,
       });
-      sendJson(res, 200, result);
+      sendJsonText(res, 200, resultJson(result));
     } catch (error) {
       const usage = (error as Error).name === 'UsageError';
       sendError(res, usage ? 400 : 500, { error: (error as Error).message });

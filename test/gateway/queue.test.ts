@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Agent } from 'node:http';
 import { describe, it } from 'node:test';
 import type { InvocationResult } from '../../source/core/invocation.js';
 import { call, type Reply, startGateway, waitFor } from './http.js';
@@ -65,5 +66,47 @@ describe('bounded queue', { timeout: 60_000 }, () => {
     assert.equal(waited.status, 200);
     assert.equal(waited.json.ok, true);
     assert.equal(waited.headers.connection, 'close');
+  });
+
+  it('answers every request of a burst over keep-alive connections, 200 or 429, none dropped', async () => {
+    const server = await startGateway({ maxConcurrency: 2, maxQueue: 8 });
+    const results: InvocationResult[] = [];
+    server.engine.on('invocation', (result) => results.push(result));
+    // 16 keep-alive connections, 200 requests on both Wasm runtimes, all sent at once.
+    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    try {
+      const replies = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          call(
+            `${server.url}/functions/hello/invoke?runtime=${i % 2 ? 'wasm' : 'wasm-p1'}&mode=warm`,
+            {
+              method: 'POST',
+              agent,
+            },
+          ),
+        ),
+      );
+      const statuses = new Set(replies.map((reply) => reply.status));
+      assert.deepEqual(
+        [...statuses].filter((status) => status !== 200 && status !== 429),
+        [],
+      );
+      const answered = replies.filter((reply) => reply.status === 200);
+      assert.ok(answered.length >= 10, `only ${answered.length} of 200 were run`);
+      for (const reply of answered) assert.equal(reply.json.ok, true, reply.json.error);
+      for (const reply of replies.filter((r) => r.status === 429)) {
+        assert.match(reply.json.error, /2 running and 8 waiting/);
+      }
+      // Each request answered 200 ran exactly once, and answered with its own result.
+      assert.equal(results.length, answered.length);
+      assert.deepEqual(
+        answered.map((reply) => reply.json.acceptedAtNs).sort(),
+        results.map((result) => result.acceptedAtNs).sort(),
+      );
+      assert.equal((await call(`${server.url}/health`)).json.inFlight, 0);
+    } finally {
+      agent.destroy();
+      await server.stop();
+    }
   });
 });

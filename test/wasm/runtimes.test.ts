@@ -58,6 +58,16 @@ for (const runtime of ['wasm', 'wasm-p1'] as const) {
       assert.equal(next.output, 'ok\n');
     });
 
+    it('stops a memory hog at the memory cap when warm too, on a pooled memory', async () => {
+      const result = await engine.invoke('faulty', runtime, { input: 'oom', mode: 'warm' });
+      assert.equal(result.failure, 'out-of-memory');
+      assert.match(result.error ?? '', /memory allocation of \d+ bytes failed/);
+      for (let i = 0; i < 3; i++) {
+        const next = await engine.invoke('faulty', runtime, { input: 'ok', mode: 'warm' });
+        assert.equal(next.output, 'ok\n');
+      }
+    });
+
     it('stops a running invocation when aborted', async () => {
       const controller = new AbortController();
       const pending = engine.invoke('faulty', runtime, {

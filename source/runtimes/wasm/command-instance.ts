@@ -15,6 +15,9 @@ export function runPlan(
   coreModule: (file: string) => WebAssembly.Module,
   host: HostContext,
   seen: { linearBytes?: number } = {},
+  /** Imports a module takes beyond the plan's: a pooled memory (module-cache.ts runModule). */
+  extraImports: (file: string) => Record<string, Record<string, unknown>> | undefined = () =>
+    undefined,
 ): number {
   const instances: WebAssembly.Exports[] = [];
   const exported = (ref: ExportRef) => (instances[ref.instance] as WebAssembly.Exports)[ref.export];
@@ -30,7 +33,7 @@ export function runPlan(
     realloc: (...args) => (realloc as Realloc)(...args),
   });
   for (const step of plan.steps) {
-    const imports: Record<string, Record<string, unknown>> = {};
+    const imports: Record<string, Record<string, unknown>> = { ...extraImports(step.file) };
     for (const { module, name, from } of step.imports) {
       imports[module] ??= {};
       (imports[module] as Record<string, unknown>)[name] =

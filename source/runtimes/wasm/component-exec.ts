@@ -5,7 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { runPlan } from './command-instance.js';
 import { type CommandPlan, PLAN_FILE, type PlanOutcome } from './command-plan.js';
 import type { HostInterface } from './host-interfaces.js';
-import { coreModule } from './module-cache.js';
+import { POOL_IMPORT } from './memory-import.js';
+import { giveBackLater } from './memory-pool.js';
+import { coreModule, type RunModule, runModule } from './module-cache.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
 import { SHIM_BROWSER_FILES, shimBrowserUrl } from './shim-files.js';
 import { MemoryStdio, trapResult } from './stdio.js';
@@ -126,12 +128,22 @@ export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
   const plan = commandPlans.get(dir);
   if (!plan || FORCE_JCO_GLUE) return undefined;
   const stdio = new MemoryStdio(job.input, job.outputLimitBytes);
-  const modules = new Map(plan.steps.map(({ file }) => [file, coreModule(join(dir, file), job)]));
+  const modules = new Map<string, RunModule>(
+    plan.steps.map(({ file }) => [file, runModule(join(dir, file), job)]),
+  );
   const modulesLoadedNs = process.hrtime.bigint();
   const seen: { linearBytes?: number } = {};
+  const taken: Array<[RunModule, WebAssembly.Memory]> = [];
+  const memoryImport = (file: string) => {
+    const run = modules.get(file) as RunModule;
+    if (!run.pool) return undefined;
+    const memory = run.pool.take();
+    taken.push([run, memory]);
+    return { [POOL_IMPORT.module]: { [POOL_IMPORT.name]: memory } };
+  };
   try {
-    const module = (file: string) => modules.get(file) as WebAssembly.Module;
-    const exitCode = runPlan(plan, module, shimStreams(stdio, job.name), seen);
+    const module = (file: string) => (modules.get(file) as RunModule).module;
+    const exitCode = runPlan(plan, module, shimStreams(stdio, job.name), seen, memoryImport);
     return { ...stdio.result(job.id, exitCode), modulesLoadedNs, ...seen };
   } catch (error) {
     // A plan that no longer links (its files changed under it) is not the function's fault.
@@ -140,6 +152,9 @@ export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
       return undefined;
     }
     return { ...trapResult(job.id, stdio, error), modulesLoadedNs, ...seen };
+  } finally {
+    for (const [run, memory] of taken)
+      giveBackLater(run.pool as NonNullable<RunModule['pool']>, memory);
   }
 }
 

@@ -3,10 +3,10 @@
  * that `memory.grow` past the manifest's limit fails inside the function (Rust then aborts
  * with "memory allocation of N bytes failed") instead of eating the host.
  */
-const PAGE_BYTES = 65536;
+export const PAGE_BYTES = 65536;
 const MEMORY_SECTION = 5;
 
-function readLeb(bytes: Uint8Array, offset: number): { value: number; next: number } {
+export function readLeb(bytes: Uint8Array, offset: number): { value: number; next: number } {
   let value = 0;
   let shift = 0;
   let next = offset;
@@ -19,7 +19,7 @@ function readLeb(bytes: Uint8Array, offset: number): { value: number; next: numb
   }
 }
 
-function writeLeb(value: number): number[] {
+export function writeLeb(value: number): number[] {
   const out: number[] = [];
   let rest = value;
   do {

@@ -1,5 +1,8 @@
 /** Runs one preview1 module on Node's own WASI (inside the Wasm worker). */
-import { coreModule } from './module-cache.js';
+import { POOL_IMPORT } from './memory-import.js';
+import { giveBackLater } from './memory-pool.js';
+import { runModule } from './module-cache.js';
+import { moduleImports } from './module-imports.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
 import { MemoryStdio, trapResult } from './stdio.js';
 
@@ -10,9 +13,36 @@ const ERRNO_SUCCESS = 0;
 
 type WasiFn = (...args: number[]) => number;
 
+const PREVIEW1 = 'wasi_snapshot_preview1';
+/** Per module, the preview1 functions it imports. */
+const importedNames = new WeakMap<WebAssembly.Module, string[]>();
+
+/**
+ * The import object holds only what the module imports: node:wasi offers some fifty
+ * functions, and copying them all into a new object on every run cost more than the few a
+ * function uses. A name node:wasi lacks stays undefined, and instantiation fails as before.
+ */
+function preview1Imports(
+  module: WebAssembly.Module,
+  wasiImport: Record<string, WasiFn>,
+  overrides: Record<string, WasiFn>,
+): Record<string, WasiFn> {
+  let names = importedNames.get(module);
+  if (!names) {
+    names = moduleImports(module)
+      .filter((entry) => entry.module === PREVIEW1)
+      .map((entry) => entry.name);
+    importedNames.set(module, names);
+  }
+  const imports: Record<string, WasiFn> = {};
+  for (const name of names) imports[name] = (overrides[name] ?? wasiImport[name]) as WasiFn;
+  return imports;
+}
+
 /**
  * node:wasi only takes real file descriptors for stdio, so fd_read on 0 and fd_write on 1
- * and 2 are answered here from memory; everything else goes to node:wasi.
+ * and 2 are answered here from memory; other descriptors, and every other function, go to
+ * node:wasi.
  */
 function withMemoryStdio(
   wasiImport: Record<string, WasiFn>,
@@ -28,7 +58,6 @@ function withMemoryStdio(
     return list;
   };
   return {
-    ...wasiImport,
     fd_write(fd, iovs, count, nwrittenPtr) {
       if (fd !== 1 && fd !== 2)
         return (wasiImport.fd_write as WasiFn)(fd, iovs, count, nwrittenPtr);
@@ -56,7 +85,8 @@ function withMemoryStdio(
 }
 
 export function runPreview1(job: WasmJob): WasmJobResult {
-  const module = coreModule(job.path, job);
+  const { module, pool } = runModule(job.path, job);
+  const pooled = pool?.take();
   const modulesLoadedNs = process.hrtime.bigint();
   // One WASI object per call: node:wasi cannot start twice. No env, no preopens.
   const wasi = new WASI({ version: 'preview1', args: [job.name], env: {}, returnOnExit: true });
@@ -66,7 +96,8 @@ export function runPreview1(job: WasmJob): WasmJobResult {
   const wasiImport = wasi.wasiImport as unknown as Record<string, WasiFn>;
   try {
     instance = new WebAssembly.Instance(module, {
-      wasi_snapshot_preview1: withMemoryStdio(wasiImport, stdio, memory),
+      [PREVIEW1]: preview1Imports(module, wasiImport, withMemoryStdio(wasiImport, stdio, memory)),
+      ...(pooled ? { [POOL_IMPORT.module]: { [POOL_IMPORT.name]: pooled } } : {}),
     });
     const exitCode = wasi.start(instance);
     // Linear memory only grows: its size now is the run's high-water mark.
@@ -74,5 +105,7 @@ export function runPreview1(job: WasmJob): WasmJobResult {
     return { ...stdio.result(job.id, exitCode), modulesLoadedNs, linearBytes };
   } catch (error) {
     return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
+  } finally {
+    if (pool && pooled) giveBackLater(pool, pooled);
   }
 }

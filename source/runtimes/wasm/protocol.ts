@@ -49,6 +49,14 @@ export interface WorkerData {
   port: import('node:worker_threads').MessagePort;
   /** Two Int32 flags (see HANDOFF) beside the port, to wake the other side without its loop. */
   handoff: SharedArrayBuffer;
+  /**
+   * Whether the two sides hand messages over through the flags (a pool of one, whose host
+   * blocks for each result). A larger pool serves concurrent callers from an event loop that
+   * never blocks, so it leaves the flags alone: waking through them costs the host a futex
+   * call under V8's one process-wide lock for every job, which its workers take and release
+   * on every wait, and each job then costs the host the event-loop wake-up anyway.
+   */
+  handOff: boolean;
 }
 
 /**

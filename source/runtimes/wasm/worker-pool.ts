@@ -105,8 +105,18 @@ export class WorkerPool {
   /** A job needs no ref: its timeout timer keeps the process alive until it ends. */
   private post(slot: Slot, message: ToWorker): void {
     slot.port.postMessage(message);
+    if (!this.handOff) return;
     Atomics.store(slot.flags, HANDOFF.toWorker, 1);
     Atomics.notify(slot.flags, HANDOFF.toWorker);
+  }
+
+  /**
+   * Only a pool of one (invocations one at a time: commands, bench, console) hands jobs over
+   * through the shared flags and blocks the main thread for its result; a larger pool serves
+   * concurrent callers (the gateway), whose other requests must keep moving meanwhile.
+   */
+  private get handOff(): boolean {
+    return this.size === 1;
   }
 
   private idle(slot: Slot): void {
@@ -168,10 +178,7 @@ export class WorkerPool {
     }
     Atomics.store(slot.flags, HANDOFF.toHost, 0);
     this.post(slot, { type: 'job', job: pending.job });
-    // Only a pool of one (invocations one at a time: commands, bench, console) may block the
-    // main thread for its result; a larger pool serves concurrent callers (the gateway),
-    // whose other requests must keep moving meanwhile.
-    if (this.size === 1) this.takeQuickResult(slot);
+    if (this.handOff) this.takeQuickResult(slot);
   }
 
   private finish(slot: Slot, outcome: JobOutcome): void {
@@ -202,7 +209,12 @@ export class WorkerPool {
   private spawn(): Slot {
     const { port1, port2 } = new MessageChannel();
     const handoff = new SharedArrayBuffer(8);
-    const workerData: WorkerData = { preload: [...this.preload], port: port2, handoff };
+    const workerData: WorkerData = {
+      preload: [...this.preload],
+      port: port2,
+      handoff,
+      handOff: this.handOff,
+    };
     const worker = new Worker(WORKER_URL, {
       workerData,
       transferList: [port2],

@@ -3,6 +3,7 @@ import './quiet-wasi-warning.js';
 import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { loadGlue, runComponent, runComponentNow } from './component-exec.js';
+import { recycleMemories } from './memory-pool.js';
 import { runPreview1 } from './preview1-exec.js';
 import {
   type FromWorker,
@@ -13,12 +14,12 @@ import {
   type WorkerData,
 } from './protocol.js';
 
-const { preload, port, handoff } = workerData as WorkerData;
+const { preload, port, handoff, handOff } = workerData as WorkerData;
 const flags = new Int32Array(handoff);
 
 function send(message: FromWorker, wakeHost: boolean): void {
   (port as MessagePort).postMessage(message);
-  if (wakeHost) {
+  if (wakeHost && handOff) {
     Atomics.store(flags, HANDOFF.toHost, 1);
     Atomics.notify(flags, HANDOFF.toHost);
   }
@@ -71,10 +72,12 @@ async function handle(message: ToWorker): Promise<void> {
     result = withGrowth(result, before);
   }
   send({ type: 'result', result }, true);
+  recycleMemories();
 }
 
 /** After a job, take the next ones straight from the port while they keep coming. */
 function handOffLoop(): void {
+  if (!handOff) return;
   for (;;) {
     Atomics.wait(flags, HANDOFF.toWorker, 0, HANDOFF.workerWindowMs);
     if (Atomics.exchange(flags, HANDOFF.toWorker, 0) === 0) return;
@@ -87,6 +90,7 @@ function handOffLoop(): void {
       return;
     }
     send({ type: 'result', result }, true);
+    recycleMemories();
   }
 }
 
