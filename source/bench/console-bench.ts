@@ -9,6 +9,7 @@
  * Usage: node dist/source/bench/console-bench.js [--idle 60] [--n 1000] [--function hello]
  *   [--mode warm] [--runtimes wasm,container] (container only when DOCKER_HOST is set)
  *   [--starts 5] [--only-start] [--sources estimate,simulated]
+ *   [--only-idle] (the first frame and the idle figures, without the experiment)
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     starts: { type: 'string', default: '5' },
     sources: { type: 'string', default: 'estimate,simulated' },
     'only-start': { type: 'boolean', default: false },
+    'only-idle': { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
   },
 });
@@ -149,53 +151,72 @@ async function settle(tui: Tui, ready: (text: string) => boolean, what: string):
 }
 
 // 2: memory, idle and during a counted experiment, with the console against headless.
-const pid = nodePid(tuiRun.child.pid as number);
-await settle(tuiRun, (text) => text.includes('exponential'), 'the function list');
-const rssIdle = memoryMb(pid, 'VmRSS');
-line('resident memory, idle', `${rssIdle.toFixed(1)} MB`, load());
-const before = headlessMedians(countedProfile, fnName, runtimes, mode, join(work, 'h1.jsonl'), env);
-const index = loadCatalog().functions.findIndex((fn) => fn.name === fnName);
-if (index < 0) throw new Error(`unknown function ${fnName}`);
-const planned = runtimes.length * (repetitions + 2);
-for (const key of `${'j'.repeat(index)}${mode === 'warm' ? 'm' : ''}s`)
-  tuiRun.child.stdin?.write(key);
-await until(
-  () => loggedInvocations(consoleLog).length >= planned,
-  'the console experiment',
-  900_000,
-);
-const withConsole = logMedians(consoleLog, runtimes);
-const peak = memoryMb(pid, 'VmHWM');
-const rssAfter = memoryMb(pid, 'VmRSS');
-await quitTui(tuiRun);
-const after = headlessMedians(countedProfile, fnName, runtimes, mode, join(work, 'h2.jsonl'), env);
-line(`resident memory, peak (${planned} invocations)`, `${peak.toFixed(1)} MB`, load());
-line('resident memory, after the experiment', `${rssAfter.toFixed(1)} MB`);
-recordTarget({
-  name: `console peak memory, ${planned}-invocation experiment`,
-  value: peak,
-  unit: 'MB',
-  kind: 'atMost',
-  limit: 150,
-});
-process.stdout.write(`${fnName} ${mode}, n=${repetitions} per runtime, median total ms:\n`);
-for (const runtime of runtimes) {
-  const base = ((before[runtime] ?? Number.NaN) + (after[runtime] ?? Number.NaN)) / 2;
-  const open = withConsole[runtime] ?? Number.NaN;
-  const ratio = open / base;
-  line(
-    `  ${runtime}: headless ${before[runtime]?.toFixed(3)} / ${after[runtime]?.toFixed(3)}`,
-    `console ${open.toFixed(3)}`,
-    `(${ratio.toFixed(3)}x the headless mean)`,
+if (values['only-idle']) await quitTui(tuiRun);
+else await measureMemory(tuiRun);
+
+async function measureMemory(tuiRun: Tui): Promise<void> {
+  const pid = nodePid(tuiRun.child.pid as number);
+  await settle(tuiRun, (text) => text.includes('exponential'), 'the function list');
+  const rssIdle = memoryMb(pid, 'VmRSS');
+  line('resident memory, idle', `${rssIdle.toFixed(1)} MB`, load());
+  const before = headlessMedians(
+    countedProfile,
+    fnName,
+    runtimes,
+    mode,
+    join(work, 'h1.jsonl'),
+    env,
   );
+  const index = loadCatalog().functions.findIndex((fn) => fn.name === fnName);
+  if (index < 0) throw new Error(`unknown function ${fnName}`);
+  const planned = runtimes.length * (repetitions + 2);
+  for (const key of `${'j'.repeat(index)}${mode === 'warm' ? 'm' : ''}s`)
+    tuiRun.child.stdin?.write(key);
+  await until(
+    () => loggedInvocations(consoleLog).length >= planned,
+    'the console experiment',
+    900_000,
+  );
+  const withConsole = logMedians(consoleLog, runtimes);
+  const peak = memoryMb(pid, 'VmHWM');
+  const rssAfter = memoryMb(pid, 'VmRSS');
+  await quitTui(tuiRun);
+  const after = headlessMedians(
+    countedProfile,
+    fnName,
+    runtimes,
+    mode,
+    join(work, 'h2.jsonl'),
+    env,
+  );
+  line(`resident memory, peak (${planned} invocations)`, `${peak.toFixed(1)} MB`, load());
+  line('resident memory, after the experiment', `${rssAfter.toFixed(1)} MB`);
   recordTarget({
-    name: `${runtime} ${fnName} ${mode} median with the console open`,
-    value: ratio,
-    unit: 'x',
+    name: `console peak memory, ${planned}-invocation experiment`,
+    value: peak,
+    unit: 'MB',
     kind: 'atMost',
-    limit: 1.05,
-    against: 'the same experiment headless',
+    limit: 150,
   });
+  process.stdout.write(`${fnName} ${mode}, n=${repetitions} per runtime, median total ms:\n`);
+  for (const runtime of runtimes) {
+    const base = ((before[runtime] ?? Number.NaN) + (after[runtime] ?? Number.NaN)) / 2;
+    const open = withConsole[runtime] ?? Number.NaN;
+    const ratio = open / base;
+    line(
+      `  ${runtime}: headless ${before[runtime]?.toFixed(3)} / ${after[runtime]?.toFixed(3)}`,
+      `console ${open.toFixed(3)}`,
+      `(${ratio.toFixed(3)}x the headless mean)`,
+    );
+    recordTarget({
+      name: `${runtime} ${fnName} ${mode} median with the console open`,
+      value: ratio,
+      unit: 'x',
+      kind: 'atMost',
+      limit: 1.05,
+      against: 'the same experiment headless',
+    });
+  }
 }
 
 // 3: idle with a power source up: the console's CPU, and the baseline it leaves.

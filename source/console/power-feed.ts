@@ -49,11 +49,12 @@ export function brokerStatus(slot: BrokerSlot, status: PowerStatus | null): Serv
 }
 
 /**
- * Readings reach the screen at most this often. Each one redraws the whole screen, which is
- * most of the console's idle CPU; two seconds keeps it well under 2% of a core and is still
- * faster than most plugs report.
+ * Readings reach the screen at most this often, together. Drawing a frame is most of what the
+ * console costs while idle (Ink lays out and paints the whole tree, about 10 ms of CPU on a
+ * busy 2-core VM); every 5 s keeps an idle console near 0.2% of a core, and a plug that
+ * reports every second still shows each reading in the sparkline.
  */
-export const POWER_REFRESH_MS = 2000;
+export const POWER_REFRESH_MS = 5000;
 
 /** Subscribes; the returned function unsubscribes. */
 export function feedPower(
