@@ -4,9 +4,10 @@
  * - the first frame, over several start-ups;
  * - CPU while idle with a power source up (the estimate, and a simulated plug through a real
  *   broker), and the idle baseline that source reads with the console open against closed;
- * - resident memory idle, and its peak during one counted experiment of --n invocations per
- *   runtime, with the median total beside the same experiment headless (`nebula bench`).
- * Usage: node dist/source/bench/console-bench.js [--idle 60] [--n 1000] [--function hello]
+ * - resident memory idle, and its peak during one counted experiment of --invocations in all
+ *   (split between the runtimes), with the median total beside the same experiment headless
+ *   (`nebula bench`).
+ * Usage: node dist/source/bench/console-bench.js [--idle 60] [--invocations 1000] [--function hello]
  *   [--mode warm] [--runtimes wasm,container] (container only when DOCKER_HOST is set)
  *   [--starts 5] [--only-start] [--sources estimate,simulated]
  *   [--only-idle] (the first frame and the idle figures, without the experiment)
@@ -36,7 +37,7 @@ import { finishTargets, recordTarget } from './targets.js';
 const { values } = parseArgs({
   options: {
     idle: { type: 'string', default: '60' },
-    n: { type: 'string', default: '1000' },
+    invocations: { type: 'string', default: '1000' },
     function: { type: 'string', default: 'hello' },
     mode: { type: 'string', default: 'warm' },
     runtimes: { type: 'string' },
@@ -48,7 +49,6 @@ const { values } = parseArgs({
   },
 });
 const idleSeconds = Number(values.idle);
-const repetitions = Number(values.n);
 const fnName = values.function as string;
 const mode = values.mode as string;
 const starts = Number(values.starts);
@@ -65,6 +65,13 @@ for (const source of sources) {
 const runtimes = (values.runtimes ?? (process.env.DOCKER_HOST ? 'wasm,container' : 'wasm')).split(
   ',',
 );
+const invocations = Number(values.invocations);
+if (!Number.isInteger(invocations) || invocations < runtimes.length) {
+  throw new Error(
+    `--invocations must be a whole number >= ${runtimes.length}, got "${values.invocations}"`,
+  );
+}
+const repetitions = Math.ceil(invocations / runtimes.length);
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = mkdtempSync(join(tmpdir(), 'nebula-console-bench-'));
@@ -145,9 +152,14 @@ if (values['only-start']) {
 }
 
 /** Waits until start-up work (deploy checks, Docker probe, worker boot) is over. */
-async function settle(tui: Tui, ready: (text: string) => boolean, what: string): Promise<void> {
+async function settle(
+  tui: Tui,
+  ready: (text: string) => boolean,
+  what: string,
+  ms = 3000,
+): Promise<void> {
   await until(() => ready(tui.text()), what);
-  await sleep(3000);
+  await sleep(ms);
 }
 
 // 2: memory, idle and during a counted experiment, with the console against headless.
@@ -235,7 +247,13 @@ for (const source of sources) {
     const closedBefore = await idleWatts(profile, idleSeconds, env);
     const loadClosed = loadAverage();
     const tui = startTui(['--profile', profile, '--log', join(work, `${source}.jsonl`)], env);
-    await settle(tui, (text) => text.includes(`W ${source}`), `a reading labelled ${source}`);
+    // Start-up's own work (compiling, collecting what loading left) is over after 10 s.
+    await settle(
+      tui,
+      (text) => text.includes(`W ${source}`),
+      `a reading labelled ${source}`,
+      10_000,
+    );
     const consolePid = nodePid(tui.child.pid as number);
     const writes0 = tui.writes();
     const bytes0 = tui.output().length;

@@ -7,7 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { wasiNodeFlags } from '../core/node-support.js';
+import { CONSOLE_NODE_FLAGS, wasiNodeFlags } from '../core/node-support.js';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const TUI = join(dist, 'cli', 'nebula-tui.js');
@@ -31,7 +31,8 @@ export interface Tui {
 
 /** nebula-tui in an 80x24 pseudo-terminal; the first frame is the first output with the status bar. */
 export function startTui(args: string[], env: NodeJS.ProcessEnv): Tui {
-  const command = ['stty cols 80 rows 24;', 'exec', process.execPath, ...NODE_FLAGS, TUI, ...args]
+  const node = [process.execPath, ...NODE_FLAGS, ...CONSOLE_NODE_FLAGS];
+  const command = ['stty cols 80 rows 24;', 'exec', ...node, TUI, ...args]
     .map((part) => (part.endsWith(';') ? part : `'${part}'`))
     .join(' ');
   const started = process.hrtime.bigint();

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /**
  * nebula-tui [--profile NAME]: the interactive console. The first frame is drawn before the
  * engine, the power source and the Docker engine are reached; they fill in as they answer.
