@@ -53,7 +53,7 @@ export function headlessMedians(
       ...['--profile', profile, '--functions', fn, '--runtimes', runtimes.join(',')],
       ...['--mode', mode, '--log', log, '--json'],
     ],
-    { env, stdio: ['ignore', 'ignore', 'ignore'] },
+    { env, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return logMedians(log, runtimes);
 }
