@@ -45,7 +45,8 @@ export function sessionHeader(
     cpu: {
       model: cores[0]?.model.trim() ?? 'unknown',
       cores: cores.length,
-      mhz: cores[0]?.speed ?? 0,
+      // 0 where the kernel does not tell (virtual machines): recorded as unknown.
+      mhz: cores[0]?.speed || null,
       governor,
       governorNote: note,
     },

@@ -27,12 +27,12 @@ export interface HeaderRecord {
   machine: { hostname: string; os: string; arch: string; emulation?: string; emulated?: boolean };
   /**
    * governor: cpu0's cpufreq scaling governor, null with governorNote saying why when there is
-   * none (virtual machines). mhz: the clock os.cpus() reports for cpu0. Absent in older logs.
+   * none (virtual machines). mhz: the clock os.cpus() reports for cpu0, null when it reports none. Absent in older logs.
    */
   cpu: {
     model: string;
     cores: number;
-    mhz?: number;
+    mhz?: number | null;
     governor?: string | null;
     governorNote?: string | null;
   };
