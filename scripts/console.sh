@@ -13,4 +13,5 @@ fi
 if [ -n "${DOCKER_HOST:-}" ]; then
   node dist/source/cli/nebula.js deploy --runtime all >/dev/null || echo "console: deploy failed; the console will say what is missing" >&2
 fi
-exec node dist/source/cli/nebula-tui.js "$@"
+# The flags of nebula-tui's own first line (CONSOLE_NODE_FLAGS in source/core/node-support.ts).
+exec node --max-semi-space-size=4 dist/source/cli/nebula-tui.js "$@"

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /**
  * nebula-tui [--profile NAME]: the interactive console. The first frame is drawn before the
  * engine, the power source and the Docker engine are reached; they fill in as they answer.
@@ -76,9 +76,12 @@ try {
 }
 
 if (fullScreen) process.stdout.write('\x1b[H\x1b[2J');
+// Only the lines that changed are written (a new reading rewrites the power panel, not the
+// screen): less for the terminal, and for an SSH link, to carry.
 const app = render(createElement(App, { controller }), {
   exitOnCtrlC: false,
   maxFps: 15,
+  incrementalRendering: true,
 });
 
 // The first stop signal closes like `q` (warm containers stopped, log flushed); the process

@@ -20,7 +20,7 @@ import { sessionHeader } from '../session/header.js';
 import type { TargetOutcome } from '../target/on-target.js';
 import { ConsoleLog } from './console-log.js';
 import { checkDeployed, markUnknown } from './deploy-state.js';
-import { probeDocker } from './docker-probe.js';
+import { type DockerWatch, watchDocker } from './docker-watch.js';
 import { runConsoleExperiment } from './experiment.js';
 import { brokerSlot, feedPower, powerLabel, remotePowerLabel } from './power-feed.js';
 import {
@@ -30,6 +30,7 @@ import {
   initialState,
   PANE_RUNTIMES,
   type PaneRuntime,
+  type ServiceStatus,
   selectedFunction,
 } from './state.js';
 import { ConsoleStore } from './store.js';
@@ -45,12 +46,12 @@ export interface ConsoleOptions {
   logPath?: string;
   createEngine?: (profile: Profile) => Promise<InvocationEngine>;
   createPower?: (profile: Profile) => PowerSource;
-  /** How often the Docker engine is pinged for the status bar. */
+  /** How often the Docker engine is asked again while it is down (5 s). */
   probeIntervalMs?: number;
   /** The measurement session's clock (tests inject a virtual one). */
   clock?: MeasureClock;
-  /** How the Docker engine is asked whether it is up (tests inject an answer). */
-  probe?: typeof probeDocker;
+  /** How the Docker engine's state is followed (tests inject their own). */
+  watchDocker?: typeof watchDocker;
 }
 
 /** What `w`, `c` and `b` run. */
@@ -64,7 +65,7 @@ export class ConsoleController {
   private engine: InvocationEngine | null = null;
   private power: PowerSource | null = null;
   private unfeedPower: (() => void) | null = null;
-  private probeTimer: NodeJS.Timeout | undefined;
+  private dockerWatch: DockerWatch | null = null;
   private targetWatch: TargetWatch | null = null;
   private retryTimer: NodeJS.Timeout | undefined;
   private experiment: { abort: AbortController; done: Promise<void> } | null = null;
@@ -347,10 +348,7 @@ export class ConsoleController {
       });
       await this.checkDeployed(generation, 'container');
     } else {
-      await this.probe(generation);
-      const interval = this.options.probeIntervalMs ?? 5000;
-      this.probeTimer = setInterval(() => void this.probe(generation), interval);
-      this.probeTimer.unref();
+      await this.watchDocker(generation);
     }
     await this.checkDeployed(generation, 'wasm');
   }
@@ -389,8 +387,19 @@ export class ConsoleController {
     }
   }
 
-  private async probe(generation: number): Promise<void> {
-    const status = await (this.options.probe ?? probeDocker)(this.profile.docker.host);
+  /** Follows the Docker engine's state; resolves once the first answer has been acted on. */
+  private watchDocker(generation: number): Promise<void> {
+    const watch = this.options.watchDocker ?? watchDocker;
+    return new Promise((resolve) => {
+      this.dockerWatch = watch(
+        this.profile.docker.host,
+        (status) => void this.dockerStatus(generation, status).finally(resolve),
+        { retryMs: this.options.probeIntervalMs },
+      );
+    });
+  }
+
+  private async dockerStatus(generation: number, status: ServiceStatus): Promise<void> {
     if (generation !== this.generation || this.closing) return;
     const wasUp = this.state.docker.state === 'up';
     this.store.dispatch({ type: 'docker', status });
@@ -407,7 +416,8 @@ export class ConsoleController {
 
   private async disconnect(): Promise<void> {
     this.generation++;
-    clearInterval(this.probeTimer);
+    this.dockerWatch?.stop();
+    this.dockerWatch = null;
     clearTimeout(this.retryTimer);
     this.targetWatch?.stop();
     this.targetWatch = null;

@@ -49,12 +49,13 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
     if (this.state !== 'stopped') return;
     this.lastProgressNs = process.hrtime.bigint();
     this.setState('connecting');
-    this.staleTimer = setInterval(() => this.checkStale(), this.expectedPeriodMs);
+    // Fires only after a silence (each reading re-arms it), not once a period.
+    this.staleTimer = setTimeout(() => this.checkStale(), this.staleAfterMs);
     this.staleTimer.unref();
     try {
       await this.open();
     } catch (error) {
-      clearInterval(this.staleTimer);
+      clearTimeout(this.staleTimer);
       this.setState('stopped', (error as Error).message);
       throw error;
     }
@@ -62,7 +63,7 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
 
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
-    clearInterval(this.staleTimer);
+    clearTimeout(this.staleTimer);
     await this.close();
     this.setState('stopped');
   }
@@ -87,6 +88,7 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
     this.samples++;
     this.lastSampleAt = receivedAt;
     this.lastProgressNs = BigInt(receivedAt.monoNs);
+    this.staleTimer?.refresh();
     const sample: PowerSample = {
       watts,
       sourceTime,
@@ -107,7 +109,10 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
   protected setState(state: PowerState, error?: string): void {
     if (error !== undefined) this.lastError = error;
     // Coming up restarts the stale clock: it measures silence since the source came up.
-    if (state === 'up' && this.state !== 'stale') this.lastProgressNs = process.hrtime.bigint();
+    if (state === 'up' && this.state !== 'stale') {
+      this.lastProgressNs = process.hrtime.bigint();
+      this.staleTimer?.refresh();
+    }
     if (state === this.state && error === undefined) return;
     this.state = state;
     this.emit('status', this.status());
@@ -117,11 +122,20 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
     return this.state;
   }
 
+  private get staleAfterMs(): number {
+    return STALE_PERIODS * this.expectedPeriodMs;
+  }
+
+  /** Runs a silence after the last reading (or coming up); a source not up is left alone. */
   private checkStale(): void {
     if (this.state !== 'up') return;
     const silentMs = Number(process.hrtime.bigint() - this.lastProgressNs) / 1e6;
-    if (silentMs > STALE_PERIODS * this.expectedPeriodMs) {
+    if (silentMs >= this.staleAfterMs) {
       this.setState('stale', `no reading for ${(silentMs / 1000).toFixed(1)} s`);
+    } else {
+      // Early (timers may fire a little before the monotonic clock agrees): look again.
+      this.staleTimer = setTimeout(() => this.checkStale(), this.staleAfterMs - silentMs + 1);
+      this.staleTimer.unref();
     }
   }
 }

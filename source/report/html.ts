@@ -2,6 +2,7 @@
  * One self-contained HTML file: every table and every figure (inline SVG) of every session,
  * no script, no external link, so it opens offline and prints as it shows.
  */
+import { headerLines } from './header-lines.js';
 import type { Report } from './report.js';
 import type { Table } from './table.js';
 
@@ -66,11 +67,9 @@ function headerList(s: HtmlSession): string {
   const h = s.report.header;
   const items = [`Log: ${s.path}`];
   if (h) {
-    items.push(
-      `Profile: ${h.profile}`,
-      `Machine: ${h.machine.hostname} (${h.machine.os}, ${h.machine.arch}), ${h.cpu.model} × ${h.cpu.cores}`,
-      `Node ${h.node}, Nebula ${h.nebula}, started ${new Date(h.startedAt).toISOString()}`,
-    );
+    items.push(...headerLines(h));
+    if (h.machine.emulation)
+      items.push(`EMULATED (${h.machine.emulation}): timings are not performance figures`);
   } else items.push('No header record: machine and versions unknown.');
   items.push(`Invocations: ${s.report.measured} measured, ${s.report.warmups} warm-up`);
   return `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;

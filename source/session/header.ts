@@ -1,15 +1,17 @@
 /** The first record of a session: what ran, where, so a log is read correctly years later. */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release } from 'node:os';
 import type { FunctionEntry } from '../catalog/catalog.js';
+import { updateWithFile } from '../catalog/file-hash.js';
 import { nebulaVersion } from '../engine/version.js';
 import { processEmulation } from '../runtimes/emulation.js';
+import { cpuGovernor, loadAverages } from './host-facts.js';
 import { type FunctionHashes, type HeaderRecord, LOG_FORMAT_VERSION } from './records.js';
 
 export function sha256File(path: string): string | null {
   if (!existsSync(path)) return null;
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return updateWithFile(createHash('sha256'), path).digest('hex');
 }
 
 export function functionHashes(fn: FunctionEntry): FunctionHashes {
@@ -27,6 +29,7 @@ export function sessionHeader(
 ): HeaderRecord {
   const cores = cpus();
   const emulation = processEmulation();
+  const { governor, note } = cpuGovernor();
   return {
     type: 'header',
     format: LOG_FORMAT_VERSION,
@@ -37,9 +40,19 @@ export function sessionHeader(
       os: `${platform()} ${release()}`,
       arch: arch(),
       ...(emulation ? { emulation } : {}),
+      emulated: emulation !== null,
     },
-    cpu: { model: cores[0]?.model.trim() ?? 'unknown', cores: cores.length },
+    cpu: {
+      model: cores[0]?.model.trim() ?? 'unknown',
+      cores: cores.length,
+      // 0 where the kernel does not tell (virtual machines): recorded as unknown.
+      mhz: cores[0]?.speed || null,
+      governor,
+      governorNote: note,
+    },
+    loadAverage: loadAverages(),
     node: process.version,
+    v8: process.versions.v8,
     nebula: nebulaVersion(),
     functions: Object.fromEntries(functions.map((fn) => [fn.name, functionHashes(fn)])),
   };

@@ -20,10 +20,27 @@ export interface HeaderRecord {
   /** Wall clock (epoch ms) when the session started. */
   startedAt: number;
   profile: string;
-  /** emulation: set when Node ran under qemu (its timings are not performance figures). */
-  machine: { hostname: string; os: string; arch: string; emulation?: string };
-  cpu: { model: string; cores: number };
+  /**
+   * emulation: how Node was emulated (qemu), when it was: its timings are not performance
+   * figures. emulated: said either way (absent in logs written before it was recorded).
+   */
+  machine: { hostname: string; os: string; arch: string; emulation?: string; emulated?: boolean };
+  /**
+   * governor: cpu0's cpufreq scaling governor, null with governorNote saying why when there is
+   * none (virtual machines). mhz: the clock os.cpus() reports for cpu0, null when it reports none. Absent in older logs.
+   */
+  cpu: {
+    model: string;
+    cores: number;
+    mhz?: number | null;
+    governor?: string | null;
+    governorNote?: string | null;
+  };
+  /** The 1, 5 and 15 minute load averages when the session started (absent in older logs). */
+  loadAverage?: [number, number, number];
   node: string;
+  /** process.versions.v8 (absent in older logs). */
+  v8?: string;
   nebula: string;
   functions: Record<string, FunctionHashes>;
 }

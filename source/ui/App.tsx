@@ -101,9 +101,22 @@ export function App({ controller }: { controller: ConsoleController }) {
   }
   return (
     <Box flexDirection="column" width={size.columns}>
-      <StatusBar state={state} />
+      <StatusBar
+        profile={state.profile.name}
+        emulated={state.emulated}
+        target={state.target}
+        docker={state.docker}
+        broker={state.broker}
+        logPath={state.logPath}
+      />
       {body}
-      <Footer state={state} />
+      <Footer
+        mode={state.mode}
+        input={input}
+        experiment={state.experiment}
+        busy={state.busy}
+        message={state.message}
+      />
     </Box>
   );
 }

@@ -136,7 +136,10 @@ async function viaConsole(): Promise<string> {
     createEngine: async () => engine,
     createPower: () => power,
     clock,
-    probe: async () => ({ state: 'up', address: 'test', detail: null }),
+    watchDocker: (_host, onStatus) => {
+      onStatus({ state: 'up', address: 'test', detail: null });
+      return { stop: () => undefined };
+    },
   });
   try {
     await controller.start();

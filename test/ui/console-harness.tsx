@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConsoleController } from '../../source/console/controller.js';
+import { ConsoleController, type ConsoleOptions } from '../../source/console/controller.js';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { createEngineForProfile } from '../../source/profiles/engine-for-profile.js';
 import { App } from '../../source/ui/App.js';
@@ -16,6 +16,8 @@ export const MISSING_DOCKER = `unix://${join(tmpdir(), `nebula-no-docker-${proce
 export interface Harness {
   controller: ConsoleController;
   frame: () => string;
+  /** How many frames Ink has drawn so far (the test renderer draws every commit). */
+  frames: () => number;
   press: (keys: string) => void;
   waitFor: (predicate: (frame: string) => boolean, what: string, ms?: number) => Promise<string>;
   /** Engines closed so far, by profile name. */
@@ -49,7 +51,9 @@ export function writeProfiles(dir: string, docker?: string): void {
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 
-export function startConsole(options: { docker?: string } = {}): Harness {
+export function startConsole(
+  options: { docker?: string; createPower?: ConsoleOptions['createPower'] } = {},
+): Harness {
   const root = mkdtempSync(join(tmpdir(), 'nebula-ui-'));
   const profilesDir = join(root, 'profiles');
   const logsDir = join(root, 'logs');
@@ -60,6 +64,7 @@ export function startConsole(options: { docker?: string } = {}): Harness {
     profilesDir,
     logsDir,
     probeIntervalMs: 500,
+    createPower: options.createPower,
     createEngine: async (profile): Promise<InvocationEngine> => {
       const engine = await createEngineForProfile(profile);
       const close = engine.close.bind(engine);
@@ -76,6 +81,7 @@ export function startConsole(options: { docker?: string } = {}): Harness {
   return {
     controller,
     frame,
+    frames: () => app.frames.length,
     closed,
     press: (keys) => app.stdin.write(keys),
     async waitFor(predicate, what, ms = 30_000) {

@@ -2,6 +2,7 @@
 import type { Comparison } from '../../core/compare.js';
 import { laneLabel } from '../../core/plan.js';
 import type { IdleDrift } from '../../measure/energy-blocks.js';
+import { headerLines } from '../header-lines.js';
 import type { ExperimentReport, Report, ResultRow } from '../report.js';
 import { inputLabel, mdTable, ms, ratio } from './format.js';
 
@@ -100,11 +101,7 @@ function renderHeader(report: Report, cellsSayEmulated: boolean): string {
   const lines = ['# Nebula session report', ''];
   const h = report.header;
   if (h) {
-    lines.push(
-      `- Profile: ${h.profile}`,
-      `- Machine: ${h.machine.hostname} (${h.machine.os}, ${h.machine.arch}), ${h.cpu.model} × ${h.cpu.cores}`,
-      `- Node ${h.node}, Nebula ${h.nebula}, started ${new Date(h.startedAt).toISOString()}`,
-    );
+    lines.push(...headerLines(h).map((line) => `- ${line}`));
     if (h.machine.emulation && !cellsSayEmulated)
       lines.push(`- EMULATED (${h.machine.emulation}): timings are not performance figures`);
   } else {

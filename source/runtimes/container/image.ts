@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import { unavailableReason } from '../../catalog/availability.js';
 import { type FunctionEntry, nativeBinaryPath } from '../../catalog/catalog.js';
+import { updateWithFile } from '../../catalog/file-hash.js';
 import { dockerArch, NATIVE_ARCH, type NativeArch, type Platform } from '../../core/platform.js';
 import type { ContainerVariant } from '../variants.js';
 import { DEBIAN_BASE_TAG } from './debian-base.js';
@@ -118,7 +119,7 @@ export class SourceHasher {
     const hash = createHash('sha256').update(dockerfile(this.base)).update(`\n${this.platform}\n`);
     for (const file of files) {
       hash.update(`\n${relative(fn.dir, file)}\n`);
-      hash.update(readFileSync(file));
+      updateWithFile(hash, file);
     }
     const digest = hash.digest('hex');
     this.cache.set(fn.name, { key, hash: digest });

@@ -1,22 +1,26 @@
-import { Box, Text } from '#ui-vendor';
-import { type ConsoleState, currentInput } from '../../console/state.js';
+import { Box, memo, Text } from '#ui-vendor';
+import type { ConsoleState } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 
-function experimentText(state: ConsoleState): string {
-  const exp = state.experiment;
+type FooterProps = Pick<ConsoleState, 'mode' | 'experiment' | 'busy' | 'message'> & {
+  input: string;
+};
+
+function experimentText(exp: ConsoleState['experiment']): string {
   if (!exp) return 'no experiment';
   if (exp.phase === 'baseline') return `experiment: measuring the idle baseline`;
   return `experiment ${exp.done}/${exp.total} ${exp.phase}`;
 }
 
-/** Settings, experiment progress, and the latest notice or error. */
-export function Footer({ state }: { state: ConsoleState }) {
+/** Settings, experiment progress, and the latest notice or error; drawn again only when they change. */
+export const Footer = memo(function Footer(state: FooterProps) {
   const theme = useTheme();
-  const input = currentInput(state);
+  const { input } = state;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold>{state.mode}</Text> | input {JSON.stringify(input)} | {experimentText(state)}
+        <Text bold>{state.mode}</Text> | input {JSON.stringify(input)} |{' '}
+        {experimentText(state.experiment)}
         {state.busy ? ' | running...' : ''}
       </Text>
       {state.message ? (
@@ -31,4 +35,4 @@ export function Footer({ state }: { state: ConsoleState }) {
       )}
     </Box>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { asciichart, Box, Text } from '#ui-vendor';
+import { asciichart, Box, memo, Text } from '#ui-vendor';
 import type { EnergyView, PowerView } from '../../console/state.js';
 import { num } from '../format.js';
 import { useTheme } from '../theme-context.js';
@@ -36,7 +36,11 @@ function Energy({ power }: { power: PowerView }) {
 }
 
 /** Watts over time, current and baseline, where they come from, and energy per invocation. */
-export function PowerPanel(props: { power: PowerView | null; columns: number; height: number }) {
+export const PowerPanel = memo(function PowerPanel(props: {
+  power: PowerView | null;
+  columns: number;
+  height: number;
+}) {
   const theme = useTheme();
   const { power } = props;
   if (!power) {
@@ -72,4 +76,4 @@ export function PowerPanel(props: { power: PowerView | null; columns: number; he
       </Box>
     </Box>
   );
-}
+});

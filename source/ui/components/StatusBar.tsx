@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { Box, Text } from '#ui-vendor';
+import { Box, memo, Text } from '#ui-vendor';
 import type { ConsoleState, ServiceStatus, TargetView } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 
@@ -37,8 +37,15 @@ function Target({ target }: { target: TargetView }) {
   );
 }
 
-/** Profile, machine, Docker engine (this machine's), broker and session log on one line. */
-export function StatusBar({ state }: { state: ConsoleState }) {
+type StatusProps = Pick<ConsoleState, 'emulated' | 'target' | 'docker' | 'broker' | 'logPath'> & {
+  profile: string;
+};
+
+/**
+ * Profile, machine, Docker engine (this machine's), broker and session log on one line; drawn
+ * again only when one of them changes.
+ */
+export const StatusBar = memo(function StatusBar(state: StatusProps) {
   const theme = useTheme();
   return (
     <Box width="100%" gap={1}>
@@ -46,7 +53,7 @@ export function StatusBar({ state }: { state: ConsoleState }) {
         <Text bold color={theme.accent}>
           nebula
         </Text>
-        <Text> {state.profile.name}</Text>
+        <Text> {state.profile}</Text>
         {state.emulated ? (
           <Text bold color={theme.warn}>
             {' '}
@@ -78,4 +85,4 @@ export function StatusBar({ state }: { state: ConsoleState }) {
       </Box>
     </Box>
   );
-}
+});
