@@ -6,7 +6,9 @@
  * steady load keeps it. --block 1 alternates every call.
  * Targets: each Wasm runtime's warm p99 at most 3x its median (no tail), and `wasm-p1` at
  * most 1.5x the bare script's median. Last, how often each runtime's worker collects its
- * whole heap during warm runs (gc-probe.ts): what makes the tail when it is often.
+ * whole heap during warm runs (gc-probe.ts): what makes the tail when it is often; and the
+ * floor under any warm run on a worker, a round trip to a worker that runs nothing
+ * (handoff-floor.ts), measured between the rounds.
  * Usage: node dist/source/bench/wasm-bench.js [--n 10000] [--block 50] [--cold 50] [--soak 10000]
  *        [--function hello] [--check]
  */
@@ -17,6 +19,7 @@ import { Engine } from '../engine/engine.js';
 import '../runtimes/wasm/quiet-wasi-warning.js';
 import { barePreview1 } from './bare-preview1.js';
 import { workerCollections } from './gc-probe.js';
+import { handoffFloor } from './handoff-floor.js';
 import { finishTargets, recordTarget } from './targets.js';
 
 const { values } = parseArgs({
@@ -55,6 +58,7 @@ for (let i = 0; i < 200; i++) {
 }
 
 const warm = { wasm: [] as number[], 'wasm-p1': [] as number[], bare: [] as number[] };
+const floors: number[][] = [];
 const block = Math.max(1, Number(values.block));
 for (let done = 0; done < n; done += block) {
   const calls = Math.min(block, n - done);
@@ -64,6 +68,11 @@ for (let done = 0; done < n; done += block) {
     const start = process.hrtime.bigint();
     bare(input);
     warm.bare.push(hrMs(start));
+  }
+  // The hop alone, a few times over the run so that it sees the same machine as the rounds.
+  if ((done / block) % 20 === 0) {
+    const floor = await handoffFloor(block * 4, 100);
+    floors.push([floor.p50Ms, floor.p99Ms]);
   }
 }
 const cold = { wasm: [] as number[], 'wasm-p1': [] as number[] };
@@ -110,6 +119,11 @@ const tails = {
   'wasm-p1': spread(warm['wasm-p1']),
   bare: spread(warm.bare),
 };
+const floorMs = {
+  p50: m(floors.map(([p50]) => p50 as number)),
+  p99: m(floors.map(([, p99]) => p99 as number)),
+  measurements: floors.length,
+};
 const report = {
   function: name,
   warmMs: tails,
@@ -119,9 +133,11 @@ const report = {
     bareNodeWasi: tails.bare.p50,
   },
   wasmP1OverBare: tails['wasm-p1'].p50 / tails.bare.p50,
+  /** A worker round trip that runs nothing (medians over the measurements). */
+  handoffFloorMs: floorMs,
   coldMedianMs: { wasm: m(cold.wasm), 'wasm-p1': m(cold['wasm-p1']) },
   rssMiB: rss,
-  workerFullCollectionsPer1000WarmRuns: collectionsPer1000,
+  workerCollectionsPer1000WarmRuns: collectionsPer1000,
   samples: { warm: n, warmBlock: block, cold: coldN },
   loadAverage: { atStart: loadAtStart, atEnd: loadavg() },
 };
@@ -131,8 +147,13 @@ for (const [runtime, t] of Object.entries(tails)) {
     `warm ${name} ${runtime}: median ${fmt(t.p50)} ms, p95 ${fmt(t.p95)}, p99 ${fmt(t.p99)} (${t.p99OverP50.toFixed(2)}x the median), max ${fmt(t.max)}, n ${t.n}`,
   );
 }
+const collections = (c: { full: number; young: number }) =>
+  `${c.full.toFixed(1)} full, ${c.young.toFixed(1)} young`;
 console.error(
-  `full collections of the worker's heap per 1,000 warm runs: wasm ${collectionsPer1000.wasm.toFixed(1)}, wasm-p1 ${collectionsPer1000['wasm-p1'].toFixed(1)}`,
+  `collections of the worker's heap per 1,000 warm runs: wasm ${collections(collectionsPer1000.wasm)}; wasm-p1 ${collections(collectionsPer1000['wasm-p1'])}`,
+);
+console.error(
+  `a worker round trip that runs nothing: median ${fmt(floorMs.p50)} ms, p99 ${fmt(floorMs.p99)}; wasm-p1 median - bare median = ${fmt(tails['wasm-p1'].p50 - tails.bare.p50)} ms`,
 );
 console.error(
   `wasm-p1/bare node:wasi ${report.wasmP1OverBare.toFixed(2)}x; load average ${loadAtStart.map((x) => x.toFixed(2)).join(' ')} at start`,
