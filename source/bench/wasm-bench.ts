@@ -92,7 +92,7 @@ async function soak(runtime: 'wasm' | 'wasm-p1') {
 }
 const rss = { calls: soakN, wasm: await soak('wasm'), 'wasm-p1': await soak('wasm-p1') };
 await engine.close();
-/** The cause of a warm tail, counted: full collections of the worker's heap per 1,000 runs. */
+/** The cause of a warm tail, counted: collections of the worker's heap per 1,000 runs. */
 const collectionsPer1000 = {
   wasm: await workerCollections('wasm', 5000),
   'wasm-p1': await workerCollections('wasm-p1', 5000),
