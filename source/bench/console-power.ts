@@ -4,10 +4,10 @@
  * fed by `nebula plug-sim`) that the console and `nebula power` both read.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort } from '../core/free-port.js';
 import { NEBULA, NODE_FLAGS } from './console-process.js';
 
 const run = promisify(execFile);
@@ -36,21 +36,6 @@ export async function idleWatts(
   const summary = JSON.parse(stdout) as { meanWatts: number | null; reason: string | null };
   if (summary.meanWatts === null) throw new Error(`no power reading: ${summary.reason}`);
   return summary.meanWatts;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 export interface SimulatedPlug {

@@ -5,8 +5,8 @@
  * SIMULATED, so a reader labels every reading simulated.
  */
 import { EventEmitter } from 'node:events';
-import { createServer } from 'node:net';
 import { type IServiceVector, ServerTCP } from 'modbus-serial';
+import { freePort } from '../core/free-port.js';
 import { CpuMeter, modelWatts, PI4_MODEL } from './cpu.js';
 import {
   encodeFields,
@@ -160,16 +160,4 @@ export class ModbusMeterSim extends EventEmitter<ModbusSimEvents> {
       powerFactorMilli: Math.round(powerFactor * 1000),
     };
   }
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen({ host, port: 0 }, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,27 +1,14 @@
 /** A real mosquitto per test file, on a free loopback port, through scripts/mosquitto.sh. */
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort } from '../../source/core/free-port.js';
 
 const run = promisify(execFile);
 // dist/test/power/ -> repository root
 const SCRIPT = fileURLToPath(new URL('../../../scripts/mosquitto.sh', import.meta.url));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+export { freePort };
 
 export class TestBroker {
   pid = 0;
