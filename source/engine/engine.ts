@@ -50,6 +50,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** A variant changes one runtime, so a deploy with one names exactly one runtime. */
+export function checkVariantRuntimes(
+  runtimes: readonly RuntimeName[],
+  variant: string | undefined,
+): void {
+  if (variant && runtimes.length !== 1) {
+    throw new UsageError('--variant belongs to one runtime: name it, e.g. --runtime container');
+  }
+}
+
 /** The checks every engine makes before running anything, with the same messages. */
 export function checkRequestNames(runtimeName: string, mode: string): void {
   if (!isMode(mode)) {
@@ -231,9 +241,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     options: DeployOptions = {},
   ): Promise<DeployRow[]> {
     const { onRow = () => {}, signal, variant } = options;
-    if (variant && runtimes.length !== 1) {
-      throw new UsageError('--variant belongs to one runtime: name it, e.g. --runtime container');
-    }
+    checkVariantRuntimes(runtimes, variant);
     const fns = names.length > 0 ? names.map((name) => this.fn(name)) : this.catalog.functions;
     const rows: DeployRow[] = [];
     for (const runtimeName of runtimes) {

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { Manifest } from '../catalog/manifest.js';
 import type { InvocationResult, InvokeRequest, RuntimeName } from '../core/invocation.js';
 import type { DeployOptions, DeployRow, FunctionState } from '../engine/deploy.js';
-import { checkRequestNames, UsageError } from '../engine/engine.js';
+import { checkRequestNames, checkVariantRuntimes, UsageError } from '../engine/engine.js';
 import {
   type ImportedFunction,
   type ImportRequest,
@@ -147,9 +147,7 @@ export class RemoteEngine
   ): Promise<DeployRow[]> {
     const { onRow = () => {}, signal, variant } = options;
     for (const name of names) this.fn(name);
-    if (variant && runtimes.length !== 1) {
-      throw new UsageError('--variant belongs to one runtime: name it, e.g. --runtime container');
-    }
+    checkVariantRuntimes(runtimes, variant);
     const rows: DeployRow[] = [];
     let failed: string | null = null;
     const body = JSON.stringify({ functions: names, runtimes, ...(variant ? { variant } : {}) });

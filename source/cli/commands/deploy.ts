@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { RUNTIME_NAMES, type RuntimeName } from '../../core/invocation.js';
 import type { DeployRow } from '../../engine/deploy.js';
-import { UsageError } from '../../engine/engine.js';
+import { checkVariantRuntimes, UsageError } from '../../engine/engine.js';
 import { ImportError } from '../../engine/import-wasm.js';
 import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { RemoteEngine } from '../../gateway/remote-engine.js';
@@ -50,9 +50,7 @@ export function registerDeploy(program: Command): void {
     .option('--memory-mb <mb>', 'with --wasm: memory limit', positiveInt('--memory-mb'))
     .action(async (names: string[], options: DeployOptions) => {
       const runtimes = parseRuntimes(options.runtime);
-      if (options.variant && runtimes.length !== 1) {
-        throw new UsageError('--variant belongs to one runtime: name it, e.g. --runtime container');
-      }
+      checkVariantRuntimes(runtimes, options.variant);
       const profile = loadProfile(options.profile);
       if (options.wasm === undefined) {
         const stray = (['name', 'description', 'timeoutMs', 'memoryMb'] as const).filter(
