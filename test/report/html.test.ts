@@ -14,7 +14,6 @@ import { renderSvg } from '../../source/report/figures/render.js';
 import { escapeHtml } from '../../source/report/html.js';
 import { ms } from '../../source/report/render/format.js';
 import { loadSessions } from '../../source/report/sessions.js';
-import { medianText } from '../../source/report/table.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
 
@@ -85,6 +84,7 @@ describe('HTML report', { timeout: 60_000 }, () => {
 
   it('shows every number of each session’s results in its table', async () => {
     const html = await renderHtmlReport(sessions, renderSvg);
+    let withEnergy = false;
     sessions.forEach((session, i) => {
       const report = sessionReport(session);
       const results = report.sections.flatMap((s) => s.experiments.flatMap((e) => e.results));
@@ -99,12 +99,30 @@ describe('HTML report', { timeout: 60_000 }, () => {
         assert.equal(row[8], ms(result.stats.execMs.median));
         assert.equal(row[9], ms(result.stats.outputMs.median));
         assert.equal(row[10], ms(result.stats.teardownMs.median));
-        assert.equal(row[11], medianText(result.stats.totalMs));
-        assert.equal(row[12], ms(result.stats.totalMs.p95));
-        assert.equal(row[14], ms(result.stats.thesisStartupMs.median));
-        assert.equal(row[15], ms(result.stats.thesisRuntimeMs.median));
+        const total = result.stats.totalMs;
+        assert.equal(row[11], ms(total.median));
+        assert.equal(
+          row[12],
+          total.ci.low === null ? '–' : `${ms(total.ci.low)} – ${ms(total.ci.high)}`,
+        );
+        assert.equal(row[13], ms(total.p95));
+        assert.equal(row[15], ms(result.stats.thesisStartupMs.median));
+        assert.equal(row[16], ms(result.stats.thesisRuntimeMs.median));
+        // Energy with its interval, as in the markdown report.
+        const energy = result.energy;
+        if (energy) {
+          assert.equal(row[17], energy.grossMicroWhPerInvocation?.toFixed(3) ?? '–');
+          assert.equal(row[18], energy.netMicroWhPerInvocation?.toFixed(3) ?? '–');
+          const { low, high } = energy.ci95.net;
+          assert.equal(
+            row[19],
+            low == null ? '–' : `${low.toFixed(3)} – ${high?.toFixed(3) ?? '–'}`,
+          );
+        }
       });
+      withEnergy ||= results.some((result) => result.energy);
     });
+    assert.ok(withEnergy, 'a session of the fixture has energy, so its columns are checked');
   });
 
   it('sets the two sessions side by side, each in its own column', async () => {

@@ -1,10 +1,11 @@
 /** The thesis-style tables: medians per cell, then ratios between runtimes. */
-import type { Comparison } from '../../core/compare.js';
-import { laneLabel } from '../../core/plan.js';
 import type { IdleDrift } from '../../measure/energy-blocks.js';
 import { headerLines } from '../header-lines.js';
 import type { ExperimentReport, Report, ResultRow } from '../report.js';
-import { inputLabel, mdTable, ms, ratio } from './format.js';
+import { type Columns, ratioColumns, resultColumns } from '../result-columns.js';
+import { mdTable } from './format.js';
+
+const spread = ({ head, rows }: Columns) => [head, rows] as const;
 
 export const METHOD_NOTE =
   'Medians in ms over successful measured invocations (warm-ups excluded). ' +
@@ -74,7 +75,9 @@ function experimentMarkdown(e: ExperimentReport, level: string, titled = true): 
     );
   }
   if (e.idle) lines.push(`- Idle: ${idleText(e.idle)}`);
-  parts.push(`${head}${lines.length ? `${lines.join('\n')}\n\n` : ''}${resultsTable(e.results)}`);
+  parts.push(
+    `${head}${lines.length ? `${lines.join('\n')}\n\n` : ''}${mdTable(...spread(resultColumns(e.results)))}`,
+  );
   if (titled) parts.push(...warnings);
   if (e.results.some(lacksMarks)) parts.push(UNMARKED_NOTE);
   const reasons = e.results.flatMap((r) =>
@@ -82,7 +85,9 @@ function experimentMarkdown(e: ExperimentReport, level: string, titled = true): 
   );
   if (reasons.length > 0) parts.push(`Energy notes:\n\n${reasons.join('\n')}`);
   if (e.comparisons.length > 0) {
-    parts.push(`${titled ? `${level}#` : level} Ratios\n\n${ratiosTable(e.comparisons)}`);
+    parts.push(
+      `${titled ? `${level}#` : level} Ratios\n\n${mdTable(...spread(ratioColumns(e.comparisons)))}`,
+    );
   }
   return parts.join('\n\n');
 }
@@ -118,105 +123,6 @@ function renderHeader(report: Report, cellsSayEmulated: boolean): string {
   if (others.length > 0)
     lines.push(`- Other records: ${others.map(([type, count]) => `${type} ${count}`).join(', ')}`);
   return lines.join('\n');
-}
-
-const uwh = (value: number | null | undefined): string =>
-  value === null || value === undefined ? '–' : value.toFixed(3);
-
-function resultsTable(results: readonly ResultRow[]): string {
-  const withEnergy = results.some((r) => r.energy);
-  const head = [
-    'Function',
-    'Input',
-    'Mode',
-    'Runtime',
-    'n',
-    'Failed',
-    'Startup',
-    'Read input',
-    'Compute',
-    'Write output',
-    'Teardown',
-    'Total',
-    'Total 95% CI',
-    'Total p95',
-    'Outliers',
-    'Thesis startup',
-    'Thesis runtime',
-  ];
-  if (withEnergy) {
-    head.push(
-      'Gross µWh/inv',
-      'Net µWh/inv',
-      'Net 95% CI',
-      'Blocks',
-      'Readings',
-      'Window s',
-      'Thesis µWh/inv',
-    );
-  }
-  const rows = results.map((r) => {
-    const total = r.stats.totalMs;
-    const row = [
-      r.function,
-      inputLabel(r.input),
-      r.mode,
-      laneLabel(r),
-      String(r.n),
-      String(r.failures),
-      ms(r.stats.startupMs.median),
-      ms(r.stats.inputMs.median),
-      ms(r.stats.execMs.median),
-      ms(r.stats.outputMs.median),
-      ms(r.stats.teardownMs.median),
-      ms(total.median),
-      total.ci.low === null ? '–' : `${ms(total.ci.low)} – ${ms(total.ci.high)}`,
-      ms(total.p95),
-      String(r.outliers.totalMs.count),
-      ms(r.stats.thesisStartupMs.median),
-      ms(r.stats.thesisRuntimeMs.median),
-    ];
-    if (withEnergy) {
-      const e = r.energy;
-      row.push(
-        uwh(e?.grossMicroWhPerInvocation),
-        uwh(e?.netMicroWhPerInvocation),
-        e?.ci95.net.low == null ? '–' : `${uwh(e.ci95.net.low)} – ${uwh(e.ci95.net.high)}`,
-        e ? String(e.blocks.length) : '–',
-        e ? String(e.readings) : '–',
-        e ? e.seconds.toFixed(1) : '–',
-        e
-          ? `${uwh(e.thesis.grossMicroWhPerInvocation)} (${e.thesis.invocations} kept, ${e.thesis.dropped} dropped)`
-          : '–',
-      );
-    }
-    return row;
-  });
-  return mdTable(head, rows);
-}
-
-function ratiosTable(comparisons: readonly Comparison[]): string {
-  const interval = (c: Comparison, phase: keyof Comparison['phases']) => {
-    const p = c.phases[phase];
-    return p.low === null
-      ? ratio(p.ratio)
-      : `${ratio(p.ratio)} (${ratio(p.low)} – ${ratio(p.high)})`;
-  };
-  const rows = comparisons.map((c) => [
-    c.function,
-    inputLabel(c.input),
-    c.mode,
-    `${c.numerator} / ${c.denominator}`,
-    interval(c, 'startupMs'),
-    interval(c, 'inputMs'),
-    interval(c, 'execMs'),
-    interval(c, 'outputMs'),
-    interval(c, 'totalMs'),
-    interval(c, 'thesisStartupMs'),
-    interval(c, 'thesisRuntimeMs'),
-  ]);
-  const head = ['Function', 'Input', 'Mode', 'Ratio', 'Startup', 'Read input', 'Compute'];
-  return mdTable([...head, 'Write output', 'Total', 'Thesis startup', 'Thesis runtime'], rows);
 }
 
 /** A cell where some successful invocations have no input or thesis phase. */
