@@ -49,12 +49,13 @@ export function brokerStatus(slot: BrokerSlot, status: PowerStatus | null): Serv
 }
 
 /**
- * Readings reach the screen at most this often, together. Drawing a frame is most of what the
- * console costs while idle (Ink lays out and paints the whole tree): with a frame every 5 s an
- * idle console took 0.68% of a core over 60 s here (console-bench), and a plug that reports
- * every second still shows each reading in the sparkline.
+ * Readings reach the screen at most this often, together. A frame is nearly all an idle
+ * console costs: Ink lays out and paints the whole screen for a changed sparkline (about
+ * 20 ms of a core here, half of it V8 still compiling the drawing code in the background),
+ * against well under 0.1% of a core for reading the source itself. Every reading still
+ * appears in the sparkline; a plug that reports every second shows ten at a time.
  */
-export const POWER_REFRESH_MS = 5000;
+export const POWER_REFRESH_MS = 10_000;
 
 /** Subscribes; the returned function unsubscribes. */
 export function feedPower(
