@@ -63,6 +63,7 @@ export function feedPower(
   shown: { label: PowerLabel; slot: BrokerSlot },
   store: ConsoleStore,
   refreshMs = POWER_REFRESH_MS,
+  now: () => number = performance.now.bind(performance),
 ): () => void {
   let label = shown.label;
   store.dispatch({
@@ -78,6 +79,19 @@ export function feedPower(
       error: null,
     },
   });
+  // A reading after a quiet stretch shows at once (the first one, a plug that reports every
+  // 10 s or more); readings in quick succession wait and reach the screen together, so a
+  // source that reports every second costs one frame per refreshMs, not one per reading.
+  let pending: number[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let lastFlushAt = Number.NEGATIVE_INFINITY;
+  const flush = () => {
+    timer = undefined;
+    if (pending.length === 0) return;
+    lastFlushAt = now();
+    store.dispatch({ type: 'power-sample', watts: pending });
+    pending = [];
+  };
   const onSample = (sample: PowerSample) => {
     if (sample.simulated && label === 'plug') {
       label = 'simulated';
@@ -85,14 +99,10 @@ export function feedPower(
       if (power) store.dispatch({ type: 'power-source', power: { ...power, label } });
     }
     pending.push(sample.watts);
-    timer ??= setTimeout(flush, refreshMs);
-  };
-  let pending: number[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (pending.length > 0) store.dispatch({ type: 'power-sample', watts: pending });
-    pending = [];
+    if (timer) return;
+    const wait = lastFlushAt + refreshMs - now();
+    if (wait <= 0) flush();
+    else timer = setTimeout(flush, wait);
   };
   const onStatus = (status: PowerStatus) => {
     store.dispatch({

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { brokerSlot, brokerStatus, powerLabel } from '../../source/console/power-feed.js';
+import { afterEach, describe, it, mock } from 'node:test';
+import {
+  brokerSlot,
+  brokerStatus,
+  feedPower,
+  POWER_REFRESH_MS,
+  powerLabel,
+} from '../../source/console/power-feed.js';
+import type { Action } from '../../source/console/reducer.js';
+import type { ConsoleStore } from '../../source/console/store.js';
+import { PowerSource } from '../../source/power/source.js';
 import type { PowerConfig } from '../../source/profiles/schema.js';
 
 const modbus = (simulated?: boolean): PowerConfig => ({
@@ -37,5 +46,83 @@ describe('the console names a Modbus meter', () => {
       address: 'modbus://192.0.2.20:502',
       detail: 'meter 192.0.2.20:502 unreachable: TCP Connection Timed Out',
     });
+  });
+});
+
+/** A source that is up and reads only what the test sends it. */
+class ScriptedSource extends PowerSource {
+  readonly kind = 'estimate';
+
+  constructor() {
+    super('scripted', 3_600_000);
+  }
+
+  send(watts: number): void {
+    this.accept(watts, null);
+  }
+
+  protected async open(): Promise<void> {
+    this.setState('up');
+  }
+
+  protected async close(): Promise<void> {}
+}
+
+describe('readings reach the screen', () => {
+  afterEach(() => mock.timers.reset());
+
+  /** The batches of readings the store was sent, on a clock the test moves. */
+  async function feed() {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    let clock = 0;
+    const batches: number[][] = [];
+    const store = {
+      current: { power: null },
+      dispatch(action: Action) {
+        if (action.type === 'power-sample') batches.push(action.watts);
+      },
+    } as unknown as ConsoleStore;
+    const source = new ScriptedSource();
+    await source.start();
+    const stop = feedPower(
+      source,
+      { label: 'estimate', slot: { none: 'estimate' } },
+      store,
+      POWER_REFRESH_MS,
+      () => clock,
+    );
+    const advance = (ms: number) => {
+      clock += ms;
+      mock.timers.tick(ms);
+    };
+    return { source, batches, advance, stop };
+  }
+
+  it('the first reading at once, then those of a refresh period together', async () => {
+    const { source, batches, advance, stop } = await feed();
+    source.send(3);
+    assert.deepEqual(batches, [[3]], 'the first reading is not held back');
+    const perSecond = [3.1, 3.2, 3.3, 3.4, 3.5, 3.6, 3.7, 3.8, 3.9];
+    for (const watts of perSecond) {
+      advance(1000);
+      source.send(watts);
+    }
+    assert.equal(batches.length, 1, 'readings of one refresh period wait for each other');
+    advance(POWER_REFRESH_MS - 9000);
+    assert.deepEqual(batches, [[3], perSecond], 'every reading arrives, in order, in one batch');
+    stop();
+  });
+
+  it('a reading after a quiet stretch at once; nothing after unsubscribing', async () => {
+    const { source, batches, advance, stop } = await feed();
+    source.send(3);
+    advance(POWER_REFRESH_MS + 5000);
+    source.send(4);
+    assert.deepEqual(batches, [[3], [4]]);
+    advance(1000);
+    source.send(5);
+    stop();
+    advance(POWER_REFRESH_MS);
+    assert.deepEqual(batches, [[3], [4]], 'a batch still waiting when the feed stops is dropped');
   });
 });
