@@ -50,9 +50,9 @@ export function brokerStatus(slot: BrokerSlot, status: PowerStatus | null): Serv
 
 /**
  * Readings reach the screen at most this often, together. A frame is nearly all an idle
- * console costs: Ink lays out and paints the whole screen for a changed sparkline (about
- * 20 ms of a core here, half of it V8 still compiling the drawing code in the background),
- * against well under 0.1% of a core for reading the source itself. Every reading still
+ * console costs: Ink lays out and paints the whole screen for a changed sparkline (25 to
+ * 35 ms of a core here, much of it V8 compiling the drawing code on its background threads),
+ * against under 0.1% of a core for reading the source itself (console-bench, idle). Every reading still
  * appears in the sparkline; a plug that reports every second shows ten at a time.
  */
 export const POWER_REFRESH_MS = 10_000;
