@@ -82,6 +82,8 @@ export function feedPower(
   // A reading after a quiet stretch shows at once (the first one, a plug that reports every
   // 10 s or more); readings in quick succession wait and reach the screen together, so a
   // source that reports every second costs one frame per refreshMs, not one per reading.
+  // While something else changes on the screen (an experiment running, keys), they join the
+  // frame that is coming anyway, at no cost.
   let pending: number[] = [];
   let timer: NodeJS.Timeout | undefined;
   let lastFlushAt = Number.NEGATIVE_INFINITY;
@@ -99,6 +101,11 @@ export function feedPower(
       if (power) store.dispatch({ type: 'power-source', power: { ...power, label } });
     }
     pending.push(sample.watts);
+    if (store.changePending) {
+      clearTimeout(timer);
+      flush();
+      return;
+    }
     if (timer) return;
     const wait = lastFlushAt + refreshMs - now();
     if (wait <= 0) flush();

@@ -35,6 +35,11 @@ export class ConsoleStore {
     return this.state;
   }
 
+  /** Whether a change waits to be published: a frame is coming anyway. */
+  get changePending(): boolean {
+    return this.published !== this.state;
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

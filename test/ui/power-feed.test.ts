@@ -78,10 +78,11 @@ describe('readings reach the screen', () => {
     const batches: number[][] = [];
     const store = {
       current: { power: null },
+      changePending: false,
       dispatch(action: Action) {
         if (action.type === 'power-sample') batches.push(action.watts);
       },
-    } as unknown as ConsoleStore;
+    } as unknown as ConsoleStore & { changePending: boolean };
     const source = new ScriptedSource();
     await source.start();
     const stop = feedPower(
@@ -95,7 +96,7 @@ describe('readings reach the screen', () => {
       clock += ms;
       mock.timers.tick(ms);
     };
-    return { source, batches, advance, stop };
+    return { source, batches, advance, stop, store };
   }
 
   it('the first reading at once, then those of a refresh period together', async () => {
@@ -110,6 +111,25 @@ describe('readings reach the screen', () => {
     assert.equal(batches.length, 1, 'readings of one refresh period wait for each other');
     advance(POWER_REFRESH_MS - 9000);
     assert.deepEqual(batches, [[3], perSecond], 'every reading arrives, in order, in one batch');
+    stop();
+  });
+
+  it('a reading joins at once a frame that other changes bring', async () => {
+    const { source, batches, advance, stop, store } = await feed();
+    source.send(3);
+    advance(1000);
+    source.send(3.1);
+    assert.deepEqual(batches, [[3]], 'nothing else changed: the reading waits');
+    store.changePending = true;
+    advance(1000);
+    source.send(3.2);
+    assert.deepEqual(batches, [[3], [3.1, 3.2]], 'a frame is coming: the waiting readings join it');
+    store.changePending = false;
+    advance(1000);
+    source.send(3.3);
+    assert.equal(batches.length, 2, 'quiet again: the next reading waits for the refresh');
+    advance(POWER_REFRESH_MS);
+    assert.deepEqual(batches, [[3], [3.1, 3.2], [3.3]]);
     stop();
   });
 
