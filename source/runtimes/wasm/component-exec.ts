@@ -6,7 +6,7 @@ import { runPlan } from './command-instance.js';
 import { type CommandPlan, PLAN_FILE, type PlanOutcome } from './command-plan.js';
 import type { HostInterface } from './host-interfaces.js';
 import { POOL_IMPORT } from './memory-import.js';
-import { giveBackLater } from './memory-pool.js';
+import { lease } from './memory-pool.js';
 import { coreModule, type RunModule, runModule } from './module-cache.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
 import { SHIM_BROWSER_FILES, shimBrowserUrl } from './shim-files.js';
@@ -133,13 +133,9 @@ export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
   );
   const modulesLoadedNs = process.hrtime.bigint();
   const seen: { linearBytes?: number } = {};
-  const taken: Array<[RunModule, WebAssembly.Memory]> = [];
   const memoryImport = (file: string) => {
-    const run = modules.get(file) as RunModule;
-    if (!run.pool) return undefined;
-    const memory = run.pool.take();
-    taken.push([run, memory]);
-    return { [POOL_IMPORT.module]: { [POOL_IMPORT.name]: memory } };
+    const { pool } = modules.get(file) as RunModule;
+    return pool ? { [POOL_IMPORT.module]: { [POOL_IMPORT.name]: lease(pool) } } : undefined;
   };
   try {
     const module = (file: string) => (modules.get(file) as RunModule).module;
@@ -152,9 +148,6 @@ export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
       return undefined;
     }
     return { ...trapResult(job.id, stdio, error), modulesLoadedNs, ...seen };
-  } finally {
-    for (const [run, memory] of taken)
-      giveBackLater(run.pool as NonNullable<RunModule['pool']>, memory);
   }
 }
 

@@ -3,55 +3,25 @@
  * that `memory.grow` past the manifest's limit fails inside the function (Rust then aborts
  * with "memory allocation of N bytes failed") instead of eating the host.
  */
+import { assemble, readLeb, sections, writeLeb } from './wasm-sections.js';
+
 export const PAGE_BYTES = 65536;
 const MEMORY_SECTION = 5;
 
-export function readLeb(bytes: Uint8Array, offset: number): { value: number; next: number } {
-  let value = 0;
-  let shift = 0;
-  let next = offset;
-  for (;;) {
-    const byte = bytes[next++];
-    if (byte === undefined) throw new Error('truncated Wasm module');
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((byte & 0x80) === 0) return { value, next };
-  }
-}
-
-export function writeLeb(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) byte |= 0x80;
-    out.push(byte);
-  } while (rest > 0);
-  return out;
-}
-
 export function capMemory(module: Uint8Array, maxBytes: number): Uint8Array<ArrayBuffer> {
   const capPages = Math.max(1, Math.floor(maxBytes / PAGE_BYTES));
-  let offset = 8; // magic + version
-  while (offset < module.length) {
-    const id = module[offset] as number;
-    const size = readLeb(module, offset + 1);
-    const bodyStart = size.next;
-    const bodyEnd = bodyStart + size.value;
-    if (id === MEMORY_SECTION) {
-      const body = rewriteMemorySection(module.subarray(bodyStart, bodyEnd), capPages);
-      const out = new Uint8Array(offset + 1 + 5 + body.length + (module.length - bodyEnd));
-      const header = [id, ...writeLeb(body.length)];
-      out.set(module.subarray(0, offset), 0);
-      out.set(header, offset);
-      out.set(body, offset + header.length);
-      out.set(module.subarray(bodyEnd), offset + header.length + body.length);
-      return out.subarray(0, offset + header.length + body.length + (module.length - bodyEnd));
-    }
-    offset = bodyEnd;
+  const list = sections(module);
+  if (!list.some((section) => section.id === MEMORY_SECTION)) {
+    return module as Uint8Array<ArrayBuffer>; // no memory of its own: nothing to cap
   }
-  return module as Uint8Array<ArrayBuffer>; // no memory of its own: nothing to cap
+  return assemble(
+    module,
+    list.map((section) =>
+      section.id === MEMORY_SECTION
+        ? { id: section.id, body: rewriteMemorySection(section.body, capPages) }
+        : section,
+    ),
+  );
 }
 
 function rewriteMemorySection(body: Uint8Array, capPages: number): Uint8Array {

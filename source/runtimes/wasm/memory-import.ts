@@ -5,7 +5,7 @@
  * the defined one had, so exports, data segments and code refer to it unchanged, and its
  * limits are the defined memory's (after capMemory, its maximum is the manifest's cap).
  */
-import { readLeb, writeLeb } from './memory-cap.js';
+import { assemble, readLeb, type Section, sections, writeLeb } from './wasm-sections.js';
 
 const IMPORT_SECTION = 2;
 const MEMORY_SECTION = 5;
@@ -17,23 +17,6 @@ export interface MemoryImported {
   /** The memory's limits in 64 KiB pages. */
   initial: number;
   maximum: number;
-}
-
-interface Section {
-  id: number;
-  body: Uint8Array;
-}
-
-function sections(module: Uint8Array): Section[] {
-  const list: Section[] = [];
-  let offset = 8; // magic + version
-  while (offset < module.length) {
-    const id = module[offset] as number;
-    const size = readLeb(module, offset + 1);
-    list.push({ id, body: module.subarray(size.next, size.next + size.value) });
-    offset = size.next + size.value;
-  }
-  return list;
 }
 
 function skipName(body: Uint8Array, offset: number): number {
@@ -99,31 +82,23 @@ export function importOwnMemory(module: Uint8Array): MemoryImported | null {
     ? imports.body.subarray(readLeb(imports.body, 0).next)
     : new Uint8Array();
   const importBody = Uint8Array.from([...writeLeb(existing.count + 1), ...oldEntries, ...entry]);
-  const out: Uint8Array[] = [module.subarray(0, 8)];
+  const importSection: Section = { id: IMPORT_SECTION, body: importBody };
+  const out: Section[] = [];
   let placed = false;
-  const emit = (id: number, body: Uint8Array) => {
-    out.push(Uint8Array.from([id, ...writeLeb(body.length)]), body);
-  };
   for (const section of list) {
     if (section.id === MEMORY_SECTION) continue;
     if (section.id === IMPORT_SECTION) {
-      emit(IMPORT_SECTION, importBody);
+      out.push(importSection);
       placed = true;
       continue;
     }
     // No import section before: it goes after the type section, before any later one.
     if (!placed && section.id !== 0 && section.id !== 1) {
-      emit(IMPORT_SECTION, importBody);
+      out.push(importSection);
       placed = true;
     }
-    emit(section.id, section.body);
+    out.push(section);
   }
-  if (!placed) emit(IMPORT_SECTION, importBody);
-  const bytes = new Uint8Array(out.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of out) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return { bytes, initial: min.value, maximum: max.value };
+  if (!placed) out.push(importSection);
+  return { bytes: assemble(module, out), initial: min.value, maximum: max.value };
 }

@@ -39,20 +39,22 @@ export class MemoryPool {
   }
 }
 
-/** Memories of runs that ended, given back once the result is on its way (recycleMemories). */
-const ended: Array<{ pool: MemoryPool; memory: WebAssembly.Memory }> = [];
+/** Memories lent to the job in hand, given back once its result is on its way. */
+const leased: Array<{ pool: MemoryPool; memory: WebAssembly.Memory }> = [];
 
-/** Marks the memory as done with: it is zeroed and pooled by the next recycleMemories(). */
-export function giveBackLater(pool: MemoryPool, memory: WebAssembly.Memory): void {
-  ended.push({ pool, memory });
+/** A memory from the pool for the job in hand, zeroed and pooled by the next recycleMemories(). */
+export function lease(pool: MemoryPool): WebAssembly.Memory {
+  const memory = pool.take();
+  leased.push({ pool, memory });
+  return memory;
 }
 
 /**
- * Zeroes and pools the memories of the runs that ended. The worker calls it after posting a
+ * Zeroes and pools the memories the job leased. The worker calls it after posting a
  * result, so the zeroing overlaps the host reading the result rather than delaying it; the
  * worker takes its next job only after this returns, so no run ever sees a memory not yet
  * zeroed.
  */
 export function recycleMemories(): void {
-  for (const { pool, memory } of ended.splice(0)) pool.give(memory);
+  for (const { pool, memory } of leased.splice(0)) pool.give(memory);
 }

@@ -1,6 +1,6 @@
 /** Runs one preview1 module on Node's own WASI (inside the Wasm worker). */
 import { POOL_IMPORT } from './memory-import.js';
-import { giveBackLater } from './memory-pool.js';
+import { lease } from './memory-pool.js';
 import { runModule } from './module-cache.js';
 import { moduleImports } from './module-imports.js';
 import type { WasmJob, WasmJobResult } from './protocol.js';
@@ -86,7 +86,7 @@ function withMemoryStdio(
 
 export function runPreview1(job: WasmJob): WasmJobResult {
   const { module, pool } = runModule(job.path, job);
-  const pooled = pool?.take();
+  const pooled = pool ? lease(pool) : undefined;
   const modulesLoadedNs = process.hrtime.bigint();
   // One WASI object per call: node:wasi cannot start twice. No env, no preopens.
   const wasi = new WASI({ version: 'preview1', args: [job.name], env: {}, returnOnExit: true });
@@ -105,7 +105,5 @@ export function runPreview1(job: WasmJob): WasmJobResult {
     return { ...stdio.result(job.id, exitCode), modulesLoadedNs, linearBytes };
   } catch (error) {
     return { ...trapResult(job.id, stdio, error), modulesLoadedNs };
-  } finally {
-    if (pool && pooled) giveBackLater(pool, pooled);
   }
 }

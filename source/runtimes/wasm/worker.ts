@@ -71,6 +71,11 @@ async function handle(message: ToWorker): Promise<void> {
     }
     result = withGrowth(result, before);
   }
+  deliver(result);
+}
+
+/** Posts the result, then pools the memories the job leased, while the host reads it. */
+function deliver(result: WasmJobResult): void {
   send({ type: 'result', result }, true);
   recycleMemories();
 }
@@ -89,8 +94,7 @@ function handOffLoop(): void {
       void handle(message).then(handOffLoop);
       return;
     }
-    send({ type: 'result', result }, true);
-    recycleMemories();
+    deliver(result);
   }
 }
 
