@@ -10,13 +10,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { wasiNodeFlags } from '../core/node-support.js';
+import { cpuSeconds } from './console-process.js';
 import { finishTargets, recordTarget } from './targets.js';
 
 /** The part of autocannon's result read here (it ships no types). */
@@ -82,10 +82,7 @@ async function gatewayUrl(): Promise<string> {
 /** The gateway process's CPU time so far (user + system, all its threads), in ms; Linux only. */
 function serverCpuMs(): number {
   try {
-    const fields =
-      readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    // utime and stime, fields 14 and 15 of proc(5), in clock ticks (100 a second).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return cpuSeconds(server.pid as number) * 1000;
   } catch {
     return Number.NaN;
   }
