@@ -6,29 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { PowerSource } from '../../source/power/source.js';
+import { ScriptedSource } from '../power/scripted-source.js';
 import { type Harness, MISSING_DOCKER, startConsole } from './console-harness.js';
-
-/** A power source that is up and reads only what the test sends it. */
-class ScriptedSource extends PowerSource {
-  readonly kind = 'estimate';
-
-  constructor() {
-    // A long period: it must not go stale during the test.
-    super('scripted', 60_000);
-  }
-
-  send(watts: number): void {
-    this.accept(watts, null);
-  }
-
-  protected async open(): Promise<void> {
-    this.setState('up');
-    this.accept(3.25, null);
-  }
-
-  protected async close(): Promise<void> {}
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,7 +19,7 @@ afterEach(async () => {
 
 describe('console frames while idle', { timeout: 60_000 }, () => {
   it('draws nothing while nothing changes, and one frame per batch of readings', async () => {
-    const source = new ScriptedSource();
+    const source = new ScriptedSource(3.25);
     // The Docker engine is missing: the console asks it again every 500 ms meanwhile.
     const h = startConsole({ docker: MISSING_DOCKER, createPower: () => source });
     harness = h;

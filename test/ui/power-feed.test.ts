@@ -9,8 +9,8 @@ import {
 } from '../../source/console/power-feed.js';
 import type { Action } from '../../source/console/reducer.js';
 import type { ConsoleStore } from '../../source/console/store.js';
-import { PowerSource } from '../../source/power/source.js';
 import type { PowerConfig } from '../../source/profiles/schema.js';
+import { ScriptedSource } from '../power/scripted-source.js';
 
 const modbus = (simulated?: boolean): PowerConfig => ({
   source: 'modbus',
@@ -48,25 +48,6 @@ describe('the console names a Modbus meter', () => {
     });
   });
 });
-
-/** A source that is up and reads only what the test sends it. */
-class ScriptedSource extends PowerSource {
-  readonly kind = 'estimate';
-
-  constructor() {
-    super('scripted', 3_600_000);
-  }
-
-  send(watts: number): void {
-    this.accept(watts, null);
-  }
-
-  protected async open(): Promise<void> {
-    this.setState('up');
-  }
-
-  protected async close(): Promise<void> {}
-}
 
 describe('readings reach the screen', () => {
   afterEach(() => mock.timers.reset());

@@ -64,6 +64,16 @@ function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): Te
   return new WebAssembly.Instance(module, imports).exports as unknown as TestExports;
 }
 
+/** The test module rewritten to import its memory, compiled, and the pool of that memory. */
+function pooled(): { module: WebAssembly.Module; pool: MemoryPool } {
+  const imported = importOwnMemory(testModule());
+  assert.ok(imported);
+  return {
+    module: new WebAssembly.Module(imported.bytes),
+    pool: new MemoryPool(imported.initial, imported.maximum),
+  };
+}
+
 describe('pooled linear memory', () => {
   it('rewrites a module to import its one memory, with the same limits and exports', () => {
     const imported = importOwnMemory(testModule());
@@ -94,10 +104,7 @@ describe('pooled linear memory', () => {
   });
 
   it('gives the next instance a zeroed memory with its data segments, as a fresh one', () => {
-    const imported = importOwnMemory(testModule());
-    assert.ok(imported);
-    const module = new WebAssembly.Module(imported.bytes);
-    const pool = new MemoryPool(imported.initial, imported.maximum);
+    const { module, pool } = pooled();
     const first = pool.take();
     const run = instantiate(module, first);
     run.poke(100, 7);
@@ -114,10 +121,7 @@ describe('pooled linear memory', () => {
   });
 
   it('does not keep a memory the run grew: the next instance starts at the initial size', () => {
-    const imported = importOwnMemory(testModule());
-    assert.ok(imported);
-    const module = new WebAssembly.Module(imported.bytes);
-    const pool = new MemoryPool(imported.initial, imported.maximum);
+    const { module, pool } = pooled();
     const grown = pool.take();
     assert.equal(instantiate(module, grown).grow(), 1);
     pool.give(grown);
@@ -127,12 +131,8 @@ describe('pooled linear memory', () => {
   });
 
   it('stops growth at the cap on a pooled memory as on its own', () => {
-    const imported = importOwnMemory(testModule());
-    assert.ok(imported);
-    const run = instantiate(
-      new WebAssembly.Module(imported.bytes),
-      new MemoryPool(imported.initial, imported.maximum).take(),
-    );
+    const { module, pool } = pooled();
+    const run = instantiate(module, pool.take());
     assert.deepEqual([run.grow(), run.grow(), run.grow(), run.grow()], [1, 2, 3, -1]);
   });
 });
