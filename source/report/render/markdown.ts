@@ -5,7 +5,7 @@ import type { ExperimentReport, Report, ResultRow } from '../report.js';
 import { type Columns, ratioColumns, resultColumns } from '../result-columns.js';
 import { mdTable } from './format.js';
 
-const spread = ({ head, rows }: Columns) => [head, rows] as const;
+const columnsTable = ({ head, rows }: Columns) => mdTable(head, rows);
 
 export const METHOD_NOTE =
   'Medians in ms over successful measured invocations (warm-ups excluded). ' +
@@ -76,7 +76,7 @@ function experimentMarkdown(e: ExperimentReport, level: string, titled = true): 
   }
   if (e.idle) lines.push(`- Idle: ${idleText(e.idle)}`);
   parts.push(
-    `${head}${lines.length ? `${lines.join('\n')}\n\n` : ''}${mdTable(...spread(resultColumns(e.results)))}`,
+    `${head}${lines.length ? `${lines.join('\n')}\n\n` : ''}${columnsTable(resultColumns(e.results))}`,
   );
   if (titled) parts.push(...warnings);
   if (e.results.some(lacksMarks)) parts.push(UNMARKED_NOTE);
@@ -86,7 +86,7 @@ function experimentMarkdown(e: ExperimentReport, level: string, titled = true): 
   if (reasons.length > 0) parts.push(`Energy notes:\n\n${reasons.join('\n')}`);
   if (e.comparisons.length > 0) {
     parts.push(
-      `${titled ? `${level}#` : level} Ratios\n\n${mdTable(...spread(ratioColumns(e.comparisons)))}`,
+      `${titled ? `${level}#` : level} Ratios\n\n${columnsTable(ratioColumns(e.comparisons))}`,
     );
   }
   return parts.join('\n\n');
