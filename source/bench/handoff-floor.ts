@@ -6,7 +6,10 @@
  * machine, waking a sleeping thread costs tens of microseconds each way, more than a warm
  * `hello` computes: wasm-bench prints it beside the bare script to show what is left of the
  * difference once the thread hop is counted.
+ * Alone: node dist/source/bench/handoff-floor.js [n] (e.g. under `taskset -c 0`, both threads
+ * on one CPU, to see what the wake-up across CPUs costs).
  */
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { median, quantile, sortAscending } from '../core/stats.js';
 import { HANDOFF } from '../runtimes/wasm/protocol.js';
@@ -27,6 +30,7 @@ export async function handoffFloor(n: number, warmup = 500): Promise<HandoffFloo
   const worker = new Worker(ECHO_URL, {
     workerData: { port: port2, handoff },
     transferList: [port2],
+    execArgv: [],
   });
   let failure = '';
   worker.on('error', (error) => {
@@ -59,4 +63,8 @@ export async function handoffFloor(n: number, warmup = 500): Promise<HandoffFloo
     p50Ms: median(sorted) ?? Number.NaN,
     p99Ms: quantile(sorted, 0.99) ?? Number.NaN,
   };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(JSON.stringify(await handoffFloor(Number(process.argv[2] ?? 10000))));
 }
