@@ -1,13 +1,14 @@
 /**
  * Warm `hello` through `nebula serve` over keep-alive connections, measured by autocannon,
- * beside GET /health (the gateway's own ceiling, invoking nothing) in the same run. The
- * gateway runs in its own process (as in production) so the load tool does not share its
- * event loop. Targets: at least 8,000 req/s on `wasm-p1` and 7,000 on `wasm`, p99 at most
+ * beside two yardsticks in the same run: GET /health (the gateway's own ceiling, invoking
+ * nothing) and bare-gateway.ts (the least server that runs the same module off its event
+ * loop: node:http and node:wasi on as many workers). Each server runs in its own process (as
+ * in production) so the load tool does not share its event loop. Targets: at least 8,000 req/s on `wasm-p1` and 7,000 on `wasm`, p99 at most
  * 10 ms, every request answered 2xx.
  * Usage: node dist/source/bench/gateway-bench.js [--runtimes wasm,wasm-p1] [--connections 16]
  *        [--duration 10] [--warmup 3] [--function hello] [--max-concurrency 4] [--json] [--check]
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -15,6 +16,7 @@ import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadCatalog } from '../catalog/catalog.js';
 import { wasiNodeFlags } from '../core/node-support.js';
 import { cpuSeconds } from './console-process.js';
 import { finishTargets, recordTarget } from './targets.js';
@@ -52,48 +54,68 @@ const token = randomBytes(16).toString('hex');
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'text/plain' };
 
 const NEBULA = fileURLToPath(new URL('../cli/nebula.js', import.meta.url));
-const server = spawn(
-  process.execPath,
+const BARE = fileURLToPath(new URL('./bare-gateway.js', import.meta.url));
+
+/** A server in a process of its own (as in production), so the load tool never shares its loop. */
+interface Served {
+  process: ChildProcess;
+  exited: Promise<unknown>;
+  url: Promise<string>;
+}
+
+function serve(script: string, args: string[], env: NodeJS.ProcessEnv): Served {
+  const child = spawn(process.execPath, [...wasiNodeFlags(), script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return { process: child, exited: once(child, 'exit'), url: listeningAt(child, script) };
+}
+
+async function listeningAt(child: ChildProcess, script: string): Promise<string> {
+  let out = '';
+  for await (const chunk of child.stdout as NodeJS.ReadableStream) {
+    out += chunk;
+    const match = / on (http:\/\/\S+)/.exec(out);
+    if (match?.[1]) return match[1];
+  }
+  throw new Error(`${script} exited before printing its address`);
+}
+
+const maxConcurrency = values['max-concurrency'] as string;
+const gateway = serve(
+  NEBULA,
   [
-    ...wasiNodeFlags(),
-    NEBULA,
     'serve',
     '--port',
     '0',
     '--max-concurrency',
-    values['max-concurrency'] as string,
+    maxConcurrency,
     '--max-queue',
     String(connections * 4),
   ],
-  { env: { ...process.env, NEBULA_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
+  { NEBULA_TOKEN: token },
 );
-const exited = once(server, 'exit');
+// Handled now: awaited only after the gateway's own rows (a promise awaited later is handled at once).
+gateway.url.catch(() => {});
 
-async function gatewayUrl(): Promise<string> {
-  let out = '';
-  for await (const chunk of server.stdout) {
-    out += chunk;
-    const match = /nebula gateway on (http:\/\/\S+)/.exec(out);
-    if (match?.[1]) return match[1];
-  }
-  throw new Error('nebula serve exited before printing its address');
-}
-
-/** The gateway process's CPU time so far (user + system, all its threads), in ms; Linux only. */
-function serverCpuMs(): number {
+/** The process's CPU time so far (user + system, all its threads), in ms; Linux only. */
+function cpuMsOf(child: ChildProcess): number {
   try {
-    return cpuSeconds(server.pid as number) * 1000;
+    return cpuSeconds(child.pid as number) * 1000;
   } catch {
     return Number.NaN;
   }
 }
 
-async function measure(request: Record<string, unknown>): Promise<Measured> {
+async function measure(
+  request: Record<string, unknown>,
+  served: Served = gateway,
+): Promise<Measured> {
   const load = { ...request, connections, pipelining: 1 };
   if (warmup > 0) await autocannon({ ...load, duration: warmup });
-  const cpuBefore = serverCpuMs();
+  const cpuBefore = cpuMsOf(served.process);
   const result = await autocannon({ ...load, duration });
-  return { ...result, serverCpuMs: serverCpuMs() - cpuBefore };
+  return { ...result, serverCpuMs: cpuMsOf(served.process) - cpuBefore };
 }
 
 type Measured = AutocannonResult & { serverCpuMs: number };
@@ -158,9 +180,33 @@ interface Row {
 const THROUGHPUT_TARGET: Record<string, number> = { wasm: 7000, 'wasm-p1': 8000 };
 const P99_TARGET_MS = 10;
 
+const HEALTH_ROW = '(none: GET /health)';
+const BARE_ROW = '(bare: node:http + node:wasi workers)';
+
+/**
+ * The same load on bare-gateway.ts: the same module through node:wasi on as many workers as
+ * the gateway has, and nothing else. Its server runs only for its own row.
+ */
+async function measureBare(): Promise<Measured> {
+  const fn = loadCatalog().get(values.function as string);
+  const bare = serve(BARE, [fn.wasmPath, '--workers', maxConcurrency], {});
+  try {
+    const url = await bare.url;
+    const probe = await fetch(url, { method: 'POST', body: values.input });
+    if (probe.status !== 200) throw new Error(`the bare server answered ${probe.status}`);
+    return await measure({ url, method: 'POST', body: values.input }, bare);
+  } finally {
+    bare.process.kill('SIGTERM');
+    await bare.exited;
+  }
+}
+
+const ratio = (row: Row, yardstick: Row) => (row.reqPerS / yardstick.reqPerS).toFixed(3);
+
 function recordTargets(rows: Row[]): void {
-  const health = rows[0] as Row;
-  for (const row of rows.slice(1)) {
+  const health = rows.find((row) => row.runtime === HEALTH_ROW) as Row;
+  const bare = rows.find((row) => row.runtime === BARE_ROW) as Row;
+  for (const row of rows.filter((row) => row !== health && row !== bare)) {
     const target = THROUGHPUT_TARGET[row.runtime];
     if (target !== undefined) {
       recordTarget({
@@ -169,7 +215,7 @@ function recordTargets(rows: Row[]): void {
         unit: 'req/s',
         kind: 'atLeast',
         limit: target,
-        against: `GET /health ${health.reqPerS} req/s: ${(row.reqPerS / health.reqPerS).toFixed(3)}x`,
+        against: `GET /health ${health.reqPerS} req/s: ${ratio(row, health)}x; the bare node:wasi worker server ${bare.reqPerS} req/s: ${ratio(row, bare)}x`,
       });
     }
     recordTarget({
@@ -191,10 +237,11 @@ function recordTargets(rows: Row[]): void {
 
 const loadAtStart = loadavg();
 try {
-  const base = await gatewayUrl();
+  const base = await gateway.url;
   const rows: Row[] = [];
   // The gateway's own ceiling: the same server, the same load, a route that invokes nothing.
-  rows.push(toRow('(none: GET /health)', await measure({ url: `${base}/health`, method: 'GET' })));
+  rows.push(toRow(HEALTH_ROW, await measure({ url: `${base}/health`, method: 'GET' })));
+  rows.push(toRow(BARE_ROW, await measureBare()));
   for (const runtime of (values.runtimes as string).split(',')) {
     const url = `${base}/functions/${values.function}/invoke?runtime=${runtime}&mode=warm`;
     // One checked call first: a benchmark of error answers would be meaningless.
@@ -227,7 +274,7 @@ try {
       `warm ${values.function} through nebula serve, keep-alive, ${connections} connections, ${duration} s each (autocannon)\n\n`,
     );
     process.stdout.write(
-      '| runtime | req/s | p50 ms | p97.5 ms | p99 ms | max ms | requests | non-2xx | errors | gateway CPU µs/request |\n',
+      '| runtime | req/s | p50 ms | p97.5 ms | p99 ms | max ms | requests | non-2xx | errors | server CPU µs/request |\n',
     );
     process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of rows) {
@@ -242,7 +289,7 @@ try {
   }
   recordTargets(rows);
 } finally {
-  server.kill('SIGTERM');
-  await exited;
+  gateway.process.kill('SIGTERM');
+  await gateway.exited;
 }
 finishTargets();
