@@ -82,6 +82,8 @@ async function listeningAt(child: ChildProcess, script: string): Promise<string>
 }
 
 const maxConcurrency = values['max-concurrency'] as string;
+// Looked up first: an unknown name fails here, before any server starts.
+const benchedModule = loadCatalog().get(values.function as string).wasmPath;
 const gateway = serve(
   NEBULA,
   [
@@ -188,8 +190,7 @@ const BARE_ROW = '(bare: node:http + node:wasi workers)';
  * the gateway has, and nothing else. Its server runs only for its own row.
  */
 async function measureBare(): Promise<Measured> {
-  const fn = loadCatalog().get(values.function as string);
-  const bare = serve(BARE, [fn.wasmPath, '--workers', maxConcurrency], {});
+  const bare = serve(BARE, [benchedModule, '--workers', maxConcurrency], {});
   try {
     const url = await bare.url;
     const probe = await fetch(url, { method: 'POST', body: values.input });
