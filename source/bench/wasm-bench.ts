@@ -18,7 +18,7 @@ import { median, quantile, sortAscending } from '../core/stats.js';
 import { Engine } from '../engine/engine.js';
 import '../runtimes/wasm/quiet-wasi-warning.js';
 import { barePreview1 } from './bare-preview1.js';
-import { workerCollections } from './gc-probe.js';
+import { type Collections, workerCollections } from './gc-probe.js';
 import { handoffFloor } from './handoff-floor.js';
 import { finishTargets, recordTarget } from './targets.js';
 
@@ -147,8 +147,7 @@ for (const [runtime, t] of Object.entries(tails)) {
     `warm ${name} ${runtime}: median ${fmt(t.p50)} ms, p95 ${fmt(t.p95)}, p99 ${fmt(t.p99)} (${t.p99OverP50.toFixed(2)}x the median), max ${fmt(t.max)}, n ${t.n}`,
   );
 }
-const collections = (c: { full: number; young: number }) =>
-  `${c.full.toFixed(1)} full, ${c.young.toFixed(1)} young`;
+const collections = (c: Collections) => `${c.full.toFixed(1)} full, ${c.young.toFixed(1)} young`;
 console.error(
   `collections of the worker's heap per 1,000 warm runs: wasm ${collections(collectionsPer1000.wasm)}; wasm-p1 ${collections(collectionsPer1000['wasm-p1'])}`,
 );
