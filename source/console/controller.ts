@@ -194,7 +194,7 @@ export class ConsoleController {
     })
       .then((outcome) => {
         this.setExperiment({ phase: outcome.aborted ? 'stopped' : 'done' });
-        const ran = outcome.records.filter((r) => !r.warmup).length;
+        const ran = outcome.measured;
         this.say(
           `experiment ${outcome.experiment} on ${runtimes.join(' and ')}: ${ran} invocations${outcome.aborted ? ' (stopped)' : ''}${outcome.idle?.flagged ? `; ${outcome.idle.reason}` : ''}`,
         );

@@ -41,6 +41,11 @@ export interface SampleGroup {
   input: string;
   /** Successful measured invocations only, one array per phase, in measurement order. */
   samples: Record<Phase, readonly number[]>;
+  /**
+   * Each phase's median, where `samples` holds only a uniform draw of a larger sample
+   * (phase-sample.ts): the ratio is then of these, its interval from the draws.
+   */
+  medians?: Record<Phase, number | null>;
 }
 
 export interface CompareOptions {
@@ -139,10 +144,11 @@ export function ratioOfMedians(
   numerator: readonly number[],
   denominator: readonly number[],
   options: CompareOptions = {},
+  medians?: { top: number | null; bottom: number | null },
 ): RatioInterval {
   const { level, resamples, seed } = { ...DEFAULTS, ...options };
-  const top = median(sortAscending(numerator));
-  const bottom = median(sortAscending(denominator));
+  const top = medians ? medians.top : median(sortAscending(numerator));
+  const bottom = medians ? medians.bottom : median(sortAscending(denominator));
   if (top === null || bottom === null || bottom === 0) {
     return { ratio: null, low: null, high: null, level };
   }
@@ -189,7 +195,14 @@ export function compareGroups(
       if (!top || !bottom) continue;
       const phases = {} as Record<Phase, RatioInterval>;
       for (const phase of PHASES) {
-        phases[phase] = ratioOfMedians(top.samples[phase], bottom.samples[phase], options);
+        const medians =
+          top.medians || bottom.medians
+            ? {
+                top: top.medians?.[phase] ?? median(sortAscending(top.samples[phase])),
+                bottom: bottom.medians?.[phase] ?? median(sortAscending(bottom.samples[phase])),
+              }
+            : undefined;
+        phases[phase] = ratioOfMedians(top.samples[phase], bottom.samples[phase], options, medians);
       }
       comparisons.push({
         function: group.function,

@@ -86,9 +86,26 @@ export function median(sorted: readonly number[]): number | null {
  * Computed exactly (in log space, so large n does not underflow); at 95% it needs n >= 6.
  */
 export function medianInterval(sorted: readonly number[], level = DEFAULT_LEVEL): MedianInterval {
-  const n = sorted.length;
-  const none: MedianInterval = { low: null, high: null, level, coverage: null };
-  if (n === 0) return none;
+  const ranks = medianIntervalRanks(sorted.length, level);
+  if (!ranks) return { low: null, high: null, level, coverage: null };
+  return {
+    low: sorted[ranks.low] as number,
+    high: sorted[ranks.high] as number,
+    level,
+    coverage: ranks.coverage,
+  };
+}
+
+/**
+ * The order statistics medianInterval takes, as 0-based ranks into n sorted values, with
+ * their exact coverage; null when n is too small for the level. A sample kept as a histogram
+ * (phase-sample.ts) reads the same ranks from it.
+ */
+export function medianIntervalRanks(
+  n: number,
+  level = DEFAULT_LEVEL,
+): { low: number; high: number; coverage: number } | null {
+  if (n === 0) return null;
   const logHalfPowN = -n * Math.LN2;
   let logPmf = logHalfPowN; // log P(B = 0)
   let tail = 0; // P(B <= j - 1) for the j being tried
@@ -100,13 +117,8 @@ export function medianInterval(sorted: readonly number[], level = DEFAULT_LEVEL)
     best = { j, coverage };
     logPmf += Math.log((n - (j - 1)) / j); // P(B = j) from P(B = j - 1)
   }
-  if (!best) return none;
-  return {
-    low: sorted[best.j - 1] as number,
-    high: sorted[n - best.j] as number,
-    level,
-    coverage: best.coverage,
-  };
+  if (!best) return null;
+  return { low: best.j - 1, high: n - best.j, coverage: best.coverage };
 }
 
 /**

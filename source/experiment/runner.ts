@@ -2,7 +2,8 @@
  * Runs a plan (core/plan.ts) one invocation at a time. The invoke function, the clock and the
  * sleep are injected, so the loop is tested exactly and the console can drive any engine.
  * Progress is a typed event stream; listeners run synchronously, so a session log that
- * listens has written each invocation before the next one starts.
+ * listens has written each invocation before the next one starts. The runner keeps no
+ * record: what it finished lives only in its listeners (statistics, the log).
  */
 import { EventEmitter } from 'node:events';
 import type { FailureKind, InvocationResult } from '../core/invocation.js';
@@ -43,7 +44,8 @@ export interface ExperimentEvents {
 
 export interface ExperimentOutcome {
   experiment: string;
-  records: StepRecord[];
+  /** Finished invocations, warm-ups included (each went to the 'record' listeners). */
+  finished: number;
   /** True when the signal stopped the run before the plan's end. */
   aborted: boolean;
   planned: number;
@@ -99,7 +101,7 @@ export class ExperimentRunner extends EventEmitter<ExperimentEvents> {
     const sleep = this.options.sleep ?? abortableSleep;
     const pauseMs = this.options.pauseMs ?? 0;
     const total = this.plan.length;
-    const records: StepRecord[] = [];
+    let finished = 0;
     const started = this.clock.now();
     this.emit('start', { experiment: this.experiment, total });
     for (const step of this.plan) {
@@ -122,18 +124,18 @@ export class ExperimentRunner extends EventEmitter<ExperimentEvents> {
         at,
         result,
       };
-      records.push(record);
+      finished++;
       this.emit('record', {
         record,
-        done: records.length,
+        done: finished,
         total,
         elapsedMs: this.clock.now() - started,
       });
     }
     const outcome = {
       experiment: this.experiment,
-      records,
-      aborted: records.length < total,
+      finished,
+      aborted: finished < total,
       planned: total,
     };
     this.emit('done', outcome);

@@ -6,9 +6,9 @@
  * record is made from it here as it was there). Both logs then hold the same records, so `nebula report` of
  * either gives the same figures; the figures here are computed from exactly those records.
  */
-import { summarizeInvocations } from '../experiment/results.js';
+import { CellCollector } from '../experiment/results.js';
 import type { StepRecord } from '../experiment/runner.js';
-import { experimentEnergy } from '../measure/attribute.js';
+import { EnergyCollector } from '../measure/attribute.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { ExperimentOutcome, SessionEvent } from '../measure/types.js';
 import type { AnyRecord } from '../session/records.js';
@@ -42,8 +42,20 @@ export async function runRemoteExperiment(
   options: RemoteExperimentOptions = {},
 ): Promise<RemoteOutcome> {
   const log = options.log ?? (() => {});
-  const received: AnyRecord[] = [];
-  const steps: StepRecord[] = [];
+  // Records before the start line names the experiment wait here (a handful at most).
+  const early: AnyRecord[] = [];
+  let energyOf = null as EnergyCollector | null;
+  const collector = new CellCollector();
+  let invocations = 0;
+  let measured = 0;
+  let endAborted = false;
+  const take = (record: AnyRecord) => {
+    if (energyOf) energyOf.add(record);
+    else early.push(record);
+    if (record.type === 'experiment-end') {
+      endAborted = Boolean((record as { aborted?: boolean }).aborted);
+    }
+  };
   let experiment: string | null = null;
   let remoteLog: string | null = null;
   let planned = 0;
@@ -61,7 +73,7 @@ export async function runRemoteExperiment(
     const { protocol: _p, type, ...fields } = line;
     if (type === 'record') {
       const record = fields.record as AnyRecord;
-      received.push(record);
+      take(record);
       log(record);
       if (record.type === 'experiment-end') ended = true;
       return;
@@ -73,6 +85,8 @@ export async function runRemoteExperiment(
     }
     if (type === 'start') {
       experiment = String(fields.experiment);
+      energyOf = new EnergyCollector(experiment);
+      for (const record of early.splice(0)) energyOf.add(record);
       remoteLog = typeof fields.log === 'string' ? fields.log : null;
       planned = Number(fields.total);
       if (options.signal?.aborted) void stop();
@@ -81,9 +95,11 @@ export async function runRemoteExperiment(
     if (type === 'invocation') {
       // The gateway logged invocationRecord() of this step; the same record goes here.
       const step = (fields as { record: StepRecord }).record;
-      steps.push(step);
+      collector.add(step);
+      invocations++;
+      if (!step.warmup) measured++;
       const record = invocationRecord(step);
-      received.push(record);
+      take(record);
       log(record);
     }
     options.onEvent?.({ type, ...fields } as SessionEvent);
@@ -112,7 +128,7 @@ export async function runRemoteExperiment(
   }
   if (failed && experiment === null) throw new Error(`gateway ${http.url}: ${failed}`);
   const id = experiment ?? 'unknown';
-  const energy = plan.energy ? experimentEnergy(id, received) : null;
+  const energy = plan.energy ? energyCollectorOf(energyOf, id, early).result() : null;
   if (!ended) {
     // The gateway's end never came: close the experiment here, with what arrived.
     log({
@@ -124,26 +140,35 @@ export async function runRemoteExperiment(
       lost: lost ?? failed,
     });
   }
-  const ran = steps.filter((s) => !s.warmup).length;
+  const ran = measured;
   const message = lost
     ? `${lost}; ${ran} invocations arrived and are kept in this log, the gateway keeps its own${remoteLog ? ` (${remoteLog})` : ''}; run the experiment again to measure it whole`
     : null;
   return {
     experiment: id,
-    aborted: !ended || Boolean(lastEnd(received)?.aborted),
-    ...summarizeInvocations(steps),
+    aborted: !ended || endAborted,
+    ...collector.results(),
     energy: energy?.energy ?? [],
     idle: energy?.idle ?? null,
     blockSeconds,
     intervalS: energy?.intervalS ?? null,
-    records: steps,
+    invocations,
+    measured,
+    cells: collector.cells(),
     planned,
     lost: message ?? (failed ? `gateway ${http.url}: ${failed}` : null),
     remoteLog,
   };
 }
 
-function lastEnd(records: readonly AnyRecord[]): { aborted?: boolean } | undefined {
-  const ends = records.filter((r) => r.type === 'experiment-end');
-  return ends[ends.length - 1] as { aborted?: boolean } | undefined;
+/** The stream's collector, or one over what arrived when the start line never did. */
+function energyCollectorOf(
+  found: EnergyCollector | null,
+  experiment: string,
+  early: readonly AnyRecord[],
+): EnergyCollector {
+  if (found) return found;
+  const collector = new EnergyCollector(experiment);
+  for (const record of early) collector.add(record);
+  return collector;
 }

@@ -1,7 +1,7 @@
 /**
- * Energy of one experiment from its records: the session calls this on the records it has
- * just written, `nebula report` on the same records read back from the log, so both give the
- * same figures to the last bit. Pure.
+ * Energy of one experiment from its records: the session feeds the records it has just
+ * written, `nebula report` the same records read back from the log, so both give the same
+ * figures to the last bit. No I/O.
  */
 import { baselineFrom, type TimedGap, type TimedWatts } from '../power/energy.js';
 import type { AnyRecord } from '../session/records.js';
@@ -11,12 +11,13 @@ import {
   cellEnergy,
   type IdleDrift,
   type IdleFigure,
-  type InvocationSpan,
   idleDrift,
   idleFigure,
+  NO_THESIS_FIGURE,
   readingIntervalS,
 } from './energy-blocks.js';
 import type { BaselineRecord, BlockRecord, ExperimentRecord } from './records.js';
+import { ThesisSums } from './thesis-sum.js';
 
 export interface ExperimentEnergy {
   idle: IdleDrift;
@@ -39,54 +40,91 @@ interface LoggedInvocation {
 /** `records`: an experiment's records in log order (see splitExperiments). */
 export function experimentEnergy(
   experiment: string,
-  records: readonly AnyRecord[],
+  records: Iterable<AnyRecord>,
 ): ExperimentEnergy {
-  const readings = records.filter((r) => r.type === 'power') as unknown as TimedWatts[];
-  const gaps = records.filter((r) => r.type === 'power-gap') as unknown as TimedGap[];
-  const mine = <T>(type: string) =>
-    records.filter(
-      (r) => r.type === type && (r as { experiment?: unknown }).experiment === experiment,
-    ) as unknown as T[];
-  const idleOf = (phase: BaselineRecord['phase']): IdleFigure | null => {
-    const record = mine<BaselineRecord>('baseline').find((b) => b.phase === phase);
-    if (!record) return null;
-    const window = { startNs: BigInt(record.startNs), endNs: BigInt(record.endNs) };
-    return idleFigure(baselineFrom(readings, window, gaps));
-  };
-  const idle = idleDrift(idleOf('before'), idleOf('after'));
-  const intervalS = readingIntervalS(readings);
-  const spans = new Map<string, BlockSpan[]>();
-  for (const block of mine<BlockRecord>('block')) {
-    const list = spans.get(block.cell) ?? [];
-    list.push({
-      cell: block.cell,
-      index: block.index,
-      startNs: block.startNs,
-      endNs: block.endNs,
-      invocations: block.invocations,
-    });
-    spans.set(block.cell, list);
+  const collector = new EnergyCollector(experiment);
+  for (const record of records) collector.add(record);
+  return collector.result();
+}
+
+/**
+ * An experiment's energy, record by record in log order, keeping what the figures need and
+ * no invocation: the readings and gaps (a few per second), the idle windows, the blocks, and
+ * per cell the thesis method's running sum (thesis-sum.ts). The session feeds it the records
+ * it writes; `nebula report` feeds it the same records read back.
+ */
+export class EnergyCollector {
+  private readonly readings: TimedWatts[] = [];
+  private readonly gaps: TimedGap[] = [];
+  private readonly baselines: BaselineRecord[] = [];
+  private readonly spans = new Map<string, BlockSpan[]>();
+  private readonly thesis = new ThesisSums();
+
+  constructor(private readonly experiment: string) {}
+
+  add(record: AnyRecord): void {
+    if (record.type === 'power') {
+      const reading = record as unknown as TimedWatts;
+      const kept = { watts: reading.watts, receivedAt: { monoNs: reading.receivedAt.monoNs } };
+      this.readings.push(kept);
+      this.thesis.reading(kept);
+      return;
+    }
+    if (record.type === 'power-gap') {
+      const gap = record as unknown as TimedGap;
+      this.gaps.push({ from: gap.from, to: gap.to, reason: gap.reason });
+      return;
+    }
+    if ((record as { experiment?: unknown }).experiment !== this.experiment) return;
+    if (record.type === 'baseline') this.baselines.push(record as unknown as BaselineRecord);
+    else if (record.type === 'block') {
+      const block = record as unknown as BlockRecord;
+      const list = this.spans.get(block.cell) ?? [];
+      list.push({
+        cell: block.cell,
+        index: block.index,
+        startNs: block.startNs,
+        endNs: block.endNs,
+        invocations: block.invocations,
+      });
+      this.spans.set(block.cell, list);
+    } else if (record.type === 'invocation') {
+      const inv = record as unknown as LoggedInvocation;
+      if (inv.block === undefined || !inv.ok || !inv.startNs || !inv.endNs) return;
+      this.thesis.invocation(inv.cell, inv.startNs, inv.endNs);
+    }
   }
-  const invocations = new Map<string, InvocationSpan[]>();
-  for (const inv of mine<LoggedInvocation>('invocation')) {
-    if (inv.block === undefined || !inv.ok || !inv.startNs || !inv.endNs) continue;
-    const list = invocations.get(inv.cell) ?? [];
-    list.push({ startNs: inv.startNs, endNs: inv.endNs });
-    invocations.set(inv.cell, list);
+
+  /** The readings so far (the session sizes its blocks from their interval). */
+  readingsSoFar(): readonly TimedWatts[] {
+    return this.readings;
   }
-  const energy = [...spans].map(([cell, cellSpans]) =>
-    cellEnergy({
-      experiment,
-      cell,
-      spans: cellSpans,
-      invocations: invocations.get(cell) ?? [],
-      readings,
-      gaps,
-      idle,
-      intervalS,
-    }),
-  );
-  return { idle, energy, intervalS };
+
+  result(): ExperimentEnergy {
+    const { readings, gaps } = this;
+    const idleOf = (phase: BaselineRecord['phase']): IdleFigure | null => {
+      const record = this.baselines.find((b) => b.phase === phase);
+      if (!record) return null;
+      const window = { startNs: BigInt(record.startNs), endNs: BigInt(record.endNs) };
+      return idleFigure(baselineFrom(readings, window, gaps));
+    };
+    const idle = idleDrift(idleOf('before'), idleOf('after'));
+    const intervalS = readingIntervalS(readings);
+    const thesis = this.thesis.figures();
+    const energy = [...this.spans].map(([cell, cellSpans]) =>
+      cellEnergy({
+        experiment: this.experiment,
+        cell,
+        spans: cellSpans,
+        thesis: thesis.get(cell) ?? NO_THESIS_FIGURE,
+        readings,
+        gaps,
+        idle,
+        intervalS,
+      }),
+    );
+    return { idle, energy, intervalS };
+  }
 }
 
 export interface LoggedExperiment {

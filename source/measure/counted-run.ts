@@ -1,5 +1,5 @@
 import { buildPlan } from '../core/plan.js';
-import { summarizeInvocations } from '../experiment/results.js';
+import { CellCollector } from '../experiment/results.js';
 import { ExperimentRunner } from '../experiment/runner.js';
 import type { AnyRecord } from '../session/records.js';
 import { invocationRecord } from '../session/session-log.js';
@@ -35,7 +35,11 @@ export async function runCounted(
     experimentId: experiment,
   });
   options.onEvent?.({ type: 'start', experiment, energy: false, total: steps.length });
+  const collector = new CellCollector();
+  let measured = 0;
   runner.on('record', ({ record, done }) => {
+    collector.add(record);
+    if (!record.warmup) measured++;
     log(invocationRecord(record));
     options.onEvent?.({ type: 'invocation', record, done });
   });
@@ -50,12 +54,14 @@ export async function runCounted(
   return {
     experiment,
     aborted: outcome.aborted,
-    ...summarizeInvocations(outcome.records),
+    ...collector.results(),
     energy: [],
     idle: null,
     blockSeconds: null,
     intervalS: null,
-    records: outcome.records,
+    invocations: outcome.finished,
+    measured,
+    cells: collector.cells(),
     planned: outcome.planned,
   };
 }

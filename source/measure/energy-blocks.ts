@@ -259,11 +259,18 @@ export interface CellEnergy {
   reason: string | null;
 }
 
+export const NO_THESIS_FIGURE: ThesisFigure = {
+  grossMicroWhPerInvocation: null,
+  invocations: 0,
+  dropped: 0,
+};
+
 export interface CellEnergyInput {
   experiment: string;
   cell: string;
   spans: readonly BlockSpan[];
-  invocations: readonly InvocationSpan[];
+  /** The thesis method's figure over the cell's invocations (thesisFigure, thesis-sum.ts). */
+  thesis: ThesisFigure;
   readings: readonly TimedWatts[];
   gaps: readonly TimedGap[];
   idle: IdleDrift;
@@ -314,7 +321,7 @@ export function cellEnergy(input: CellEnergyInput): CellEnergy {
     readings: blocks.reduce((a, b) => a + b.readings, 0),
     seconds: blocks.reduce((a, b) => a + b.seconds, 0),
     blocks,
-    thesis: thesisFigure(input.readings, input.invocations),
+    thesis: input.thesis,
     reason: reasons.length === 0 ? null : reasons.join('; '),
   };
 }

@@ -1,16 +1,18 @@
 /**
  * One experiment with energy (docs/ENERGY.md): idle before, blocks of time alternating
- * between runtimes, idle after; the figures from exactly the records written.
+ * between runtimes, idle after; the figures from exactly the records written, each taken
+ * in as it is written and then let go (a run of hours holds what one of minutes does).
  */
 import type { InvocationResult } from '../core/invocation.js';
 import { type Cell, cellKey } from '../core/plan.js';
-import { summarizeInvocations } from '../experiment/results.js';
+import { CellCollector } from '../experiment/results.js';
 import type { StepRecord } from '../experiment/runner.js';
+import type { TimedWatts } from '../power/energy.js';
 import type { PowerGap, PowerSample } from '../power/sample.js';
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
 import { invocationRecord } from '../session/session-log.js';
-import { experimentEnergy } from './attribute.js';
+import { EnergyCollector } from './attribute.js';
 import type { MeasureClock } from './clock.js';
 import { blockSecondsFor, readingIntervalS } from './energy-blocks.js';
 import type { EnergyPlan, ExperimentPlan } from './plan.js';
@@ -18,8 +20,11 @@ import type { BlockRecord } from './records.js';
 import type { ExperimentOutcome, SessionEvent, SessionOptions } from './types.js';
 
 export class EnergyRun {
-  private readonly written: AnyRecord[] = [];
-  private readonly records: StepRecord[] = [];
+  /** What the figures need of the written records (no invocation is kept). */
+  private readonly energyOf: EnergyCollector;
+  private readonly collector = new CellCollector();
+  private invocations = 0;
+  private measured = 0;
   private readonly repetitions = new Map<string, number>();
   private step = 0;
   private blocksDone = 0;
@@ -34,11 +39,13 @@ export class EnergyRun {
     private readonly signal: AbortSignal,
     private readonly log: (record: AnyRecord) => void,
     private readonly emit: (event: SessionEvent) => void,
-  ) {}
+  ) {
+    this.energyOf = new EnergyCollector(experiment);
+  }
 
-  /** Written to the log and kept: the figures are computed from exactly these. */
+  /** Written to the log and counted: the figures are computed from exactly these. */
   private write(record: AnyRecord): void {
-    this.written.push(record);
+    this.energyOf.add(record);
     this.log(record);
   }
 
@@ -67,7 +74,7 @@ export class EnergyRun {
       power.off('gap', onGap);
       if (owned) await power.stop().catch(() => undefined);
     }
-    const { idle, energy, intervalS } = experimentEnergy(this.experiment, this.written);
+    const { idle, energy, intervalS } = this.energyOf.result();
     for (const cell of energy) this.log({ type: 'energy', ...cell });
     const aborted = this.signal.aborted;
     this.log({
@@ -80,18 +87,20 @@ export class EnergyRun {
     return {
       experiment: this.experiment,
       aborted,
-      ...summarizeInvocations(this.records),
+      ...this.collector.results(),
       energy,
       idle,
       blockSeconds,
       intervalS,
-      records: this.records,
+      invocations: this.invocations,
+      measured: this.measured,
+      cells: this.collector.cells(),
       planned: total,
     };
   }
 
-  private readings(): PowerSample[] {
-    return this.written.filter((r) => r.type === 'power') as unknown as PowerSample[];
+  private readings(): readonly TimedWatts[] {
+    return this.energyOf.readingsSoFar();
   }
 
   /** Cells grouped by function, input and mode; within a group, the runtimes alternate. */
@@ -207,9 +216,11 @@ export class EnergyRun {
       startNs: startNs.toString(),
       endNs: endNs.toString(),
     };
-    this.records.push(record);
+    this.invocations++;
+    if (!warmup) this.measured++;
+    this.collector.add(record);
     this.write(invocationRecord(record));
-    this.emit({ type: 'invocation', record, done: this.records.length });
+    this.emit({ type: 'invocation', record, done: this.invocations });
     return record;
   }
 

@@ -32,7 +32,13 @@ export function newExperimentId(clock: MeasureClock): string {
 
 /** The figures alone, the part every face must show alike. */
 export function figuresOf(outcome: ExperimentOutcome): ExperimentFigures {
-  const { records: _records, planned: _planned, ...figures } = outcome;
+  const {
+    invocations: _invocations,
+    measured: _measured,
+    cells: _cells,
+    planned: _planned,
+    ...figures
+  } = outcome;
   return figures;
 }
 

@@ -1,6 +1,6 @@
 /** What the measurement session takes and gives (session.ts runExperiment). */
 import type { Comparison } from '../core/compare.js';
-import type { CellResult } from '../experiment/results.js';
+import type { CellResult, CellSamples } from '../experiment/results.js';
 import type { InvokeFn, StepRecord } from '../experiment/runner.js';
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
@@ -45,7 +45,12 @@ export interface ExperimentFigures {
 }
 
 export interface ExperimentOutcome extends ExperimentFigures {
-  records: StepRecord[];
+  /** Finished invocations, warm-ups included. */
+  invocations: number;
+  /** Of those, the measured ones (not warm-ups). */
+  measured: number;
+  /** Per cell what its statistics were made from (variant ladders read it). */
+  cells: CellSamples[];
   /** Invocations planned (without energy) or blocks planned (with energy). */
   planned: number;
 }

@@ -6,11 +6,7 @@
  */
 import type { Comparison } from '../core/compare.js';
 import { cellKey } from '../core/plan.js';
-import {
-  type CellResult,
-  type MeasuredInvocation,
-  summarizeInvocations,
-} from '../experiment/results.js';
+import { type CellResult, type ResultSet, summarizeInvocations } from '../experiment/results.js';
 import { experimentEnergy, splitExperiments } from '../measure/attribute.js';
 import type { CellEnergy, IdleDrift } from '../measure/energy-blocks.js';
 import type { ExperimentRecord } from '../measure/records.js';
@@ -58,12 +54,11 @@ export interface Report {
 /** The rows of one experiment: timing per cell, with its energy beside it. */
 export function experimentReport(
   experiment: string,
-  invocations: Iterable<MeasuredInvocation>,
+  { results, comparisons }: ResultSet,
   energy: readonly CellEnergy[],
   idle: IdleDrift | null,
   power: ExperimentRecord['power'],
 ): ExperimentReport {
-  const { results, comparisons } = summarizeInvocations(invocations);
   const byCell = new Map(energy.map((e) => [e.cell, e]));
   const rows = results.map((r) => {
     const found = byCell.get(cellKey(r));
@@ -77,7 +72,14 @@ export function outcomeReport(
   outcome: ExperimentOutcome,
   power: ExperimentRecord['power'],
 ): ExperimentReport {
-  return experimentReport(outcome.experiment, outcome.records, outcome.energy, outcome.idle, power);
+  const { results, comparisons } = outcome;
+  return experimentReport(
+    outcome.experiment,
+    { results, comparisons },
+    outcome.energy,
+    outcome.idle,
+    power,
+  );
 }
 
 interface Context {
@@ -171,7 +173,9 @@ export function buildReport(records: readonly AnyRecord[]): Report {
       section.experiments.push(
         experimentReport(
           experiment,
-          invocations.map((record) => ({ warmup: record.warmup, result: record })),
+          summarizeInvocations(
+            invocations.map((record) => ({ warmup: record.warmup, result: record })),
+          ),
           found?.energy ?? [],
           found?.idle ?? null,
           starts.get(experiment)?.power ?? null,

@@ -3,6 +3,7 @@
  * (variants, memory, sizes) that both the markdown and the HTML report add after the
  * session's own results.
  */
+import { CellCollector } from '../experiment/results.js';
 import type { InvocationRecord } from '../session/records.js';
 import { memoryTable } from './memory.js';
 import { METHOD_NOTE } from './render/markdown.js';
@@ -27,7 +28,9 @@ export function ratiosTable(report: ExperimentReport, title = 'Ratios'): Table |
 export function extraTables(session: Pick<Session, 'records'>): Table[] {
   const invocations: InvocationRecord[] = measured(session.records);
   const tables: Table[] = [];
-  const rows = ladderRows(invocations);
+  const cells = new CellCollector();
+  for (const record of invocations) cells.add({ warmup: record.warmup, result: record });
+  const rows = ladderRows(cells.cells());
   if (rows.length > 0) tables.push(ladderTable(rows));
   const memory = memoryTable(invocations);
   if (memory) tables.push(memory);

@@ -5,13 +5,14 @@
  * from one session's cold invocations.
  */
 import { type RatioInterval, ratioOfMedians } from '../core/compare.js';
-import type { InvocationResult } from '../core/invocation.js';
+import type { Phase } from '../core/invocation.js';
 import type { Lane } from '../core/plan.js';
 import type { Summary } from '../core/stats.js';
 import { summarize } from '../core/stats.js';
+import type { CellSamples } from '../experiment/results.js';
 import { ladder } from '../runtimes/variants.js';
 import { ms } from './render/format.js';
-import { lane, type PhaseName, values } from './samples.js';
+import { lane } from './samples.js';
 import { ratioText, type Table } from './table.js';
 
 export interface LadderRow {
@@ -28,42 +29,44 @@ export interface LadderRow {
   thesisRatio: RatioInterval | null;
 }
 
-const same = (r: InvocationResult, l: Lane) =>
-  r.runtime === l.runtime && (r.variant ?? '') === (l.variant ?? '');
+const same = (c: CellSamples, l: Lane) =>
+  c.first.runtime === l.runtime && (c.first.variant ?? '') === (l.variant ?? '');
 
 /** The wasm runtime the ladder ran on: the one with a precompiled variant in the log. */
-function wasmRuntimeOf(records: readonly InvocationResult[]): 'wasm' | 'wasm-p1' {
-  return records.some((r) => r.runtime === 'wasm-p1' && r.variant) ? 'wasm-p1' : 'wasm';
+function wasmRuntimeOf(cells: readonly CellSamples[]): 'wasm' | 'wasm-p1' {
+  return cells.some((c) => c.first.runtime === 'wasm-p1' && c.first.variant) ? 'wasm-p1' : 'wasm';
 }
 
-/** Rows for every function/input where the log holds both lanes of a step; [] without variants. */
-export function ladderRows(
-  records: readonly InvocationResult[],
-  phase: PhaseName = 'startupMs',
-): LadderRow[] {
-  const cold = records.filter((r) => r.mode === 'cold');
-  if (!cold.some((r) => r.variant)) return [];
+/** One phase's values over several cells (each cell's own, or its reservoir past its limit). */
+function pooled(cells: readonly CellSamples[], phase: Phase): number[] {
+  return cells.flatMap((c) => [...c.samples[phase].values()]);
+}
+
+/** Rows for every function/input where the cells hold both lanes of a step; [] without variants. */
+export function ladderRows(cells: readonly CellSamples[], phase: Phase = 'startupMs'): LadderRow[] {
+  const cold = cells.filter((c) => c.first.mode === 'cold');
+  if (!cold.some((c) => c.first.variant)) return [];
   const steps = ladder(wasmRuntimeOf(cold));
   const rows: LadderRow[] = [];
-  const groups = new Map<string, InvocationResult[]>();
-  for (const r of cold) {
-    const key = JSON.stringify([r.function, r.input]);
+  const groups = new Map<string, CellSamples[]>();
+  for (const c of cold) {
+    const key = JSON.stringify([c.first.function, c.first.input]);
     const list = groups.get(key);
-    if (list) list.push(r);
-    else groups.set(key, [r]);
+    if (list) list.push(c);
+    else groups.set(key, [c]);
   }
   const all = [...groups.entries()];
   if (groups.size > 1) all.push([JSON.stringify(['all functions (pooled)', '']), cold]);
   for (const [key, list] of all) {
     const [fn, input] = JSON.parse(key) as [string, string];
     steps.forEach((step, index) => {
-      const containers = list.filter((r) => same(r, step.container));
-      const wasms = list.filter((r) => same(r, step.wasm));
-      const top = values(containers, phase);
-      const bottom = values(wasms, phase);
+      const containers = list.filter((c) => same(c, step.container));
+      const wasms = list.filter((c) => same(c, step.wasm));
+      const top = pooled(containers, phase);
+      const bottom = pooled(wasms, phase);
       if (top.length === 0 || bottom.length === 0) return;
-      const thesisTop = values(containers, 'thesisStartupMs');
-      const thesisBottom = values(wasms, 'thesisStartupMs');
+      const thesisTop = pooled(containers, 'thesisStartupMs');
+      const thesisBottom = pooled(wasms, 'thesisStartupMs');
       rows.push({
         function: fn,
         input,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildPlan, type Cell } from '../../source/core/plan.js';
 import { summarizeInvocations } from '../../source/experiment/results.js';
-import { ExperimentRunner } from '../../source/experiment/runner.js';
+import { ExperimentRunner, type StepRecord } from '../../source/experiment/runner.js';
 import { fakeResult, recordingInvoke } from './fake-invoke.js';
 
 const plan = buildPlan({
@@ -21,7 +21,9 @@ describe('experiment runner', { timeout: 10000 }, () => {
   it('invokes in the interleaved order of the plan and flags warm-ups', async () => {
     const { calls, invoke } = recordingInvoke();
     const runner = new ExperimentRunner(plan, { invoke, clock: clock(), experimentId: 'e1' });
+    const records = kept(runner);
     const outcome = await runner.run();
+    assert.equal(outcome.finished, 12);
     assert.deepEqual(
       calls.map((c) => c.runtime),
       [
@@ -40,16 +42,16 @@ describe('experiment runner', { timeout: 10000 }, () => {
       ],
     );
     assert.equal(outcome.aborted, false);
-    assert.equal(outcome.records.length, 12);
+    assert.equal(records.length, 12);
     assert.deepEqual(
-      outcome.records.map((r) => r.warmup),
+      records.map((r) => r.warmup),
       [true, true, true, false, false, false, false, false, false, false, false, false],
     );
-    assert.equal(outcome.records[0]?.cell, 'fib/wasm/cold/"10"');
-    assert.equal(outcome.records[0]?.experiment, 'e1');
+    assert.equal(records[0]?.cell, 'fib/wasm/cold/"10"');
+    assert.equal(records[0]?.experiment, 'e1');
     assert.deepEqual(
-      outcome.records.map((r) => r.at),
-      outcome.records.map((_, i) => 1001 + 2 * i),
+      records.map((r) => r.at),
+      records.map((_, i) => 1001 + 2 * i),
     );
   });
 
@@ -59,7 +61,7 @@ describe('experiment runner', { timeout: 10000 }, () => {
     const seen: string[] = [];
     runner.on('start', ({ total }) => seen.push(`start ${total}`));
     runner.on('record', ({ done, total }) => seen.push(`${done}/${total}`));
-    runner.on('done', ({ records }) => seen.push(`done ${records.length}`));
+    runner.on('done', ({ finished }) => seen.push(`done ${finished}`));
     await runner.run();
     assert.equal(seen[0], 'start 12');
     assert.equal(seen[1], '1/12');
@@ -89,10 +91,13 @@ describe('experiment runner', { timeout: 10000 }, () => {
       }
       return fakeResult(cell);
     };
-    const outcome = await new ExperimentRunner(plan, { invoke, signal: controller.signal }).run();
+    const runner = new ExperimentRunner(plan, { invoke, signal: controller.signal });
+    const records = kept(runner);
+    const outcome = await runner.run();
+    assert.equal(outcome.finished, records.length);
     assert.equal(calls.length, 5);
     assert.equal(outcome.aborted, true);
-    assert.equal(outcome.records.length, 4, 'the interrupted fifth invocation is not kept');
+    assert.equal(records.length, 4, 'the interrupted fifth invocation is not kept');
     assert.equal(outcome.planned, 12);
   });
 
@@ -102,14 +107,16 @@ describe('experiment runner', { timeout: 10000 }, () => {
     const sleep = async () => {
       if (calls.length === 2) controller.abort();
     };
-    const outcome = await new ExperimentRunner(plan, {
+    const runner = new ExperimentRunner(plan, {
       invoke,
       pauseMs: 10,
       sleep,
       signal: controller.signal,
-    }).run();
+    });
+    const records = kept(runner);
+    await runner.run();
     assert.equal(calls.length, 2);
-    assert.equal(outcome.records.length, 2);
+    assert.equal(records.length, 2);
   });
 
   it('a runtime that throws gives a failed result and the run goes on', async () => {
@@ -119,15 +126,24 @@ describe('experiment runner', { timeout: 10000 }, () => {
       if (cell.runtime === 'container') throw new Error('connect ENOENT /var/run/docker.sock');
       return fakeResult(cell);
     };
-    const outcome = await new ExperimentRunner(plan, { invoke }).run();
+    const runner = new ExperimentRunner(plan, { invoke });
+    const records = kept(runner);
+    await runner.run();
     assert.equal(count, 12);
-    const failed = outcome.records.filter((r) => !r.result.ok);
+    const failed = records.filter((r) => !r.result.ok);
     assert.equal(failed.length, 4);
     assert.equal(failed[0]?.result.failure, 'engine');
     assert.match(failed[0]?.result.error ?? '', /docker.sock/);
-    const { results } = summarizeInvocations(outcome.records);
+    const { results } = summarizeInvocations(records);
     const container = results.find((r) => r.runtime === 'container');
     assert.equal(container?.n, 0);
     assert.equal(container?.failures, 3, 'the warm-up failure is not counted');
   });
 });
+
+/** What a listener of the runner keeps (the runner itself keeps nothing). */
+function kept(runner: ExperimentRunner): StepRecord[] {
+  const records: StepRecord[] = [];
+  runner.on('record', ({ record }) => records.push(record));
+  return records;
+}

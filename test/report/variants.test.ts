@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ratioOfMedians } from '../../source/core/compare.js';
 import { buildPlan, cellKey } from '../../source/core/plan.js';
+import { CellCollector } from '../../source/experiment/results.js';
 import { measured } from '../../source/report/samples.js';
 import { ladderRows } from '../../source/report/variant-ladder.js';
 import {
@@ -104,7 +105,9 @@ describe('the ladder table from a real log of two lanes per runtime', () => {
   const fixture = new URL('../../../test/fixtures/session-variants.jsonl', import.meta.url)
     .pathname;
   const records = measured(readSessionLog(fixture).records);
-  const rows = ladderRows(records);
+  const cells = new CellCollector();
+  for (const record of records) cells.add({ warmup: record.warmup, result: record });
+  const rows = ladderRows(cells.cells());
 
   it('has the steps whose two lanes ran, and only those', () => {
     // The log ran container, container[net=none], wasm and wasm[load=precompiled].

@@ -116,7 +116,7 @@ describe('console stopping an experiment on a gateway', { timeout: 180_000 }, ()
         }),
       );
       assert.equal(again.aborted, false);
-      assert.equal(again.records.length, 2);
+      assert.equal(again.invocations, 2);
     } finally {
       await controller.close('test end');
       app.unmount();

@@ -293,13 +293,11 @@ export async function bench(
       for (const cell of skipped) {
         deps.out(`\nSkipped: ${cell.function} on ${cell.runtime}: ${cell.reason}\n`);
       }
-      const steps = lanes
-        ? ladderRows(outcome.records.filter((r) => !r.warmup && r.result.ok).map((r) => r.result))
-        : [];
+      const steps = lanes ? ladderRows(outcome.cells) : [];
       if (steps.length > 0) deps.out(`\n${markdownTable(ladderTable(steps))}\n`);
     }
     if (outcome.aborted && !outcome.lost) {
-      const ran = outcome.records.length;
+      const ran = outcome.invocations;
       deps.err(
         plan.energy
           ? `interrupted: ${ran} invocations ran, in ${blocksRan(outcome)} of ${outcome.planned} blocks\n`
