@@ -17,7 +17,7 @@ import {
 } from '../measure/session.js';
 import { collectSizes } from '../report/collect-sizes.js';
 import type { AnyRecord } from '../session/records.js';
-import { readBody, sendError, sendJson } from './http-io.js';
+import { readBodyOrRefuse, sendError, sendJson } from './http-io.js';
 import { EXPERIMENT_PROTOCOL } from './protocol.js';
 import type { SharedPower } from './shared-power.js';
 
@@ -37,6 +37,9 @@ export interface ExperimentsOptions {
   maxBodyBytes: number;
 }
 
+/** A stop request is one short id: anything longer is not one. */
+const STOP_BODY_BYTES = 4096;
+
 export class ExperimentsRoute {
   private running: { experiment: string; abort: AbortController } | null = null;
 
@@ -48,11 +51,16 @@ export class ExperimentsRoute {
 
   /** POST /experiments/stop {"experiment": id}: the run ends after its current invocation. */
   async stop(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, 4096);
-    if (!body.ok) return;
+    const text = await readBodyOrRefuse(
+      req,
+      res,
+      STOP_BODY_BYTES,
+      `a stop request over ${STOP_BODY_BYTES} bytes is refused; send {"experiment": "<id>"}`,
+    );
+    if (text === null) return;
     let id: unknown;
     try {
-      id = (JSON.parse(body.text) as { experiment?: unknown }).experiment;
+      id = (JSON.parse(text) as { experiment?: unknown }).experiment;
     } catch {
       id = undefined;
     }
@@ -71,19 +79,14 @@ export class ExperimentsRoute {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, this.options.maxBodyBytes);
-    if (!body.ok) {
-      if (body.reason === 'too-large') {
-        sendError(
-          res,
-          413,
-          { error: `request body over ${this.options.maxBodyBytes} bytes` },
-          { connection: 'close' },
-        );
-      }
-      return;
-    }
-    const request = parseRequest(body.text);
+    const text = await readBodyOrRefuse(
+      req,
+      res,
+      this.options.maxBodyBytes,
+      `a plan over ${this.options.maxBodyBytes} bytes is refused; send fewer or smaller inputs`,
+    );
+    if (text === null) return;
+    const request = parseRequest(text);
     if ('error' in request) {
       sendError(res, 400, { error: request.error, field: request.field });
       return;

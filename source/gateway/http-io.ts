@@ -73,6 +73,38 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyOutco
   });
 }
 
+/**
+ * 413 with the reason, then the connection closes: the rest of the upload is never read, so
+ * the client is not left writing into a socket nobody answers.
+ */
+export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, error: string): void {
+  res.on('finish', () => req.socket.destroySoon());
+  sendError(res, 413, { error }, { connection: 'close' });
+}
+
+/**
+ * The body as text, or null when there is nothing to do: a body over `limit` has been
+ * answered 413 (`tooLarge` says what the bound is and what to send instead), and an aborted
+ * one has nobody left to answer. Every route reads its body through this, so none can forget
+ * to answer an oversized one.
+ */
+export async function readBodyOrRefuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  tooLarge: string,
+): Promise<string | null> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    refuseTooLarge(req, res, tooLarge);
+    return null;
+  }
+  const body = await readBody(req, limit);
+  if (body.ok) return body.text;
+  if (body.reason === 'too-large') refuseTooLarge(req, res, tooLarge);
+  return null;
+}
+
 /** The route's method (HEAD for GET too), else a 405 naming it. */
 export function allow(req: IncomingMessage, res: ServerResponse, method: string): boolean {
   if (req.method === method || (method === 'GET' && req.method === 'HEAD')) return true;

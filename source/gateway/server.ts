@@ -10,7 +10,7 @@ import { bearerChecker } from './auth.js';
 import { doorChecker, passDoors } from './doors.js';
 import { EventStream, resultJson } from './event-stream.js';
 import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
-import { allow, readBody, sendError, sendJson, sendJsonText } from './http-io.js';
+import { allow, readBodyOrRefuse, sendError, sendJson, sendJsonText } from './http-io.js';
 import {
   EXPERIMENTS_PATH,
   EXPERIMENTS_STOP_PATH,
@@ -289,13 +289,13 @@ export class Gateway {
       sendError(res, 400, params);
       return;
     }
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > this.maxBodyBytes) return this.tooLarge(req, res);
-    const body = await readBody(req, this.maxBodyBytes);
-    if (!body.ok) {
-      if (body.reason === 'too-large') this.tooLarge(req, res);
-      return; // aborted: nobody is left to answer
-    }
+    const input = await readBodyOrRefuse(
+      req,
+      res,
+      this.maxBodyBytes,
+      `request body over ${this.maxBodyBytes} bytes; send a smaller input`,
+    );
+    if (input === null) return;
     const entry = this.admission.enter();
     if (!entry) {
       sendError(
@@ -318,7 +318,7 @@ export class Gateway {
       if (res.destroyed) return; // the client left while queued
       if (this.closing) res.setHeader('connection', 'close');
       const result = await engine.invoke(name, params.runtime, {
-        input: body.text,
+        input,
         mode: params.mode,
         signal: controller.signal,
       });
@@ -330,17 +330,6 @@ export class Gateway {
       res.off('close', onClose);
       release();
     }
-  }
-
-  /** 413, then close the connection: the rest of the upload is never read. */
-  private tooLarge(req: IncomingMessage, res: ServerResponse): void {
-    res.on('finish', () => req.socket.destroySoon());
-    sendError(
-      res,
-      413,
-      { error: `request body over ${this.maxBodyBytes} bytes; send a smaller input` },
-      { connection: 'close' },
-    );
   }
 }
 

@@ -15,7 +15,7 @@ import { ImportError } from '../engine/import-wasm.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { PowerGap, PowerSample, PowerStatus } from '../power/sample.js';
 import { collectSizes } from '../report/collect-sizes.js';
-import { allow, readBody, sendError, sendJson } from './http-io.js';
+import { allow, readBodyOrRefuse, sendError, sendJson } from './http-io.js';
 import {
   CATALOG_PATH,
   type CatalogResponse,
@@ -120,16 +120,14 @@ export class TargetRoutes {
 
   /** Bring your own Wasm: the client's bytes written to a folder of our own, then imported. */
   async import(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, MAX_IMPORT_BYTES);
-    if (!body.ok) {
-      if (body.reason === 'too-large') {
-        sendError(res, 413, {
-          error: `a module over ${MAX_IMPORT_BYTES / 1024 / 1024} MiB (base64) is refused`,
-        });
-      }
-      return;
-    }
-    const request = parseImport(body.text);
+    const text = await readBodyOrRefuse(
+      req,
+      res,
+      MAX_IMPORT_BYTES,
+      `a module over ${MAX_IMPORT_BYTES / 1024 / 1024} MiB (base64) is refused`,
+    );
+    if (text === null) return;
+    const request = parseImport(text);
     if ('error' in request) {
       sendError(res, 400, { error: request.error, field: request.field });
       return;
@@ -172,12 +170,14 @@ export class TargetRoutes {
   }
 
   async deploy(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req, this.options.maxBodyBytes);
-    if (!body.ok) {
-      if (body.reason === 'too-large') sendError(res, 413, { error: 'request body too large' });
-      return;
-    }
-    const request = parseDeploy(body.text);
+    const text = await readBodyOrRefuse(
+      req,
+      res,
+      this.options.maxBodyBytes,
+      `a deploy request over ${this.options.maxBodyBytes} bytes is refused`,
+    );
+    if (text === null) return;
+    const request = parseDeploy(text);
     if ('error' in request) {
       sendError(res, 400, { error: request.error, field: request.field });
       return;

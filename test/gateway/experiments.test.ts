@@ -7,7 +7,7 @@ import type { InvocationResult } from '../../source/core/invocation.js';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { Gateway } from '../../source/gateway/server.js';
 import { invokeOnly } from '../engine-stubs.js';
-import { call } from './http.js';
+import { call, upload } from './http.js';
 
 const manifest = {
   name: 'hello',
@@ -122,6 +122,17 @@ describe('POST /experiments', { timeout: 20_000 }, () => {
     });
     assert.equal(reply.status, 400);
     assert.equal(reply.json.field, 'plan.energy');
+  });
+
+  it('answers a stop request over its 4,096-byte bound with 413, streamed or declared', async () => {
+    const stopUrl = `${url}/stop`;
+    const declared = await upload(stopUrl, 5000, auth, false);
+    assert.equal(declared.status, 413);
+    assert.match(declared.json.error, /4096 bytes/);
+    const streamed = await upload(stopUrl, 64 * 1024, auth, true);
+    assert.equal(streamed.status, 413);
+    const small = await call(stopUrl, { method: 'POST', headers: auth, body: '{"experiment":"x"}' });
+    assert.equal(small.status, 404, 'a short stop request is still read');
   });
 
   it('runs one experiment at a time, and streams it to the end', async () => {
