@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { unavailableReason } from '../catalog/availability.js';
 import { type Catalog, CatalogError, type FunctionEntry, loadCatalog } from '../catalog/catalog.js';
+import { withFunctionLock } from '../catalog/function-lock.js';
 import {
   type InvocationResult,
   type InvokeRequest,
@@ -279,7 +280,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       for (const fn of fns) {
         if (signal?.aborted) break;
-        const row = await deployOne(runtime, runtimeName, fn);
+        // Never beside an import or another deploy of the same name (catalog/function-lock.ts).
+        const row = await withFunctionLock(fn.name, () => deployOne(runtime, runtimeName, fn));
         rows.push(row);
         onRow(row);
       }
@@ -292,11 +294,14 @@ export class Engine extends EventEmitter<EngineEvents> {
    * ImportError says why not, and nothing is installed); the catalog has it at once.
    */
   async importWasm(request: ImportRequest): Promise<ImportedFunction> {
-    const outcome = await importWasm(request, this.catalog, this.options.functionsDir);
-    const { functions } = this.catalog;
-    const earlier = functions.findIndex((fn) => fn.name === outcome.fn.name);
-    if (earlier >= 0) functions.splice(earlier, 1, outcome.fn);
-    else functions.push(outcome.fn);
+    // The catalog takes the new entry while the import still holds the name's lock, so the
+    // catalog and the installed folder agree whatever order imports of one name finish in.
+    const outcome = await importWasm(request, this.catalog, this.options.functionsDir, (fn) => {
+      const { functions } = this.catalog;
+      const earlier = functions.findIndex((known) => known.name === fn.name);
+      if (earlier >= 0) functions.splice(earlier, 1, fn);
+      else functions.push(fn);
+    });
     return {
       name: outcome.fn.name,
       kind: outcome.kind,

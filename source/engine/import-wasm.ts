@@ -9,11 +9,11 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -23,6 +23,7 @@ import {
   loadFunction,
   userFunctionsDir,
 } from '../catalog/catalog.js';
+import { withFunctionLock } from '../catalog/function-lock.js';
 import {
   DEFAULT_OUTPUT_LIMIT_BYTES,
   describeIssues,
@@ -32,16 +33,22 @@ import {
 import { preview1Problems, type WasmKind, wasmKind } from '../catalog/wasm-header.js';
 import { NOT_A_COMMAND } from '../runtimes/wasm/command-plan.js';
 import { isHostInterface } from '../runtimes/wasm/host-interfaces.js';
+import { capMemory } from '../runtimes/wasm/memory-cap.js';
 import { transpiledDir, transpileFunction } from '../runtimes/wasm/transpile.js';
+import {
+  ImportError,
+  type ImportRequest,
+  type ImportSource,
+  readImportSource,
+} from './import-source.js';
 
-export interface ImportRequest {
-  /** A .wasm file, or a folder with a function.json and one .wasm. */
-  path: string;
-  name?: string;
-  description?: string;
-  timeoutMs?: number;
-  memoryMb?: number;
-}
+export {
+  ImportError,
+  type ImportRequest,
+  type ImportSource,
+  MAX_MODULE_BYTES,
+  readImportSource,
+} from './import-source.js';
 
 export interface ImportOutcome {
   fn: FunctionEntry;
@@ -59,12 +66,10 @@ export interface ImportedFunction {
   glueFallback: string | null;
 }
 
-/** The request cannot be met: the message says what and how to fix it. */
-export class ImportError extends Error {
-  override name = 'ImportError';
-}
-
 const NAME = /^[a-z][a-z0-9-]*$/;
+/** A name is a folder name and part of file names: well under any file system's 255 bytes. */
+export const MAX_NAME_LENGTH = 64;
+const MIB = 1024 * 1024;
 const HOW_TO_BUILD =
   'build it as a WASI preview1 command, e.g. `clang --target=wasm32-wasi`, `cargo build --target wasm32-wasi`, or `asc` with @assemblyscript/wasi-shim';
 
@@ -72,13 +77,34 @@ export async function importWasm(
   request: ImportRequest,
   catalog: Catalog,
   functionsDir?: string,
+  /** Called with the installed function while the name is still locked. */
+  installed: (fn: FunctionEntry) => void = () => {},
 ): Promise<ImportOutcome> {
   const source = readImportSource(request);
+  const name = request.name ?? source.manifest?.name;
+  // Imports of one name one after another: the last one accepted is the one installed.
+  return withFunctionLock(name ?? '', () =>
+    importLocked(request, source, catalog, functionsDir, installed),
+  );
+}
+
+async function importLocked(
+  request: ImportRequest,
+  source: ImportSource,
+  catalog: Catalog,
+  functionsDir: string | undefined,
+  installed: (fn: FunctionEntry) => void,
+): Promise<ImportOutcome> {
   const name = request.name ?? source.manifest?.name;
   if (!name)
     throw new ImportError(
       `--name is required with a file: the name to invoke it by (e.g. --name ${suggestName(request.path)})`,
     );
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new ImportError(
+      `--name is ${name.length} characters long; use at most ${MAX_NAME_LENGTH} (lowercase letters, digits and dashes)`,
+    );
+  }
   if (!NAME.test(name)) {
     throw new ImportError(
       `--name "${name}": use lowercase letters, digits and dashes, starting with a letter`,
@@ -88,7 +114,7 @@ export async function importWasm(
   if (existing && existing.origin === 'built-in') {
     throw new ImportError(`"${name}" is a built-in function; choose another --name`);
   }
-  const bytes = readFileSync(source.wasm);
+  const bytes = source.bytes;
   const kind = wasmKind(bytes);
   if (!kind) {
     throw new ImportError(
@@ -104,8 +130,9 @@ export async function importWasm(
 
   const manifest = manifestFor(name, request, source);
   const root = userFunctionsDir(functionsDir);
-  const staging = join(root, `.import-${name}-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  // A folder of this import's own: nothing else writes to it or removes it.
+  const staging = mkdtempSync(join(root, `.import-${name}-`));
   try {
     mkdirSync(join(staging, 'build'), { recursive: true });
     writeFileSync(join(staging, 'build', `${name}.component.wasm`), component);
@@ -127,6 +154,11 @@ export async function importWasm(
     if ('fallback' in outcome && outcome.fallback.startsWith(NOT_A_COMMAND)) {
       throw new ImportError(`${source.wasm}: ${outcome.fallback}; ${HOW_TO_BUILD}`);
     }
+    const cores = readdirSync(transpiledDir(staged))
+      .filter((file) => file.endsWith('.wasm'))
+      .map((file) => join(transpiledDir(staged), file));
+    const tooSmall = memoryProblem(cores, manifest.memoryMb);
+    if (tooSmall) throw new ImportError(`${source.wasm}: ${tooSmall}`);
     if (!module) {
       const reason = extractPreview1(staged);
       if (reason)
@@ -136,10 +168,15 @@ export async function importWasm(
         });
     }
     const target = join(root, name);
-    rmSync(target, { recursive: true, force: true });
+    // Moved aside, then the new one in: the function is whole before and after, never mixed.
+    const replaced = `${staging}.replaced`;
+    if (existsSync(target)) renameSync(target, replaced);
     renameSync(staging, target);
+    rmSync(replaced, { recursive: true, force: true });
+    const fn = loadFunction(target, 'user');
+    installed(fn);
     return {
-      fn: loadFunction(target, 'user'),
+      fn,
       kind,
       glueFallback: 'fallback' in outcome ? outcome.fallback : null,
     };
@@ -148,57 +185,19 @@ export async function importWasm(
   }
 }
 
-export interface ImportSource {
-  /** The .wasm file to import. */
-  wasm: string;
-  /** The folder's function.json, checked; null for a file given alone. */
-  manifest: Manifest | null;
-}
-
-type Source = ImportSource;
-
-/** The .wasm and manifest a request names (a client reads them before sending them to a gateway). */
-export function readImportSource(request: ImportRequest): ImportSource {
-  let stat: ReturnType<typeof statSync>;
-  try {
-    stat = statSync(request.path);
-  } catch {
-    throw new ImportError(`${request.path}: no such file or folder`);
+/**
+ * A core module whose memory must start larger than the function's memory limit would trap
+ * on every invocation: refused at import, naming both sizes (capMemory says them).
+ */
+function memoryProblem(files: readonly string[], memoryMb: number): string | null {
+  for (const file of files) {
+    try {
+      capMemory(readFileSync(file), memoryMb * MIB);
+    } catch (error) {
+      return `${(error as Error).message}; give a larger --memory-mb (at most 4096), or build it with a smaller initial memory`;
+    }
   }
-  if (!stat.isDirectory()) return { wasm: request.path, manifest: null };
-  const manifestPath = join(request.path, 'function.json');
-  if (!existsSync(manifestPath)) {
-    throw new ImportError(
-      `${request.path} is a folder without a function.json; give the .wasm file itself, or add a manifest`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  } catch (error) {
-    throw new ImportError(`${manifestPath}: not valid JSON (${(error as Error).message})`);
-  }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ImportError(`${manifestPath}: invalid manifest\n${describeIssues(parsed.error)}`);
-  const wasm = [request.path, join(request.path, 'build')]
-    .filter((dir) => existsSync(dir))
-    .flatMap((dir) =>
-      readdirSync(dir)
-        .filter((file) => file.endsWith('.wasm'))
-        .map((file) => join(dir, file)),
-    );
-  // A module is the source of its component: take the module when both are there.
-  const modules = wasm.filter((file) => !file.endsWith('.component.wasm'));
-  const candidates = modules.length > 0 ? modules : wasm;
-  if (candidates.length !== 1) {
-    throw new ImportError(
-      candidates.length === 0
-        ? `${request.path}: no .wasm file in the folder or its build/`
-        : `${request.path}: more than one .wasm (${candidates.map((file) => basename(file)).join(', ')}); keep one, or give the file itself`,
-    );
-  }
-  return { wasm: candidates[0] as string, manifest: parsed.data };
+  return null;
 }
 
 async function wrapModule(path: string, bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
@@ -226,7 +225,7 @@ async function wrapModule(path: string, bytes: Uint8Array<ArrayBuffer>): Promise
   }
 }
 
-function manifestFor(name: string, request: ImportRequest, source: Source): Manifest {
+function manifestFor(name: string, request: ImportRequest, source: ImportSource): Manifest {
   const base: Manifest = source.manifest ?? {
     name,
     language: 'wasm',

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Manifest } from '../catalog/manifest.js';
 import type { InvocationResult, InvokeRequest, RuntimeName } from '../core/invocation.js';
@@ -206,7 +205,7 @@ export class RemoteEngine
     const body: ImportRequestBody = {
       path: request.path,
       file: basename(source.wasm),
-      wasm: readFileSync(source.wasm).toString('base64'),
+      wasm: source.bytes.toString('base64'),
       manifest: source.manifest,
       name: request.name,
       description: request.description,

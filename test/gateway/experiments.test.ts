@@ -131,7 +131,11 @@ describe('POST /experiments', { timeout: 20_000 }, () => {
     assert.match(declared.json.error, /4096 bytes/);
     const streamed = await upload(stopUrl, 64 * 1024, auth, true);
     assert.equal(streamed.status, 413);
-    const small = await call(stopUrl, { method: 'POST', headers: auth, body: '{"experiment":"x"}' });
+    const small = await call(stopUrl, {
+      method: 'POST',
+      headers: auth,
+      body: '{"experiment":"x"}',
+    });
     assert.equal(small.status, 404, 'a short stop request is still read');
   });
 

@@ -8,7 +8,7 @@ import type { HostInterface } from './host-interfaces.js';
 import { POOL_IMPORT } from './memory-import.js';
 import { lease } from './memory-pool.js';
 import { coreModule, type RunModule, runModule } from './module-cache.js';
-import type { WasmJob, WasmJobResult } from './protocol.js';
+import type { GlueRef, WasmJob, WasmJobResult } from './protocol.js';
 import { SHIM_BROWSER_FILES, shimBrowserUrl } from './shim-files.js';
 import { MemoryStdio, trapResult } from './stdio.js';
 
@@ -23,11 +23,13 @@ interface Glue {
   instantiate(getCoreModule: GetCoreModule, imports: object): { run: { run(): void } };
 }
 
-const glues = new Map<string, Glue>();
+/**
+ * Per glue file, the revision loaded, its glue and the plan the direct bindings run (null:
+ * jco's glue runs it). A new revision of the same file replaces the entry.
+ */
+const loaded = new Map<string, { revision: string; glue: Glue; plan: CommandPlan | null }>();
 /** NEBULA_JCO_GLUE=1 runs every component through jco's own glue (to compare the two). */
 const FORCE_JCO_GLUE = Boolean(process.env.NEBULA_JCO_GLUE);
-/** Per transpiled folder: the plan the direct bindings run, or null for jco's glue. */
-const commandPlans = new Map<string, CommandPlan | null>();
 
 /** The plan deploy learnt (command-plan.ts); without one, jco's glue runs the component. */
 function readPlan(dir: string): CommandPlan | null {
@@ -40,14 +42,21 @@ function readPlan(dir: string): CommandPlan | null {
 }
 
 /** Loads the glue and recognises the component's shape: the runtime's one-off preparation. */
-export async function loadGlue(path: string): Promise<Glue> {
-  let glue = glues.get(path);
-  if (!glue) {
-    glue = (await import(pathToFileURL(path).href)) as Glue;
-    glues.set(path, glue);
-    commandPlans.set(dirname(path), readPlan(dirname(path)));
-  }
+export async function loadGlue({ path, revision }: GlueRef): Promise<Glue> {
+  const known = loaded.get(path);
+  if (known?.revision === revision) return known.glue;
+  // Node keeps an imported module for the life of the thread, by URL: the revision in the
+  // URL makes a new import of new glue, never the cached one of the file's former contents.
+  const url = `${pathToFileURL(path).href}?revision=${encodeURIComponent(revision)}`;
+  const glue = (await import(url)) as Glue;
+  loaded.set(path, { revision, glue, plan: readPlan(dirname(path)) });
   return glue;
+}
+
+/** The plan for the job's revision, or null for jco's glue (or a revision not loaded yet). */
+function planOf(job: WasmJob): CommandPlan | null {
+  const entry = loaded.get(job.path);
+  return entry?.revision === job.revision ? entry.plan : null;
 }
 
 const BIG_WRITE_PERMIT = 1n << 24n;
@@ -125,7 +134,7 @@ function shimStreams(stdio: MemoryStdio, name: string) {
 /** The direct bindings, on this turn; undefined when the glue path (async) is needed. */
 export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
   const dir = dirname(job.path);
-  const plan = commandPlans.get(dir);
+  const plan = planOf(job);
   if (!plan || FORCE_JCO_GLUE) return undefined;
   const stdio = new MemoryStdio(job.input, job.outputLimitBytes);
   const modules = new Map<string, RunModule>(
@@ -144,7 +153,8 @@ export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
   } catch (error) {
     // A plan that no longer links (its files changed under it) is not the function's fault.
     if (error instanceof WebAssembly.LinkError) {
-      commandPlans.set(dir, null);
+      const entry = loaded.get(job.path);
+      if (entry?.revision === job.revision) entry.plan = null;
       return undefined;
     }
     return { ...trapResult(job.id, stdio, error), modulesLoadedNs, ...seen };
@@ -152,7 +162,7 @@ export function runComponentNow(job: WasmJob): WasmJobResult | undefined {
 }
 
 export async function runComponent(job: WasmJob): Promise<WasmJobResult> {
-  const glue = await loadGlue(job.path);
+  const glue = await loadGlue(job);
   const direct = runComponentNow(job);
   if (direct) return direct;
   const dir = dirname(job.path);

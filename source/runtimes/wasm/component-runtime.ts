@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { FunctionEntry } from '../../catalog/catalog.js';
-import { glueFallback, glueFile, isTranspiled, transpileFunction } from './transpile.js';
+import {
+  glueFallback,
+  glueFile,
+  isTranspiled,
+  transpiledRevision,
+  transpileFunction,
+} from './transpile.js';
 import { WasmRuntime } from './wasm-runtime.js';
 
 /** `wasm`: the function's component, transpiled by jco, on preview2-shim. */
@@ -31,5 +37,9 @@ export class ComponentRuntime extends WasmRuntime {
 
   protected artifact(fn: FunctionEntry): string {
     return glueFile(fn);
+  }
+
+  protected revisionOf(fn: FunctionEntry): string {
+    return transpiledRevision(fn);
   }
 }

@@ -4,24 +4,40 @@ import { importOwnMemory } from './memory-import.js';
 import { MemoryPool } from './memory-pool.js';
 import type { WasmJob } from './protocol.js';
 
-const warmModules = new Map<string, WebAssembly.Module>();
+/**
+ * Per file: the revision its entries were compiled from, and its entries by memory cap. A
+ * job of another revision (the function imported again) starts the file's entries afresh,
+ * so a module compiled from former contents is never run and never kept.
+ */
+class RevisionCache<T> {
+  private readonly files = new Map<string, { revision: string; byCap: Map<number, T> }>();
+
+  get(path: string, revision: string, memoryBytes: number, make: () => T): T {
+    let file = this.files.get(path);
+    if (file?.revision !== revision) {
+      file = { revision, byCap: new Map() };
+      this.files.set(path, file);
+    }
+    let value = file.byCap.get(memoryBytes);
+    if (value === undefined) {
+      value = make();
+      file.byCap.set(memoryBytes, value);
+    }
+    return value;
+  }
+}
+
+type CacheKeys = Pick<WasmJob, 'cold' | 'memoryBytes' | 'precompiled' | 'revision'>;
+
+const warmModules = new RevisionCache<WebAssembly.Module>();
 
 /** Cold compiles from disk every time; warm reuses the module compiled with the same cap. */
-export function coreModule(
-  path: string,
-  job: Pick<WasmJob, 'cold' | 'memoryBytes' | 'precompiled'>,
-): WebAssembly.Module {
+export function coreModule(path: string, job: CacheKeys): WebAssembly.Module {
   const given = job.precompiled?.[path];
   if (given) return given;
   const compile = () => compileCapped(path, job.memoryBytes);
   if (job.cold) return compile();
-  const key = `${path}#${job.memoryBytes}`;
-  let module = warmModules.get(key);
-  if (!module) {
-    module = compile();
-    warmModules.set(key, module);
-  }
-  return module;
+  return warmModules.get(path, job.revision, job.memoryBytes, compile);
 }
 
 /** The module as every path compiles it: the manifest's memory cap written in first. */
@@ -35,29 +51,22 @@ export interface RunModule {
   pool: MemoryPool | null;
 }
 
-const pooledModules = new Map<string, RunModule>();
+const pooledModules = new RevisionCache<RunModule>();
 
 /**
  * What a run instantiates. Warm: the cached module rewritten to import its memory, and that
  * memory's pool (memory-pool.ts). Cold and precompiled runs, and modules whose memory cannot
  * be pooled, get the module of coreModule() with a memory of its own, as a cold start has.
  */
-export function runModule(
-  path: string,
-  job: Pick<WasmJob, 'cold' | 'memoryBytes' | 'precompiled'>,
-): RunModule {
+export function runModule(path: string, job: CacheKeys): RunModule {
   if (job.cold || job.precompiled?.[path]) return { module: coreModule(path, job), pool: null };
-  const key = `${path}#${job.memoryBytes}`;
-  let found = pooledModules.get(key);
-  if (!found) {
+  return pooledModules.get(path, job.revision, job.memoryBytes, () => {
     const imported = importOwnMemory(capMemory(readFileSync(path), job.memoryBytes));
-    found = imported
+    return imported
       ? {
           module: new WebAssembly.Module(imported.bytes),
           pool: new MemoryPool(imported.initial, imported.maximum),
         }
       : { module: coreModule(path, job), pool: null };
-    pooledModules.set(key, found);
-  }
-  return found;
+  });
 }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import type { FunctionEntry } from '../../catalog/catalog.js';
 import { WasmRuntime } from './wasm-runtime.js';
 
@@ -21,5 +22,9 @@ export class Preview1Runtime extends WasmRuntime {
 
   protected artifact(fn: FunctionEntry): string {
     return fn.wasmPath;
+  }
+
+  protected revisionOf(fn: FunctionEntry): string {
+    return createHash('sha256').update(readFileSync(fn.wasmPath)).digest('hex');
   }
 }

@@ -6,6 +6,12 @@ export interface WasmJob {
   kind: WasmJobKind;
   /** Component: the transpiled glue (.js). Preview1: the core module (.wasm). */
   path: string;
+  /**
+   * A hash of what `path` holds (runtime: revisionOf): every cache in the worker is keyed by
+   * it, so a function imported again under the same name and path is never run from the
+   * modules, plan or glue of the one it replaced.
+   */
+  revision: string;
   name: string;
   input: string;
   /** Cold compiles every module again; warm reuses compiled modules. */
@@ -35,16 +41,22 @@ export interface WasmJobResult {
   workerGrowthBytes?: number;
 }
 
-export type ToWorker = { type: 'job'; job: WasmJob } | { type: 'load'; path: string };
+/** A transpiled component's glue file and the revision of what it was transpiled from. */
+export interface GlueRef {
+  path: string;
+  revision: string;
+}
+
+export type ToWorker = { type: 'job'; job: WasmJob } | ({ type: 'load' } & GlueRef);
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'loaded'; path: string }
+  | ({ type: 'loaded' } & GlueRef)
   | { type: 'result'; result: WasmJobResult };
 
 /** workerData: the glue files to import before the worker says it is ready. */
 export interface WorkerData {
-  preload: string[];
+  preload: GlueRef[];
   /** The channel for every message, so either side can also take one synchronously. */
   port: import('node:worker_threads').MessagePort;
   /** Two Int32 flags (see HANDOFF) beside the port, to wake the other side without its loop. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FunctionEntry } from '../../catalog/catalog.js';
@@ -30,6 +30,15 @@ export function isTranspiled(fn: FunctionEntry): boolean {
   if (!existsSync(stamp) || !existsSync(fn.componentPath)) return false;
   if (!existsSync(join(transpiledDir(fn), PLAN_FILE))) return false;
   return readFileSync(stamp, 'utf8') === componentHash(fn);
+}
+
+/**
+ * What the transpiled folder was made from (its stamp: the component's hash and how it was
+ * planned), as a short hash: the revision the worker keys its caches by.
+ */
+export function transpiledRevision(fn: FunctionEntry): string {
+  const stamp = readFileSync(join(transpiledDir(fn), STAMP));
+  return createHash('sha256').update(stamp).digest('hex').slice(0, 32);
 }
 
 /** The call in jco's generated glue that patchGlue guards (checked by dependency-internals.test). */
@@ -66,8 +75,8 @@ export async function transpileFunction(fn: FunctionEntry): Promise<PlanOutcome>
     quiet: true,
   });
   const target = transpiledDir(fn);
-  const staging = `${target}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+  // A folder of this transpile's own, so two at once never remove each other's files.
+  const staging = `${target}.tmp-${process.pid}-${randomUUID()}`;
   for (const [name, bytes] of Object.entries(files)) {
     const path = join(staging, name);
     mkdirSync(dirname(path), { recursive: true });
@@ -78,8 +87,10 @@ export async function transpileFunction(fn: FunctionEntry): Promise<PlanOutcome>
   writeFileSync(join(staging, PLAN_FILE), `${JSON.stringify(outcome)}\n`);
   writeFileSync(join(staging, STAMP), componentHash(fn));
   // Swap in whole, so a concurrent reader never sees half a transpile.
-  rmSync(target, { recursive: true, force: true });
+  const replaced = `${staging}.replaced`;
+  if (existsSync(target)) renameSync(target, replaced);
   renameSync(staging, target);
+  rmSync(replaced, { recursive: true, force: true });
   return outcome;
 }
 

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FunctionEntry } from '../../catalog/catalog.js';
+import { withFunctionLock } from '../../catalog/function-lock.js';
 import type {
   InvocationResult,
   InvokeRequest,
@@ -20,7 +21,11 @@ export abstract class WasmRuntime implements Runtime {
   abstract readonly name: RuntimeName;
   protected abstract readonly kind: WasmJobKind;
   private readonly pool: WorkerPool;
-  private readonly prepared = new Set<string>();
+  /**
+   * Per function name, the catalog entry it was prepared for and the revision of its
+   * artifact. An entry the catalog replaced (an import of the same name) is prepared again.
+   */
+  private readonly prepared = new Map<string, { fn: FunctionEntry; revision: string }>();
   /** load=precompiled: each function's modules, compiled once before its first request. */
   private readonly compiled = new Map<string, Record<string, WebAssembly.Module>>();
   /** The variant's canonical name, '' for the defaults. */
@@ -65,16 +70,26 @@ export abstract class WasmRuntime implements Runtime {
   abstract deploy(fn: FunctionEntry): Promise<void>;
   /** The file the worker loads for this function. */
   protected abstract artifact(fn: FunctionEntry): string;
+  /** A hash of what the worker will load for this function, read once when it is prepared. */
+  protected abstract revisionOf(fn: FunctionEntry): string;
+
+  /** Deploying on first use and hashing: one-offs, under the function's lock, never timed. */
+  private async prepare(fn: FunctionEntry): Promise<string> {
+    const known = this.prepared.get(fn.name);
+    if (known?.fn === fn) return known.revision;
+    const revision = await withFunctionLock(fn.name, async () => {
+      if (!(await this.isDeployed(fn))) await this.deploy(fn);
+      return this.revisionOf(fn);
+    });
+    if (known?.revision !== revision) this.compiled.delete(fn.name);
+    this.prepared.set(fn.name, { fn, revision });
+    return revision;
+  }
 
   async invoke(fn: FunctionEntry, request: InvokeRequest): Promise<InvocationResult> {
-    // Deploying on first use and booting workers are one-offs, not part of any invocation.
-    if (!this.prepared.has(fn.name)) {
-      // Checked once per function (the component check hashes it), not on every call.
-      if (!(await this.isDeployed(fn))) await this.deploy(fn);
-      this.prepared.add(fn.name);
-    }
+    const revision = await this.prepare(fn);
     const path = this.artifact(fn);
-    await this.pool.ready(this.kind === 'component' ? path : undefined);
+    await this.pool.ready(this.kind === 'component' ? { path, revision } : undefined);
     const { timeoutMs, memoryMb, outputLimitBytes } = fn.manifest;
     const precompiled =
       this.conditions.load === 'precompiled'
@@ -85,6 +100,7 @@ export abstract class WasmRuntime implements Runtime {
       {
         kind: this.kind,
         path,
+        revision,
         name: fn.name,
         input: request.input,
         cold: request.mode === 'cold',

@@ -8,6 +8,7 @@ import {
 import { wasiNodeFlags } from '../../core/node-support.js';
 import {
   type FromWorker,
+  type GlueRef,
   HANDOFF,
   type ToWorker,
   type WasmJob,
@@ -47,6 +48,8 @@ interface Slot {
   onAbort: (() => void) | null;
 }
 
+const loadKey = ({ path, revision }: GlueRef) => `${revision} ${path}`;
+
 /**
  * Worker threads that run Wasm jobs one at a time each. A job past its timeout has its worker
  * terminated (the only way to stop running Wasm) and a fresh worker takes its place.
@@ -56,7 +59,8 @@ export class WorkerPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
-  private readonly preload = new Set<string>();
+  /** Glue every worker imports, by glue file: its latest revision (a new worker boots with it). */
+  private readonly preload = new Map<string, string>();
 
   /** `env`: the workers' environment (default: this process's). */
   constructor(
@@ -83,22 +87,22 @@ export class WorkerPool {
    * Waits until every worker is booted and has imported `gluePath` (if given), so that what
    * the caller times next is the invocation and not the runtime starting up.
    */
-  async ready(gluePath?: string): Promise<void> {
+  async ready(glue?: GlueRef): Promise<void> {
     this.warm();
-    if (gluePath && !this.preload.has(gluePath)) {
-      this.preload.add(gluePath);
-      await Promise.all(this.slots.map((slot) => this.load(slot, gluePath)));
+    if (glue && this.preload.get(glue.path) !== glue.revision) {
+      this.preload.set(glue.path, glue.revision);
+      await Promise.all(this.slots.map((slot) => this.load(slot, glue)));
     }
     await Promise.all(this.slots.map((slot) => slot.ready));
   }
 
-  private load(slot: Slot, path: string): Promise<void> {
+  private load(slot: Slot, glue: GlueRef): Promise<void> {
     return new Promise((resolve) => {
-      slot.loading.set(path, resolve);
+      slot.loading.set(loadKey(glue), resolve);
       // Nothing else may keep the process alive while it waits for the worker.
       slot.worker.ref();
       slot.port.ref();
-      this.post(slot, { type: 'load', path });
+      this.post(slot, { type: 'load', ...glue });
     });
   }
 
@@ -137,8 +141,8 @@ export class WorkerPool {
   private onMessage(slot: Slot, message: FromWorker): void {
     if (message.type === 'ready') slot.markReady();
     else if (message.type === 'loaded') {
-      slot.loading.get(message.path)?.();
-      slot.loading.delete(message.path);
+      slot.loading.get(loadKey(message))?.();
+      slot.loading.delete(loadKey(message));
       this.idle(slot);
     } else if (slot.busy?.job.id === message.result.id) {
       this.finish(slot, { kind: 'done', result: message.result });
@@ -210,7 +214,7 @@ export class WorkerPool {
     const { port1, port2 } = new MessageChannel();
     const handoff = new SharedArrayBuffer(8);
     const workerData: WorkerData = {
-      preload: [...this.preload],
+      preload: [...this.preload].map(([path, revision]) => ({ path, revision })),
       port: port2,
       handoff,
       handOff: this.handOff,

@@ -56,8 +56,8 @@ function runNow(job: WasmJob): WasmJobResult | undefined {
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === 'load') {
-    await loadGlue(message.path);
-    send({ type: 'loaded', path: message.path }, false);
+    await loadGlue(message);
+    send({ type: 'loaded', path: message.path, revision: message.revision }, false);
     return;
   }
   const { job } = message;
@@ -104,5 +104,5 @@ function handOffLoop(): void {
 });
 
 // Glue is JS code, loaded once per worker like the runtime itself; cold compiles the Wasm.
-await Promise.all(preload.map(loadGlue));
+await Promise.all(preload.map((glue) => loadGlue(glue)));
 send({ type: 'ready' }, false);
