@@ -53,6 +53,8 @@ export const SIMULATED_MARK = 'SIMULATED';
 export class ModbusPowerSource extends PowerSource {
   readonly kind = 'modbus';
   private client: ModbusRTU | undefined;
+  /** A client still connecting, destroyed if the source stops meanwhile. */
+  private connecting: ModbusRTU | undefined;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
@@ -82,6 +84,8 @@ export class ModbusPowerSource extends PowerSource {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.drop();
+    this.connecting?.destroy(() => undefined);
+    this.connecting = undefined;
     this.closeGap(' (still away when the source stopped)');
   }
 
@@ -114,15 +118,22 @@ export class ModbusPowerSource extends PowerSource {
     client.setTimeout(this.options.timeoutMs);
     // Without a listener an 'error' event would throw; every failure is seen on the read.
     client.on('error', () => undefined);
+    this.connecting = client;
     try {
-      await client.connectTCP(this.options.host, { port: this.options.port });
+      await withDeadline(
+        client.connectTCP(this.options.host, { port: this.options.port }),
+        this.options.timeoutMs,
+        `no connection within ${this.options.timeoutMs} ms`,
+      );
     } catch (error) {
-      client.close(() => undefined);
+      client.destroy(() => undefined);
       this.markDown(`meter ${this.address} unreachable: ${message(error)}`);
       return false;
+    } finally {
+      if (this.connecting === client) this.connecting = undefined;
     }
     if (!this.running) {
-      client.close(() => undefined);
+      client.destroy(() => undefined);
       return false;
     }
     client.setID(this.options.unitId);
@@ -196,10 +207,15 @@ export class ModbusPowerSource extends PowerSource {
     }
   }
 
+  /**
+   * Destroyed, not closed: closing ends the connection politely and then waits for the meter
+   * to close its side, which a meter that stopped answering never does, and that socket
+   * would keep the process alive after the command is done.
+   */
   private drop(): void {
     const client = this.client;
     this.client = undefined;
-    if (client) client.close(() => undefined);
+    if (client) client.destroy(() => undefined);
   }
 
   private markDown(reason: string): void {
@@ -225,6 +241,15 @@ export class ModbusPowerSource extends PowerSource {
       reason: reason + suffix,
     });
   }
+}
+
+/** The promise, or a rejection with `why` once `ms` have passed without it settling. */
+function withDeadline<T>(promise: Promise<T>, ms: number, why: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(why)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** modbus-serial rejects with Error objects and with plain objects that carry a message. */
