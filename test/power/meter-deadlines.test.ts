@@ -29,7 +29,8 @@ after(() => {
 
 /** A TCP server that keeps every connection open and answers each request with `answer`. */
 async function meter(answer: (request: Buffer) => Buffer | null): Promise<number> {
-  const server = createServer((socket) => {
+  // allowHalfOpen: the meter never closes its side, whatever the client does with its own.
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.push(socket);
     socket.on('error', () => undefined);
     socket.on('data', (request) => {
@@ -82,7 +83,9 @@ function exception(request: Buffer): Buffer | null {
   return reply;
 }
 
-describe('nebula power against a meter that keeps its connection open', { timeout: 180_000 }, () => {
+describe('nebula power against a meter that keeps its connection open', {
+  timeout: 180_000,
+}, () => {
   it('exits after --duration when the meter never answers, answers garbage or exceptions', async () => {
     const ports = await Promise.all([
       meter(() => null),
