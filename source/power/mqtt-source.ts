@@ -83,7 +83,9 @@ export class MqttPowerSource extends PowerSource {
           this.everConnected ? `lost the broker ${broker}` : `broker ${broker} unreachable`,
         );
       });
-      client.on('message', (messageTopic, payload) => this.handle(parse, messageTopic, payload));
+      client.on('message', (messageTopic, payload, packet) =>
+        this.handle(parse, messageTopic, payload, packet.retain),
+      );
     });
   }
 
@@ -100,12 +102,23 @@ export class MqttPowerSource extends PowerSource {
     parse: (t: string, p: Buffer) => Parsed,
     messageTopic: string,
     payload: Buffer,
+    retained: boolean,
   ): void {
     let parsed: Parsed;
     try {
+      // Parsed even when retained: a format that remembers the last full status learns it.
       parsed = parse(messageTopic, payload);
     } catch (error) {
       parsed = { kind: 'rejected', reason: `parser failed: ${(error as Error).message}` };
+    }
+    // The broker sets retain only on the copy it stored before this subscription (MQTT
+    // 3.1.1, 3.3.1.3): a reading from before the source started, of unknown age, not a live
+    // one. A plug's live messages reach a subscriber with the flag clear.
+    if (parsed.kind === 'reading' && retained) {
+      this.reject(
+        `${messageTopic}: a retained message from before the source started (${parsed.watts} W), not a live reading`,
+      );
+      return;
     }
     if (parsed.kind === 'reading') this.accept(parsed.watts, parsed.sourceTime, parsed.simulated);
     else if (parsed.kind === 'rejected') this.reject(`${messageTopic}: ${parsed.reason}`);

@@ -137,6 +137,68 @@ describe('MQTT plug source against a real mosquitto', { timeout: 60_000 }, () =>
     }
   });
 
+  it('takes no retained message from before it started as a reading, only live ones', async () => {
+    // A plug that once reported 77,777 W with retain set: the broker hands that copy to every
+    // new subscriber, however old it is.
+    await pub.publishAsync('tele/plug-retained/SENSOR', '{"ENERGY":{"Power":77777}}', {
+      retain: true,
+    });
+    const source = new MqttPowerSource({
+      broker: broker.url,
+      topic: 'plug-retained',
+      format: 'tasmota',
+    });
+    const seen = watch(source);
+    const rejected: string[] = [];
+    source.on('rejected', (reason) => rejected.push(reason));
+    await source.start();
+    try {
+      await waitFor(() => rejected.length === 1, 5000, 'the retained message refused');
+      assert.match(rejected[0] ?? '', /a retained message from before the source started/);
+      // Published live with retain set, it reaches the subscriber as a live reading.
+      await pub.publishAsync('tele/plug-retained/SENSOR', '{"ENERGY":{"Power":8.8}}', {
+        retain: true,
+      });
+      await waitFor(() => seen.samples.length === 1, 5000, 'the live reading');
+      assert.deepEqual(
+        seen.samples.map((sample) => sample.watts),
+        [8.8],
+      );
+    } finally {
+      await source.stop();
+      await pub.publishAsync('tele/plug-retained/SENSOR', '', { retain: true });
+    }
+  });
+
+  it('reads watts written as text only in decimal: "0x10" is no 16 W', async () => {
+    const source = new MqttPowerSource({
+      broker: broker.url,
+      topic: 'plug-hex',
+      format: 'tasmota',
+    });
+    const seen = watch(source);
+    const rejected: string[] = [];
+    source.on('rejected', (reason) => rejected.push(reason));
+    await source.start();
+    try {
+      for (const power of ['"0x10"', '"0b1"', '"Infinity"', '"1e3"', '" 12.5 "']) {
+        await pub.publishAsync('tele/plug-hex/SENSOR', `{"ENERGY":{"Power":${power}}}`);
+      }
+      await waitFor(
+        () => seen.samples.length + rejected.length === 5,
+        5000,
+        'every payload judged',
+      );
+      assert.deepEqual(
+        seen.samples.map((sample) => sample.watts),
+        [1000, 12.5],
+      );
+      assert.match(rejected[0] ?? '', /ENERGY.Power is not a number \("0x10"/);
+    } finally {
+      await source.stop();
+    }
+  });
+
   it('polls Tasmota with Status 10 and reads the STATUS10 answer', async () => {
     const plug = await publisher(broker.url);
     const requests: string[] = [];

@@ -41,9 +41,18 @@ export interface PlugCodec {
 
 const MAX_WATTS = 100_000;
 
+/**
+ * A number as plugs write one in text: decimal digits, a point, an exponent. Number() alone
+ * also reads "0x10" as 16, "0b1" as 1 and "Infinity", none of which a meter means as watts.
+ */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
 /** A finite, non-negative wattage below 100 kW, or the reason it is not one. */
 export function checkWatts(value: unknown, field: string): number | string {
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+  if (typeof value === 'string') {
+    if (!DECIMAL.test(value)) {
+      return `${field} is not a number (${JSON.stringify(value.slice(0, 40))}: a plug writes watts in decimal)`;
+    }
     return checkWatts(Number(value), field);
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {
