@@ -42,11 +42,26 @@ const STOP_BODY_BYTES = 4096;
 
 export class ExperimentsRoute {
   private running: { experiment: string; abort: AbortController } | null = null;
+  /** Settles when the running experiment's stream has ended (at once when none runs). */
+  private finished: Promise<void> = Promise.resolve();
+  /** Why the gateway stopped the running experiment, when it is shutting down. */
+  private shutdown: string | null = null;
 
   constructor(private readonly options: ExperimentsOptions) {}
 
   get busy(): boolean {
     return this.running !== null;
+  }
+
+  /**
+   * The gateway is closing: the running experiment stops after its current invocation, its
+   * log gets its experiment-end and is closed, and its stream ends with an `error` line that
+   * says why, before any connection is cut.
+   */
+  close(reason: string): Promise<void> {
+    this.shutdown = reason;
+    this.running?.abort.abort();
+    return this.finished;
   }
 
   /** POST /experiments/stop {"experiment": id}: the run ends after its current invocation. */
@@ -112,6 +127,10 @@ export class ExperimentsRoute {
     const clock = this.options.clock ?? systemClock;
     const experiment = newExperimentId(clock);
     this.running = { experiment, abort };
+    let finish = () => {};
+    this.finished = new Promise((resolve) => {
+      finish = resolve;
+    });
     const release = request.plan.energy ? (this.options.power?.acquire() ?? null) : null;
     const onClose = () => {
       if (!res.writableFinished) abort.abort();
@@ -152,7 +171,8 @@ export class ExperimentsRoute {
           line(type, type === 'start' ? { ...fields, log: log?.path ?? null } : fields);
         },
       });
-      line('done', { figures: figuresOf(outcome) });
+      if (this.shutdown) line('error', { error: this.shutdown });
+      else line('done', { figures: figuresOf(outcome) });
     } catch (error) {
       line('error', { error: (error as Error).message });
     } finally {
@@ -161,6 +181,7 @@ export class ExperimentsRoute {
       release?.();
       this.running = null;
       res.end();
+      finish();
     }
   }
 

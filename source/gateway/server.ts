@@ -151,7 +151,12 @@ export class Gateway {
       this.target.close();
       const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       this.server.closeIdleConnections();
-      await this.admission.idle();
+      await Promise.all([
+        this.admission.idle(),
+        this.experiments.close(
+          'the gateway is shutting down: the experiment stopped after its current invocation; what finished is in both logs',
+        ),
+      ]);
       // Answers sent while closing carry `connection: close`; anything left now is idle.
       this.server.closeAllConnections();
       await closed;

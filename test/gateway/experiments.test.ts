@@ -217,3 +217,50 @@ describe('POST /experiments', { timeout: 20_000 }, () => {
     assert.ok(afterStop - before <= 2);
   });
 });
+
+describe('a gateway stopped during an experiment', { timeout: 20_000 }, () => {
+  it('ends the stream with an error line saying why, and the log with experiment-end', async () => {
+    const gated = gatedEngine();
+    const written: Array<{ type: string; aborted?: boolean }> = [];
+    let closed = false;
+    const gateway = new Gateway({
+      engine: gated.engine,
+      power: null,
+      openLog: () => ({
+        path: '/memory/log.jsonl',
+        append: (record) => written.push(record as { type: string }),
+        close: () => {
+          closed = true;
+        },
+      }),
+    });
+    const base = (await gateway.listen(0, '127.0.0.1')).url;
+    const reply = call(`${base}/experiments`, {
+      method: 'POST',
+      body: JSON.stringify({ protocol: 1, plan: { ...plan, repetitions: 1000 } }),
+    });
+    await until(() => gated.started() >= 1, 'the first invocation');
+    // What SIGTERM to `nebula serve` does; the invocation in flight is let finish meanwhile.
+    const closing = gateway.close();
+    const releasing = setInterval(gated.release, 10);
+    try {
+      const { status, text } = await reply;
+      await closing;
+      assert.equal(status, 200);
+      const lines = text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const last = lines.at(-1);
+      assert.equal(last.type, 'error', `the stream ended with ${JSON.stringify(last)}`);
+      assert.match(last.error, /the gateway is shutting down/);
+      const end = lines.find((l) => l.type === 'record' && l.record.type === 'experiment-end');
+      assert.equal(end?.record.aborted, true, 'the client got the experiment-end record');
+      assert.equal(written.at(-1)?.type, 'experiment-end', 'the log ends with experiment-end');
+      assert.ok(closed, 'the log was closed');
+      assert.ok(gated.started() < 1000, 'the experiment stopped early');
+    } finally {
+      clearInterval(releasing);
+    }
+  });
+});
