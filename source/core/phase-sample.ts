@@ -108,6 +108,53 @@ export class PhaseSample {
     this.keepExtreme({ index, value });
   }
 
+  /**
+   * Another sample's values added to this one, as if they had been added here (pooled rows
+   * of a report): exact values one by one; a histogram's counts bucket by bucket, with the
+   * running moments combined exactly (Chan, Golub and LeVeque, 1979) and the reservoirs
+   * merged in proportion to the samples' sizes.
+   */
+  absorb(other: PhaseSample): void {
+    if (other.exact) {
+      for (const value of other.exact) this.add(value);
+      return;
+    }
+    if (this.exact) this.toHistogram();
+    const n = this.count + other.count;
+    const delta = other.mean - this.mean;
+    this.squares += other.squares + (delta * delta * this.count * other.count) / n;
+    this.mean += (delta * other.count) / n;
+    this.low = Math.min(this.low, other.low);
+    this.high = Math.max(this.high, other.high);
+    const histogram = this.histogram as Map<number, number>;
+    for (const [key, count] of other.buckets()) {
+      if (!histogram.has(key)) this.sortedKeys = null;
+      histogram.set(key, (histogram.get(key) ?? 0) + count);
+    }
+    const mine = [...this.reservoir];
+    const theirs = [...other.reservoir];
+    this.reservoir.length = 0;
+    let left = [this.count, other.count];
+    while (this.reservoir.length < RESERVOIR_SIZE && (mine.length > 0 || theirs.length > 0)) {
+      const fromMine =
+        theirs.length === 0 ||
+        (mine.length > 0 &&
+          this.random() * ((left[0] as number) + (left[1] as number)) < (left[0] as number));
+      const from = fromMine ? mine : theirs;
+      const at = Math.floor(this.random() * from.length);
+      this.reservoir.push(from[at] as number);
+      from[at] = from[from.length - 1] as number;
+      from.pop();
+      left = fromMine
+        ? [Math.max(0, (left[0] as number) - 1), left[1] as number]
+        : [left[0] as number, Math.max(0, (left[1] as number) - 1)];
+    }
+    for (const entry of [...other.smallest, ...other.largest]) {
+      this.keepExtreme({ index: this.count + entry.index, value: entry.value });
+    }
+    this.count = n;
+  }
+
   /** Every value in measurement order while exact, else the reservoir (for resampling). */
   values(): readonly number[] {
     return this.exact ?? this.reservoir;

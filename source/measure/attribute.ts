@@ -65,6 +65,8 @@ export class EnergyCollector {
   add(record: AnyRecord): void {
     if (record.type === 'power') {
       const reading = record as unknown as TimedWatts;
+      // Readings of older logs have no host time: they cannot be placed in a window.
+      if (typeof reading.receivedAt?.monoNs !== 'string') return;
       const kept = { watts: reading.watts, receivedAt: { monoNs: reading.receivedAt.monoNs } };
       this.readings.push(kept);
       this.thesis.reading(kept);

@@ -5,16 +5,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type InvocationRecord, isInvocation } from '../session/records.js';
+import { streamSessionLog } from '../session/read-log.js';
+import { isInvocation } from '../session/records.js';
 import { ensureDir } from '../session/session-log.js';
-import { energyByCell, powerSourceOf } from './energy.js';
+import { energyByCell } from './energy.js';
 import { type FigureSpec, figureSpecs } from './figures/specs.js';
 import { type HtmlSession, renderHtml, slug } from './html.js';
-import { renderInvocationsCsv } from './render/csv.js';
+import { invocationCsvRow, invocationsCsvHead } from './render/csv.js';
 import { csvField } from './render/format.js';
 import { renderMarkdown } from './render/markdown.js';
-import { buildReport, type Report } from './report.js';
-import { measured } from './samples.js';
+import type { Report } from './report.js';
 import { extraTables, ratiosTable, resultsTable } from './session-tables.js';
 import type { Session } from './sessions.js';
 import { sideBySide } from './side-by-side.js';
@@ -22,15 +22,11 @@ import { sideBySideTable } from './side-by-side-table.js';
 import { markdownTable, type Table } from './table.js';
 
 export function sessionReport(session: Session): Report {
-  return buildReport(session.records);
+  return session.report;
 }
 
 export function sessionFigures(session: Session): FigureSpec[] {
-  return figureSpecs(
-    measured(session.records),
-    energyByCell(session.records),
-    powerSourceOf(session.records),
-  );
+  return figureSpecs(session.cells, energyByCell(session.report), session.powerSource);
 }
 
 function sharedTables(sessions: readonly Session[]): Table[] {
@@ -68,16 +64,38 @@ export function renderJsonReport(sessions: readonly Session[]): string {
   return `${JSON.stringify(body, null, 2)}\n`;
 }
 
-/** One row per invocation; with several sessions a first column names the session. */
-export function renderCsvReport(sessions: readonly Session[]): string {
-  const csv = (s: Session) =>
-    renderInvocationsCsv(s.records.filter(isInvocation) as InvocationRecord[]);
-  if (sessions.length === 1) return csv(sessions[0] as Session);
+/**
+ * One row per invocation, read from each log again and written as it is read (a log of
+ * millions of invocations is never held); with several sessions a first column names the
+ * session.
+ */
+export async function writeCsvReport(
+  sessions: readonly Session[],
+  write: (text: string) => void | Promise<void>,
+): Promise<void> {
+  const several = sessions.length > 1;
+  const head = invocationsCsvHead();
+  await write(several ? `session,${head}` : head);
+  for (const session of sessions) {
+    const prefix = several ? `${csvField(session.label)},` : '';
+    let batch = '';
+    await streamSessionLog(session.path, (record) => {
+      if (!isInvocation(record)) return;
+      batch += prefix + invocationCsvRow(record);
+      if (batch.length < 1 << 16) return;
+      const out = write(batch);
+      batch = '';
+      return out;
+    });
+    if (batch) await write(batch);
+  }
+}
+
+/** The same as a string (small logs, tests). */
+export async function renderCsvReport(sessions: readonly Session[]): Promise<string> {
   let out = '';
-  sessions.forEach((session, index) => {
-    const [head, ...rows] = csv(session).split('\n');
-    if (index === 0) out += `session,${head}\n`;
-    for (const row of rows) if (row !== '') out += `${csvField(session.label)},${row}\n`;
+  await writeCsvReport(sessions, (text) => {
+    out += text;
   });
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { cellKey } from '../core/plan.js';
 import type { AnyRecord } from '../session/records.js';
-import { buildReport } from './report.js';
+import type { Report } from './report.js';
 
 export interface EnergyFigure {
   /** µWh per invocation, net of the idle baseline where the source had one. */
@@ -40,9 +40,9 @@ export function toEnergyFigure(raw: unknown): EnergyFigure | null {
  * attribution); empty when the log measured no energy. A cell measured in several
  * experiments of one log keeps the last one's figure.
  */
-export function energyByCell(records: readonly AnyRecord[]): Map<string, EnergyFigure> {
+export function energyByCell(report: Report): Map<string, EnergyFigure> {
   const out = new Map<string, EnergyFigure>();
-  for (const section of buildReport(records).sections) {
+  for (const section of report.sections) {
     for (const experiment of section.experiments) {
       for (const row of experiment.results) {
         const figure = toEnergyFigure(row.energy);

@@ -5,7 +5,8 @@
 import type { HeaderRecord } from '../session/records.js';
 
 export function headerLines(h: HeaderRecord): string[] {
-  const cpu = h.cpu;
+  // Fields a header lacks read as unknown (the log reader checked the ones it must have).
+  const cpu = h.cpu ?? { model: 'unknown CPU', cores: 0 };
   const clock = cpu.mhz ? ` at ${cpu.mhz} MHz` : '';
   const lines = [
     `Profile: ${h.profile}`,
@@ -23,7 +24,7 @@ export function headerLines(h: HeaderRecord): string[] {
     );
   }
   lines.push(
-    `Node ${h.node}${h.v8 ? ` (V8 ${h.v8})` : ''}, Nebula ${h.nebula}, started ${new Date(h.startedAt).toISOString()}`,
+    `Node ${h.node}${h.v8 ? ` (V8 ${h.v8})` : ''}, Nebula ${h.nebula}, started ${Number.isFinite(h.startedAt) ? new Date(h.startedAt).toISOString() : 'at an unrecorded time'}`,
   );
   if (h.machine.emulated === false) lines.push('Emulated: no');
   const missing = [

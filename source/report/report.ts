@@ -6,18 +6,12 @@
  */
 import type { Comparison } from '../core/compare.js';
 import { cellKey } from '../core/plan.js';
-import { type CellResult, type ResultSet, summarizeInvocations } from '../experiment/results.js';
-import { experimentEnergy, splitExperiments } from '../measure/attribute.js';
+import { CellCollector, type CellResult, type ResultSet } from '../experiment/results.js';
+import { EnergyCollector } from '../measure/attribute.js';
 import type { CellEnergy, IdleDrift } from '../measure/energy-blocks.js';
 import type { ExperimentRecord } from '../measure/records.js';
 import type { ExperimentOutcome } from '../measure/session.js';
-import {
-  type AnyRecord,
-  type HeaderRecord,
-  type InvocationRecord,
-  isHeader,
-  isInvocation,
-} from '../session/records.js';
+import { type AnyRecord, type HeaderRecord, isHeader, isInvocation } from '../session/records.js';
 
 /** A results row; `energy` is there when the experiment measured it. */
 export type ResultRow = CellResult & { energy?: CellEnergy };
@@ -100,98 +94,155 @@ const KNOWN = new Set([
   'target',
 ]);
 
-export function buildReport(records: readonly AnyRecord[]): Report {
-  const header = (records.find(isHeader) as HeaderRecord | undefined) ?? null;
-  const context: Context = { machine: null, profile: null, segment: 0 };
-  const sections = new Map<
-    string,
-    ReportSection & { byExperiment: Map<string, InvocationRecord[]> }
-  >();
-  const experimentSection = new Map<string, string>();
-  const starts = new Map<string, ExperimentRecord>();
-  const otherRecords: Record<string, number> = {};
-  let measured = 0;
-  let warmups = 0;
-  const sectionFor = (): string => {
-    const key = JSON.stringify([context.machine, context.profile, context.segment]);
-    if (!sections.has(key)) {
-      sections.set(key, {
-        title: '',
-        machine: context.machine,
-        profile: context.profile,
-        segment: context.segment,
-        experiments: [],
-        byExperiment: new Map(),
-      });
-    }
-    return key;
-  };
-  for (const record of records) {
+export function buildReport(records: Iterable<AnyRecord>): Report {
+  const builder = new ReportBuilder();
+  for (const record of records) builder.add(record);
+  return builder.finish();
+}
+
+interface OpenSection extends ReportSection {
+  byExperiment: Map<string, CellCollector>;
+}
+
+/**
+ * The report of a log fed one record at a time, in log order, holding per experiment its
+ * cells' statistics and its energy collector, never the invocations: `nebula report` of a
+ * log of gigabytes runs in the memory of a small one.
+ */
+export class ReportBuilder {
+  private header: HeaderRecord | null = null;
+  private readonly context: Context = { machine: null, profile: null, segment: 0 };
+  private readonly sections = new Map<string, OpenSection>();
+  private readonly experimentSection = new Map<string, string>();
+  private readonly starts = new Map<string, ExperimentRecord>();
+  private readonly energies = new Map<string, EnergyCollector>();
+  /** The energy experiment whose records are arriving (splitExperiments in attribute.ts). */
+  private open: EnergyCollector | null = null;
+  private openId: string | null = null;
+  private readonly otherRecords: Record<string, number> = {};
+  private measured = 0;
+  private warmups = 0;
+
+  add(record: AnyRecord): void {
+    this.energyOf(record);
     if (isHeader(record)) {
-      Object.assign(context, {
+      this.header ??= record;
+      Object.assign(this.context, {
         machine: record.machine.hostname,
         profile: record.profile,
         segment: 0,
       });
     } else if (record.type === 'segment') {
       const segment = record as { profile?: unknown; segment?: unknown };
-      if (typeof segment.profile === 'string') context.profile = segment.profile;
-      if (typeof segment.segment === 'number') context.segment = segment.segment;
+      if (typeof segment.profile === 'string') this.context.profile = segment.profile;
+      if (typeof segment.segment === 'number') this.context.segment = segment.segment;
     } else if (record.type === 'target') {
       // What follows ran on a gateway's machine: its section names that machine.
       const target = record as { machine?: { hostname?: unknown } };
-      if (typeof target.machine?.hostname === 'string') context.machine = target.machine.hostname;
+      if (typeof target.machine?.hostname === 'string') {
+        this.context.machine = target.machine.hostname;
+      }
     } else if (record.type === 'experiment') {
       const start = record as unknown as ExperimentRecord;
-      starts.set(start.experiment, start);
-      if (!experimentSection.has(start.experiment))
-        experimentSection.set(start.experiment, sectionFor());
+      this.starts.set(start.experiment, start);
+      if (!this.experimentSection.has(start.experiment)) {
+        this.experimentSection.set(start.experiment, this.sectionFor());
+      }
     } else if (isInvocation(record)) {
-      if (record.warmup) warmups++;
-      else measured++;
-      if (!experimentSection.has(record.experiment))
-        experimentSection.set(record.experiment, sectionFor());
-      const section = sections.get(experimentSection.get(record.experiment) as string);
-      const list = section?.byExperiment.get(record.experiment) ?? [];
-      list.push(record);
-      section?.byExperiment.set(record.experiment, list);
+      if (record.warmup) this.warmups++;
+      else this.measured++;
+      if (!this.experimentSection.has(record.experiment)) {
+        this.experimentSection.set(record.experiment, this.sectionFor());
+      }
+      const section = this.sections.get(this.experimentSection.get(record.experiment) as string);
+      if (section) {
+        let cells = section.byExperiment.get(record.experiment);
+        if (!cells) {
+          cells = new CellCollector();
+          section.byExperiment.set(record.experiment, cells);
+        }
+        cells.add({ warmup: record.warmup, result: record });
+      }
     }
-    if (!KNOWN.has(record.type)) otherRecords[record.type] = (otherRecords[record.type] ?? 0) + 1;
+    if (!KNOWN.has(record.type)) {
+      this.otherRecords[record.type] = (this.otherRecords[record.type] ?? 0) + 1;
+    }
   }
-  const energyOf = new Map(
-    splitExperiments(records).map((logged) => [
-      logged.start.experiment,
-      experimentEnergy(logged.start.experiment, logged.records),
-    ]),
-  );
-  const named = [...sections.values()].filter((s) => s.byExperiment.size > 0);
-  const machines = new Set(named.map((s) => s.machine));
-  for (const section of named) {
-    section.title = sectionTitle(section, machines.size > 1 || named.length > 1);
-    for (const [experiment, invocations] of section.byExperiment) {
-      const found = energyOf.get(experiment);
-      section.experiments.push(
-        experimentReport(
-          experiment,
-          summarizeInvocations(
-            invocations.map((record) => ({ warmup: record.warmup, result: record })),
+
+  /** Energy experiments take every record from their start to their end (or a new header). */
+  private energyOf(record: AnyRecord): void {
+    if (record.type === 'experiment') {
+      const start = record as unknown as ExperimentRecord;
+      this.open = null;
+      this.openId = null;
+      if (start.plan?.energy) {
+        this.open = new EnergyCollector(start.experiment);
+        this.openId = start.experiment;
+        this.energies.set(start.experiment, this.open);
+      }
+      return;
+    }
+    if (!this.open) return;
+    if (record.type === 'header' || record.type === 'segment') {
+      this.open = null;
+      return;
+    }
+    this.open.add(record);
+    if (
+      record.type === 'experiment-end' &&
+      (record as { experiment?: unknown }).experiment === this.openId
+    ) {
+      this.open = null;
+    }
+  }
+
+  private sectionFor(): string {
+    const { machine, profile, segment } = this.context;
+    const key = JSON.stringify([machine, profile, segment]);
+    if (!this.sections.has(key)) {
+      this.sections.set(key, {
+        title: '',
+        machine,
+        profile,
+        segment,
+        experiments: [],
+        byExperiment: new Map(),
+      });
+    }
+    return key;
+  }
+
+  finish(): Report {
+    const energyOf = new Map(
+      [...this.energies].map(([experiment, collector]) => [experiment, collector.result()]),
+    );
+    const named = [...this.sections.values()].filter((s) => s.byExperiment.size > 0);
+    const machines = new Set(named.map((s) => s.machine));
+    for (const section of named) {
+      section.title = sectionTitle(section, machines.size > 1 || named.length > 1);
+      for (const [experiment, cells] of section.byExperiment) {
+        const found = energyOf.get(experiment);
+        section.experiments.push(
+          experimentReport(
+            experiment,
+            cells.results(),
+            found?.energy ?? [],
+            found?.idle ?? null,
+            this.starts.get(experiment)?.power ?? null,
           ),
-          found?.energy ?? [],
-          found?.idle ?? null,
-          starts.get(experiment)?.power ?? null,
-        ),
-      );
+        );
+      }
     }
+    return {
+      header: this.header,
+      sections: named.map(({ byExperiment: _b, ...section }) => section),
+      measured: this.measured,
+      warmups: this.warmups,
+      otherRecords: Object.fromEntries(
+        Object.entries(this.otherRecords).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      ),
+    };
   }
-  return {
-    header,
-    sections: named.map(({ byExperiment: _b, ...section }) => section),
-    measured,
-    warmups,
-    otherRecords: Object.fromEntries(
-      Object.entries(otherRecords).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    ),
-  };
 }
 
 function sectionTitle(section: Context, withSegment: boolean): string {

@@ -5,15 +5,29 @@
  */
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readSessionLog } from '../session/read-log.js';
-import { type AnyRecord, type HeaderRecord, isHeader } from '../session/records.js';
+import { streamSessionLog } from '../session/read-log.js';
+import { type AnyRecord, type HeaderRecord, isHeader, isInvocation } from '../session/records.js';
+import { powerSourceOf } from './energy.js';
+import { type Report, ReportBuilder } from './report.js';
+import { type ReportCell, ReportCells } from './report-cells.js';
+import { isSizesRecord, type SizesRecord } from './storage.js';
 
+/**
+ * One session log as reports need it, read in one pass that keeps no invocation: its report
+ * model, its cells pooled over experiments (report-cells.ts), its last sizes record and its
+ * power source.
+ */
 export interface Session {
   /** How columns and headings name it: profile @ host, unique within the report. */
   label: string;
   path: string;
   header: HeaderRecord | null;
-  records: AnyRecord[];
+  report: Report;
+  cells: ReportCell[];
+  sizes: SizesRecord | null;
+  powerSource: string;
+  /** Invocation records in the log, warm-ups and failures included. */
+  invocations: number;
   warnings: string[];
 }
 
@@ -21,7 +35,53 @@ export class SessionsError extends Error {
   override name = 'SessionsError';
 }
 
-export function loadSessions(paths: readonly string[]): Session[] {
+/** Takes records one at a time; `session()` gives what reports read. */
+export class SessionDigest {
+  private readonly builder = new ReportBuilder();
+  private readonly cells = new ReportCells();
+  private header: HeaderRecord | null = null;
+  private sizes: SizesRecord | null = null;
+  private firstReading: AnyRecord | null = null;
+  private invocations = 0;
+
+  add(record: AnyRecord): void {
+    this.builder.add(record);
+    if (isInvocation(record)) {
+      this.invocations++;
+      this.cells.add(record);
+    } else if (isHeader(record)) this.header ??= record;
+    else if (isSizesRecord(record)) this.sizes = record;
+    else if (!this.firstReading && (record.type === 'power' || record.type === 'power-baseline'))
+      this.firstReading = record;
+  }
+
+  session(path: string, warnings: string[]): Session {
+    return {
+      label: '',
+      path,
+      header: this.header,
+      report: this.builder.finish(),
+      cells: this.cells.cells(),
+      sizes: this.sizes,
+      powerSource: powerSourceOf(this.firstReading ? [this.firstReading] : []),
+      invocations: this.invocations,
+      warnings,
+    };
+  }
+}
+
+/** A session from records already in memory (tests, a run that just ended). */
+export function sessionOf(records: readonly AnyRecord[], path = 'session log'): Session {
+  const digest = new SessionDigest();
+  for (const record of records) digest.add(record);
+  return digest.session(path, []);
+}
+
+/** Reads each log once, streaming; `onProgress` hears the bytes read so far of each. */
+export async function loadSessions(
+  paths: readonly string[],
+  onProgress?: (path: string, records: number) => void,
+): Promise<Session[]> {
   if (paths.length === 0) throw new SessionsError('name at least one session log');
   const seen = new Map<string, string>();
   const sessions: Session[] = [];
@@ -39,9 +99,14 @@ export function loadSessions(paths: readonly string[]): Session[] {
       );
     }
     seen.set(real, path);
-    const { records, warnings } = readSessionLog(path);
-    const header = (records.find(isHeader) as HeaderRecord | undefined) ?? null;
-    sessions.push({ label: '', path, header, records, warnings });
+    const digest = new SessionDigest();
+    let count = 0;
+    const warnings = await streamSessionLog(path, (record) => {
+      digest.add(record);
+      count++;
+      if (onProgress && count % 50_000 === 0) onProgress(path, count);
+    });
+    sessions.push(digest.session(path, warnings));
   }
   return nameSessions(sessions);
 }

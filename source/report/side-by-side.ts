@@ -5,12 +5,11 @@
  * number comes from one session alone.
  */
 import { type RatioInterval, ratioOfMedians } from '../core/compare.js';
-import { cellKey } from '../core/plan.js';
+import type { PhaseSample } from '../core/phase-sample.js';
 import type { Summary } from '../core/stats.js';
-import { summarize } from '../core/stats.js';
-import type { InvocationRecord } from '../session/records.js';
 import { type EnergyFigure, energyByCell } from './energy.js';
-import { cellOf, measured, type PhaseName, values } from './samples.js';
+import { pooledSample, type ReportCell } from './report-cells.js';
+import type { PhaseName } from './samples.js';
 import type { Session } from './sessions.js';
 
 export const SIDE_PHASES: ReadonlyArray<readonly [PhaseName, string]> = [
@@ -46,25 +45,35 @@ export interface SideBySide {
 
 const ALL = 'all functions (pooled per session)';
 
-/** Default runtimes only: variants are compared in their own table. */
-function plain(records: InvocationRecord[]): InvocationRecord[] {
-  return records.filter((r) => !r.variant);
+/** Ratio of two pooled samples' medians with the bootstrap over their values. */
+function ratioOf(top: PhaseSample, bottom: PhaseSample): RatioInterval {
+  if (top.isExact && bottom.isExact) return ratioOfMedians(top.values(), bottom.values());
+  return ratioOfMedians(
+    top.values(),
+    bottom.values(),
+    {},
+    {
+      top: top.summary().median,
+      bottom: bottom.summary().median,
+    },
+  );
 }
 
 export function sideBySide(sessions: readonly Session[]): SideBySide {
+  // Default runtimes only: variants are compared in their own table.
   const perSession = sessions.map((s) => ({
-    records: plain(measured(s.records)),
-    energy: energyByCell(s.records),
+    cells: s.cells.filter((c) => !c.cell.variant),
+    energy: energyByCell(s.report),
   }));
   // Groups: every function/input/mode found in any session, then "all" per mode.
   const keys: Array<{ fn: string | null; input: string | null; mode: string }> = [];
   const seen = new Set<string>();
-  for (const { records } of perSession) {
-    for (const r of records) {
-      const key = JSON.stringify([r.function, r.input, r.mode]);
+  for (const { cells } of perSession) {
+    for (const { cell } of cells) {
+      const key = JSON.stringify([cell.function, cell.input, cell.mode]);
       if (seen.has(key)) continue;
       seen.add(key);
-      keys.push({ fn: r.function, input: r.input, mode: r.mode });
+      keys.push({ fn: cell.function, input: cell.input, mode: cell.mode });
     }
   }
   const functions = new Set(keys.map((k) => k.fn));
@@ -74,34 +83,36 @@ export function sideBySide(sessions: readonly Session[]): SideBySide {
   const groups = keys.map(({ fn, input, mode }) => {
     const title = fn === null ? ALL : input === '' ? fn : `${fn} (${input})`;
     const group: SideGroup = { title, mode, cells: [], energy: [], ratios: [], energyRatio: [] };
-    for (const { records, energy } of perSession) {
-      const chosen = records.filter(
-        (r) => r.mode === mode && (fn === null || (r.function === fn && r.input === input)),
+    for (const { cells: all, energy } of perSession) {
+      const chosen = all.filter(
+        ({ cell }) =>
+          cell.mode === mode && (fn === null || (cell.function === fn && cell.input === input)),
       );
-      const byRuntime: Record<string, InvocationRecord[]> = {};
-      for (const r of chosen) {
-        byRuntime[r.runtime] = [...(byRuntime[r.runtime] ?? []), r];
-      }
+      const byRuntime: Record<string, ReportCell[]> = {};
+      for (const c of chosen) byRuntime[c.cell.runtime] = [...(byRuntime[c.cell.runtime] ?? []), c];
       const cells: Record<string, Record<PhaseName, Summary | null>> = {};
       const energies: Record<string, EnergyFigure | null> = {};
+      const pooled: Record<string, Record<string, PhaseSample>> = {};
       for (const [runtime, list] of Object.entries(byRuntime)) {
         const phases = {} as Record<PhaseName, Summary | null>;
+        pooled[runtime] = {};
         for (const [phase] of SIDE_PHASES) {
-          const v = values(list, phase);
-          phases[phase] = v.length ? summarize(v) : null;
+          const sample = pooledSample(list, phase);
+          (pooled[runtime] as Record<string, PhaseSample>)[phase] = sample;
+          phases[phase] = sample.n ? sample.summary() : null;
         }
         cells[runtime] = phases;
         // Energy is per cell; pooling cells' energies would need their invocation counts.
         const first = list[0];
-        energies[runtime] =
-          fn !== null && first ? (energy.get(cellKey(cellOf(first))) ?? null) : null;
+        energies[runtime] = fn !== null && first ? (energy.get(first.key) ?? null) : null;
       }
       const ratios = {} as Record<PhaseName, RatioInterval | null>;
-      const top = byRuntime[PAIR.numerator];
-      const bottom = byRuntime[PAIR.denominator];
+      const top = pooled[PAIR.numerator];
+      const bottom = pooled[PAIR.denominator];
       for (const [phase] of SIDE_PHASES) {
-        ratios[phase] =
-          top && bottom ? ratioOfMedians(values(top, phase), values(bottom, phase)) : null;
+        const a = top?.[phase];
+        const b = bottom?.[phase];
+        ratios[phase] = a && b && a.n > 0 && b.n > 0 ? ratioOf(a, b) : null;
       }
       const eTop = energies[PAIR.numerator];
       const eBottom = energies[PAIR.denominator];

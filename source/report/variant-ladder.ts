@@ -6,9 +6,9 @@
  */
 import { type RatioInterval, ratioOfMedians } from '../core/compare.js';
 import type { Phase } from '../core/invocation.js';
+import { PhaseSample } from '../core/phase-sample.js';
 import type { Lane } from '../core/plan.js';
 import type { Summary } from '../core/stats.js';
-import { summarize } from '../core/stats.js';
 import type { CellSamples } from '../experiment/results.js';
 import { ladder } from '../runtimes/variants.js';
 import { ms } from './render/format.js';
@@ -29,26 +29,45 @@ export interface LadderRow {
   thesisRatio: RatioInterval | null;
 }
 
-const same = (c: CellSamples, l: Lane) =>
+/** What the ladder reads of a cell: a session's report cell and a run's cell both fit. */
+type LadderCell = Pick<CellSamples, 'first' | 'samples'>;
+
+const same = (c: LadderCell, l: Lane) =>
   c.first.runtime === l.runtime && (c.first.variant ?? '') === (l.variant ?? '');
 
 /** The wasm runtime the ladder ran on: the one with a precompiled variant in the log. */
-function wasmRuntimeOf(cells: readonly CellSamples[]): 'wasm' | 'wasm-p1' {
+function wasmRuntimeOf(cells: readonly LadderCell[]): 'wasm' | 'wasm-p1' {
   return cells.some((c) => c.first.runtime === 'wasm-p1' && c.first.variant) ? 'wasm-p1' : 'wasm';
 }
 
 /** One phase's values over several cells (each cell's own, or its reservoir past its limit). */
-function pooled(cells: readonly CellSamples[], phase: Phase): number[] {
-  return cells.flatMap((c) => [...c.samples[phase].values()]);
+function pooled(cells: readonly LadderCell[], phase: Phase): PhaseSample {
+  const sample = new PhaseSample();
+  for (const c of cells) sample.absorb(c.samples[phase]);
+  return sample;
+}
+
+/** Median over median; past EXACT_LIMIT the bootstrap resamples each side's reservoir. */
+function ratio(top: PhaseSample, bottom: PhaseSample): RatioInterval {
+  if (top.isExact && bottom.isExact) return ratioOfMedians(top.values(), bottom.values());
+  return ratioOfMedians(
+    top.values(),
+    bottom.values(),
+    {},
+    {
+      top: top.summary().median,
+      bottom: bottom.summary().median,
+    },
+  );
 }
 
 /** Rows for every function/input where the cells hold both lanes of a step; [] without variants. */
-export function ladderRows(cells: readonly CellSamples[], phase: Phase = 'startupMs'): LadderRow[] {
+export function ladderRows(cells: readonly LadderCell[], phase: Phase = 'startupMs'): LadderRow[] {
   const cold = cells.filter((c) => c.first.mode === 'cold');
   if (!cold.some((c) => c.first.variant)) return [];
   const steps = ladder(wasmRuntimeOf(cold));
   const rows: LadderRow[] = [];
-  const groups = new Map<string, CellSamples[]>();
+  const groups = new Map<string, LadderCell[]>();
   for (const c of cold) {
     const key = JSON.stringify([c.first.function, c.first.input]);
     const list = groups.get(key);
@@ -64,7 +83,7 @@ export function ladderRows(cells: readonly CellSamples[], phase: Phase = 'startu
       const wasms = list.filter((c) => same(c, step.wasm));
       const top = pooled(containers, phase);
       const bottom = pooled(wasms, phase);
-      if (top.length === 0 || bottom.length === 0) return;
+      if (top.n === 0 || bottom.n === 0) return;
       const thesisTop = pooled(containers, 'thesisStartupMs');
       const thesisBottom = pooled(wasms, 'thesisStartupMs');
       rows.push({
@@ -74,13 +93,10 @@ export function ladderRows(cells: readonly CellSamples[], phase: Phase = 'startu
         change: step.change,
         container: lane(step.container),
         wasm: lane(step.wasm),
-        containerStartup: summarize(top),
-        wasmStartup: summarize(bottom),
-        ratio: ratioOfMedians(top, bottom),
-        thesisRatio:
-          thesisTop.length > 0 && thesisBottom.length > 0
-            ? ratioOfMedians(thesisTop, thesisBottom)
-            : null,
+        containerStartup: top.summary(),
+        wasmStartup: bottom.summary(),
+        ratio: ratio(top, bottom),
+        thesisRatio: thesisTop.n > 0 && thesisBottom.n > 0 ? ratio(thesisTop, thesisBottom) : null,
       });
     });
   }

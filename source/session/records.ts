@@ -5,7 +5,8 @@
  */
 import type { InvocationResult } from '../core/invocation.js';
 
-export const LOG_FORMAT_VERSION = 1;
+/** 2: invocations as compact rows after a `cell` record (compact.ts); 1: whole records. */
+export const LOG_FORMAT_VERSION = 2;
 
 export interface FunctionHashes {
   /** sha256 (hex) of each artifact, null when it was not built. */

@@ -1,7 +1,11 @@
 /**
- * The append-only session log. Each record is one line, written with a single writeSync on a
- * file opened for appending: once append() returns, the line is in the kernel, so a crash or
- * a kill -9 of Nebula loses no record that was appended.
+ * The append-only session log, one JSON line per record, invocations in their compact form
+ * (compact.ts). A plain file (.jsonl) gets each record with a single writeSync on a file
+ * opened for appending: once append() returns, the line is in the kernel, so a crash or a
+ * kill -9 of Nebula loses no record that was appended. A file named .gz is compressed: lines
+ * gather in memory and go out as one complete gzip member at least every FLUSH_MS (and at
+ * every close), so a kill -9 loses at most the last second and the file reads up to its
+ * last member (gzip files may hold many members, RFC 1952 2.2).
  */
 import {
   closeSync,
@@ -13,21 +17,41 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { StepRecord } from '../experiment/runner.js';
+import { CompactEncoder } from './compact.js';
 import { defaultLogsDir, sessionFileName } from './logs-dir.js';
 import type { AnyRecord, InvocationRecord } from './records.js';
 
+/** A compressed log writes out at least this often, and whenever this much is waiting. */
+export const FLUSH_MS = 1000;
+export const FLUSH_BYTES = 256 * 1024;
+
 export class SessionLog {
   private fd: number | null;
+  private readonly encoder = new CompactEncoder();
+  readonly compressed: boolean;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** Bytes this writer put in the file (compressed bytes for a .gz log). */
+  private bytesWritten = 0;
 
   private constructor(readonly path: string) {
+    this.compressed = path.endsWith('.gz');
     try {
       ensureDir(dirname(path));
       this.fd = openSync(path, 'a');
     } catch (error) {
       throw new Error(`cannot open session log ${path}: ${(error as Error).message}`);
     }
-    this.endTornLine();
+    if (!this.compressed) this.endTornLine();
+  }
+
+  /** The file's size now, all writers included (what the status bar and progress show). */
+  size(): number {
+    if (this.fd === null) return this.bytesWritten;
+    return fstatSync(this.fd).size + this.pendingBytes;
   }
 
   /** Appends to FILE (created if missing). */
@@ -43,15 +67,37 @@ export class SessionLog {
 
   append(record: AnyRecord): void {
     if (this.fd === null) throw new Error(`session log ${this.path} is closed`);
-    const line = `${JSON.stringify(record)}\n`;
-    const written = writeSync(this.fd, line);
-    // A regular file takes the whole line at once; finish a short write all the same.
-    if (written < Buffer.byteLength(line)) this.finish(Buffer.from(line), written);
+    const text = `${this.encoder.encode(record).join('\n')}\n`;
+    if (!this.compressed) {
+      this.write(Buffer.from(text));
+      return;
+    }
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+      // A log waiting to be written must not keep a finished process alive: close() flushes.
+      this.timer.unref();
+    }
   }
 
-  private finish(bytes: Buffer, from: number): void {
-    let written = from;
+  /** Writes what waits as one gzip member (a plain log has nothing waiting). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.fd === null || this.pending.length === 0) return;
+    const member = gzipSync(this.pending.join(''));
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.write(member);
+  }
+
+  private write(bytes: Buffer): void {
+    let written = writeSync(this.fd as number, bytes);
+    // A regular file takes it all at once; finish a short write all the same.
     while (written < bytes.length) written += writeSync(this.fd as number, bytes, written);
+    this.bytesWritten += bytes.length;
   }
 
   appendStep(step: StepRecord): void {
@@ -60,6 +106,7 @@ export class SessionLog {
 
   close(): void {
     if (this.fd === null) return;
+    this.flush();
     closeSync(this.fd);
     this.fd = null;
   }

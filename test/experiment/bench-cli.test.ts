@@ -2,13 +2,14 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { PHASES } from '../../source/core/invocation.js';
 import { wasiNodeFlags } from '../../source/core/node-support.js';
+import { parseSessionLog, readSessionLog } from '../../source/session/read-log.js';
 
 const CLI = fileURLToPath(new URL('../../source/cli/nebula.js', import.meta.url));
 const logs = mkdtempSync(join(tmpdir(), 'nebula-bench-test-'));
@@ -32,6 +33,48 @@ before(() => {
 after(() => rmSync(logs, { recursive: true, force: true }));
 
 describe('nebula bench', { timeout: 180_000 }, () => {
+  it('writes a warm run at least 5 times smaller than whole records, plain or gzip, reporting alike', () => {
+    const plain = join(logs, 'warm.jsonl');
+    const gz = join(logs, 'warm.jsonl.gz');
+    for (const log of [plain, gz]) {
+      const run = nebula(
+        'bench',
+        '--functions',
+        'hello',
+        '--runtimes',
+        'wasm,wasm-p1',
+        '--mode',
+        'warm',
+        '-n',
+        '1500',
+        '--warmup',
+        '2',
+        '--json',
+        '--log',
+        log,
+      );
+      assert.equal(run.status, 0, run.stderr);
+    }
+    const report = (log: string) => {
+      const out = nebula('report', log);
+      assert.equal(out.status, 0, out.stderr);
+      return out.stdout;
+    };
+    for (const log of [plain, gz]) {
+      // The same records as format 1 wrote them: one whole JSON object per line.
+      const { records, warnings } = readSessionLog(log);
+      assert.deepEqual(warnings, []);
+      assert.equal(records.filter((r) => r.type === 'invocation').length, 3004);
+      const whole = `${log}.whole.jsonl`;
+      writeFileSync(whole, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      const ratio = statSync(whole).size / statSync(log).size;
+      assert.ok(ratio >= 5, `${log} is ${ratio.toFixed(2)}x smaller than whole records`);
+      const expected = report(whole);
+      assert.match(expected, /hello/);
+      assert.equal(report(log), expected.replaceAll(whole, log));
+    }
+    assert.ok(statSync(gz).size < statSync(plain).size, 'gzip makes it smaller still');
+  });
   it('skips the cells a runtime can never run, with the reason, instead of failing them', () => {
     const run = nebula(
       'bench',
@@ -113,10 +156,8 @@ describe('nebula bench', { timeout: 180_000 }, () => {
     assert.equal(out.comparisons[0].numerator, 'wasm-p1');
     assert.equal(typeof out.comparisons[0].phases.totalMs.ratio, 'number');
 
-    const lines = readFileSync(log, 'utf8')
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads fields of any record
+    const lines = parseSessionLog(readFileSync(log, 'utf8'), log).records as any[];
     assert.equal(lines[0].type, 'header');
     assert.match(lines[0].functions.hello.wasm, /^[0-9a-f]{64}$/);
     const invocations = lines.filter((line) => line.type === 'invocation');
@@ -167,7 +208,11 @@ describe('nebula bench', { timeout: 180_000 }, () => {
     );
     // Wait for a few finished invocations in the log, by polling its content, then interrupt.
     const invocationsLogged = () =>
-      existsSync(log) ? (readFileSync(log, 'utf8').match(/"type":"invocation"/g) ?? []).length : 0;
+      existsSync(log)
+        ? parseSessionLog(readFileSync(log, 'utf8'), log).records.filter(
+            (r) => r.type === 'invocation',
+          ).length
+        : 0;
     while (invocationsLogged() < 6 && child.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

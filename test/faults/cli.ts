@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseSessionLog } from '../../source/session/read-log.js';
 
 export const CLI = fileURLToPath(new URL('../../source/cli/nebula.js', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -42,10 +43,9 @@ export function nebula(args: string[], env: NodeJS.ProcessEnv = process.env): Ru
 /** Every line of a session log, parsed; a line that does not parse fails the test. */
 export function logLines(path: string): Array<Record<string, unknown>> {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const { records, warnings } = parseSessionLog(readFileSync(path, 'utf8'), path);
+  if (warnings.length > 0) throw new Error(`${path}: ${warnings.join('; ')}`);
+  return records as Array<Record<string, unknown>>;
 }
 
 export const invocations = (path: string) =>

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { readSessionLog } from '../../source/session/read-log.js';
+import { readSessionLog, SessionLogError } from '../../source/session/read-log.js';
 import { runs } from './runs.js';
 
 export const LOG_RUNS = 300;
@@ -16,12 +16,74 @@ export const LOG_RUNS = 300;
 const dir = mkdtempSync(join(tmpdir(), 'nebula-log-props-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const record = fc.record({
-  type: fc.constantFrom('header', 'invocation', 'power', 'power-gap', 'action', 'x'),
+/** Records of types the reader does not check, with anything in them. */
+const loose = fc.record({
+  type: fc.constantFrom('action', 'x', 'segment', 'note'),
   step: fc.nat(),
   value: fc.jsonValue({ maxDepth: 3 }),
   text: fc.string(),
 });
+
+const invocation = fc.record({
+  type: fc.constant('invocation'),
+  experiment: fc.string(),
+  cell: fc.string(),
+  step: fc.nat(),
+  repetition: fc.nat(),
+  warmup: fc.boolean(),
+  at: fc.nat(),
+  outputBytes: fc.nat(),
+  function: fc.string(),
+  runtime: fc.constantFrom('wasm', 'wasm-p1', 'container'),
+  mode: fc.constantFrom('cold', 'warm'),
+  input: fc.string(),
+  ok: fc.boolean(),
+  output: fc.string(),
+  error: fc.constant(null),
+  failure: fc.constant(null),
+  exitCode: fc.integer({ min: 0, max: 255 }),
+  stderr: fc.string(),
+  timings: fc.record({
+    startupMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    execMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    teardownMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    totalMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+  }),
+  acceptedAtNs: fc.bigInt({ min: 0n, max: 2n ** 62n }).map(String),
+});
+
+const header = fc.record({
+  type: fc.constant('header'),
+  profile: fc.string(),
+  startedAt: fc.nat(),
+  machine: fc.record({ hostname: fc.string(), os: fc.string(), arch: fc.string() }),
+});
+
+const record = fc.oneof(loose, invocation, header);
+
+/** A field a report reads, removed or made a number no clock gives. */
+const spoil = fc.oneof(
+  fc.record({
+    kind: fc.constant('invocation' as const),
+    field: fc.constantFrom('experiment', 'function', 'runtime', 'input'),
+    value: fc.constantFrom(undefined, null, 7, true),
+  }),
+  fc.record({
+    kind: fc.constant('invocation' as const),
+    field: fc.constantFrom('ok', 'timings'),
+    value: fc.constantFrom(undefined, null, 7, 'yes'),
+  }),
+  fc.record({
+    kind: fc.constant('timing' as const),
+    field: fc.constantFrom('startupMs', 'execMs', 'teardownMs', 'totalMs'),
+    value: fc.constantFrom(undefined, Number.NaN, 1e308, -1e308, -1, 'NaN', Infinity),
+  }),
+  fc.record({
+    kind: fc.constant('header' as const),
+    field: fc.constantFrom('profile', 'machine'),
+    value: fc.constantFrom(undefined, null, 3),
+  }),
+);
 
 /** Bytes that are not a record: garbage, invalid UTF-8, JSON without a type, half a record. */
 const damage = fc.oneof(
@@ -70,6 +132,37 @@ describe('the session log reader', () => {
             .split('\n')
             .filter((line) => line.trim() !== '');
           assert.equal(records.length + warnings.length, lines.length);
+        },
+      ),
+      runs(LOG_RUNS),
+    );
+  });
+});
+
+describe('the session log reader on incomplete records', () => {
+  it(`refuses a record missing what reports read, or with an impossible number, naming its line (${LOG_RUNS} cases)`, () => {
+    const file = join(dir, 'incomplete.jsonl');
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(loose, invocation), { maxLength: 10 }),
+        invocation,
+        header,
+        spoil,
+        (before, inv, head, how) => {
+          let bad: Record<string, unknown>;
+          if (how.kind === 'header') bad = { ...head, [how.field]: how.value };
+          else if (how.kind === 'invocation') bad = { ...inv, [how.field]: how.value };
+          else bad = { ...inv, timings: { ...inv.timings, [how.field]: how.value } };
+          // JSON has no undefined, NaN or Infinity: they arrive missing, or as null.
+          const lines = [...before, bad, inv].map((r) => JSON.stringify(r));
+          writeFileSync(file, `${lines.join('\n')}\n`);
+          const line = before.length + 1;
+          assert.throws(
+            () => readSessionLog(file),
+            (error: Error) =>
+              error instanceof SessionLogError &&
+              error.message.startsWith(`${file}:${line}: a "${bad.type}" record whose `),
+          );
         },
       ),
       runs(LOG_RUNS),

@@ -16,11 +16,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { sessionFigures, writeFigures } from '../../source/report/document.js';
 import { renderSvg } from '../../source/report/figures/render.js';
-import { FIGURE_KINDS } from '../../source/report/figures/specs.js';
-import { loadSessions } from '../../source/report/sessions.js';
+import { FIGURE_KINDS, type FigureSpec } from '../../source/report/figures/specs.js';
+import { loadSessions, type Session } from '../../source/report/sessions.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
 const goldenDir = join(fixtures, 'figures');
@@ -36,8 +36,12 @@ function golden(name: string, actual: string): void {
 }
 
 describe('figures from a real session log', { timeout: 60_000 }, () => {
-  const [session] = loadSessions([join(fixtures, 'session-real.jsonl')]);
-  const figures = sessionFigures(session as NonNullable<typeof session>);
+  let figures: FigureSpec[] = [];
+  let session: Session;
+  before(async () => {
+    [session] = (await loadSessions([join(fixtures, 'session-real.jsonl')])) as [Session];
+    figures = sessionFigures(session);
+  });
 
   it('has one figure of every kind for the function', () => {
     assert.deepEqual(

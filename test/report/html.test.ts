@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { laneLabel } from '../../source/core/plan.js';
 import { renderHtmlReport, sessionFigures, sessionReport } from '../../source/report/document.js';
 import { renderSvg } from '../../source/report/figures/render.js';
 import { escapeHtml } from '../../source/report/html.js';
 import { ms } from '../../source/report/render/format.js';
-import { loadSessions } from '../../source/report/sessions.js';
+import { loadSessions, type Session } from '../../source/report/sessions.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
 
@@ -60,10 +60,13 @@ function tableRows(html: string, id: string): string[][] {
 }
 
 describe('HTML report', { timeout: 60_000 }, () => {
-  const sessions = loadSessions([
-    join(fixtures, 'session-real.jsonl'),
-    join(fixtures, 'session-variants.jsonl'),
-  ]);
+  let sessions: Session[] = [];
+  before(async () => {
+    sessions = await loadSessions([
+      join(fixtures, 'session-real.jsonl'),
+      join(fixtures, 'session-variants.jsonl'),
+    ]);
+  });
 
   it('has the golden structure', async () => {
     const html = await renderHtmlReport(sessions, renderSvg);

@@ -15,18 +15,18 @@ const dir = mkdtempSync(join(tmpdir(), 'nebula-sessions-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('several sessions in one report', () => {
-  it('refuses the same log twice, however it is named', () => {
-    assert.throws(() => loadSessions([real, real]), /same file as .*name each log once/);
-    assert.throws(
-      () => loadSessions([real, join(fixtures, '.', 'session-real.jsonl')]),
+  it('refuses the same log twice, however it is named', async () => {
+    await assert.rejects(loadSessions([real, real]), /same file as .*name each log once/);
+    await assert.rejects(
+      loadSessions([real, join(fixtures, '.', 'session-real.jsonl')]),
       /same file/,
     );
   });
 
-  it('names two copies of one session apart and keeps both', () => {
+  it('names two copies of one session apart and keeps both', async () => {
     const copy = join(dir, 'copy.jsonl');
     copyFileSync(real, copy);
-    const sessions = loadSessions([real, copy]);
+    const sessions = await loadSessions([real, copy]);
     assert.equal(sessions.length, 2);
     assert.notEqual(sessions[0]?.label, sessions[1]?.label);
     assert.match(sessions[1]?.label ?? '', /copy\.jsonl/);
@@ -37,8 +37,8 @@ describe('several sessions in one report', () => {
     );
   });
 
-  it('never pools two sessions: each column is that session’s own median', () => {
-    const sessions = loadSessions([golden, variants]);
+  it('never pools two sessions: each column is that session’s own median', async () => {
+    const sessions = await loadSessions([golden, variants]);
     const model = sideBySide(sessions);
     const hello = model.groups.find((g) => g.title === 'hello' && g.mode === 'cold');
     assert.ok(hello, 'hello appears in both sessions');

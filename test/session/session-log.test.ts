@@ -36,7 +36,7 @@ describe('session log', { timeout: 10000 }, () => {
   it('creates logs/<time>-<profile>.jsonl and reads back every record in order', () => {
     const log = SessionLog.create('pi zero', { dir, startedAt: Date.UTC(2025, 0, 2, 3, 4, 5) });
     assert.equal(basename(log.path), '2025-01-02T03-04-05Z-pi_zero.jsonl');
-    log.append({ type: 'header', profile: 'pi' });
+    log.append({ type: 'header', profile: 'pi', machine: { hostname: 'pi-1' } });
     for (let i = 0; i < 3; i++) log.append(invocation(i));
     log.append({ type: 'power', at: 2, watts: 3.5 });
     log.close();
@@ -60,11 +60,11 @@ describe('session log', { timeout: 10000 }, () => {
 
   it('skips a damaged line in the middle, naming its line, and keeps the rest', () => {
     const text = [
-      '{"type":"header"}',
+      '{"type":"note"}',
       'garbage',
       '[1,2]',
       '{"no":"type"}',
-      '{"type":"invocation"}',
+      '{"type":"segment"}',
       '',
     ].join('\n');
     const { records, warnings } = parseSessionLog(text, 'x');
@@ -74,6 +74,28 @@ describe('session log', { timeout: 10000 }, () => {
       ['2', '3', '4'],
     );
     assert.ok(warnings.every((w) => w.includes('not a JSON record')));
+  });
+
+  it('refuses a record that lacks what reports read, naming its line', () => {
+    for (const [bad, why] of [
+      ['{"type":"header"}', /x:2: a "header" record whose "profile" is missing, not a string/],
+      ['{"type":"invocation"}', /x:2: a "invocation" record whose "experiment" is missing/],
+      [
+        JSON.stringify({ ...invocation(0), timings: { startupMs: 1, execMs: 1, teardownMs: 1 } }),
+        /x:2: a "invocation" record whose timings\.totalMs is missing/,
+      ],
+      [
+        JSON.stringify({ ...invocation(0), timings: { ...invocation(0).timings, totalMs: 1e308 } }),
+        /x:2: .*timings\.totalMs is 1e\+308, not a time in ms from 0 to/,
+      ],
+      [
+        JSON.stringify({ ...invocation(0), timings: { ...invocation(0).timings, execMs: 'NaN' } }),
+        /x:2: .*timings\.execMs is "NaN"/,
+      ],
+    ] as const) {
+      const text = ['{"type":"note"}', bad, '{"type":"note"}', ''].join('\n');
+      assert.throws(() => parseSessionLog(text, 'x'), why);
+    }
   });
 
   it('appending to a log with a torn last line starts on a new line', () => {
@@ -97,7 +119,12 @@ describe('session log', { timeout: 10000 }, () => {
     const log = SessionLog.open(path);
     log.append(invocation(1));
     log.close();
-    assert.equal(readFileSync(path, 'utf8').split('\n').length, 3);
+    const text = readFileSync(path, 'utf8');
+    assert.ok(text.endsWith('\n') && !text.includes('\n\n'), 'no blank line');
+    assert.deepEqual(
+      readSessionLog(path).records.map((r) => (r as { step?: number }).step),
+      [0, 1],
+    );
   });
 
   it('creates missing folders, and says when it cannot (no endless retry under /proc)', () => {

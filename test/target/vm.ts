@@ -18,6 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseSessionLog } from '../../source/session/read-log.js';
 import { TestBroker } from '../power/broker.js';
 
 export const NEBULA = fileURLToPath(new URL('../../source/cli/nebula.js', import.meta.url));
@@ -181,8 +182,7 @@ export async function startVm(options: { token?: string } = {}): Promise<Vm> {
 }
 
 export function readRecords(path: string): Array<Record<string, unknown> & { type: string }> {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line));
+  return parseSessionLog(readFileSync(path, 'utf8'), path).records as Array<
+    Record<string, unknown> & { type: string }
+  >;
 }

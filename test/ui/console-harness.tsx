@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConsoleController, type ConsoleOptions } from '../../source/console/controller.js';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { createEngineForProfile } from '../../source/profiles/engine-for-profile.js';
+import { parseSessionLog } from '../../source/session/read-log.js';
 import { App } from '../../source/ui/App.js';
 import { render } from './ink-testing.js';
 
@@ -96,10 +97,8 @@ export function startConsole(
     logRecords() {
       const [file] = readdirSync(logsDir);
       if (!file) return [];
-      return readFileSync(join(logsDir, file), 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .map((line) => JSON.parse(line));
+      // biome-ignore lint/suspicious/noExplicitAny: tests read any field of any record
+      return parseSessionLog(readFileSync(join(logsDir, file), 'utf8')).records as any[];
     },
     async dispose() {
       await controller.close('test end');

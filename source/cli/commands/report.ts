@@ -2,18 +2,17 @@ import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
 import {
   FiguresError,
-  renderCsvReport,
   renderHtmlReport,
   renderJsonReport,
   renderMarkdownReport,
   sessionReport,
+  writeCsvReport,
   writeFigures,
 } from '../../report/document.js';
 import { renderSvg } from '../../report/figures/render.js';
 import { renderReportSummaryCsv } from '../../report/render/csv.js';
 import { loadSessions, type Session, SessionsError } from '../../report/sessions.js';
 import { SessionLogError } from '../../session/read-log.js';
-import { isInvocation } from '../../session/records.js';
 
 const FORMATS = ['markdown', 'csv', 'summary-csv', 'json', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -33,17 +32,19 @@ export function registerReport(program: Command): void {
           `unknown --format "${options.format}"; choose one of ${FORMATS.join(', ')}`,
         );
       }
+      const progress = readingProgress(process.stderr);
       let sessions: Session[];
       try {
-        sessions = loadSessions(paths);
+        sessions = await loadSessions(paths, progress.update);
       } catch (error) {
         if (error instanceof SessionLogError || error instanceof SessionsError)
           throw new UsageError(error.message);
         throw error;
+      } finally {
+        progress.end();
       }
       for (const session of sessions) {
-        if (!session.records.some(isInvocation))
-          session.warnings.push(`${session.path} holds no invocation`);
+        if (session.invocations === 0) session.warnings.push(`${session.path} holds no invocation`);
       }
       if (options.figures) {
         const written = await writeFigures(options.figures, sessions, renderSvg).catch(
@@ -54,7 +55,8 @@ export function registerReport(program: Command): void {
         );
         process.stderr.write(`figures: ${written.length} SVG files in ${options.figures}\n`);
       }
-      process.stdout.write(await render(options.format as Format, sessions));
+      if (options.format === 'csv') await writeCsvReport(sessions, writeOut);
+      else await writeOut(await render(options.format as Format, sessions));
       // After rendering, which may add what it could not read.
       for (const session of sessions) {
         for (const warning of session.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -62,10 +64,37 @@ export function registerReport(program: Command): void {
     });
 }
 
+/** stdout at the pace its reader takes it (a report of millions of rows is never held). */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/**
+ * "reading LOG: N records" on stderr once reading has taken over a second, redrawn as it
+ * goes, and cleared at the end; nothing when stderr is not a terminal.
+ */
+function readingProgress(out: NodeJS.WriteStream) {
+  const started = Date.now();
+  let shown = false;
+  return {
+    update: (path: string, records: number) => {
+      if (!out.isTTY || Date.now() - started < 1000) return;
+      shown = true;
+      const mb = (process.memoryUsage.rss() / 2 ** 20).toFixed(0);
+      out.write(
+        `\r\x1b[2Kreading ${path}: ${records.toLocaleString('en-US')} records, ${mb} MB resident`,
+      );
+    },
+    end: () => {
+      if (shown) out.write('\r\x1b[2K');
+    },
+  };
+}
+
 async function render(format: Format, sessions: Session[]): Promise<string> {
   switch (format) {
-    case 'csv':
-      return renderCsvReport(sessions);
     case 'summary-csv':
       return sessions.map((s) => renderReportSummaryCsv(sessionReport(s))).join('');
     case 'json':

@@ -1,21 +1,12 @@
 /**
- * The report's figures as Vega-Lite specifications, built from a session's records alone
- * (pure, so the specifications are pinned by golden tests). Per function: the phases stacked
+ * The report's figures as Vega-Lite specifications, built from a session's cells alone
+ * (report-cells.ts; pure, so the specifications are pinned by golden tests). Per function: the phases stacked
  * per runtime; total time against input (log scale, median with its interval); energy per
  * invocation with its interval; latency distributions of every runtime on the same bins.
  */
-import { cellKey } from '../../core/plan.js';
-import type { InvocationRecord } from '../../session/records.js';
 import type { EnergyFigure } from '../energy.js';
-import {
-  functionsOf,
-  hasPhase,
-  lane,
-  numericInput,
-  type PhaseName,
-  summaryOf,
-  values,
-} from '../samples.js';
+import type { ReportCell } from '../report-cells.js';
+import { lane, numericInput, type PhaseName } from '../samples.js';
 
 export type FigureKind = 'phases' | 'total-vs-input' | 'energy' | 'latency';
 export const FIGURE_KINDS: readonly FigureKind[] = [
@@ -42,21 +33,12 @@ const round = (value: number | null): number | null =>
   value === null ? null : Math.round(value * 1e6) / 1e6;
 
 /** A series: the runtime (and variant), with the mode when the log holds both modes. */
-function seriesOf(records: readonly InvocationRecord[]): (r: InvocationRecord) => string {
-  const modes = new Set(records.map((r) => r.mode));
-  return modes.size > 1 ? (r) => `${lane(r)} ${r.mode}` : (r) => lane(r);
+function seriesOf(cells: readonly ReportCell[]): (c: ReportCell) => string {
+  const modes = new Set(cells.map((c) => c.cell.mode));
+  return modes.size > 1 ? (c) => `${lane(c.cell)} ${c.cell.mode}` : (c) => lane(c.cell);
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
+const median = (c: ReportCell, phase: PhaseName) => c.samples[phase].summary().median;
 
 function base(title: string, data: unknown[]): Record<string, unknown> {
   return {
@@ -75,9 +57,10 @@ function base(title: string, data: unknown[]): Record<string, unknown> {
 }
 
 /** Phases of the records, finest available: startup, input/compute/output or exec, teardown. */
-function phasesOf(records: readonly InvocationRecord[]): Array<[PhaseName, string]> {
+function phasesOf(cells: readonly ReportCell[]): Array<[PhaseName, string]> {
   // Logs with the input_read and computed marks split exec into input, compute and output.
-  const split = hasPhase(records, 'inputMs') && hasPhase(records, 'outputMs');
+  const has = (phase: PhaseName) => cells.some((c) => c.samples[phase].n > 0);
+  const split = has('inputMs') && has('outputMs');
   return split
     ? [
         ['startupMs', 'startup'],
@@ -93,20 +76,19 @@ function phasesOf(records: readonly InvocationRecord[]): Array<[PhaseName, strin
       ];
 }
 
-function phasesFigure(fn: string, records: InvocationRecord[]): FigureSpec {
-  const series = seriesOf(records);
-  const phases = phasesOf(records);
-  const inputs = new Set(records.map((r) => r.input));
+function phasesFigure(fn: string, cells: ReportCell[]): FigureSpec {
+  const series = seriesOf(cells);
+  const phases = phasesOf(cells);
+  const inputs = new Set(cells.map((c) => c.cell.input));
   const data: unknown[] = [];
-  for (const [key, list] of groupBy(records, (r) => JSON.stringify([series(r), r.input]))) {
-    const [name, input] = JSON.parse(key) as [string, string];
+  for (const cell of cells) {
     phases.forEach(([phase, label], order) => {
       data.push({
-        series: name,
-        input,
+        series: series(cell),
+        input: cell.cell.input,
         phase: label,
         order,
-        ms: round(summaryOf(list, phase).median),
+        ms: round(median(cell, phase)),
       });
     });
   }
@@ -144,16 +126,15 @@ function phasesFigure(fn: string, records: InvocationRecord[]): FigureSpec {
   return { id: `${fn}-phases`, kind: 'phases', function: fn, title, spec };
 }
 
-function totalFigure(fn: string, records: InvocationRecord[]): FigureSpec {
-  const series = seriesOf(records);
-  const numeric = records.every((r) => numericInput(r.input) !== null);
+function totalFigure(fn: string, cells: ReportCell[]): FigureSpec {
+  const series = seriesOf(cells);
+  const numeric = cells.every((c) => numericInput(c.cell.input) !== null);
   const data: unknown[] = [];
-  for (const [key, list] of groupBy(records, (r) => JSON.stringify([series(r), r.input]))) {
-    const [name, input] = JSON.parse(key) as [string, string];
-    const s = summaryOf(list, 'totalMs');
+  for (const cell of cells) {
+    const s = cell.samples.totalMs.summary();
     data.push({
-      series: name,
-      input: numeric ? numericInput(input) : input,
+      series: series(cell),
+      input: numeric ? numericInput(cell.cell.input) : cell.cell.input,
       median: round(s.median),
       low: round(s.ci.low ?? s.median),
       high: round(s.ci.high ?? s.median),
@@ -188,31 +169,21 @@ function totalFigure(fn: string, records: InvocationRecord[]): FigureSpec {
 
 function energyFigure(
   fn: string,
-  records: InvocationRecord[],
+  cells: ReportCell[],
   energy: ReadonlyMap<string, EnergyFigure>,
   powerSource: string,
 ): FigureSpec | null {
-  const series = seriesOf(records);
-  const several = new Set(records.map((r) => r.input)).size > 1;
+  const series = seriesOf(cells);
+  const several = new Set(cells.map((c) => c.cell.input)).size > 1;
   const data: unknown[] = [];
-  const cells = groupBy(records, (r) =>
-    cellKey({
-      function: r.function,
-      runtime: r.runtime,
-      mode: r.mode,
-      input: r.input,
-      ...(r.variant ? { variant: r.variant } : {}),
-    }),
-  );
-  for (const [key, list] of cells) {
-    const figure = energy.get(key);
-    const first = list[0] as InvocationRecord;
+  for (const cell of cells) {
+    const figure = energy.get(cell.key);
     if (!figure) continue;
     data.push({
-      series: series(first),
+      series: series(cell),
       // One bar per cell: with several inputs the label says which.
-      bar: several ? `${series(first)}, input ${first.input}` : series(first),
-      input: first.input,
+      bar: several ? `${series(cell)}, input ${cell.cell.input}` : series(cell),
+      input: cell.cell.input,
       microWh: round(figure.value),
       low: round(figure.low ?? figure.value),
       high: round(figure.high ?? figure.value),
@@ -220,7 +191,7 @@ function energyFigure(
   }
   if (data.length === 0) return null;
   const shown = new Set(data.map((row) => (row as { series: string }).series));
-  const missing = [...new Set(records.map(series))].filter((name) => !shown.has(name));
+  const missing = [...new Set(cells.map(series))].filter((name) => !shown.has(name));
   const title = `${fn}: energy per invocation (µWh, net of idle; power: ${powerSource})`;
   const y = { field: 'bar', type: 'nominal', title: null, sort: null };
   const spec = {
@@ -253,16 +224,18 @@ function energyFigure(
   return { id: `${fn}-energy`, kind: 'energy', function: fn, title, spec };
 }
 
-function latencyFigure(fn: string, records: InvocationRecord[]): FigureSpec {
-  const series = seriesOf(records);
+function latencyFigure(fn: string, cells: ReportCell[]): FigureSpec {
+  const series = seriesOf(cells);
   // One input: the one with most measured invocations, so every runtime shows the same work.
-  const byInput = groupBy(records, (r) => r.input);
-  const input = [...byInput.entries()].sort((a, b) => b[1].length - a[1].length)[0]?.[0] ?? '';
-  const chosen = byInput.get(input) ?? [];
-  const data = chosen.map((r) => ({
-    series: series(r),
-    ms: round(values([r], 'totalMs')[0] ?? null),
-  }));
+  const counts = new Map<string, number>();
+  for (const c of cells) {
+    counts.set(c.cell.input, (counts.get(c.cell.input) ?? 0) + c.samples.totalMs.n);
+  }
+  const input = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  // Each cell's values, or past 10,000 a uniform draw of 5,000 (phase-sample.ts).
+  const data = cells
+    .filter((c) => c.cell.input === input)
+    .flatMap((c) => c.samples.totalMs.values().map((ms) => ({ series: series(c), ms: round(ms) })));
   const shown = input === '' ? '' : ` (input ${input})`;
   const title = `${fn}${shown}: total time distribution, same log-spaced bins`;
   const spec = {
@@ -297,14 +270,14 @@ function latencyFigure(fn: string, records: InvocationRecord[]): FigureSpec {
 
 /** Every figure of a session, per function in order of appearance. */
 export function figureSpecs(
-  records: readonly InvocationRecord[],
+  cells: readonly ReportCell[],
   energy: ReadonlyMap<string, EnergyFigure> = new Map(),
   /** Where the power came from, as the figure must say: plug, simulated or estimate. */
   powerSource = 'unknown source',
 ): FigureSpec[] {
   const figures: FigureSpec[] = [];
-  for (const fn of functionsOf(records)) {
-    const mine = records.filter((r) => r.function === fn);
+  for (const fn of new Set(cells.map((c) => c.cell.function))) {
+    const mine = cells.filter((c) => c.cell.function === fn);
     figures.push(phasesFigure(fn, mine), totalFigure(fn, mine));
     const e = energyFigure(fn, mine, energy, powerSource);
     if (e) figures.push(e);

@@ -35,39 +35,46 @@ const INVOCATION_COLUMNS = [
 ];
 
 export function renderInvocationsCsv(records: readonly InvocationRecord[]): string {
-  let text = csvLine(INVOCATION_COLUMNS);
-  for (const r of records) {
-    text += csvLine([
-      r.experiment,
-      r.step,
-      r.function,
-      r.runtime,
-      r.mode,
-      r.input,
-      r.repetition,
-      r.warmup,
-      r.ok,
-      r.failure,
-      r.exitCode,
-      r.timings.startupMs,
-      r.timings.inputMs,
-      r.timings.execMs,
-      r.timings.outputMs,
-      r.timings.teardownMs,
-      r.timings.totalMs,
-      r.timings.thesisStartupMs,
-      r.timings.thesisRuntimeMs,
-      r.outputBytes,
-      r.at,
-      r.acceptedAtNs,
-      r.error,
-      r.variant ?? '',
-      r.memory?.peakBytes ?? null,
-      r.memory?.source ?? '',
-      r.memory?.workerGrowthBytes ?? null,
-    ]);
-  }
+  let text = invocationsCsvHead();
+  for (const r of records) text += invocationCsvRow(r);
   return text;
+}
+
+export function invocationsCsvHead(): string {
+  return csvLine(INVOCATION_COLUMNS);
+}
+
+/** One invocation's line, written as the log is read (a report streams its rows). */
+export function invocationCsvRow(r: InvocationRecord): string {
+  return csvLine([
+    r.experiment,
+    r.step,
+    r.function,
+    r.runtime,
+    r.mode,
+    r.input,
+    r.repetition,
+    r.warmup,
+    r.ok,
+    r.failure,
+    r.exitCode,
+    r.timings.startupMs,
+    r.timings.inputMs,
+    r.timings.execMs,
+    r.timings.outputMs,
+    r.timings.teardownMs,
+    r.timings.totalMs,
+    r.timings.thesisStartupMs,
+    r.timings.thesisRuntimeMs,
+    r.outputBytes,
+    r.at,
+    r.acceptedAtNs,
+    r.error,
+    r.variant ?? '',
+    r.memory?.peakBytes ?? null,
+    r.memory?.source ?? '',
+    r.memory?.workerGrowthBytes ?? null,
+  ]);
 }
 
 const STAT_COLUMNS = [
