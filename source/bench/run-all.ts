@@ -3,7 +3,7 @@
  * inherits another's heap or JIT state. Each prints its own figures and ratios, and a table
  * of its figures beside their targets (bench/targets.ts). With --check a missed target makes
  * the run exit 3; without it the run reports only.
- * Usage: node dist/source/bench/run-all.js [--check] [wasm] [experiment] [container] [gateway] [console]
+ * Usage: node dist/source/bench/run-all.js [--check] [wasm] [experiment] [container] [gateway] [console] [long-run]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ const BENCHES: Record<string, { file: string; needs?: string }> = {
   container: { file: 'container-bench.js', needs: 'DOCKER_HOST' },
   gateway: { file: 'gateway-bench.js' },
   console: { file: 'console-bench.js' },
+  // Ten minutes of a warm energy run: memory and log bytes per invocation stay flat.
+  'long-run': { file: 'long-run.js' },
 };
 
 const check = process.argv.includes('--check');

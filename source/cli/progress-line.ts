@@ -3,7 +3,11 @@ import type { SessionEvent } from '../measure/session.js';
 
 export type ProgressEvent = SessionEvent | { type: 'end' };
 
-export function showProgress(out: NodeJS.WriteStream): (event: ProgressEvent) => void {
+/** `cost` adds what the run costs so far (the log's size, resident memory) to the line. */
+export function showProgress(
+  out: NodeJS.WriteStream,
+  cost?: () => string,
+): (event: ProgressEvent) => void {
   let lastDraw = 0;
   let total = 0;
   let blocks = '';
@@ -24,7 +28,8 @@ export function showProgress(out: NodeJS.WriteStream): (event: ProgressEvent) =>
     const kind = record.warmup ? 'warm-up' : `#${record.repetition + 1}`;
     const last = r.ok ? `${r.timings.totalMs.toFixed(3)} ms` : `failed (${r.failure})`;
     const count = total > 0 ? `[${event.done}/${total}]` : `[${event.done}${blocks}]`;
-    const line = `${count} ${what} ${kind}: ${last}`;
+    // The cost first: a narrow terminal cuts the line's end.
+    const line = `${count}${cost ? ` ${cost()} |` : ''} ${what} ${kind}: ${last}`;
     out.write(`\r\x1b[2K${line.slice(0, Math.max(20, (out.columns ?? 80) - 1))}`);
   };
 }

@@ -50,6 +50,7 @@ import {
 } from '../../target/on-target.js';
 import { showProgress } from '../progress-line.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
+import { logSpaceWarning, runCost } from '../run-cost.js';
 import { stopSignal } from '../signals.js';
 import {
   addBenchPowerOptions,
@@ -254,6 +255,8 @@ export async function bench(
         log.append(await sizesOnTarget(engine, profile, { functions: names, images }));
       }
       deps.err(`session log: ${log.path}\n`);
+      const space = logSpaceWarning(plan, log);
+      if (space) deps.err(`${space}\n`);
     }
     if (withEnergy) {
       if (engine instanceof RemoteEngine) {
@@ -322,7 +325,10 @@ async function runWithInterrupt(
   log: SessionLog | null,
   deps: BenchDeps,
 ): Promise<TargetOutcome> {
-  const progress = deps.interactive && process.stderr.isTTY ? showProgress(process.stderr) : null;
+  const progress =
+    deps.interactive && process.stderr.isTTY
+      ? showProgress(process.stderr, () => runCost(log))
+      : null;
   try {
     return await runOnTarget(engine, plan, {
       invoke: engineInvoke(engine),
