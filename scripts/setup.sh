@@ -9,7 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(docker.io mosquitto mosquitto-clients curl debootstrap)
+# make, g++ and python3 build node-pty (the console tests' pseudo-terminal) from source: it
+# ships no Linux binary.
+packages=(docker.io mosquitto mosquitto-clients curl debootstrap make g++ python3)
 host="$(uname -m)"
 case "$host" in
   x86_64) other=aarch64 other_deb=arm64 other_gnu=aarch64 ;;
@@ -58,6 +60,17 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # npm 11 runs a dependency's install script only when package.json's allowScripts names
+  # it: node-pty is named there (its native build); the others need none to work.
   npm ci --no-audit --no-fund
+fi
+# node-pty's build may have been skipped (an older npm with ignore-scripts, a machine that
+# lacked a compiler then): build it now, or say what is missing.
+if ! node -e "require('node-pty')" 2>/dev/null; then
+  echo "setup: building node-pty (the console tests' pseudo-terminal)" >&2
+  npm rebuild node-pty >&2 || {
+    echo "setup: node-pty did not build: it needs make, g++ and python3 (apt-get install make g++ python3)" >&2
+    exit 1
+  }
 fi
 npm run build --silent

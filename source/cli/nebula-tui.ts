@@ -3,7 +3,8 @@
  * nebula-tui [--profile NAME]: the interactive console. The first frame is drawn before the
  * engine, the power source and the Docker engine are reached; they fill in as they answer.
  */
-import { parseArgs } from 'node:util';
+import { appendFileSync } from 'node:fs';
+import { format, parseArgs } from 'node:util';
 
 // node:util's parser rather than commander: two options do not pay for its load time.
 const USAGE = `Usage: nebula-tui [options]
@@ -39,7 +40,7 @@ try {
 const fullScreen = process.stdout.isTTY === true;
 if (fullScreen) {
   process.stdout.write(`\x1b[?1049h\x1b[Hnebula-tui: starting (profile ${options.profile})...`);
-  process.on('exit', () => process.stdout.write('\x1b[?1049l'));
+  process.on('exit', () => process.stdout.write('\x1b[?25h\x1b[?1049l'));
 }
 
 // "#ui-vendor" is one bundle of Ink, React and the other UI packages (scripts/bundle-ui.mjs),
@@ -56,12 +57,14 @@ const [
   { App },
   { EXIT_USAGE },
   { handleStopSignals, signalExitCode },
+  { TerminalScreen },
 ] = await Promise.all([
   import('#ui-vendor'),
   import('../console/controller.js'),
   import('../ui/App.js'),
   import('./run.js'),
   import('./signals.js'),
+  import('../ui/screen.js'),
 ]);
 for (const [name, value] of hiddenCiVariables) process.env[name] = value;
 
@@ -75,13 +78,25 @@ try {
   process.exit(EXIT_USAGE);
 }
 
-if (fullScreen) process.stdout.write('\x1b[H\x1b[2J');
-// Only the lines that changed are written (a new reading rewrites the power panel, not the
-// screen): less for the terminal, and for an SSH link, to carry.
-const app = render(createElement(App, { controller }), {
+// On a terminal the console writes its frames itself (ui/screen.ts): each row at its place,
+// only the rows that changed, never a line feed, so what the terminal shows is the frame
+// Ink drew, at any size. Ink hands over whole frames in its `debug` mode, which writes each
+// frame as text and nothing else. Piped elsewhere, Ink's own writer does.
+const screen = fullScreen
+  ? new TerminalScreen({ out: process.stdout, maxFps: 15, onFrame: frameLog() })
+  : null;
+if (screen) {
+  // Anything printed through console.* would land in the middle of the screen: show it in
+  // the footer instead.
+  const toFooter = (...args: unknown[]) =>
+    controller.store.dispatch({ type: 'message', text: format(...args), error: true });
+  for (const name of ['log', 'info', 'warn', 'error', 'debug'] as const) console[name] = toFooter;
+}
+const app = render(createElement(App, { controller, repaint: () => screen?.repaint() }), {
   exitOnCtrlC: false,
-  maxFps: 15,
-  incrementalRendering: true,
+  ...(screen
+    ? { stdout: screen as unknown as NodeJS.WriteStream, debug: true, patchConsole: false }
+    : { maxFps: 15 }),
 });
 
 // The first stop signal closes like `q` (warm containers stopped, log flushed); the process
@@ -102,6 +117,7 @@ if (!process.stdin.isTTY) {
 
 void controller.start();
 await app.waitUntilExit();
+screen?.close();
 await controller.close();
 const received = stop.received();
 stop.uninstall();
@@ -118,4 +134,16 @@ function hideCiVariables(): Array<[string, string]> {
     delete process.env[name];
   }
   return hidden;
+}
+
+/**
+ * NEBULA_TUI_FRAMES=FILE appends every frame Ink produced to FILE, one JSON line each with
+ * the terminal's size: what the emulator tests compare the terminal's screen with.
+ */
+function frameLog():
+  | ((frame: string, size: { columns: number; rows: number }) => void)
+  | undefined {
+  const file = process.env.NEBULA_TUI_FRAMES;
+  if (!file) return undefined;
+  return (frame, size) => appendFileSync(file, `${JSON.stringify({ ...size, frame })}\n`);
 }

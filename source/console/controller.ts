@@ -4,10 +4,8 @@
  * store actions. The Ink view only reads the store and calls these methods; tests drive it
  * the same way.
  */
-import { unavailableReason } from '../catalog/availability.js';
 import type { FunctionEntry } from '../catalog/catalog.js';
-import type { InvocationResult, RuntimeName } from '../core/invocation.js';
-import { Engine } from '../engine/engine.js';
+import type { RuntimeName } from '../core/invocation.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
@@ -22,11 +20,12 @@ import { ConsoleLog } from './console-log.js';
 import { checkDeployed, markUnknown } from './deploy-state.js';
 import { type DockerWatch, watchDocker } from './docker-watch.js';
 import { runConsoleExperiment } from './experiment.js';
+import { functionRows, invokeSafely, localFunctions, roundTrip } from './functions.js';
 import { brokerSlot, feedPower, powerLabel, remotePowerLabel } from './power-feed.js';
+import { followRunCost } from './run-cost.js';
 import {
   type ConsoleState,
   currentInput,
-  type FunctionRow,
   initialState,
   PANE_RUNTIMES,
   type PaneRuntime,
@@ -184,6 +183,7 @@ export class ConsoleController {
     };
     const abort = new AbortController();
     this.log.action('experiment-start', { function: fn.name, runtimes, mode: this.state.mode });
+    const stopCost = followRunCost(this.store, this.log.path);
     const done = runConsoleExperiment(plan, engine, power, abort.signal, {
       clock: this.options.clock,
       around: (invoke) => this.aroundInvocation(invoke),
@@ -214,6 +214,7 @@ export class ConsoleController {
         this.log.error(text);
       })
       .finally(() => {
+        stopCost();
         this.experiment = null;
       });
     this.experiment = { abort, done };
@@ -470,67 +471,4 @@ export class ConsoleController {
 async function defaultEngine(profile: Profile, options: ConsoleOptions): Promise<InvocationEngine> {
   const { createEngineForProfile } = await import('../profiles/engine-for-profile.js');
   return createEngineForProfile(profile, { functionsDir: options.functionsDir });
-}
-
-function functionRows(engine: InvocationEngine): FunctionRow[] {
-  // Local and gateway engines say what is deployed; any other cannot be asked.
-  const initial =
-    engine instanceof Engine || engine instanceof RemoteEngine ? 'checking' : 'unknown';
-  return engine.catalog.functions.map((fn) => {
-    const unavailable: FunctionRow['unavailable'] = {};
-    const deployed = { wasm: initial, container: initial } as FunctionRow['deployed'];
-    for (const runtime of PANE_RUNTIMES) {
-      const reason = unavailableReason(fn.manifest, runtime);
-      if (reason) {
-        unavailable[runtime] = reason;
-        deployed[runtime] = 'n/a';
-      }
-    }
-    return {
-      name: fn.name,
-      description: fn.manifest.description,
-      defaultInput: fn.manifest.defaultInput,
-      inputFormat: fn.manifest.input.format,
-      deployed,
-      unavailable,
-    };
-  });
-}
-
-function localFunctions(engine: InvocationEngine): FunctionEntry[] {
-  return engine instanceof Engine ? engine.catalog.functions : [];
-}
-
-/** Through a gateway: the client's round trip beside the server's total. */
-function roundTrip(result: InvocationResult): string {
-  const rtt = (result as { clientRoundTripMs?: unknown }).clientRoundTripMs;
-  return typeof rtt === 'number' ? `, client round trip ${rtt.toFixed(2)} ms` : '';
-}
-
-/** A runtime that throws (engine down, unknown runtime) gives a failed result, never a crash. */
-async function invokeSafely(
-  engine: InvocationEngine,
-  fn: string,
-  runtime: PaneRuntime,
-  input: string,
-  mode: ConsoleState['mode'],
-): Promise<InvocationResult> {
-  try {
-    return await engine.invoke(fn, runtime, { input, mode });
-  } catch (error) {
-    return {
-      function: fn,
-      runtime,
-      mode,
-      input,
-      ok: false,
-      output: '',
-      error: (error as Error).message ?? String(error),
-      failure: 'engine',
-      exitCode: null,
-      stderr: '',
-      timings: { startupMs: 0, execMs: 0, teardownMs: 0, totalMs: 0 },
-      acceptedAtNs: '0',
-    };
-  }
 }

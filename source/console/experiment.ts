@@ -4,15 +4,16 @@
  * events into store actions.
  */
 
+import { ratioOfMedians } from '../core/compare.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
-import type { CellEnergy } from '../measure/energy-blocks.js';
+import { BLOCKS_FOR_INTERVAL, type CellEnergy } from '../measure/energy-blocks.js';
 import { parseExperimentPlan } from '../measure/plan.js';
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
 import { runOnTarget, type TargetOutcome } from '../target/on-target.js';
-import type { EnergyView, ExperimentView, PaneRuntime } from './state.js';
+import type { EnergyRatio, EnergyView, ExperimentView, PaneRuntime } from './state.js';
 import type { ConsoleStore } from './store.js';
 
 export interface ConsoleExperimentHooks {
@@ -83,7 +84,11 @@ export async function runConsoleExperiment(
   });
   if (plan.energy) {
     store.dispatch({ type: 'baseline', watts: outcome.idle?.idleWatts ?? null });
-    store.dispatch({ type: 'energy', energy: outcome.energy.map(energyView) });
+    store.dispatch({
+      type: 'energy',
+      energy: outcome.energy.map(energyView),
+      ratio: energyRatio(outcome.energy),
+    });
   }
   return outcome;
 }
@@ -101,4 +106,32 @@ function energyView(cell: CellEnergy): EnergyView {
     readings: cell.readings,
     reason: cell.reason,
   };
+}
+
+/**
+ * Container over Wasm energy per invocation: net where both have net figures, else gross;
+ * the median of one's blocks over the other's, the interval by the same bootstrap as the
+ * timing ratios.
+ */
+export function energyRatio(cells: readonly CellEnergy[]): EnergyRatio | null {
+  const of = (runtime: string) => cells.find((cell) => cell.cell.split('/')[1] === runtime);
+  const container = of('container');
+  const wasm = of('wasm') ?? of('wasm-p1');
+  if (!container || !wasm) return null;
+  const figures = (cell: CellEnergy, basis: EnergyRatio['basis']) =>
+    cell.blocks.flatMap((block) => {
+      const value =
+        basis === 'net' ? block.netMicroWhPerInvocation : block.grossMicroWhPerInvocation;
+      return value === null ? [] : [value];
+    });
+  for (const basis of ['net', 'gross'] as const) {
+    const top = figures(container, basis);
+    const bottom = figures(wasm, basis);
+    if (top.length === 0 || bottom.length === 0) continue;
+    const { ratio, low, high } = ratioOfMedians(top, bottom);
+    if (ratio === null) continue;
+    const interval = Math.min(top.length, bottom.length) >= BLOCKS_FOR_INTERVAL;
+    return { basis, ratio, low: interval ? low : null, high: interval ? high : null };
+  }
+  return null;
 }

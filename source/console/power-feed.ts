@@ -76,6 +76,7 @@ export function feedPower(
       stale: false,
       baselineW: null,
       energy: [],
+      energyRatio: null,
       error: null,
     },
   });

@@ -8,6 +8,7 @@ import {
   type ConsoleState,
   currentInput,
   type DeployState,
+  type EnergyRatio,
   type EnergyView,
   type ExperimentView,
   type FunctionRow,
@@ -19,6 +20,7 @@ import {
   POWER_HISTORY,
   type PowerView,
   type ServiceStatus,
+  shownFunctions,
   type TargetView,
 } from './state.js';
 
@@ -30,8 +32,11 @@ export type Action =
   | { type: 'draft'; text: string }
   | { type: 'draft-append'; text: string }
   | { type: 'draft-delete'; count: number }
+  | { type: 'filter'; text: string }
+  | { type: 'run-cost'; cost: ConsoleState['runCost'] }
   | { type: 'apply-draft' }
   | { type: 'picker-move'; delta: number }
+  | { type: 'scroll'; delta: number; max: number }
   | { type: 'profile'; name: string; label: string; choices: string[] }
   | { type: 'profile-choices'; choices: string[] }
   | { type: 'functions'; rows: FunctionRow[] }
@@ -47,18 +52,31 @@ export type Action =
   | { type: 'power-sample'; watts: number[] }
   | { type: 'power-status'; stale: boolean; error: string | null }
   | { type: 'baseline'; watts: number | null }
-  | { type: 'energy'; energy: EnergyView[] }
+  | { type: 'energy'; energy: EnergyView[]; ratio: EnergyRatio | null }
   | { type: 'message'; text: string; error?: boolean }
   | { type: 'quitting' };
 
 export function reduce(state: ConsoleState, action: Action): ConsoleState {
   switch (action.type) {
     case 'move': {
-      const count = state.functions.length;
-      if (count === 0) return state;
-      const selected = Math.min(count - 1, Math.max(0, state.selected + action.delta));
+      // Through the functions the filter shows.
+      const shown = shownFunctions(state);
+      if (shown.length === 0) return state;
+      const at = shown.indexOf(state.selected);
+      const position = at === -1 ? 0 : Math.min(shown.length - 1, Math.max(0, at + action.delta));
+      const selected = shown[position] as number;
       return selected === state.selected ? state : { ...state, selected };
     }
+    case 'filter': {
+      if (action.text === state.filter) return state;
+      const next = { ...state, filter: action.text };
+      // The selection stays when it still shows, else goes to the first that does.
+      const shown = shownFunctions(next);
+      if (!shown.includes(state.selected) && shown.length > 0) next.selected = shown[0] as number;
+      return next;
+    }
+    case 'run-cost':
+      return state.runCost === action.cost ? state : { ...state, runCost: action.cost };
     case 'toggle-mode':
       return { ...state, mode: state.mode === 'cold' ? 'warm' : 'cold' };
     case 'open': {
@@ -68,7 +86,7 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
         action.overlay === 'profiles'
           ? Math.max(0, state.profile.choices.indexOf(state.profile.name))
           : state.pickerIndex;
-      return { ...state, overlay: action.overlay, draft, pickerIndex };
+      return { ...state, overlay: action.overlay, draft, pickerIndex, scroll: 0 };
     }
     case 'close':
       return state.overlay === 'none' ? state : { ...state, overlay: 'none' };
@@ -84,6 +102,10 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       const fn = state.functions[state.selected];
       if (!fn) return { ...state, overlay: 'none' };
       return { ...state, overlay: 'none', inputs: { ...state.inputs, [fn.name]: state.draft } };
+    }
+    case 'scroll': {
+      const scroll = Math.max(0, Math.min(action.max, state.scroll + action.delta));
+      return scroll === state.scroll ? state : { ...state, scroll };
     }
     case 'picker-move': {
       const count = state.profile.choices.length;
@@ -162,7 +184,9 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
     case 'baseline':
       return state.power ? { ...state, power: { ...state.power, baselineW: action.watts } } : state;
     case 'energy':
-      return state.power ? { ...state, power: { ...state.power, energy: action.energy } } : state;
+      return state.power
+        ? { ...state, power: { ...state.power, energy: action.energy, energyRatio: action.ratio } }
+        : state;
     case 'message':
       return { ...state, message: { text: action.text, error: action.error ?? false } };
     case 'quitting':

@@ -25,7 +25,7 @@ export interface FunctionRow {
   unavailable: Partial<Record<PaneRuntime, string>>;
 }
 
-export type Overlay = 'none' | 'help' | 'input' | 'profiles' | 'log';
+export type Overlay = 'none' | 'help' | 'input' | 'profiles' | 'log' | 'filter';
 
 export type ServiceState = 'up' | 'down' | 'checking' | 'none' | 'remote' | 'stale';
 
@@ -63,6 +63,8 @@ export interface PowerView {
   baselineW: number | null;
   /** Energy per invocation, one per runtime of the last experiment with power. */
   energy: EnergyView[];
+  /** Container over Wasm energy per invocation of that experiment, when both have a figure. */
+  energyRatio: EnergyRatio | null;
   error: string | null;
 }
 
@@ -79,6 +81,21 @@ export interface EnergyView {
   blocks: number;
   readings: number;
   reason: string | null;
+}
+
+/** Median over median of the blocks' figures, with its 95% bootstrap interval (core/compare). */
+export interface EnergyRatio {
+  basis: 'net' | 'gross';
+  ratio: number;
+  /** Null below the blocks an interval needs (the cells' own intervals are null then too). */
+  low: number | null;
+  high: number | null;
+}
+
+/** What a long run costs while it runs: the session log's size and this process's memory. */
+export interface RunCost {
+  logBytes: number;
+  rssBytes: number;
 }
 
 export interface ExperimentView {
@@ -112,6 +129,8 @@ export interface ConsoleState {
   profile: { name: string; label: string; choices: string[] };
   functions: FunctionRow[];
   selected: number;
+  /** Only functions whose name holds this text are listed ('' lists all). */
+  filter: string;
   mode: Mode;
   /** Input per function when edited; otherwise the manifest's defaultInput. */
   inputs: Record<string, string>;
@@ -120,6 +139,8 @@ export interface ConsoleState {
   draft: string;
   /** Highlighted profile in the picker. */
   pickerIndex: number;
+  /** First line shown of a scrolling overlay (help, results); 0 when it opens. */
+  scroll: number;
   docker: ServiceStatus;
   broker: ServiceStatus;
   target: TargetView;
@@ -129,6 +150,8 @@ export interface ConsoleState {
   recent: RecentInvocation[];
   busy: boolean;
   experiment: ExperimentView | null;
+  /** Shown in the status bar while an experiment runs. */
+  runCost: RunCost | null;
   power: PowerView | null;
   /** The latest notice or error, shown in the footer. */
   message: { text: string; error: boolean } | null;
@@ -152,11 +175,13 @@ export function initialState(
     profile: { ...profile, choices: [] },
     functions: [],
     selected: 0,
+    filter: '',
     mode: 'cold',
     inputs: {},
     overlay: 'none',
     draft: '',
     pickerIndex: 0,
+    scroll: 0,
     docker: { state: 'checking', address: '', detail: null },
     broker: { state: 'none', address: '', detail: null },
     target: { kind: 'local', state: 'checking', url: null, host: null, detail: null },
@@ -165,6 +190,7 @@ export function initialState(
     recent: [],
     busy: false,
     experiment: null,
+    runCost: null,
     power: null,
     message: null,
     quitting: false,
@@ -179,6 +205,17 @@ export function currentInput(state: ConsoleState): string {
   return state.inputs[fn.name] ?? fn.defaultInput;
 }
 
+/** The selected function, unless the filter hides it. */
 export function selectedFunction(state: ConsoleState): FunctionRow | undefined {
-  return state.functions[state.selected];
+  const fn = state.functions[state.selected];
+  return fn && matchesFilter(fn, state.filter) ? fn : undefined;
+}
+
+export function matchesFilter(fn: FunctionRow, filter: string): boolean {
+  return filter === '' || fn.name.toLowerCase().includes(filter.toLowerCase());
+}
+
+/** Indices (into state.functions) of the functions the filter lets through, in order. */
+export function shownFunctions(state: Pick<ConsoleState, 'functions' | 'filter'>): number[] {
+  return state.functions.flatMap((fn, i) => (matchesFilter(fn, state.filter) ? [i] : []));
 }

@@ -1,24 +1,33 @@
 import { Box, Text, useApp, useCallback, useMemo } from '#ui-vendor';
 import type { ConsoleController } from '../console/controller.js';
 import { panesView } from '../console/panes.js';
-import { currentInput, selectedFunction } from '../console/state.js';
+import { currentInput, selectedFunction, shownFunctions } from '../console/state.js';
 import { mainCommand, overlayCommand } from './commands.js';
 import { Footer } from './components/Footer.js';
 import { FunctionTable } from './components/FunctionTable.js';
-import { HelpOverlay } from './components/HelpOverlay.js';
+import { HelpOverlay, helpLines } from './components/HelpOverlay.js';
 import { InputEditor } from './components/InputEditor.js';
 import { LogOverlay } from './components/LogOverlay.js';
 import { PowerPanel } from './components/PowerPanel.js';
 import { ProfilePicker } from './components/ProfilePicker.js';
 import { RuntimePane } from './components/RuntimePane.js';
+import { scrollWindow } from './components/ScrollText.js';
 import { StatusBar } from './components/StatusBar.js';
 import { useCommands } from './hooks/use-commands.js';
 import { useConsoleState } from './hooks/use-console.js';
+import { useFilterKeys } from './hooks/use-filter-keys.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutFor } from './layout.js';
 
 /** The console: a thin shell that reads the store and routes keys to the controller. */
-export function App({ controller }: { controller: ConsoleController }) {
+export function App({
+  controller,
+  repaint = () => undefined,
+}: {
+  controller: ConsoleController;
+  /** Clears the terminal and writes every row again (Ctrl+L). */
+  repaint?: () => void;
+}) {
   const state = useConsoleState(controller.store);
   const { exit } = useApp();
   const size = useTerminalSize();
@@ -27,9 +36,22 @@ export function App({ controller }: { controller: ConsoleController }) {
     void controller.close().then(() => exit());
   }, [controller, exit]);
   const open = state.overlay;
-  useCommands('main', (c) => mainCommand(controller, c, quit), open === 'none' && !state.quitting);
-  useCommands('help', (c) => overlayCommand(controller, c, quit), open === 'help');
-  useCommands('log', (c) => overlayCommand(controller, c, quit), open === 'log');
+  // The rows between the status bar and the footer: what an overlay has.
+  const bodyHeight = Math.max(1, size.rows - 3);
+  const scrollMax = open === 'help' ? scrollWindow(helpLines(), 0, bodyHeight - 1).max : 0;
+  const actions = {
+    quit,
+    repaint,
+    scroll: (delta: number) => controller.store.dispatch({ type: 'scroll', delta, max: scrollMax }),
+  };
+  useCommands(
+    'main',
+    (c) => mainCommand(controller, c, actions),
+    open === 'none' && !state.quitting,
+  );
+  useCommands('help', (c) => overlayCommand(controller, c, actions), open === 'help');
+  useCommands('log', (c) => overlayCommand(controller, c, actions), open === 'log');
+  useFilterKeys(controller.store, open === 'filter');
 
   const { series, selected, mode, inputs, functions } = state;
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed only when its inputs change
@@ -38,15 +60,20 @@ export function App({ controller }: { controller: ConsoleController }) {
     [series, selected, mode, inputs, functions, layout.bins],
   );
   const fn = selectedFunction(state);
+  const { functions: allFunctions, filter } = state;
+  const shown = useMemo(
+    () => shownFunctions({ functions: allFunctions, filter }),
+    [allFunctions, filter],
+  );
   const input = currentInput(state);
 
   let body: React.ReactNode;
   if (state.quitting) {
     body = <Text>quitting: stopping warm containers and the power source, closing the log...</Text>;
   } else if (open === 'help') {
-    body = <HelpOverlay />;
+    body = <HelpOverlay height={bodyHeight} offset={state.scroll} />;
   } else if (open === 'log') {
-    body = <LogOverlay state={state} rows={size.rows - 8} />;
+    body = <LogOverlay state={state} height={bodyHeight} columns={size.columns} />;
   } else if (open === 'input') {
     body = (
       <InputEditor
@@ -66,9 +93,12 @@ export function App({ controller }: { controller: ConsoleController }) {
         current={state.profile.name}
         index={state.pickerIndex}
         onMove={(delta) => controller.store.dispatch({ type: 'picker-move', delta })}
-        onChoose={(name) => {
+        onChoose={() => {
+          // The store's newest state: "j" and Enter may come in one chunk, before a redraw.
+          const { choices } = controller.state.profile;
+          const name = choices[controller.state.pickerIndex];
           controller.store.dispatch({ type: 'close' });
-          void controller.switchProfile(name);
+          if (name) void controller.switchProfile(name);
         }}
         onCancel={() => controller.store.dispatch({ type: 'close' })}
       />
@@ -78,6 +108,9 @@ export function App({ controller }: { controller: ConsoleController }) {
       <>
         <FunctionTable
           functions={state.functions}
+          shown={shown}
+          filter={state.filter}
+          filtering={open === 'filter'}
           selected={state.selected}
           columns={size.columns}
           visibleRows={layout.tableRows}
@@ -108,6 +141,7 @@ export function App({ controller }: { controller: ConsoleController }) {
         docker={state.docker}
         broker={state.broker}
         logPath={state.logPath}
+        runCost={state.runCost}
       />
       {body}
       <Footer

@@ -2,7 +2,15 @@
 import type { ConsoleController } from '../console/controller.js';
 import type { Command } from './keymap.js';
 
-type Handler = (controller: ConsoleController, quit: () => void) => void;
+/** What the screen offers the commands: quitting, and drawing every row again. */
+export interface ScreenActions {
+  quit: () => void;
+  repaint: () => void;
+  /** Scrolls the open overlay by lines (the screen knows how far it can go). */
+  scroll: (delta: number) => void;
+}
+
+type Handler = (controller: ConsoleController, screen: ScreenActions) => void;
 
 const MAIN: Partial<Record<Command, Handler>> = {
   up: (c) => c.store.dispatch({ type: 'move', delta: -1 }),
@@ -12,6 +20,7 @@ const MAIN: Partial<Record<Command, Handler>> = {
   'invoke-both': (c) => c.invoke('both'),
   'toggle-mode': (c) => c.toggleMode(),
   'edit-input': (c) => c.store.dispatch({ type: 'open', overlay: 'input' }),
+  filter: (c) => c.store.dispatch({ type: 'open', overlay: 'filter' }),
   'start-experiment': (c) => c.startExperiment(),
   'stop-experiment': (c) => {
     void c.stopExperiment();
@@ -19,31 +28,35 @@ const MAIN: Partial<Record<Command, Handler>> = {
   'switch-profile': (c) => c.openProfiles(),
   'show-log': (c) => c.store.dispatch({ type: 'open', overlay: 'log' }),
   help: (c) => c.store.dispatch({ type: 'open', overlay: 'help' }),
-  quit: (_, quit) => quit(),
+  quit: (_, screen) => screen.quit(),
+  redraw: (_, screen) => screen.repaint(),
 };
 
 const close: Handler = (c) => c.store.dispatch({ type: 'close' });
 
-/** Help and log overlays: Escape or their own key closes them; q still quits. */
+/** Help and log overlays: Escape or their own key closes them, arrows scroll; q still quits. */
 const OVERLAY: Partial<Record<Command, Handler>> = {
   close,
+  up: (_, screen) => screen.scroll(-1),
+  down: (_, screen) => screen.scroll(1),
   help: close,
   'show-log': close,
-  quit: (_, quit) => quit(),
+  quit: (_, screen) => screen.quit(),
+  redraw: (_, screen) => screen.repaint(),
 };
 
 export function mainCommand(
   controller: ConsoleController,
   command: Command,
-  quit: () => void,
+  screen: ScreenActions,
 ): void {
-  MAIN[command]?.(controller, quit);
+  MAIN[command]?.(controller, screen);
 }
 
 export function overlayCommand(
   controller: ConsoleController,
   command: Command,
-  quit: () => void,
+  screen: ScreenActions,
 ): void {
-  OVERLAY[command]?.(controller, quit);
+  OVERLAY[command]?.(controller, screen);
 }

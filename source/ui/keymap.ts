@@ -6,11 +6,12 @@
 import type { Key } from '#ui-vendor';
 
 /** Where a command applies: the main screen or one of the overlays, which own the keys. */
-export type Scope = 'main' | 'help' | 'input' | 'profiles' | 'log';
+export type Scope = 'main' | 'help' | 'input' | 'profiles' | 'log' | 'filter';
 
 export type Command =
   | 'up'
   | 'down'
+  | 'filter'
   | 'invoke-wasm'
   | 'invoke-container'
   | 'invoke-both'
@@ -21,6 +22,7 @@ export type Command =
   | 'switch-profile'
   | 'show-log'
   | 'help'
+  | 'redraw'
   | 'quit'
   | 'confirm'
   | 'close';
@@ -51,16 +53,23 @@ export const KEYMAP: readonly Binding[] = [
   {
     command: 'up',
     keys: [{ key: 'upArrow', label: '↑' }, ch('k')],
-    description: 'select the function above',
+    description: 'select the function above (in help and results: scroll)',
     category: 'Functions',
-    scopes: ['main', 'profiles'],
+    scopes: ['main', 'profiles', 'filter', 'help'],
   },
   {
     command: 'down',
     keys: [{ key: 'downArrow', label: '↓' }, ch('j')],
-    description: 'select the function below',
+    description: 'select the function below (in help and results: scroll)',
     category: 'Functions',
-    scopes: ['main', 'profiles'],
+    scopes: ['main', 'profiles', 'filter', 'help'],
+  },
+  {
+    command: 'filter',
+    keys: [ch('/')],
+    description: 'list only functions whose name holds what you type',
+    category: 'Functions',
+    scopes: ['main'],
   },
   {
     command: 'invoke-wasm',
@@ -133,6 +142,13 @@ export const KEYMAP: readonly Binding[] = [
     scopes: ['main', 'help'],
   },
   {
+    command: 'redraw',
+    keys: [{ input: 'l', ctrl: true, label: 'Ctrl+L' }],
+    description: 'clear the terminal and draw the screen again',
+    category: 'Console',
+    scopes: ['main', 'help', 'log'],
+  },
+  {
     command: 'quit',
     keys: [ch('q'), { input: 'c', ctrl: true, label: 'Ctrl+C' }],
     description: 'quit: stop warm containers, close the log',
@@ -142,16 +158,16 @@ export const KEYMAP: readonly Binding[] = [
   {
     command: 'confirm',
     keys: [{ key: 'return', label: 'Enter' }],
-    description: 'apply the input / choose the profile',
+    description: 'apply the input / choose the profile / keep the filter',
     category: 'Overlays',
-    scopes: ['input', 'profiles'],
+    scopes: ['input', 'profiles', 'filter'],
   },
   {
     command: 'close',
     keys: [{ key: 'escape', label: 'Esc' }],
-    description: 'close the overlay, cancel the edit',
+    description: 'close the overlay, cancel the edit, clear the filter',
     category: 'Overlays',
-    scopes: ['help', 'input', 'profiles', 'log'],
+    scopes: ['help', 'input', 'profiles', 'log', 'filter'],
   },
 ];
 

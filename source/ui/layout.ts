@@ -1,6 +1,7 @@
 /**
  * How the screen's rows and columns are shared, from 80x24 up: status 1, function table,
- * two panes (title, histogram, axis, stats, phases, last result), power 3, footer 2.
+ * two panes (title, histogram, axis, stats, phases, last result), power 2-3 and energy 2,
+ * footer 2.
  */
 export interface Layout {
   tableRows: number;
@@ -15,13 +16,16 @@ export interface Layout {
 const STATUS = 1;
 const FOOTER = 2;
 const PANE_TEXT = 5;
-const TABLE_FRAME = 4;
+/** Borders, heading, rule, and the line of rows above/below and the filter. */
+const TABLE_FRAME = 5;
+/** Energy per invocation and the ratio, under the sparkline. */
+const ENERGY = 2;
 
 export function layoutFor(size: { columns: number; rows: number }, functions: number): Layout {
-  const powerHeight = 3;
+  const powerHeight = size.rows >= 30 ? 3 : 2;
   const histogramHeight = size.rows >= 22 ? 2 : 1;
-  // One row is left free: an output as tall as the terminal makes Ink clear the screen each frame.
-  const fixed = 1 + STATUS + FOOTER + PANE_TEXT + histogramHeight + powerHeight + TABLE_FRAME;
+  // The frame may fill the terminal to its last row: ui/screen.ts never scrolls it.
+  const fixed = STATUS + FOOTER + PANE_TEXT + histogramHeight + powerHeight + ENERGY + TABLE_FRAME;
   const tableRows = Math.max(1, Math.min(Math.max(functions, 1), size.rows - fixed));
   // Tall terminals give the spare rows to the histograms.
   const spare = size.rows - fixed - tableRows;

@@ -24,3 +24,6 @@ export {
 } from 'react';
 export type { JSX } from 'react/jsx-runtime';
 export { jsx, jsxs } from 'react/jsx-runtime';
+// The same measure of a line's cells that Ink lays out with (screen.ts fits lines by it).
+export { default as sliceAnsi } from 'slice-ansi';
+export { default as stringWidth } from 'string-width';

@@ -79,7 +79,7 @@ describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
     assert.ok(measured.length > 0);
     assert.ok(measured.every((r) => r.block === 0));
     // Energy per runtime (here only Wasm ran), with a figure or the reason, as bench logs it.
-    await h.waitFor((f) => /energy\/inv wasm /.test(f), 'the energy line of the Wasm block');
+    await h.waitFor((f) => /energy\/inv .*\bwasm /.test(f), 'the energy line of the Wasm block');
     const types = new Set(h.logRecords().map((r) => r.type));
     for (const type of ['experiment', 'baseline', 'block', 'power', 'energy', 'experiment-end']) {
       assert.ok(types.has(type), `the log has ${type} records`);
@@ -95,7 +95,13 @@ describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
     const h = start({ docker: MISSING_DOCKER });
     await ready(h);
     h.press('?');
-    const help = await h.waitFor((f) => f.includes('Keys (Esc closes)'), 'the help overlay');
+    let help = await h.waitFor((f) => f.includes('Keys (Esc closes)'), 'the help overlay');
+    // It scrolls when it is taller than the terminal: read it to its end.
+    while (/↓ \d+ below/.test(h.frame())) {
+      const before = h.frame();
+      h.press('j');
+      help += await h.waitFor((f) => f !== before, 'the help to scroll');
+    }
     for (const binding of KEYMAP) {
       assert.ok(help.includes(binding.description), `help lists ${binding.command}`);
     }

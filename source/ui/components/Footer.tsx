@@ -30,7 +30,7 @@ export const Footer = memo(function Footer(state: FooterProps) {
         </Text>
       ) : (
         <Text color={theme.muted} wrap="truncate">
-          w wasm c container b both m mode i input s start x stop ? help q quit
+          w wasm c container b both m mode i input / filter s start x stop ? help q quit
         </Text>
       )}
     </Box>

@@ -30,8 +30,14 @@ export function InputEditor(props: {
       if (command === 'confirm') props.onApply();
       else if (command === 'close') props.onCancel();
       else if (key.backspace || key.delete) props.onDelete(1);
-      else if (/^[\x7f\b]+$/.test(input)) props.onDelete(input.length);
-      else if (!key.ctrl && !key.meta) props.onAppend(printable(input));
+      else if (!key.ctrl && !key.meta) {
+        // Keys typed quickly (or over a slow link) arrive as one chunk: "\x7f\x7f3" is two
+        // deletions, then a 3.
+        for (const part of input.split(/([\x7f\b]+)/)) {
+          if (/^[\x7f\b]+$/.test(part)) props.onDelete(part.length);
+          else props.onAppend(printable(part));
+        }
+      }
     },
     // Ink leaves isRawModeSupported undefined (stdin.isTTY) for a file or /dev/null, and only
     // `false` turns a hook off: anything else asks for raw mode and throws.

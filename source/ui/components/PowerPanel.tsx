@@ -1,5 +1,5 @@
 import { asciichart, Box, memo, Text } from '#ui-vendor';
-import type { EnergyView, PowerView } from '../../console/state.js';
+import type { PowerView } from '../../console/state.js';
 import { num } from '../format.js';
 import { useTheme } from '../theme-context.js';
 
@@ -15,25 +15,71 @@ export function sparkline(watts: readonly number[], width: number, height: numbe
   return text.split('\n');
 }
 
-/** One runtime's energy per invocation, net and gross, or why there is none. */
-function energyText(energy: EnergyView): string {
-  const interval =
-    energy.netLow === null ? '' : ` [${num(energy.netLow, 2)}-${num(energy.netHigh, 2)}]`;
-  const counts = `${energy.blocks} blocks, ${energy.readings} readings`;
-  if (energy.netMicroWh !== null) {
-    return `${energy.runtime} ${num(energy.netMicroWh, 2)}${interval} uWh net, ${num(energy.grossMicroWh, 2)} gross (${counts})`;
-  }
-  const gross = energy.grossMicroWh === null ? '' : ` ${num(energy.grossMicroWh, 2)} uWh gross,`;
-  return `${energy.runtime}${gross} ${energy.reason ?? 'unknown'}`;
+/** Three significant digits, whatever the magnitude: 0.712, 12.3, 1234. */
+function sig(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toPrecision(3);
+}
+
+const interval = (low: number | null, high: number | null) =>
+  low === null || high === null ? '' : ` [${sig(low)}-${sig(high)}]`;
+
+const SHORT: Record<string, string> = {
+  container: 'container',
+  wasm: 'wasm',
+  'wasm-p1': 'wasm-p1',
+};
+
+/**
+ * Energy per invocation on two lines that fit 80 columns: each runtime's net figure with its
+ * interval (gross when there is no net), then the container/Wasm ratio with its interval and
+ * the gross figures. A runtime without a figure says why.
+ */
+export function energyLines(power: Pick<PowerView, 'energy' | 'energyRatio'>): [string, string] {
+  if (power.energy.length === 0) return ['energy/inv: after an experiment with power (s)', ''];
+  const net = power.energy.some((e) => e.netMicroWh !== null);
+  const figures = power.energy.map((e) => {
+    const name = SHORT[e.runtime] ?? e.runtime;
+    if (e.netMicroWh !== null)
+      return `${name} ${sig(e.netMicroWh)}${interval(e.netLow, e.netHigh)}`;
+    if (e.grossMicroWh !== null) return `${name} ${sig(e.grossMicroWh)} gross`;
+    return `${name} ${e.reason ?? 'no figure'}`;
+  });
+  const first = `energy/inv ${net ? 'net ' : ''}uWh  ${figures.join('  ')}`;
+  const ratio = power.energyRatio;
+  const ratioText = ratio
+    ? `container/wasm x${sig(ratio.ratio)}${interval(ratio.low, ratio.high)} ${ratio.basis}`
+    : 'container/wasm -';
+  const gross = power.energy
+    .filter((e) => e.grossMicroWh !== null)
+    .map((e) => `${SHORT[e.runtime] ?? e.runtime} ${sig(e.grossMicroWh)}`);
+  const blocks = power.energy[0];
+  const second = [
+    ratioText,
+    gross.length > 0 ? `gross ${gross.join(' ')}` : '',
+    blocks ? `${blocks.blocks} blocks` : '',
+  ]
+    .filter(Boolean)
+    .join('  ');
+  return [first, second];
 }
 
 function Energy({ power }: { power: PowerView }) {
   const theme = useTheme();
-  if (power.energy.length === 0) {
-    return <Text color={theme.muted}>energy/inv: after an experiment</Text>;
-  }
-  return <Text wrap="truncate">energy/inv {power.energy.map(energyText).join(' | ')}</Text>;
+  const [first, second] = energyLines(power);
+  const muted = power.energy.length === 0 ? theme.muted : undefined;
+  return (
+    <>
+      <Text wrap="truncate" color={muted}>
+        {first}
+      </Text>
+      <Text wrap="truncate">{second || ' '}</Text>
+    </>
+  );
 }
+
+/** Rows under the sparkline: energy per invocation and the ratio. */
+export const ENERGY_ROWS = 2;
 
 /** Watts over time, current and baseline, where they come from, and energy per invocation. */
 export const PowerPanel = memo(function PowerPanel(props: {
@@ -44,36 +90,43 @@ export const PowerPanel = memo(function PowerPanel(props: {
   const theme = useTheme();
   const { power } = props;
   if (!power) {
-    return <Text color={theme.muted}>no power source</Text>;
+    // As many rows as with a source, so the screen does not move when one comes.
+    return (
+      <Box height={props.height + ENERGY_ROWS} flexDirection="column">
+        <Text color={theme.muted}>no power source</Text>
+      </Box>
+    );
   }
   const side = Math.min(36, Math.floor(props.columns / 2));
   const chart = sparkline(power.watts, props.columns - side - 1, props.height);
   return (
-    <Box height={props.height}>
-      <Box flexDirection="column" width={props.columns - side} flexShrink={0}>
-        {chart.length === 0 ? (
-          <Text color={theme.muted}>waiting for a reading...</Text>
-        ) : (
-          chart.map((line, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
-            <Text key={i} wrap="truncate">
-              {line}
-            </Text>
-          ))
-        )}
+    <Box flexDirection="column">
+      <Box height={props.height}>
+        <Box flexDirection="column" width={props.columns - side} flexShrink={0}>
+          {chart.length === 0 ? (
+            <Text color={theme.muted}>waiting for a reading...</Text>
+          ) : (
+            chart.map((line, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
+              <Text key={i} wrap="truncate">
+                {line}
+              </Text>
+            ))
+          )}
+        </Box>
+        <Box flexDirection="column" width={side}>
+          <Text wrap="truncate">
+            now <Text bold>{num(power.current)} W</Text> {power.label}
+            {power.stale ? <Text color={theme.error}> STALE</Text> : ''}
+          </Text>
+          <Text wrap="truncate" color={power.error ? theme.warn : undefined}>
+            {power.error
+              ? power.error
+              : `baseline ${power.baselineW === null ? '-' : `${num(power.baselineW)} W`}`}
+          </Text>
+        </Box>
       </Box>
-      <Box flexDirection="column" width={side}>
-        <Text wrap="truncate">
-          now <Text bold>{num(power.current)} W</Text> {power.label}
-          {power.stale ? <Text color={theme.error}> STALE</Text> : ''}
-        </Text>
-        <Text wrap="truncate" color={power.error ? theme.warn : undefined}>
-          {power.error
-            ? power.error
-            : `baseline ${power.baselineW === null ? '-' : `${num(power.baselineW)} W`}`}
-        </Text>
-        <Energy power={power} />
-      </Box>
+      <Energy power={power} />
     </Box>
   );
 });

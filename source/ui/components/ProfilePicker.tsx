@@ -8,7 +8,8 @@ export function ProfilePicker(props: {
   current: string;
   index: number;
   onMove: (delta: number) => void;
-  onChoose: (name: string) => void;
+  /** Chooses the highlighted profile (the newest, if keys moved it within one chunk). */
+  onChoose: () => void;
   onCancel: () => void;
 }) {
   const theme = useTheme();
@@ -18,10 +19,7 @@ export function ProfilePicker(props: {
       if (command === 'up') props.onMove(-1);
       else if (command === 'down') props.onMove(1);
       else if (command === 'close') props.onCancel();
-      else if (command === 'confirm') {
-        const name = props.choices[props.index];
-        if (name) props.onChoose(name);
-      }
+      else if (command === 'confirm') props.onChoose();
     },
     true,
   );

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { Box, memo, Text } from '#ui-vendor';
 import type { ConsoleState, ServiceStatus, TargetView } from '../../console/state.js';
+import { bytes } from '../format.js';
 import { useTheme } from '../theme-context.js';
 
 function Service({ name, status }: { name: string; status: ServiceStatus }) {
@@ -37,12 +38,16 @@ function Target({ target }: { target: TargetView }) {
   );
 }
 
-type StatusProps = Pick<ConsoleState, 'emulated' | 'target' | 'docker' | 'broker' | 'logPath'> & {
+type StatusProps = Pick<
+  ConsoleState,
+  'emulated' | 'target' | 'docker' | 'broker' | 'logPath' | 'runCost'
+> & {
   profile: string;
 };
 
 /**
- * Profile, machine, Docker engine (this machine's), broker and session log on one line; drawn
+ * Profile, machine, Docker engine (this machine's), broker and session log (with its size and
+ * the console's resident memory while an experiment runs) on one line; drawn
  * again only when one of them changes.
  */
 export const StatusBar = memo(function StatusBar(state: StatusProps) {
@@ -80,6 +85,10 @@ export const StatusBar = memo(function StatusBar(state: StatusProps) {
         <Box flexShrink={2}>
           <Text wrap="truncate-start" color={theme.muted}>
             log {state.logPath ? basename(state.logPath) : '-'}
+            {/* During a run: what it costs, kept at the end so it is the last to be cut. */}
+            {state.runCost
+              ? ` ${bytes(state.runCost.logBytes)} rss ${bytes(state.runCost.rssBytes)}`
+              : ''}
           </Text>
         </Box>
       </Box>

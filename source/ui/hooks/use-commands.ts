@@ -16,7 +16,9 @@ export function useCommands(
       // Keys typed quickly (or sent by tmux) can arrive as one chunk: "jjb" is j, j, b.
       const presses = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
       for (const press of presses) {
-        const command = commandFor(scope, press, key);
+        // Enter inside such a chunk is a carriage return among the letters.
+        const pressed = presses.length > 1 && press === '\r' ? { ...key, return: true } : key;
+        const command = commandFor(scope, press, pressed);
         if (command) onCommand(command);
       }
     },

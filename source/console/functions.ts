@@ -1,0 +1,71 @@
+/** The controller's helpers about functions: the table's rows, and invoking without throwing. */
+import { unavailableReason } from '../catalog/availability.js';
+import type { FunctionEntry } from '../catalog/catalog.js';
+import type { InvocationResult } from '../core/invocation.js';
+import { Engine } from '../engine/engine.js';
+import type { InvocationEngine } from '../engine/invocation-engine.js';
+import { RemoteEngine } from '../gateway/remote-engine.js';
+import { type ConsoleState, type FunctionRow, PANE_RUNTIMES, type PaneRuntime } from './state.js';
+
+export function functionRows(engine: InvocationEngine): FunctionRow[] {
+  // Local and gateway engines say what is deployed; any other cannot be asked.
+  const initial =
+    engine instanceof Engine || engine instanceof RemoteEngine ? 'checking' : 'unknown';
+  return engine.catalog.functions.map((fn) => {
+    const unavailable: FunctionRow['unavailable'] = {};
+    const deployed = { wasm: initial, container: initial } as FunctionRow['deployed'];
+    for (const runtime of PANE_RUNTIMES) {
+      const reason = unavailableReason(fn.manifest, runtime);
+      if (reason) {
+        unavailable[runtime] = reason;
+        deployed[runtime] = 'n/a';
+      }
+    }
+    return {
+      name: fn.name,
+      description: fn.manifest.description,
+      defaultInput: fn.manifest.defaultInput,
+      inputFormat: fn.manifest.input.format,
+      deployed,
+      unavailable,
+    };
+  });
+}
+
+export function localFunctions(engine: InvocationEngine): FunctionEntry[] {
+  return engine instanceof Engine ? engine.catalog.functions : [];
+}
+
+/** Through a gateway: the client's round trip beside the server's total. */
+export function roundTrip(result: InvocationResult): string {
+  const rtt = (result as { clientRoundTripMs?: unknown }).clientRoundTripMs;
+  return typeof rtt === 'number' ? `, client round trip ${rtt.toFixed(2)} ms` : '';
+}
+
+/** A runtime that throws (engine down, unknown runtime) gives a failed result, never a crash. */
+export async function invokeSafely(
+  engine: InvocationEngine,
+  fn: string,
+  runtime: PaneRuntime,
+  input: string,
+  mode: ConsoleState['mode'],
+): Promise<InvocationResult> {
+  try {
+    return await engine.invoke(fn, runtime, { input, mode });
+  } catch (error) {
+    return {
+      function: fn,
+      runtime,
+      mode,
+      input,
+      ok: false,
+      output: '',
+      error: (error as Error).message ?? String(error),
+      failure: 'engine',
+      exitCode: null,
+      stderr: '',
+      timings: { startupMs: 0, execMs: 0, teardownMs: 0, totalMs: 0 },
+      acceptedAtNs: '0',
+    };
+  }
+}
