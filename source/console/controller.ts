@@ -13,24 +13,29 @@ import { ExperimentPlanError } from '../measure/plan.js';
 import type { PowerSource } from '../power/source.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
+import { outcomeReport } from '../report/report.js';
 import { processEmulation } from '../runtimes/emulation.js';
 import { sessionHeader } from '../session/header.js';
 import type { TargetOutcome } from '../target/on-target.js';
 import { ConsoleLog } from './console-log.js';
+import { deployFunction } from './deploy.js';
 import { checkDeployed, markUnknown } from './deploy-state.js';
 import { type DockerWatch, watchDocker } from './docker-watch.js';
 import { runConsoleExperiment } from './experiment.js';
-import { functionRows, invokeSafely, localFunctions, roundTrip } from './functions.js';
+import { functionRows, invokeSafely, localFunctions, powerInfo, roundTrip } from './functions.js';
 import { brokerSlot, feedPower, powerLabel, remotePowerLabel } from './power-feed.js';
+import { experimentLines } from './results-view.js';
 import { followRunCost } from './run-cost.js';
 import {
   type ConsoleState,
   currentInput,
+  type DeployRuntime,
   initialState,
   PANE_RUNTIMES,
   type PaneRuntime,
   type ServiceStatus,
   selectedFunction,
+  sideRuntime,
 } from './state.js';
 import { ConsoleStore } from './store.js';
 import { TargetWatch } from './target-watch.js';
@@ -107,7 +112,8 @@ export class ConsoleController {
     const fn = selectedFunction(this.state);
     const engine = this.engine;
     if (this.refuse('invoke') || !fn || !engine) return;
-    const wanted: PaneRuntime[] = target === 'both' ? [...PANE_RUNTIMES] : [target];
+    const sides: PaneRuntime[] = target === 'both' ? [...PANE_RUNTIMES] : [target];
+    const wanted = sides.map((side) => sideRuntime(this.state, side));
     const runtimes = wanted.filter((runtime) => !fn.unavailable[runtime]);
     for (const runtime of wanted.filter((runtime) => fn.unavailable[runtime])) {
       this.say(`${fn.name} cannot run on ${runtime}: ${fn.unavailable[runtime]}`, true);
@@ -139,6 +145,32 @@ export class ConsoleController {
     });
   }
 
+  /** The Wasm side runs the component (`wasm`) or the preview1 module on node:wasi (`wasm-p1`). */
+  switchWasmRuntime(): void {
+    const runtime = this.state.wasmRuntime === 'wasm' ? 'wasm-p1' : 'wasm';
+    this.store.dispatch({ type: 'wasm-runtime', runtime });
+    this.log.action('wasm-runtime', { runtime });
+    this.say(
+      `the Wasm side runs ${runtime === 'wasm' ? 'wasm (the component, jco)' : 'wasm-p1 (node:wasi)'}`,
+    );
+  }
+
+  /** `d`: the selected function on every runtime it supports, each row reported as it ends. */
+  deploy(): void {
+    const fn = selectedFunction(this.state);
+    const engine = this.engine;
+    if (this.refuse('deploy') || !fn || !engine) return;
+    this.log.action('deploy', { function: fn.name });
+    this.store.dispatch({ type: 'busy', busy: true });
+    this.invoking = deployFunction(engine, fn, this.store, this.state.docker.state !== 'down')
+      .then(() => undefined)
+      .catch((error: Error) => this.say(`deploy ${fn.name}: ${error.message}`, true))
+      .finally(() => {
+        this.invoking = null;
+        this.store.dispatch({ type: 'busy', busy: false });
+      });
+  }
+
   toggleMode(): void {
     this.store.dispatch({ type: 'toggle-mode' });
     this.log.action('mode', { mode: this.state.mode });
@@ -154,14 +186,15 @@ export class ConsoleController {
     const fn = selectedFunction(this.state);
     const engine = this.engine;
     if (this.refuse('start an experiment') || !fn || !engine) return;
-    const runtimes = PANE_RUNTIMES.filter(
+    const wasm = this.state.wasmRuntime;
+    const runtimes = PANE_RUNTIMES.map((side) => sideRuntime(this.state, side)).filter(
       (runtime) =>
         !fn.unavailable[runtime] && (runtime !== 'container' || this.state.docker.state !== 'down'),
     );
     if (fn.unavailable.container) {
-      this.say(`${fn.name} runs on wasm only: ${fn.unavailable.container}`, true);
+      this.say(`${fn.name} runs on ${wasm} only: ${fn.unavailable.container}`, true);
     } else if (runtimes.length < PANE_RUNTIMES.length) {
-      this.say('the Docker engine is down: this experiment runs on wasm only', true);
+      this.say(`the Docker engine is down: this experiment runs on ${wasm} only`, true);
     }
     const settings = this.profile.experiment;
     const power = this.power && this.power.status().state === 'up' ? this.power : null;
@@ -194,6 +227,13 @@ export class ConsoleController {
     })
       .then((outcome) => {
         this.setExperiment({ phase: outcome.aborted ? 'stopped' : 'done' });
+        this.store.dispatch({
+          type: 'results',
+          lines: experimentLines(
+            outcomeReport(outcome, power && plan.energy ? powerInfo(power) : null),
+            outcome.aborted,
+          ),
+        });
         const ran = outcome.measured;
         this.say(
           `experiment ${outcome.experiment} on ${runtimes.join(' and ')}: ${ran} invocations${outcome.aborted ? ' (stopped)' : ''}${outcome.idle?.flagged ? `; ${outcome.idle.reason}` : ''}`,
@@ -352,6 +392,7 @@ export class ConsoleController {
       await this.watchDocker(generation);
     }
     await this.checkDeployed(generation, 'wasm');
+    await this.checkDeployed(generation, 'wasm-p1');
   }
 
   /** The header first (what ran, where), then the first segment. */
@@ -408,7 +449,7 @@ export class ConsoleController {
     if (status.state === 'down') markUnknown(this.store, this.state.functions, 'container');
   }
 
-  private checkDeployed(generation: number, runtime: RuntimeName & PaneRuntime): Promise<void> {
+  private checkDeployed(generation: number, runtime: RuntimeName & DeployRuntime): Promise<void> {
     return checkDeployed(this.engine, runtime, this.store, {
       current: () => generation === this.generation && !this.closing,
       say: (text) => this.say(text, true),
@@ -454,7 +495,7 @@ export class ConsoleController {
       : this.experiment
         ? 'an experiment is running; press x to stop it first'
         : this.invoking
-          ? 'still busy with the last invocation'
+          ? 'still busy with the last invocation or deploy'
           : !this.engine || this.state.functions.length === 0
             ? 'not connected yet'
             : null;

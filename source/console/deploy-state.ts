@@ -3,13 +3,13 @@ import type { RuntimeName } from '../core/invocation.js';
 import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { RemoteEngine } from '../gateway/remote-engine.js';
-import type { PaneRuntime } from './state.js';
+import type { DeployRuntime } from './state.js';
 import type { ConsoleStore } from './store.js';
 
 /** Deploy state per function, where the functions run: this machine or a gateway's. */
 export async function checkDeployed(
   engine: InvocationEngine | null,
-  runtimeName: RuntimeName & PaneRuntime,
+  runtimeName: RuntimeName & DeployRuntime,
   store: ConsoleStore,
   connection: { current: () => boolean; say: (text: string) => void },
 ): Promise<void> {
@@ -64,7 +64,7 @@ export async function checkDeployed(
 export function markUnknown(
   store: ConsoleStore,
   functions: ReadonlyArray<{ name: string }>,
-  runtime: PaneRuntime,
+  runtime: DeployRuntime,
 ): void {
   for (const fn of functions) {
     store.dispatch({ type: 'deployed', name: fn.name, runtime, state: 'unknown' });

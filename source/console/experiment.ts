@@ -5,6 +5,7 @@
  */
 
 import { ratioOfMedians } from '../core/compare.js';
+import type { RuntimeName } from '../core/invocation.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
@@ -13,7 +14,7 @@ import { parseExperimentPlan } from '../measure/plan.js';
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
 import { runOnTarget, type TargetOutcome } from '../target/on-target.js';
-import type { EnergyRatio, EnergyView, ExperimentView, PaneRuntime } from './state.js';
+import type { EnergyRatio, EnergyView, ExperimentView } from './state.js';
 import type { ConsoleStore } from './store.js';
 
 export interface ConsoleExperimentHooks {
@@ -23,7 +24,7 @@ export interface ConsoleExperimentHooks {
   log: (record: AnyRecord) => void;
   store: ConsoleStore;
   function: string;
-  runtimes: PaneRuntime[];
+  runtimes: RuntimeName[];
 }
 
 export async function runConsoleExperiment(

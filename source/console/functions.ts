@@ -5,7 +5,13 @@ import type { InvocationResult } from '../core/invocation.js';
 import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { RemoteEngine } from '../gateway/remote-engine.js';
-import { type ConsoleState, type FunctionRow, PANE_RUNTIMES, type PaneRuntime } from './state.js';
+import type { PowerSource } from '../power/source.js';
+import {
+  type ConsoleState,
+  DEPLOY_RUNTIMES,
+  type DeployRuntime,
+  type FunctionRow,
+} from './state.js';
 
 export function functionRows(engine: InvocationEngine): FunctionRow[] {
   // Local and gateway engines say what is deployed; any other cannot be asked.
@@ -13,8 +19,10 @@ export function functionRows(engine: InvocationEngine): FunctionRow[] {
     engine instanceof Engine || engine instanceof RemoteEngine ? 'checking' : 'unknown';
   return engine.catalog.functions.map((fn) => {
     const unavailable: FunctionRow['unavailable'] = {};
-    const deployed = { wasm: initial, container: initial } as FunctionRow['deployed'];
-    for (const runtime of PANE_RUNTIMES) {
+    const deployed = Object.fromEntries(
+      DEPLOY_RUNTIMES.map((runtime) => [runtime, initial]),
+    ) as FunctionRow['deployed'];
+    for (const runtime of DEPLOY_RUNTIMES) {
       const reason = unavailableReason(fn.manifest, runtime);
       if (reason) {
         unavailable[runtime] = reason;
@@ -46,7 +54,7 @@ export function roundTrip(result: InvocationResult): string {
 export async function invokeSafely(
   engine: InvocationEngine,
   fn: string,
-  runtime: PaneRuntime,
+  runtime: DeployRuntime,
   input: string,
   mode: ConsoleState['mode'],
 ): Promise<InvocationResult> {
@@ -68,4 +76,13 @@ export async function invokeSafely(
       acceptedAtNs: '0',
     };
   }
+}
+
+/** The power source as a report names it (measure/records.ts ExperimentRecord.power). */
+export function powerInfo(power: PowerSource): {
+  source: string;
+  kind: string;
+  simulated: boolean;
+} {
+  return { source: power.label, kind: power.kind, simulated: power.simulated };
 }

@@ -13,6 +13,7 @@ import {
   PANE_RUNTIMES,
   type PaneRuntime,
   type Series,
+  sideRuntime,
 } from './state.js';
 
 export interface PaneView {
@@ -32,9 +33,11 @@ export interface PanesView {
   panes: PaneView[];
 }
 
-export function seriesFor(state: ConsoleState, runtime: PaneRuntime): Series | undefined {
+/** The series a pane shows: its side's runtime (the Wasm side: the chosen Wasm runtime). */
+export function seriesFor(state: ConsoleState, side: PaneRuntime): Series | undefined {
   const fn = state.functions[state.selected];
   if (!fn) return undefined;
+  const runtime = sideRuntime(state, side);
   return state.series[
     cellKey({ function: fn.name, runtime, mode: state.mode, input: currentInput(state) })
   ];

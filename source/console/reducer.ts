@@ -7,6 +7,7 @@ import { cellKey } from '../core/plan.js';
 import {
   type ConsoleState,
   currentInput,
+  type DeployRuntime,
   type DeployState,
   type EnergyRatio,
   type EnergyView,
@@ -16,12 +17,12 @@ import {
   MAX_RECENT,
   MAX_SAMPLES,
   type Overlay,
-  type PaneRuntime,
   POWER_HISTORY,
   type PowerView,
   type ServiceStatus,
   shownFunctions,
   type TargetView,
+  type WasmRuntime,
 } from './state.js';
 
 export type Action =
@@ -34,13 +35,15 @@ export type Action =
   | { type: 'draft-delete'; count: number }
   | { type: 'filter'; text: string }
   | { type: 'run-cost'; cost: ConsoleState['runCost'] }
+  | { type: 'results'; lines: ConsoleState['results'] }
   | { type: 'apply-draft' }
   | { type: 'picker-move'; delta: number }
   | { type: 'scroll'; delta: number; max: number }
   | { type: 'profile'; name: string; label: string; choices: string[] }
   | { type: 'profile-choices'; choices: string[] }
   | { type: 'functions'; rows: FunctionRow[] }
-  | { type: 'deployed'; name: string; runtime: PaneRuntime; state: DeployState }
+  | { type: 'deployed'; name: string; runtime: DeployRuntime; state: DeployState }
+  | { type: 'wasm-runtime'; runtime: WasmRuntime }
   | { type: 'docker'; status: ServiceStatus }
   | { type: 'broker'; status: ServiceStatus }
   | { type: 'target'; target: TargetView }
@@ -75,8 +78,14 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       if (!shown.includes(state.selected) && shown.length > 0) next.selected = shown[0] as number;
       return next;
     }
+    case 'results':
+      return { ...state, results: [...action.lines, ...state.results] };
     case 'run-cost':
       return state.runCost === action.cost ? state : { ...state, runCost: action.cost };
+    case 'wasm-runtime':
+      return state.wasmRuntime === action.runtime
+        ? state
+        : { ...state, wasmRuntime: action.runtime };
     case 'toggle-mode':
       return { ...state, mode: state.mode === 'cold' ? 'warm' : 'cold' };
     case 'open': {
@@ -120,12 +129,15 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
         ...fresh,
         profile: { name: action.name, label: action.label, choices: action.choices },
         mode: state.mode,
+        wasmRuntime: state.wasmRuntime,
         inputs: state.inputs,
         selected: state.selected,
         logPath: state.logPath,
         segment: state.segment,
         message: state.message,
         emulated: state.emulated,
+        // The session's experiments stay listed across profiles, each under its own heading.
+        results: state.results,
       };
     }
     case 'profile-choices':

@@ -3,10 +3,19 @@
  * a React view can compare snapshots by identity. No React, no Ink, no I/O here.
  */
 import type { InvocationResult, Mode, RuntimeName, Timings } from '../core/invocation.js';
+import type { ResultLine } from './results-view.js';
 
-/** The two sides the console compares, one pane each. */
+/** The two sides the console compares, one pane each: a Wasm runtime and the container. */
 export const PANE_RUNTIMES = ['wasm', 'container'] as const;
 export type PaneRuntime = (typeof PANE_RUNTIMES)[number];
+
+/** The Wasm runtimes the Wasm side can be: the component on jco, or node:wasi (preview1). */
+export const WASM_RUNTIMES = ['wasm', 'wasm-p1'] as const;
+export type WasmRuntime = (typeof WASM_RUNTIMES)[number];
+
+/** Every runtime the table keeps a deploy state for, and `d` deploys to. */
+export const DEPLOY_RUNTIMES = ['wasm', 'wasm-p1', 'container'] as const;
+export type DeployRuntime = (typeof DEPLOY_RUNTIMES)[number];
 
 /**
  * Deployed, not deployed, being checked, cannot tell (engine down, remote gateway), or never
@@ -20,12 +29,12 @@ export interface FunctionRow {
   defaultInput: string;
   /** The manifest's description of the input, shown while editing it. */
   inputFormat: string;
-  deployed: Record<PaneRuntime, DeployState>;
+  deployed: Record<DeployRuntime, DeployState>;
   /** Why a runtime can never run this function (see catalog/availability.ts). */
-  unavailable: Partial<Record<PaneRuntime, string>>;
+  unavailable: Partial<Record<DeployRuntime, string>>;
 }
 
-export type Overlay = 'none' | 'help' | 'input' | 'profiles' | 'log' | 'filter';
+export type Overlay = 'none' | 'help' | 'input' | 'profiles' | 'log' | 'filter' | 'results';
 
 export type ServiceState = 'up' | 'down' | 'checking' | 'none' | 'remote' | 'stale';
 
@@ -104,7 +113,7 @@ export interface ExperimentView {
   done: number;
   total: number;
   function: string;
-  runtimes: PaneRuntime[];
+  runtimes: RuntimeName[];
 }
 
 /** One row of the recent invocations list (log overlay). */
@@ -132,6 +141,8 @@ export interface ConsoleState {
   /** Only functions whose name holds this text are listed ('' lists all). */
   filter: string;
   mode: Mode;
+  /** Which Wasm runtime the Wasm side (pane, w, b, s, the table's column) uses. */
+  wasmRuntime: WasmRuntime;
   /** Input per function when edited; otherwise the manifest's defaultInput. */
   inputs: Record<string, string>;
   overlay: Overlay;
@@ -150,6 +161,8 @@ export interface ConsoleState {
   recent: RecentInvocation[];
   busy: boolean;
   experiment: ExperimentView | null;
+  /** The session's experiments as the results view shows them, the newest first. */
+  results: ResultLine[];
   /** Shown in the status bar while an experiment runs. */
   runCost: RunCost | null;
   power: PowerView | null;
@@ -177,6 +190,7 @@ export function initialState(
     selected: 0,
     filter: '',
     mode: 'cold',
+    wasmRuntime: 'wasm',
     inputs: {},
     overlay: 'none',
     draft: '',
@@ -191,11 +205,20 @@ export function initialState(
     busy: false,
     experiment: null,
     runCost: null,
+    results: [],
     power: null,
     message: null,
     quitting: false,
     segment: 0,
   };
+}
+
+/** The runtime a side of the console stands for now. */
+export function sideRuntime(
+  state: Pick<ConsoleState, 'wasmRuntime'>,
+  side: PaneRuntime,
+): DeployRuntime {
+  return side === 'wasm' ? state.wasmRuntime : 'container';
 }
 
 /** The input the selected function will get. */

@@ -10,14 +10,21 @@ import { InputEditor } from './components/InputEditor.js';
 import { LogOverlay } from './components/LogOverlay.js';
 import { PowerPanel } from './components/PowerPanel.js';
 import { ProfilePicker } from './components/ProfilePicker.js';
+import { ResultsOverlay, resultsLines } from './components/ResultsOverlay.js';
 import { RuntimePane } from './components/RuntimePane.js';
-import { scrollWindow } from './components/ScrollText.js';
+import { scrollWindow, wrapLines } from './components/ScrollText.js';
 import { StatusBar } from './components/StatusBar.js';
 import { useCommands } from './hooks/use-commands.js';
 import { useConsoleState } from './hooks/use-console.js';
 import { useFilterKeys } from './hooks/use-filter-keys.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutFor } from './layout.js';
+
+/** A pane's title names its runtime: which Wasm runtime the Wasm side runs. */
+function paneName(side: string, wasmRuntime: string): string {
+  if (side !== 'wasm') return 'container';
+  return wasmRuntime === 'wasm' ? 'wasm (component)' : 'wasm-p1 (node:wasi)';
+}
 
 /** The console: a thin shell that reads the store and routes keys to the controller. */
 export function App({
@@ -38,7 +45,12 @@ export function App({
   const open = state.overlay;
   // The rows between the status bar and the footer: what an overlay has.
   const bodyHeight = Math.max(1, size.rows - 3);
-  const scrollMax = open === 'help' ? scrollWindow(helpLines(), 0, bodyHeight - 1).max : 0;
+  const scrollMax =
+    open === 'help'
+      ? scrollWindow(wrapLines(helpLines(), size.columns), 0, bodyHeight - 1).max
+      : open === 'results'
+        ? scrollWindow(wrapLines(resultsLines(state.results), size.columns), 0, bodyHeight - 1).max
+        : 0;
   const actions = {
     quit,
     repaint,
@@ -51,13 +63,14 @@ export function App({
   );
   useCommands('help', (c) => overlayCommand(controller, c, actions), open === 'help');
   useCommands('log', (c) => overlayCommand(controller, c, actions), open === 'log');
+  useCommands('results', (c) => overlayCommand(controller, c, actions), open === 'results');
   useFilterKeys(controller.store, open === 'filter');
 
-  const { series, selected, mode, inputs, functions } = state;
+  const { series, selected, mode, inputs, functions, wasmRuntime } = state;
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed only when its inputs change
   const panes = useMemo(
     () => panesView(state, layout.bins),
-    [series, selected, mode, inputs, functions, layout.bins],
+    [series, selected, mode, inputs, functions, wasmRuntime, layout.bins],
   );
   const fn = selectedFunction(state);
   const { functions: allFunctions, filter } = state;
@@ -71,7 +84,16 @@ export function App({
   if (state.quitting) {
     body = <Text>quitting: stopping warm containers and the power source, closing the log...</Text>;
   } else if (open === 'help') {
-    body = <HelpOverlay height={bodyHeight} offset={state.scroll} />;
+    body = <HelpOverlay height={bodyHeight} width={size.columns} offset={state.scroll} />;
+  } else if (open === 'results') {
+    body = (
+      <ResultsOverlay
+        results={state.results}
+        height={bodyHeight}
+        width={size.columns}
+        offset={state.scroll}
+      />
+    );
   } else if (open === 'log') {
     body = <LogOverlay state={state} height={bodyHeight} columns={size.columns} />;
   } else if (open === 'input') {
@@ -112,6 +134,7 @@ export function App({
           filter={state.filter}
           filtering={open === 'filter'}
           selected={state.selected}
+          wasmRuntime={state.wasmRuntime}
           columns={size.columns}
           visibleRows={layout.tableRows}
         />
@@ -124,7 +147,7 @@ export function App({
               maxCount={panes.maxCount}
               width={layout.paneWidth}
               histogramHeight={layout.histogramHeight}
-              title={`${pane.runtime === 'wasm' ? 'wasm (component)' : 'container'}  ${fn?.name ?? ''} ${mode} ${JSON.stringify(input)}`}
+              title={`${paneName(pane.runtime, state.wasmRuntime)}  ${fn?.name ?? ''} ${mode} ${JSON.stringify(input)}`}
             />
           ))}
         </Box>

@@ -19,6 +19,8 @@ const MAIN: Partial<Record<Command, Handler>> = {
   'invoke-container': (c) => c.invoke('container'),
   'invoke-both': (c) => c.invoke('both'),
   'toggle-mode': (c) => c.toggleMode(),
+  'switch-wasm': (c) => c.switchWasmRuntime(),
+  deploy: (c) => c.deploy(),
   'edit-input': (c) => c.store.dispatch({ type: 'open', overlay: 'input' }),
   filter: (c) => c.store.dispatch({ type: 'open', overlay: 'filter' }),
   'start-experiment': (c) => c.startExperiment(),
@@ -27,6 +29,7 @@ const MAIN: Partial<Record<Command, Handler>> = {
   },
   'switch-profile': (c) => c.openProfiles(),
   'show-log': (c) => c.store.dispatch({ type: 'open', overlay: 'log' }),
+  'show-results': (c) => c.store.dispatch({ type: 'open', overlay: 'results' }),
   help: (c) => c.store.dispatch({ type: 'open', overlay: 'help' }),
   quit: (_, screen) => screen.quit(),
   redraw: (_, screen) => screen.repaint(),
@@ -34,13 +37,14 @@ const MAIN: Partial<Record<Command, Handler>> = {
 
 const close: Handler = (c) => c.store.dispatch({ type: 'close' });
 
-/** Help and log overlays: Escape or their own key closes them, arrows scroll; q still quits. */
+/** Help, log and results overlays: Escape or their own key closes them, arrows scroll; q still quits. */
 const OVERLAY: Partial<Record<Command, Handler>> = {
   close,
   up: (_, screen) => screen.scroll(-1),
   down: (_, screen) => screen.scroll(1),
   help: close,
   'show-log': close,
+  'show-results': close,
   quit: (_, screen) => screen.quit(),
   redraw: (_, screen) => screen.repaint(),
 };

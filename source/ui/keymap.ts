@@ -6,7 +6,7 @@
 import type { Key } from '#ui-vendor';
 
 /** Where a command applies: the main screen or one of the overlays, which own the keys. */
-export type Scope = 'main' | 'help' | 'input' | 'profiles' | 'log' | 'filter';
+export type Scope = 'main' | 'help' | 'input' | 'profiles' | 'log' | 'filter' | 'results';
 
 export type Command =
   | 'up'
@@ -16,11 +16,14 @@ export type Command =
   | 'invoke-container'
   | 'invoke-both'
   | 'toggle-mode'
+  | 'switch-wasm'
+  | 'deploy'
   | 'edit-input'
   | 'start-experiment'
   | 'stop-experiment'
   | 'switch-profile'
   | 'show-log'
+  | 'show-results'
   | 'help'
   | 'redraw'
   | 'quit'
@@ -55,14 +58,14 @@ export const KEYMAP: readonly Binding[] = [
     keys: [{ key: 'upArrow', label: '↑' }, ch('k')],
     description: 'select the function above (in help and results: scroll)',
     category: 'Functions',
-    scopes: ['main', 'profiles', 'filter', 'help'],
+    scopes: ['main', 'profiles', 'filter', 'help', 'results'],
   },
   {
     command: 'down',
     keys: [{ key: 'downArrow', label: '↓' }, ch('j')],
     description: 'select the function below (in help and results: scroll)',
     category: 'Functions',
-    scopes: ['main', 'profiles', 'filter', 'help'],
+    scopes: ['main', 'profiles', 'filter', 'help', 'results'],
   },
   {
     command: 'filter',
@@ -74,7 +77,7 @@ export const KEYMAP: readonly Binding[] = [
   {
     command: 'invoke-wasm',
     keys: [ch('w')],
-    description: 'invoke the selected function on Wasm',
+    description: 'invoke the selected function on the chosen Wasm runtime',
     category: 'Functions',
     scopes: ['main'],
   },
@@ -96,6 +99,20 @@ export const KEYMAP: readonly Binding[] = [
     command: 'toggle-mode',
     keys: [ch('m')],
     description: 'switch between cold and warm starts',
+    category: 'Functions',
+    scopes: ['main'],
+  },
+  {
+    command: 'switch-wasm',
+    keys: [ch('t')],
+    description: 'switch the Wasm side: wasm (component, jco) or wasm-p1 (node:wasi)',
+    category: 'Functions',
+    scopes: ['main'],
+  },
+  {
+    command: 'deploy',
+    keys: [ch('d')],
+    description: 'deploy the selected function on every runtime it supports',
     category: 'Functions',
     scopes: ['main'],
   },
@@ -135,6 +152,13 @@ export const KEYMAP: readonly Binding[] = [
     scopes: ['main', 'log'],
   },
   {
+    command: 'show-results',
+    keys: [ch('r')],
+    description: "the session's experiments as nebula report shows them",
+    category: 'Experiment',
+    scopes: ['main', 'results'],
+  },
+  {
     command: 'help',
     keys: [ch('?')],
     description: 'this help',
@@ -146,14 +170,14 @@ export const KEYMAP: readonly Binding[] = [
     keys: [{ input: 'l', ctrl: true, label: 'Ctrl+L' }],
     description: 'clear the terminal and draw the screen again',
     category: 'Console',
-    scopes: ['main', 'help', 'log'],
+    scopes: ['main', 'help', 'log', 'results'],
   },
   {
     command: 'quit',
     keys: [ch('q'), { input: 'c', ctrl: true, label: 'Ctrl+C' }],
     description: 'quit: stop warm containers, close the log',
     category: 'Console',
-    scopes: ['main', 'help', 'log'],
+    scopes: ['main', 'help', 'log', 'results'],
   },
   {
     command: 'confirm',
@@ -167,7 +191,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: [{ key: 'escape', label: 'Esc' }],
     description: 'close the overlay, cancel the edit, clear the filter',
     category: 'Overlays',
-    scopes: ['help', 'input', 'profiles', 'log', 'filter'],
+    scopes: ['help', 'input', 'profiles', 'log', 'filter', 'results'],
   },
 ];
 

@@ -23,7 +23,8 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'nebula-console-screen-'));
 const profiles = join(dir, 'profiles');
 mkdirSync(profiles);
-// The estimate source reads once a second: an idle second before and after, one block of 3 s.
+// The estimate source reads once a second: idle 3 s before and after (two readings at least,
+// on a busy machine too), one block of 5 s per runtime (three readings at least).
 for (const name of ['local', 'other']) {
   writeFileSync(
     join(profiles, `${name}.json`),
@@ -36,9 +37,9 @@ for (const name of ['local', 'other']) {
         repetitions: 3,
         warmup: 0,
         pauseMs: 0,
-        baselineSeconds: 1,
+        baselineSeconds: 3,
         blocks: 1,
-        blockSeconds: 3,
+        blockSeconds: 5,
       },
     }),
   );
@@ -108,6 +109,26 @@ async function session(size: Size): Promise<void> {
     await step(terminal, 'invoke on both, warm', 'b', counts(1, 1));
     await step(terminal, 'invoke on both, warm again', 'b', counts(2, 2));
 
+    await step(
+      terminal,
+      'deploy the selected function on every runtime it supports',
+      'd',
+      all(has(/^deployed exponential: wasm /), has(/│ > │ exponential +│ yes +│ yes +│/)),
+    );
+    await step(
+      terminal,
+      'the Wasm side switched to wasm-p1',
+      't',
+      all(has(/^wasm-p1 \(node:wasi\) +exponential/), has(/│ wasm-p1 │ container │/)),
+    );
+    await step(terminal, 'invoke on wasm-p1, warm', 'w', counts(1, 2));
+    await step(
+      terminal,
+      'back to the component',
+      't',
+      all(has(/^wasm \(component\)/), counts(2, 2)),
+    );
+
     await step(terminal, 'open the input editor', 'i', has(/Input for /));
     await step(terminal, 'type in it', `${KEYS.backspace.repeat(20)}3`, has(/│ > 3 /));
     await step(terminal, 'apply the input', KEYS.enter, has(/^warm \| input "3" \|/));
@@ -123,12 +144,36 @@ async function session(size: Size): Promise<void> {
     await step(terminal, 'the log overlay', 'l', has(/Session log/));
     await step(terminal, 'close the log overlay', KEYS.escape, has(/│ > │/));
 
+    // Both runtimes' energy and their ratio, whole, at any width.
     await step(
       terminal,
       'an experiment with power, to its end',
       's',
-      has(/experiment \d+\/\d+ done/),
+      all(
+        has(/experiment \d+\/\d+ done/),
+        has(/^energy\/inv net uWh {2}wasm -?[\d.]+ {2}container -?[\d.]+/),
+        // Net where the idle is known and below the load; gross otherwise (a saturated estimate).
+        has(/^container\/wasm x[\d.]+ (net|gross)/),
+      ),
     );
+
+    await step(
+      terminal,
+      'the results view: the experiment as nebula report shows it',
+      'r',
+      all(
+        has(/^Experiment exp-\S+ +exponential 3 warm/),
+        has(/^ {2}wasm +n \d+ +total [\d.]+/),
+        has(/^ {2}container\/wasm total [\d.]+×/),
+      ),
+    );
+    await step(
+      terminal,
+      'the results view scrolled to its end',
+      'j'.repeat(30),
+      has(/energy container\/wasm [\d.]+×/),
+    );
+    await step(terminal, 'close the results view', KEYS.escape, has(/│ > │/));
 
     // A resize in the middle of an experiment: smaller, larger, then back.
     terminal.press('s');

@@ -13,7 +13,7 @@ function withFunctions(): ConsoleState {
     description: `${name} function`,
     defaultInput: name === 'hello' ? '' : 'abc',
     inputFormat: 'text',
-    deployed: { wasm: 'yes' as const, container: 'no' as const },
+    deployed: { wasm: 'yes' as const, 'wasm-p1': 'yes' as const, container: 'no' as const },
     unavailable: {},
   }));
   return reduce(initialState({ name: 'local', label: 'here' }), { type: 'functions', rows });

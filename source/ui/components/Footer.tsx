@@ -30,7 +30,8 @@ export const Footer = memo(function Footer(state: FooterProps) {
         </Text>
       ) : (
         <Text color={theme.muted} wrap="truncate">
-          w wasm c container b both m mode i input / filter s start x stop ? help q quit
+          w wasm c container b both m mode t wasm/p1 d deploy i input / filter s start x stop r
+          results ? help q quit
         </Text>
       )}
     </Box>

@@ -1,6 +1,6 @@
 import type { PropsWithChildren } from '#ui-vendor';
 import { memo, Text } from '#ui-vendor';
-import type { DeployState, FunctionRow } from '../../console/state.js';
+import type { DeployState, FunctionRow, WasmRuntime } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 import { CompactTable } from './CompactTable.js';
 
@@ -12,7 +12,8 @@ const DEPLOY: Record<DeployState, string> = {
   'n/a': 'n/a',
 };
 
-type Row = { ' ': string; function: string; wasm: string; container: string; description: string };
+/** A table row; the Wasm column is headed by the Wasm runtime chosen (wasm or wasm-p1). */
+type Row = Record<string, string>;
 
 /** The rows shown: a window around the selection when the terminal is short. */
 export function visibleWindow(count: number, selected: number, visible: number): [number, number] {
@@ -57,6 +58,8 @@ function FunctionTableView(props: {
   /** Indices of the functions the filter shows. */
   shown: number[];
   selected: number;
+  /** The Wasm column shows this runtime's deploy state, and says which it is. */
+  wasmRuntime: WasmRuntime;
   filter: string;
   filtering: boolean;
   columns: number;
@@ -68,7 +71,8 @@ function FunctionTableView(props: {
     return <Text color={theme.muted}>loading the function catalog...</Text>;
   // Marker, name, the two deploy states and borders take about 50 columns; the rest is text.
   const nameWidth = Math.max(8, ...functions.map((fn) => fn.name.length));
-  const descWidth = Math.max(6, props.columns - nameWidth - 31);
+  // (The Wasm column is as wide as its heading: wasm-p1 takes three more.)
+  const descWidth = Math.max(6, props.columns - nameWidth - 31 - (props.wasmRuntime.length - 4));
   const at = Math.max(0, shown.indexOf(selected));
   const [start, end] = visibleWindow(shown.length, at, props.visibleRows);
   const data: Row[] = shown.slice(start, end).map((index) => {
@@ -76,7 +80,7 @@ function FunctionTableView(props: {
     return {
       ' ': index === selected ? '>' : ' ',
       function: fn.name,
-      wasm: DEPLOY[fn.deployed.wasm],
+      [props.wasmRuntime]: DEPLOY[fn.deployed[props.wasmRuntime]],
       container: DEPLOY[fn.deployed.container],
       description:
         fn.description.length > descWidth
@@ -85,7 +89,7 @@ function FunctionTableView(props: {
     };
   });
   // Rows the table does not fill stay empty, so the panes below do not move as it scrolls.
-  const blank = { ' ': ' ', function: '', wasm: '', container: '', description: '' };
+  const blank = { ' ': ' ', function: '', [props.wasmRuntime]: '', container: '', description: '' };
   while (data.length < Math.min(props.visibleRows, Math.max(1, functions.length))) data.push(blank);
   const line = scrollLine({
     above: start,
@@ -99,7 +103,7 @@ function FunctionTableView(props: {
     <>
       <CompactTable
         data={data}
-        columns={[' ', 'function', 'wasm', 'container', 'description']}
+        columns={[' ', 'function', props.wasmRuntime, 'container', 'description']}
         header={Header}
       />
       <Text wrap="truncate" color={props.filtering ? undefined : theme.muted}>

@@ -1,7 +1,7 @@
 import { Box, Text } from '#ui-vendor';
 import { type Binding, KEYMAP, keysLabel } from '../keymap.js';
 import { useTheme } from '../theme-context.js';
-import { type Line, ScrollText } from './ScrollText.js';
+import { type Line, ScrollText, wrapLines } from './ScrollText.js';
 
 /** What the function table's deploy columns say. */
 const TABLE_LEGEND: Line[] = [
@@ -28,6 +28,7 @@ export function helpLines(keymap: readonly Binding[] = KEYMAP): Line[] {
 /** The title stays; the rest scrolls in the rows left. */
 export function HelpOverlay(props: {
   height: number;
+  width: number;
   offset: number;
   keymap?: readonly Binding[];
 }) {
@@ -37,7 +38,11 @@ export function HelpOverlay(props: {
       <Text bold color={theme.accent}>
         Keys (Esc closes)
       </Text>
-      <ScrollText lines={helpLines(props.keymap)} offset={props.offset} height={props.height - 1} />
+      <ScrollText
+        lines={wrapLines(helpLines(props.keymap), props.width)}
+        offset={props.offset}
+        height={props.height - 1}
+      />
     </Box>
   );
 }

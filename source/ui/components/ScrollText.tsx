@@ -8,6 +8,36 @@ export interface Line {
   tone?: 'accent' | 'muted' | 'error' | 'warn';
 }
 
+/**
+ * Lines longer than `width` broken at spaces, the rest of a line indented under its start,
+ * so nothing is cut (a word longer than the width is cut at it).
+ */
+export function wrapLines(lines: readonly Line[], width: number): Line[] {
+  const out: Line[] = [];
+  for (const line of lines) {
+    if (line.text.length <= width) {
+      out.push(line);
+      continue;
+    }
+    const lead = line.text.length - line.text.trimStart().length;
+    const rest = ' '.repeat(lead + 4);
+    let current = ' '.repeat(lead);
+    let empty = true;
+    for (const word of line.text.trimStart().split(' ')) {
+      const next = empty ? current + word : `${current} ${word}`;
+      if (next.length > width && !empty && current.trim() !== '') {
+        out.push({ ...line, text: current });
+        current = rest + word;
+      } else current = next;
+      empty = false;
+    }
+    out.push({ ...line, text: current });
+  }
+  return out.map((line) =>
+    line.text.length > width ? { ...line, text: line.text.slice(0, width) } : line,
+  );
+}
+
 /** The lines a view of `height` rows shows from `offset`, and the line that says what is off. */
 export function scrollWindow(
   lines: readonly Line[],

@@ -1,0 +1,61 @@
+/**
+ * The results view's lines come from the report model: the golden energy session (6 blocks
+ * per runtime, a fixed power trace) shows the medians with their intervals, the
+ * container/Wasm ratio with its interval, energy gross and net with theirs, and the idle drift.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { experimentLines } from '../../source/console/results-view.js';
+import { buildReport } from '../../source/report/report.js';
+import { readSessionLog } from '../../source/session/read-log.js';
+
+const fixture = new URL('../../../test/fixtures/session-energy.jsonl', import.meta.url).pathname;
+
+describe('the results view', () => {
+  const report = buildReport(readSessionLog(fixture).records);
+  const energy = report.sections
+    .flatMap((section) => section.experiments)
+    .find((e) => e.experiment === 'exp-golden-energy');
+  assert.ok(energy, 'the fixture has its energy experiment');
+  const lines = experimentLines(energy).map((line) => line.text);
+  const text = lines.join('\n');
+
+  it('names the experiment, its function, input and mode, and its power source', () => {
+    assert.match(lines[0] ?? '', /^Experiment exp-golden-energy {2}hello "" warm$/);
+    assert.match(text, /power trace \(test stand-in for a plug\) \(mqtt, SIMULATED\)/);
+  });
+
+  it('gives each runtime its median total with the 95% interval, as the report does', () => {
+    for (const row of energy.results) {
+      const total = row.stats.totalMs;
+      const ci =
+        total.ci.low === null
+          ? ''
+          : ` \\(${total.ci.low.toFixed(3)} – ${total.ci.high?.toFixed(3)}\\)`;
+      assert.match(
+        text,
+        new RegExp(`${row.runtime} +n ${row.n} +total ${total.median?.toFixed(3)}${ci}`),
+      );
+    }
+  });
+
+  it('gives the container/Wasm ratio with its interval', () => {
+    assert.match(text, /container\/wasm total [\d.]+× \([\d.]+× – [\d.]+×\)/);
+  });
+
+  it('gives energy gross and net with their intervals, and their ratio', () => {
+    assert.match(
+      text,
+      /wasm +gross 345\.903 \(345\.903 – 345\.903\) {2}net 95\.903 \(95\.903 – 95\.903\) {2}6 blocks/,
+    );
+    assert.match(text, /container +gross 1010\.243 \(1010\.156 – 1010\.243\) {2}net 385\.243/);
+    // 385.243 / 95.903 = 4.02: net, both cells having a net figure.
+    assert.match(text, /energy container\/wasm 4\.02× \([\d.]+× – [\d.]+×\) net/);
+  });
+
+  it('says the idle before and after and the drift, flagged over 5%', () => {
+    assert.match(text, /idle before [\d.]+ W, after [\d.]+ W, drift -?[\d.]+%/);
+    const flagged = energy.idle?.flagged ?? false;
+    assert.equal(/FLAGGED/.test(text), flagged);
+  });
+});
