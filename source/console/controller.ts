@@ -21,9 +21,9 @@ import { ConsoleLog } from './console-log.js';
 import { deployFunction } from './deploy.js';
 import { checkDeployed, markUnknown } from './deploy-state.js';
 import { type DockerWatch, watchDocker } from './docker-watch.js';
-import { runConsoleExperiment } from './experiment.js';
+import { consolePlan, runConsoleExperiment } from './experiment.js';
 import { functionRows, invokeSafely, localFunctions, powerInfo, roundTrip } from './functions.js';
-import { brokerSlot, feedPower, powerLabel, remotePowerLabel } from './power-feed.js';
+import { feedPower, openPowerSource } from './power-feed.js';
 import { experimentLines } from './results-view.js';
 import { followRunCost } from './run-cost.js';
 import {
@@ -196,24 +196,15 @@ export class ConsoleController {
     } else if (runtimes.length < PANE_RUNTIMES.length) {
       this.say(`the Docker engine is down: this experiment runs on ${wasm} only`, true);
     }
-    const settings = this.profile.experiment;
     const power = this.power && this.power.status().state === 'up' ? this.power : null;
     if (!power) this.say('no power source is up: this experiment measures time only');
-    const plan = {
-      functions: [{ name: fn.name, inputs: [currentInput(this.state)] }],
+    const plan = consolePlan(this.profile.experiment, {
+      function: fn.name,
+      input: currentInput(this.state),
+      mode: this.state.mode,
       runtimes,
-      modes: [this.state.mode],
-      repetitions: settings.repetitions,
-      warmup: settings.warmup,
-      pauseMs: settings.pauseMs,
-      energy: power
-        ? {
-            blocks: settings.blocks,
-            blockSeconds: settings.blockSeconds ?? null,
-            baselineSeconds: settings.baselineSeconds,
-          }
-        : null,
-    };
+      energy: power !== null,
+    });
     const abort = new AbortController();
     this.log.action('experiment-start', { function: fn.name, runtimes, mode: this.state.mode });
     const stopCost = followRunCost(this.store, this.log.path);
@@ -230,7 +221,7 @@ export class ConsoleController {
         this.store.dispatch({
           type: 'results',
           lines: experimentLines(
-            outcomeReport(outcome, power && plan.energy ? powerInfo(power) : null),
+            outcomeReport(outcome, power ? powerInfo(power) : null),
             outcome.aborted,
           ),
         });
@@ -403,20 +394,7 @@ export class ConsoleController {
 
   private async startPower(profile: Profile, engine: InvocationEngine): Promise<void> {
     try {
-      // Loaded here, after the first frame: the MQTT client is a large module.
-      let source: PowerSource;
-      let shown: Parameters<typeof feedPower>[1];
-      if (engine instanceof RemoteEngine) {
-        // The gateway machine's own source, read through the gateway.
-        const remote = engine.openPower();
-        if (!remote) throw new Error(`the gateway ${engine.url} has no power source`);
-        source = remote;
-        shown = { label: remotePowerLabel(remote.description), slot: { none: 'gateway' } };
-      } else {
-        if (this.options.createPower) source = this.options.createPower(profile);
-        else source = (await import('../power/create.js')).createPowerSource(profile.power);
-        shown = { label: powerLabel(profile.power), slot: brokerSlot(profile.power) };
-      }
+      const { source, shown } = await openPowerSource(profile, engine, this.options.createPower);
       this.power = source;
       this.unfeedPower = feedPower(source, shown, this.store);
       source.start().catch((error: Error) => {

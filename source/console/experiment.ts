@@ -5,13 +5,14 @@
  */
 
 import { ratioOfMedians } from '../core/compare.js';
-import type { RuntimeName } from '../core/invocation.js';
+import type { Mode, RuntimeName } from '../core/invocation.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
 import { BLOCKS_FOR_INTERVAL, type CellEnergy } from '../measure/energy-blocks.js';
 import { parseExperimentPlan } from '../measure/plan.js';
 import type { PowerSource } from '../power/source.js';
+import type { Profile } from '../profiles/schema.js';
 import type { AnyRecord } from '../session/records.js';
 import { runOnTarget, type TargetOutcome } from '../target/on-target.js';
 import type { EnergyRatio, EnergyView, ExperimentView } from './state.js';
@@ -25,6 +26,28 @@ export interface ConsoleExperimentHooks {
   store: ConsoleStore;
   function: string;
   runtimes: RuntimeName[];
+}
+
+/** The plan of the console's `s`: the selected function and input, the profile's settings. */
+export function consolePlan(
+  settings: Profile['experiment'],
+  chosen: { function: string; input: string; mode: Mode; runtimes: RuntimeName[]; energy: boolean },
+): unknown {
+  return {
+    functions: [{ name: chosen.function, inputs: [chosen.input] }],
+    runtimes: chosen.runtimes,
+    modes: [chosen.mode],
+    repetitions: settings.repetitions,
+    warmup: settings.warmup,
+    pauseMs: settings.pauseMs,
+    energy: chosen.energy
+      ? {
+          blocks: settings.blocks,
+          blockSeconds: settings.blockSeconds ?? null,
+          baselineSeconds: settings.baselineSeconds,
+        }
+      : null,
+  };
 }
 
 export async function runConsoleExperiment(

@@ -2,9 +2,11 @@
  * Feeds a power source's readings and status into the console's store: the sparkline, the
  * current watts, the stale flag and, for a plug, the broker's state in the status bar.
  */
+import type { InvocationEngine } from '../engine/invocation-engine.js';
+import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { PowerSample, PowerStatus } from '../power/sample.js';
 import type { PowerSource } from '../power/source.js';
-import type { PowerConfig } from '../profiles/schema.js';
+import type { PowerConfig, Profile } from '../profiles/schema.js';
 import type { PowerLabel, ServiceStatus } from './state.js';
 import type { ConsoleStore } from './store.js';
 
@@ -128,4 +130,28 @@ export function feedPower(
     source.off('sample', onSample);
     source.off('status', onStatus);
   };
+}
+
+/**
+ * The power source of a profile, and how the console labels it: the gateway machine's own
+ * source, read through the gateway, or this machine's (loaded here, after the first frame:
+ * the MQTT client is a large module).
+ */
+export async function openPowerSource(
+  profile: Profile,
+  engine: InvocationEngine,
+  createPower?: (profile: Profile) => PowerSource,
+): Promise<{ source: PowerSource; shown: Parameters<typeof feedPower>[1] }> {
+  if (engine instanceof RemoteEngine) {
+    const remote = engine.openPower();
+    if (!remote) throw new Error(`the gateway ${engine.url} has no power source`);
+    return {
+      source: remote,
+      shown: { label: remotePowerLabel(remote.description), slot: { none: 'gateway' } },
+    };
+  }
+  const source = createPower
+    ? createPower(profile)
+    : (await import('../power/create.js')).createPowerSource(profile.power);
+  return { source, shown: { label: powerLabel(profile.power), slot: brokerSlot(profile.power) } };
 }
