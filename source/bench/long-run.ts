@@ -28,10 +28,29 @@ const dir = mkdtempSync(join(tmpdir(), 'nebula-long-run-'));
 const log = argValue('--log') ?? join(dir, 'long-run.jsonl');
 const keep = process.argv.includes('--keep') || argValue('--log') !== undefined;
 
-const BLOCKS = 3;
+// Blocks of 20 s (20 readings of a 1 Hz source) alternate between the runtimes, so the first
+// minute already holds both: a later mark compares like with like.
+const BLOCK_SECONDS = 20;
 const BASELINE_S = 2;
-// Two runtimes, BLOCKS blocks each, and the idle windows before and after.
-const blockSeconds = Math.max(10, Math.round((minutes * 60 - 2 * BASELINE_S - 4) / (2 * BLOCKS)));
+const BLOCKS = Math.max(2, Math.round((minutes * 60 - 2 * BASELINE_S) / (2 * BLOCK_SECONDS)));
+const blockSeconds = BLOCK_SECONDS;
+
+/**
+ * A child's own peak resident memory, written by itself as it exits (process.resourceUsage
+ * maxRSS, in KiB): sampling /proc misses a peak in the last second (the results at the end).
+ */
+function peakAtExit(file: string): string[] {
+  const code = `import{writeFileSync}from'node:fs';process.on('exit',()=>writeFileSync(${JSON.stringify(file)},String(process.resourceUsage().maxRSS*1024)))`;
+  return [`--import=data:text/javascript,${encodeURIComponent(code)}`];
+}
+
+function readPeak(file: string): number {
+  try {
+    return Number(readFileSync(file, 'utf8')) || 0;
+  } catch {
+    return 0;
+  }
+}
 
 /** VmRSS and VmHWM of a process, in bytes (0 once it is gone). */
 function memoryOf(pid: number): { rss: number; peak: number } {
@@ -60,8 +79,10 @@ interface Mark {
 }
 
 async function run(): Promise<Mark[]> {
+  const peakFile = join(dir, 'bench-peak');
   const args = [
     ...NODE_FLAGS,
+    ...peakAtExit(peakFile),
     NEBULA,
     'bench',
     '--profile',
@@ -114,7 +135,7 @@ async function run(): Promise<Mark[]> {
   const logBytes = statSync(log).size;
   marks.push({
     seconds: (Date.now() - started) / 1000,
-    peakRss,
+    peakRss: Math.max(peakRss, readPeak(peakFile)),
     logBytes,
     invocations: await invocationsIn(log),
   });
@@ -123,7 +144,8 @@ async function run(): Promise<Mark[]> {
 
 async function report(): Promise<{ seconds: number; peakRss: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [NEBULA, 'report', log], {
+  const peakFile = join(dir, 'report-peak');
+  const child = spawn(process.execPath, [...peakAtExit(peakFile), NEBULA, 'report', log], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -138,7 +160,7 @@ async function report(): Promise<{ seconds: number; peakRss: number }> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if ((await exited) !== 0) throw new Error('nebula report failed');
-  return { seconds: (Date.now() - started) / 1000, peakRss };
+  return { seconds: (Date.now() - started) / 1000, peakRss: Math.max(peakRss, readPeak(peakFile)) };
 }
 
 function deployHello(): Promise<void> {

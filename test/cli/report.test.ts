@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -31,6 +31,38 @@ describe('nebula report over several logs', { timeout: 120_000 }, () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^# Sessions side by side/);
     assert.match(run.stdout, /\n# local @ [^\n]+\n[\s\S]*\n# edge @ /);
+  });
+
+  it('refuses an incomplete record or an impossible timing naming its line, exit 2', () => {
+    const lines = readFileSync(real, 'utf8').trimEnd().split('\n');
+    const invocation = JSON.parse(lines.find((l) => l.includes('"type":"invocation"')) ?? '{}');
+    for (const [bad, why] of [
+      ['{"type":"header"}', /:3: a "header" record whose "profile" is missing/],
+      ['{"type":"invocation"}', /:3: a "invocation" record whose "experiment" is missing/],
+      [
+        JSON.stringify({ ...invocation, timings: { ...invocation.timings, totalMs: 1e308 } }),
+        /:3: a "invocation" record whose timings\.totalMs is 1e\+308, not a time in ms/,
+      ],
+      [
+        JSON.stringify({ ...invocation, timings: { ...invocation.timings, startupMs: -1e308 } }),
+        /:3: .*timings\.startupMs is -1e\+308/,
+      ],
+      [
+        JSON.stringify({
+          ...invocation,
+          timings: { startupMs: 'NaN', execMs: 'NaN', teardownMs: 'NaN', totalMs: 'NaN' },
+        }),
+        /:3: .*timings\.startupMs is "NaN"/,
+      ],
+    ] as const) {
+      const path = join(dir, 'bad.jsonl');
+      writeFileSync(path, [...lines.slice(0, 2), bad, ...lines.slice(2)].join('\n'));
+      const run = nebula('report', path);
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, why);
+      assert.doesNotMatch(run.stderr, /TypeError|at .*\.js:/);
+      assert.equal(run.stdout, '');
+    }
   });
 
   it('refuses the same log twice with a usage error', () => {
