@@ -10,7 +10,7 @@
  * values (Vitter's algorithm R, seeded) feeds the bootstrap of ratios, which already drew
  * that many values from larger samples (compare.ts MAX_BOOTSTRAP_N).
  */
-import { MAX_BOOTSTRAP_N, seededRandom } from './compare.js';
+import { MAX_BOOTSTRAP_N, type RatioInterval, ratioOfMedians, seededRandom } from './compare.js';
 import {
   DEFAULT_LEVEL,
   type MedianInterval,
@@ -288,4 +288,22 @@ function insertBounded(list: Indexed[], entry: Indexed, order: (a: Indexed, b: I
   list.splice(at, 0, entry);
   if (list.length > EXTREMES_KEPT) list.pop();
   return list;
+}
+
+/**
+ * Median over median of two samples with the bootstrap interval of compare.ts: over every
+ * value while both are exact, else the medians of the samples and the draws of their
+ * reservoirs.
+ */
+export function ratioOfSamples(top: PhaseSample, bottom: PhaseSample): RatioInterval {
+  if (top.isExact && bottom.isExact) return ratioOfMedians(top.values(), bottom.values());
+  return ratioOfMedians(
+    top.values(),
+    bottom.values(),
+    {},
+    {
+      top: top.summary().median,
+      bottom: bottom.summary().median,
+    },
+  );
 }

@@ -5,23 +5,15 @@
  * of a small one. Cells are pooled over the session's experiments, as those tables always
  * pooled them; the per-experiment tables come from report.ts.
  */
+import { PHASES } from '../core/invocation.js';
 import { PhaseSample } from '../core/phase-sample.js';
 import { type Cell, cellKey } from '../core/plan.js';
 import type { CellIdentity } from '../experiment/results.js';
 import type { InvocationRecord } from '../session/records.js';
 import { type PhaseName, phaseValue } from './samples.js';
 
-export const REPORT_PHASES: readonly PhaseName[] = [
-  'startupMs',
-  'inputMs',
-  'execMs',
-  'outputMs',
-  'teardownMs',
-  'totalMs',
-  'runtimeMs',
-  'thesisStartupMs',
-  'thesisRuntimeMs',
-];
+/** Every phase a run keeps, and the runtime (total − startup) reports add. */
+export const REPORT_PHASES: readonly PhaseName[] = [...PHASES, 'runtimeMs'];
 
 export interface CellMemory {
   /** Invocations that carried a memory figure. */

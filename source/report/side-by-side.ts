@@ -4,8 +4,8 @@
  * the container/wasm ratio with its interval, per function and over all functions. Each
  * number comes from one session alone.
  */
-import { type RatioInterval, ratioOfMedians } from '../core/compare.js';
-import type { PhaseSample } from '../core/phase-sample.js';
+import type { RatioInterval } from '../core/compare.js';
+import { type PhaseSample, ratioOfSamples } from '../core/phase-sample.js';
 import type { Summary } from '../core/stats.js';
 import { type EnergyFigure, energyByCell } from './energy.js';
 import { pooledSample, type ReportCell } from './report-cells.js';
@@ -44,20 +44,6 @@ export interface SideBySide {
 }
 
 const ALL = 'all functions (pooled per session)';
-
-/** Ratio of two pooled samples' medians with the bootstrap over their values. */
-function ratioOf(top: PhaseSample, bottom: PhaseSample): RatioInterval {
-  if (top.isExact && bottom.isExact) return ratioOfMedians(top.values(), bottom.values());
-  return ratioOfMedians(
-    top.values(),
-    bottom.values(),
-    {},
-    {
-      top: top.summary().median,
-      bottom: bottom.summary().median,
-    },
-  );
-}
 
 export function sideBySide(sessions: readonly Session[]): SideBySide {
   // Default runtimes only: variants are compared in their own table.
@@ -112,7 +98,7 @@ export function sideBySide(sessions: readonly Session[]): SideBySide {
       for (const [phase] of SIDE_PHASES) {
         const a = top?.[phase];
         const b = bottom?.[phase];
-        ratios[phase] = a && b && a.n > 0 && b.n > 0 ? ratioOf(a, b) : null;
+        ratios[phase] = a && b && a.n > 0 && b.n > 0 ? ratioOfSamples(a, b) : null;
       }
       const eTop = energies[PAIR.numerator];
       const eBottom = energies[PAIR.denominator];

@@ -4,9 +4,9 @@
  * median startup, and the ratio with its 95% bootstrap interval, per function and input,
  * from one session's cold invocations.
  */
-import { type RatioInterval, ratioOfMedians } from '../core/compare.js';
+import type { RatioInterval } from '../core/compare.js';
 import type { Phase } from '../core/invocation.js';
-import { PhaseSample } from '../core/phase-sample.js';
+import { PhaseSample, ratioOfSamples } from '../core/phase-sample.js';
 import type { Lane } from '../core/plan.js';
 import type { Summary } from '../core/stats.js';
 import type { CellSamples } from '../experiment/results.js';
@@ -47,20 +47,6 @@ function pooled(cells: readonly LadderCell[], phase: Phase): PhaseSample {
   return sample;
 }
 
-/** Median over median; past EXACT_LIMIT the bootstrap resamples each side's reservoir. */
-function ratio(top: PhaseSample, bottom: PhaseSample): RatioInterval {
-  if (top.isExact && bottom.isExact) return ratioOfMedians(top.values(), bottom.values());
-  return ratioOfMedians(
-    top.values(),
-    bottom.values(),
-    {},
-    {
-      top: top.summary().median,
-      bottom: bottom.summary().median,
-    },
-  );
-}
-
 /** Rows for every function/input where the cells hold both lanes of a step; [] without variants. */
 export function ladderRows(cells: readonly LadderCell[], phase: Phase = 'startupMs'): LadderRow[] {
   const cold = cells.filter((c) => c.first.mode === 'cold');
@@ -95,8 +81,9 @@ export function ladderRows(cells: readonly LadderCell[], phase: Phase = 'startup
         wasm: lane(step.wasm),
         containerStartup: top.summary(),
         wasmStartup: bottom.summary(),
-        ratio: ratio(top, bottom),
-        thesisRatio: thesisTop.n > 0 && thesisBottom.n > 0 ? ratio(thesisTop, thesisBottom) : null,
+        ratio: ratioOfSamples(top, bottom),
+        thesisRatio:
+          thesisTop.n > 0 && thesisBottom.n > 0 ? ratioOfSamples(thesisTop, thesisBottom) : null,
       });
     });
   }

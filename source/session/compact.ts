@@ -25,7 +25,10 @@ import type { AnyRecord, InvocationRecord } from './records.js';
 
 export const ROW = 'i';
 
-/** Timings in row order; a timing absent from an invocation is written as false. */
+/**
+ * Timings in row order; a timing absent from an invocation is written as false. The order is
+ * the format's own, frozen: core/invocation.ts PHASES may grow, old rows must still read.
+ */
 const TIMING_KEYS = [
   'startupMs',
   'inputMs',

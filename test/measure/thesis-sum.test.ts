@@ -27,6 +27,23 @@ function run(seed: number, everyNs: number, invocations: number) {
   return events;
 }
 
+/** The events to the running sums, and the lists the whole-list method takes. */
+function feed(events: ReturnType<typeof run>) {
+  const sums = new ThesisSums();
+  const readings: TimedWatts[] = [];
+  const spans: InvocationSpan[] = [];
+  for (const event of events) {
+    if ('reading' in event) {
+      readings.push(event.reading);
+      sums.reading(event.reading);
+    } else {
+      spans.push(event.span);
+      sums.invocation('c', event.span.startNs, event.span.endNs);
+    }
+  }
+  return { sums, readings, spans };
+}
+
 describe('the thesis method one invocation at a time', () => {
   for (const [everyNs, label] of [
     [1_000_000_000, '1 Hz'],
@@ -34,19 +51,7 @@ describe('the thesis method one invocation at a time', () => {
     [1_000_000, '1 kHz (several readings per invocation)'],
   ] as const) {
     it(`gives thesisFigure's figure over the whole list to the last bit, ${label}`, () => {
-      const events = run(everyNs, everyNs, 20_000);
-      const sums = new ThesisSums();
-      const readings: TimedWatts[] = [];
-      const spans: InvocationSpan[] = [];
-      for (const event of events) {
-        if ('reading' in event) {
-          readings.push(event.reading);
-          sums.reading(event.reading);
-        } else {
-          spans.push(event.span);
-          sums.invocation('c', event.span.startNs, event.span.endNs);
-        }
-      }
+      const { sums, readings, spans } = feed(run(everyNs, everyNs, 20_000));
       const expected = thesisFigure(readings, spans);
       assert.ok(expected.invocations > 0);
       assert.deepEqual(sums.figures().get('c'), expected);
@@ -66,18 +71,7 @@ describe('the thesis method one invocation at a time', () => {
         i++;
       }
     }
-    const sums = new ThesisSums();
-    const readings: TimedWatts[] = [];
-    const spans: InvocationSpan[] = [];
-    for (const event of late) {
-      if ('reading' in event) {
-        readings.push(event.reading);
-        sums.reading(event.reading);
-      } else {
-        spans.push(event.span);
-        sums.invocation('c', event.span.startNs, event.span.endNs);
-      }
-    }
+    const { sums, readings, spans } = feed(late);
     assert.deepEqual(sums.figures().get('c'), thesisFigure(readings, spans));
   });
 });
