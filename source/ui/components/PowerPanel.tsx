@@ -15,10 +15,15 @@ export function sparkline(watts: readonly number[], width: number, height: numbe
   return text.split('\n');
 }
 
-/** Three significant digits, whatever the magnitude: 0.712, 12.3, 1234. */
-function sig(value: number | null | undefined): string {
+/**
+ * Three significant digits, whatever the magnitude: 0.712, 12.3, 1234; never an exponent
+ * (a net of idle equal to the load is a rounding residue like 7e-16, shown as 0.0000).
+ */
+export function sig(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '-';
-  return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toPrecision(3);
+  if (Math.abs(value) >= 1000) return value.toFixed(0);
+  if (Math.abs(value) < 0.001) return value.toFixed(4);
+  return value.toPrecision(3);
 }
 
 const interval = (low: number | null, high: number | null) =>
