@@ -6,6 +6,7 @@
 
 import { ratioOfMedians } from '../core/compare.js';
 import type { Mode, RuntimeName } from '../core/invocation.js';
+import { median, sortAscending } from '../core/stats.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
@@ -133,7 +134,8 @@ function energyView(cell: CellEnergy): EnergyView {
 }
 
 /**
- * Container over Wasm energy per invocation: net where both have net figures, else gross;
+ * Container over Wasm energy per invocation: net where both have positive net figures, else
+ * gross;
  * the median of one's blocks over the other's, the interval by the same bootstrap as the
  * timing ratios.
  */
@@ -154,6 +156,9 @@ export function energyRatio(cells: readonly CellEnergy[]): EnergyRatio | null {
     if (top.length === 0 || bottom.length === 0) continue;
     const { ratio, low, high } = ratioOfMedians(top, bottom);
     if (ratio === null) continue;
+    // A net at or below zero (idle as high as the load: a saturated estimate) makes no
+    // ratio: the gross one is shown instead.
+    if (basis === 'net' && !(ratio > 0 && (median(sortAscending(bottom)) ?? 0) > 0)) continue;
     const interval = Math.min(top.length, bottom.length) >= BLOCKS_FOR_INTERVAL;
     return { basis, ratio, low: interval ? low : null, high: interval ? high : null };
   }
