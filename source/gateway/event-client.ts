@@ -12,12 +12,13 @@ export interface EventSubscription {
 
 /**
  * Follows GET /events of a gateway: every invocation it runs, whoever asked for it, for a
- * console watching a remote machine. `dropped` reports events a slow reader missed.
+ * console watching a remote machine. `closed` gets the reason when the gateway closes a
+ * reader that fell too far behind.
  */
 export function subscribeEvents(
   url: string,
   token: string | undefined,
-  handlers: { invocation(result: InvocationResult): void; dropped?(count: number): void },
+  handlers: { invocation(result: InvocationResult): void; closed?(reason: string): void },
 ): EventSubscription {
   const base = url.replace(/\/+$/, '');
   const request = base.startsWith('https:') ? httpsRequest : httpRequest;
@@ -63,7 +64,7 @@ export function subscribeEvents(
 /** One SSE block: `event:` names it, `data:` lines carry JSON; comments start with ':'. */
 function dispatch(
   block: string,
-  handlers: { invocation(result: InvocationResult): void; dropped?(count: number): void },
+  handlers: { invocation(result: InvocationResult): void; closed?(reason: string): void },
 ): void {
   let event = 'message';
   const data: string[] = [];
@@ -79,5 +80,5 @@ function dispatch(
     return; // a damaged event is dropped, never thrown out of the stream's data handler
   }
   if (event === 'invocation') handlers.invocation(payload as InvocationResult);
-  else if (event === 'dropped') handlers.dropped?.((payload as { count: number }).count);
+  else if (event === 'closed') handlers.closed?.(String((payload as { reason?: unknown }).reason));
 }

@@ -1,13 +1,38 @@
 import type { ServerResponse } from 'node:http';
 import type { InvocationResult } from '../core/invocation.js';
 
-/** Past this many unsent bytes a client is too slow: its events are dropped and counted. */
-const MAX_BACKLOG_BYTES = 1024 * 1024;
+/**
+ * What one reader may have waiting unsent. A reader that lets more pile up (it stopped
+ * reading) is closed with the reason, so it holds no more than this and a frame or two.
+ */
+export const MAX_BACKLOG_BYTES = 1024 * 1024;
+/** How long a closed reader has to take its last frame before its connection is cut. */
+const GOODBYE_MS = 5_000;
+/**
+ * An event carries at most this many characters of the input, the output and stderr each
+ * (the answer to the invocation carries them whole); `truncated` gives the full lengths.
+ */
+export const EVENT_TEXT_CHARS = 1024;
 const HEARTBEAT_MS = 15_000;
 
 interface Subscriber {
   res: ServerResponse;
-  dropped: number;
+}
+
+const BOUNDED_FIELDS = ['input', 'output', 'stderr'] as const;
+
+/** The result as an event carries it: long texts cut to EVENT_TEXT_CHARS, their lengths kept. */
+export function eventJson(result: InvocationResult): string {
+  const long = BOUNDED_FIELDS.filter((field) => result[field].length > EVENT_TEXT_CHARS);
+  if (long.length === 0) return resultJson(result);
+  const cut: Record<string, unknown> = { ...result };
+  const truncated: Record<string, number> = {};
+  for (const field of long) {
+    cut[field] = result[field].slice(0, EVENT_TEXT_CHARS);
+    truncated[field] = result[field].length;
+  }
+  cut.truncated = truncated;
+  return JSON.stringify(cut);
 }
 
 /** Each result's JSON, when the gateway has already written it as an answer (resultJson). */
@@ -25,7 +50,8 @@ export function resultJson(result: InvocationResult): string {
 
 /**
  * Server-sent events of invocation results (`event: invocation`). A slow reader never holds
- * up invocations: its events are dropped, and it is told how many with `event: dropped`.
+ * up invocations and costs a bounded buffer: once more than MAX_BACKLOG_BYTES wait unsent,
+ * it is sent `event: closed` with the reason and its stream ends.
  * Events go out after the answers: an invocation only queues its result, and the frames of
  * every result queued meanwhile are written on the next turn of the event loop, one write per
  * reader, so the readers cost the invocation's request neither the JSON nor the writes.
@@ -58,7 +84,7 @@ export class EventStream {
       return;
     }
     res.write(': nebula invocation events\n\n');
-    const subscriber: Subscriber = { res, dropped: 0 };
+    const subscriber: Subscriber = { res };
     this.subscribers.add(subscriber);
     res.on('close', () => this.subscribers.delete(subscriber));
   }
@@ -77,19 +103,22 @@ export class EventStream {
     let frames = '';
     for (const result of results) {
       this.sequence++;
-      frames += `event: invocation\nid: ${this.sequence}\ndata: ${resultJson(result)}\n\n`;
+      frames += `event: invocation\nid: ${this.sequence}\ndata: ${eventJson(result)}\n\n`;
     }
     for (const subscriber of this.subscribers) {
-      if (subscriber.res.writableLength > MAX_BACKLOG_BYTES) {
-        subscriber.dropped += results.length;
-        continue;
-      }
-      const dropped = subscriber.dropped;
-      subscriber.dropped = 0;
-      subscriber.res.write(
-        dropped > 0 ? `event: dropped\ndata: {"count":${dropped}}\n\n${frames}` : frames,
-      );
+      if (subscriber.res.writableLength > MAX_BACKLOG_BYTES) this.drop(subscriber);
+      else subscriber.res.write(frames);
     }
+  }
+
+  /** A reader that stopped reading: told why, then cut off if it does not take even that. */
+  private drop(subscriber: Subscriber): void {
+    this.subscribers.delete(subscriber);
+    const { res } = subscriber;
+    const reason = `this reader left over ${MAX_BACKLOG_BYTES} bytes of events unread; reconnect and read faster`;
+    res.end(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
+    const cut = setTimeout(() => res.destroy(), GOODBYE_MS).unref();
+    res.on('close', () => clearTimeout(cut));
   }
 
   /** Ends every stream (shutdown). */
