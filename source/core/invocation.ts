@@ -9,7 +9,8 @@ export type Mode = (typeof MODES)[number];
 /**
  * The phases of one invocation (docs/MEASURING.md), from the host's marks accept and done and
  * the function's marks main_start, input_read, computed and main_end, all on one monotonic
- * clock. startup + input + exec + output + teardown = total (an absent phase counts as 0).
+ * clock. startup + input + exec + output + teardown = total, over the phases known (an
+ * unmarked phase is null, never 0).
  */
 export interface Timings {
   /** main_start - accept: everything before the function's own code runs. */
@@ -22,13 +23,17 @@ export interface Timings {
   /**
    * The function's compute alone: computed - input_read. Where a mark is missing it spans what
    * was not marked: from main_start without input_read, up to main_end (or done) without
-   * computed; so in old logs, without those two marks, exec is main_end - main_start.
+   * computed; so in old logs, without those two marks, exec is main_end - main_start. Null
+   * when the function marked nothing (a module brought as it is): its compute is unknown.
    */
-  execMs: number;
+  execMs: number | null;
   /** main_end - computed: writing the result (the platform's I/O). Absent or null unmarked. */
   outputMs?: number | null;
-  /** done - main_end: until the result is in and the runtime is clean again. */
-  teardownMs: number;
+  /**
+   * done - main_end: until the result is in and the runtime is clean again. Null without
+   * main_end: the time after the function's last mark is in exec (or startup), not here.
+   */
+  teardownMs: number | null;
   /** done - accept. */
   totalMs: number;
   /**

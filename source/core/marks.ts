@@ -65,9 +65,10 @@ export type TimingMarks = Pick<Marks, 'mainStartNs' | 'mainEndNs'> &
 /**
  * startup = main_start - accept; input = input_read - main_start; exec (compute alone) =
  * computed - input_read; output = main_end - computed; teardown = done - main_end.
- * A missing mark never invents a time: its phase is null (input, output) or 0 (teardown), and
- * the time it would have bounded goes to the phase before it, so the phases always add up to
- * total. Without main_start (the function never reached main) the whole time is startup.
+ * A missing mark never invents a time: its phase is null (unknown, never 0), and the time it
+ * would have bounded goes to the phase before it, so the known phases always add up to total.
+ * Without main_start (the function never reached main, or marks nothing) the whole time is
+ * startup, and exec and teardown are unknown.
  */
 export function computeTimings(acceptNs: bigint, doneNs: bigint, marks: TimingMarks): Timings {
   const totalMs = nsToMs(doneNs - acceptNs);
@@ -79,9 +80,9 @@ export function computeTimings(acceptNs: bigint, doneNs: bigint, marks: TimingMa
     return {
       startupMs: totalMs,
       inputMs: null,
-      execMs: 0,
+      execMs: null,
       outputMs: null,
-      teardownMs: 0,
+      teardownMs: null,
       totalMs,
       ...thesis,
     };
@@ -93,7 +94,7 @@ export function computeTimings(acceptNs: bigint, doneNs: bigint, marks: TimingMa
     inputMs: inputReadNs === null ? null : nsToMs(inputReadNs - mainStartNs),
     execMs: nsToMs(execTo - execFrom),
     outputMs: computedNs === null ? null : nsToMs((mainEndNs ?? doneNs) - computedNs),
-    teardownMs: mainEndNs === null ? 0 : nsToMs(doneNs - mainEndNs),
+    teardownMs: mainEndNs === null ? null : nsToMs(doneNs - mainEndNs),
     totalMs,
     ...thesis,
   };

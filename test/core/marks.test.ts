@@ -7,7 +7,7 @@ import { summarizeInvocations } from '../../source/experiment/results.js';
 const ACCEPT = 1_000_000_000n;
 const ms = (value: number) => ACCEPT + BigInt(Math.round(value * 1e6));
 const sum = (t: Timings) =>
-  t.startupMs + (t.inputMs ?? 0) + t.execMs + (t.outputMs ?? 0) + t.teardownMs;
+  t.startupMs + (t.inputMs ?? 0) + (t.execMs ?? 0) + (t.outputMs ?? 0) + (t.teardownMs ?? 0);
 
 describe('timing marks', () => {
   it('parses the four marks and keeps every other stderr line', () => {
@@ -63,16 +63,20 @@ describe('timing marks', () => {
     assert.equal(sum(t), t.totalMs);
   });
 
-  it('a run that died computing runs until done, with no teardown invented', () => {
+  it('a run that died computing runs until done, with no teardown invented: it is unknown', () => {
     const t = computeTimings(ACCEPT, ms(10), {
       mainStartNs: ms(2),
       inputReadNs: ms(3),
       computedNs: null,
       mainEndNs: null,
     });
-    assert.deepEqual([t.execMs, t.outputMs, t.teardownMs], [7, null, 0]);
+    assert.deepEqual([t.execMs, t.outputMs, t.teardownMs], [7, null, null]);
     const never = computeTimings(ACCEPT, ms(10), { mainStartNs: null, mainEndNs: null });
-    assert.deepEqual([never.startupMs, never.execMs, never.inputMs], [10, 0, null]);
+    // A module that marks nothing: all of it is startup, its compute and teardown unknown.
+    assert.deepEqual(
+      [never.startupMs, never.execMs, never.inputMs, never.teardownMs],
+      [10, null, null, null],
+    );
   });
 
   it('old records without the new fields still summarise, each phase with its own n', () => {

@@ -54,6 +54,25 @@ describe('importing a function again', { timeout: 120_000 }, () => {
   });
 });
 
+describe('a module that writes no timing marks', { timeout: 120_000 }, () => {
+  it('has its compute and teardown unknown (null), not 0: all of it is startup', async () => {
+    // wat-shapes is hand-written and prints no @nebula marks.
+    await engine.importWasm({ path: probe('wat-shapes'), name: 'unmarked' });
+    for (const runtime of ['wasm', 'wasm-p1']) {
+      for (const mode of ['cold', 'warm'] as const) {
+        const { ok, timings, error } = await engine.invoke('unmarked', runtime, {
+          input: 'x',
+          mode,
+        });
+        assert.equal(ok, true, error ?? '');
+        assert.equal(timings.execMs, null, `${runtime} ${mode} compute`);
+        assert.equal(timings.teardownMs, null, `${runtime} ${mode} teardown`);
+        assert.equal(timings.startupMs, timings.totalMs);
+      }
+    }
+  });
+});
+
 describe('what an import never reads', { timeout: 60_000 }, () => {
   it('refuses /dev/zero as a character device, at once', async () => {
     await refusedWith({ path: '/dev/zero', name: 'zero' }, /\/dev\/zero is a character device/);

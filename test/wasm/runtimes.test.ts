@@ -16,9 +16,16 @@ for (const runtime of ['wasm', 'wasm-p1'] as const) {
           assert.equal(result.output.replace(/\n$/, ''), expectedOutput);
           assert.equal(result.exitCode, 0);
           const t = result.timings;
-          assert.ok(t.startupMs > 0 && t.execMs >= 0 && t.teardownMs >= 0, JSON.stringify(t));
+          assert.ok(
+            t.startupMs > 0 && (t.execMs ?? -1) >= 0 && (t.teardownMs ?? -1) >= 0,
+            JSON.stringify(t),
+          );
           const phases =
-            t.startupMs + (t.inputMs ?? 0) + t.execMs + (t.outputMs ?? 0) + t.teardownMs;
+            t.startupMs +
+            (t.inputMs ?? 0) +
+            (t.execMs ?? 0) +
+            (t.outputMs ?? 0) +
+            (t.teardownMs ?? 0);
           assert.ok(Math.abs(phases - t.totalMs) < 1e-6, JSON.stringify(t));
           assert.ok(typeof t.inputMs === 'number' && typeof t.outputMs === 'number');
         });
