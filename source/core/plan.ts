@@ -2,6 +2,7 @@
  * Experiment plans: functions x inputs x modes x runtimes x repetitions, as the ordered list of
  * invocations to make. Pure: the runner (source/experiment) executes a plan.
  */
+import { InputBoundError, inputProblem, maxInputBytes } from './input-bound.js';
 import type { Mode, RuntimeName } from './invocation.js';
 
 /** One line of a results table: every measured invocation of a cell is one sample. */
@@ -44,6 +45,8 @@ export interface PlanSpec {
    * runtime at a time for long enough to attribute energy to it.
    */
   order?: PlanOrder;
+  /** The most one input may carry (core/input-bound.ts); else NEBULA_MAX_INPUT_BYTES or 1 MiB. */
+  maxInputBytes?: number;
 }
 
 export const PLAN_ORDERS = ['interleaved', 'blocked'] as const;
@@ -128,8 +131,13 @@ function checkSpec(spec: PlanSpec): void {
   if (!Number.isInteger(spec.warmup) || spec.warmup < 0) {
     throw new PlanError(`warm-ups must be a whole number >= 0, got ${spec.warmup}`);
   }
+  const maxInput = spec.maxInputBytes ?? planInputBound();
   for (const fn of spec.functions) {
     if (fn.inputs.length === 0) throw new PlanError(`no input for ${fn.name}`);
+    for (const [index, input] of fn.inputs.entries()) {
+      const problem = inputProblem(input, maxInput, `input ${index + 1} of ${fn.name}`);
+      if (problem) throw new PlanError(problem);
+    }
     const lanes = lanesOf(spec);
     if (lanes.every((lane) => fn.skip?.includes(lane.runtime))) {
       throw new PlanError(`${fn.name} can run on none of ${lanes.map(laneLabel).join(', ')}`);
@@ -148,6 +156,15 @@ function checkSpec(spec: PlanSpec): void {
     throw new PlanError(
       `the plan has ${total} invocations, more than one run holds (${MAX_PLAN_INVOCATIONS}); lower -n, --warmup or the number of inputs, functions or runtimes, and run it in parts`,
     );
+  }
+}
+
+function planInputBound(): number {
+  try {
+    return maxInputBytes();
+  } catch (error) {
+    if (error instanceof InputBoundError) throw new PlanError(error.message);
+    throw error;
   }
 }
 

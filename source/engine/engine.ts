@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { unavailableReason } from '../catalog/availability.js';
 import { type Catalog, CatalogError, type FunctionEntry, loadCatalog } from '../catalog/catalog.js';
 import { withFunctionLock } from '../catalog/function-lock.js';
+import { InputBoundError, inputProblem, maxInputBytes } from '../core/input-bound.js';
 import {
   type InvocationResult,
   type InvokeRequest,
@@ -59,6 +60,18 @@ export function checkVariantRuntimes(
   if (variant && runtimes.length !== 1) {
     throw new UsageError('--variant belongs to one runtime: name it, e.g. --runtime container');
   }
+}
+
+/** One input within the bound (core/input-bound.ts), else a UsageError naming it. */
+export function checkInput(input: string): void {
+  let problem: string | null;
+  try {
+    problem = inputProblem(input, maxInputBytes());
+  } catch (error) {
+    if (error instanceof InputBoundError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (problem) throw new UsageError(problem);
 }
 
 /** The checks every engine makes before running anything, with the same messages. */
@@ -161,6 +174,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     request: InvokeRequest,
   ): Promise<InvocationResult> {
     checkRequestNames(runtimeName, request.mode);
+    checkInput(request.input);
     const fn = this.fn(functionName);
     const unavailable = unavailableReason(fn.manifest, runtimeName as RuntimeName);
     if (unavailable)

@@ -3,6 +3,7 @@
  * the same call `nebula bench` and the console make, and streams its events as NDJSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { inputProblem } from '../core/input-bound.js';
 import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
@@ -35,6 +36,8 @@ export interface ExperimentsOptions {
   openLog?: () => ExperimentLog;
   clock?: MeasureClock;
   maxBodyBytes: number;
+  /** The most one input of a plan may carry (core/input-bound.ts). */
+  maxInputBytes: number;
 }
 
 /** A stop request is one short id: anything longer is not one. */
@@ -101,7 +104,7 @@ export class ExperimentsRoute {
       `a plan over ${this.options.maxBodyBytes} bytes is refused; send fewer or smaller inputs`,
     );
     if (text === null) return;
-    const request = parseRequest(text);
+    const request = parseRequest(text, this.options.maxInputBytes);
     if ('error' in request) {
       sendError(res, 400, { error: request.error, field: request.field });
       return;
@@ -202,7 +205,7 @@ type ParsedRequest =
   | { plan: ReturnType<typeof parseExperimentPlan> }
   | { error: string; field: string };
 
-function parseRequest(text: string): ParsedRequest {
+function parseRequest(text: string, maxInput: number): ParsedRequest {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -223,7 +226,14 @@ function parseRequest(text: string): ParsedRequest {
     };
   }
   try {
-    return { plan: parseExperimentPlan(request.plan) };
+    const plan = parseExperimentPlan(request.plan);
+    for (const [i, fn] of plan.functions.entries()) {
+      for (const [j, input] of fn.inputs.entries()) {
+        const problem = inputProblem(input, maxInput, `input ${j + 1} of ${fn.name}`);
+        if (problem) return { error: problem, field: `plan.functions.${i}.inputs.${j}` };
+      }
+    }
+    return { plan };
   } catch (error) {
     if (error instanceof ExperimentPlanError) return { error: error.message, field: 'plan' };
     throw error;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bodyOverInputBound, maxInputBytes } from '../core/input-bound.js';
 import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { nebulaVersion } from '../engine/version.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   /** Invocations waiting for a slot; one more is answered 429. */
   maxQueue?: number;
   maxBodyBytes?: number;
+  /** The most one input may carry (core/input-bound.ts); else NEBULA_MAX_INPUT_BYTES or 1 MiB. */
+  maxInputBytes?: number;
   /** Host names answered beyond loopback names and the bound address (see doors.ts). */
   allowHosts?: readonly string[];
   /** Browser origins allowed to call; requests with any other Origin are refused. */
@@ -73,6 +76,7 @@ export class Gateway {
   private readonly authorize: ReturnType<typeof bearerChecker>;
   private doors: ReturnType<typeof doorChecker>;
   private readonly maxBodyBytes: number;
+  private readonly maxInputBytes: number;
   private readonly startedAt = Date.now();
   private closing: Promise<void> | null = null;
   private readonly onInvocation = this.events.publish.bind(this.events);
@@ -89,6 +93,7 @@ export class Gateway {
     this.authorize = bearerChecker(options.token);
     this.doors = this.doorsFor('127.0.0.1');
     this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+    this.maxInputBytes = options.maxInputBytes ?? maxInputBytes();
     this.version = options.version ?? nebulaVersion();
     this.power = options.power ? new SharedPower(options.power) : null;
     this.experiments = new ExperimentsRoute({
@@ -96,7 +101,9 @@ export class Gateway {
       power: this.power,
       openLog: options.openLog,
       clock: options.clock,
-      maxBodyBytes: this.maxBodyBytes,
+      // A plan carries its inputs: room for one of the largest, beside the rest of the plan.
+      maxBodyBytes: Math.max(this.maxBodyBytes, this.maxInputBytes + 64 * 1024),
+      maxInputBytes: this.maxInputBytes,
     });
     this.target = new TargetRoutes({
       engine: options.engine,
@@ -297,8 +304,8 @@ export class Gateway {
     const input = await readBodyOrRefuse(
       req,
       res,
-      this.maxBodyBytes,
-      `request body over ${this.maxBodyBytes} bytes; send a smaller input`,
+      this.maxInputBytes,
+      bodyOverInputBound(this.maxInputBytes),
     );
     if (input === null) return;
     const entry = this.admission.enter();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { maxInputBytes as envInputBound, InputBoundError } from '../../core/input-bound.js';
 import { Engine, UsageError } from '../../engine/engine.js';
 import { isLoopback } from '../../gateway/auth.js';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE, Gateway } from '../../gateway/server.js';
@@ -78,6 +79,7 @@ export function registerServe(program: Command): void {
       const maxConcurrency = concurrencyFor(options.maxConcurrency);
       const maxQueue = wholeNumber('--max-queue', options.maxQueue, 0, MAX_QUEUE);
       const token = readToken(options);
+      const maxInputBytes = inputBound();
       if (!token && !isLoopback(options.host)) {
         throw new UsageError(
           `binding to ${options.host} opens the gateway to the network: give --token-file FILE or set NEBULA_TOKEN, or bind to 127.0.0.1`,
@@ -112,6 +114,7 @@ export function registerServe(program: Command): void {
         : undefined;
       const gateway = new Gateway({
         engine,
+        maxInputBytes,
         token,
         maxConcurrency,
         maxQueue,
@@ -144,6 +147,16 @@ export function registerServe(program: Command): void {
       await engine.close();
       process.stderr.write('nebula gateway: stopped\n');
     });
+}
+
+/** NEBULA_MAX_INPUT_BYTES, or a usage error saying what it must be. */
+function inputBound(): number {
+  try {
+    return envInputBound();
+  } catch (error) {
+    if (error instanceof InputBoundError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** Resolves on the first stop signal (cli/signals.ts); a second one quits at once. */
