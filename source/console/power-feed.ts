@@ -4,6 +4,7 @@
  */
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { RemoteEngine } from '../gateway/remote-engine.js';
+import { shownBroker } from '../power/broker-url.js';
 import type { PowerSample, PowerStatus } from '../power/sample.js';
 import type { PowerSource } from '../power/source.js';
 import type { PowerConfig, Profile } from '../profiles/schema.js';
@@ -28,7 +29,7 @@ export function remotePowerLabel(power: { kind: string; simulated: boolean }): P
 export type BrokerSlot = { broker: string } | { none: string };
 
 export function brokerSlot(config: PowerConfig): BrokerSlot {
-  if (config.source === 'mqtt') return { broker: config.broker };
+  if (config.source === 'mqtt') return { broker: shownBroker(config.broker) };
   if (config.source === 'modbus') return { broker: `modbus://${config.host}:${config.port}` };
   return { none: config.source };
 }

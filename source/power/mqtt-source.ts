@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { PlugFormat } from '../profiles/schema.js';
+import { shownBroker } from './broker-url.js';
 import type { Parsed } from './formats/codec.js';
 import { CODECS } from './formats/index.js';
 import { type HostTime, hostNow } from './sample.js';
@@ -48,10 +49,12 @@ export class MqttPowerSource extends PowerSource {
 
   /** Resolves once the broker has answered or refused, so callers can show the state at once. */
   protected open(): Promise<void> {
-    const { broker, topic, format } = this.options;
+    const { topic, format } = this.options;
+    // Messages (and the gap records made from them) never carry the broker's password.
+    const broker = shownBroker(this.options.broker);
     const codec = CODECS[format];
     const parse = codec.createParser(topic);
-    const client = mqtt.connect(broker, {
+    const client = mqtt.connect(this.options.broker, {
       username: this.options.username,
       password: this.options.password,
       reconnectPeriod: this.options.reconnectMs ?? 1000,

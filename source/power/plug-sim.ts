@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { PlugFormat } from '../profiles/schema.js';
+import { shownBroker } from './broker-url.js';
 import { CpuMeter, modelWatts, PI4_MODEL } from './cpu.js';
 import type { MqttMessage } from './formats/codec.js';
 import { CODECS } from './formats/index.js';
@@ -42,7 +43,8 @@ export class PlugSimulator extends EventEmitter<PlugSimEvents> {
 
   /** Resolves when the first connection succeeded or failed; it keeps retrying after that. */
   start(): Promise<void> {
-    const { broker, format, topic } = this.options;
+    const { format, topic } = this.options;
+    const broker = shownBroker(this.options.broker);
     const encoder = CODECS[format].createEncoder(topic);
     const model = {
       idleWatts: this.options.idleWatts ?? PI4_MODEL.idleWatts,
@@ -55,7 +57,7 @@ export class PlugSimulator extends EventEmitter<PlugSimEvents> {
     }
     const read = watts;
     const offline = encoder.offline;
-    const client = mqtt.connect(broker, {
+    const client = mqtt.connect(this.options.broker, {
       username: this.options.username,
       password: this.options.password,
       reconnectPeriod: 1000,

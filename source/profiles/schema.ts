@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Platform, parsePlatform } from '../core/platform.js';
+import { brokerUrlProblem } from '../power/broker-url.js';
 
 export const PLUG_FORMATS = ['tasmota', 'shelly', 'zwave', 'gude'] as const;
 export type PlugFormat = (typeof PLUG_FORMATS)[number];
@@ -7,9 +8,10 @@ export type PlugFormat = (typeof PLUG_FORMATS)[number];
 const mqttPowerSchema = z
   .object({
     source: z.literal('mqtt'),
-    broker: z
-      .string()
-      .regex(/^(mqtts?|wss?|tcp):\/\//, 'a broker URL such as mqtt://127.0.0.1:1883'),
+    broker: z.string().superRefine((url, context) => {
+      const problem = brokerUrlProblem(url);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
     username: z.string().optional(),
     password: z.string().optional(),
     topic: z.string().min(1),

@@ -4,7 +4,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { windowEnergy } from '../../source/power/energy.js';
 import { MqttPowerSource } from '../../source/power/mqtt-source.js';
 import type { PowerGap, PowerSample, PowerStatus } from '../../source/power/sample.js';
-import { TestBroker, waitFor } from './broker.js';
+import { freePort, TestBroker, waitFor } from './broker.js';
 
 /** A source with everything it emits collected. */
 function watch(source: MqttPowerSource) {
@@ -167,6 +167,23 @@ describe('MQTT plug source against a real mosquitto', { timeout: 60_000 }, () =>
     } finally {
       await source.stop();
       await pub.publishAsync('tele/plug-retained/SENSOR', '', { retain: true });
+    }
+  });
+
+  it('never shows the password of a broker URL in its messages', async () => {
+    const port = await freePort();
+    const source = new MqttPowerSource({
+      broker: `mqtt://me:hunter2@127.0.0.1:${port}`,
+      topic: 'plug-secret',
+      format: 'tasmota',
+    });
+    await source.start();
+    try {
+      const { lastError } = source.status();
+      assert.match(lastError ?? '', /broker mqtt:\/\/me:\*\*\*@127\.0\.0\.1:\d+/);
+      assert.doesNotMatch(lastError ?? '', /hunter2/);
+    } finally {
+      await source.stop();
     }
   });
 

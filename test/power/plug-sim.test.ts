@@ -191,7 +191,10 @@ describe('plug-sim through a real mosquitto', { timeout: 120_000 }, () => {
       't',
     ]);
     assert.equal(url.code, 2);
-    assert.match(url.stderr, /--broker must be a URL such as mqtt:\/\/127\.0\.0\.1:1883/);
+    assert.match(
+      url.stderr,
+      /--broker: "127\.0\.0\.1:1883" is not a valid URL; give one such as mqtt:\/\/127\.0\.0\.1:1883/,
+    );
     const missing = await fail(['power', '--broker', broker.url, '--duration', '1']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /missing --topic, --format/);

@@ -163,6 +163,24 @@ describe('profile errors name the file, the field and what was expected', { time
       /name: expected "renamed" \(the file's name\), got "other"/,
     ],
     ['broken', '{"name": "broken",', /not valid JSON/],
+    [
+      'ipv6-unclosed',
+      {
+        name: 'ipv6-unclosed',
+        label: 'x',
+        power: { source: 'mqtt', broker: 'mqtt://[::1', topic: 't', format: 'tasmota' },
+      },
+      /power\.broker: "mqtt:\/\/\[::1" is not a valid URL; .*mqtt:\/\/\[::1\]:1883/,
+    ],
+    [
+      'secret-broker',
+      {
+        name: 'secret-broker',
+        label: 'x',
+        power: { source: 'mqtt', broker: 'mqtt://me:hunter2@[::1', topic: 't', format: 'tasmota' },
+      },
+      /power\.broker: "mqtt:\/\/me:\*\*\*@\[::1" is not a valid URL/,
+    ],
   ];
   for (const [name, body, message] of cases) {
     it(name, () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
+import { brokerUrlProblem, shownBroker } from '../../power/broker-url.js';
 import { PI4_MODEL } from '../../power/cpu.js';
 import { CODECS, isPlugFormat } from '../../power/formats/index.js';
 import { PlugSimulator } from '../../power/plug-sim.js';
@@ -92,15 +93,14 @@ async function plugSim(options: PlugSimOptions): Promise<void> {
       `--format ${options.format} publishes to an MQTT broker: give --broker and --topic`,
     );
   }
-  if (!/^(mqtts?|wss?|tcp):\/\/[^/\s]+/.test(broker)) {
-    throw new UsageError(`--broker must be a URL such as mqtt://127.0.0.1:1883, got "${broker}"`);
-  }
+  const brokerProblem = brokerUrlProblem(broker);
+  if (brokerProblem) throw new UsageError(`--broker: ${brokerProblem}`);
   const format = options.format;
   const periodMs = options.periodMs ?? 1000;
   const sim = new PlugSimulator({ ...options, broker, topic, periodMs, format });
   const say = (line: string) => process.stderr.write(`plug-sim: ${line}\n`);
   say(
-    `SIMULATED ${format} plug "${topic}" (${CODECS[format].topicMeaning}) on ${broker}, ` +
+    `SIMULATED ${format} plug "${topic}" (${CODECS[format].topicMeaning}) on ${shownBroker(broker)}, ` +
       `every ${periodMs} ms, ${options.idleWatts}-${options.fullWatts} W by CPU load; Ctrl+C stops`,
   );
   let lastStatus = '';
