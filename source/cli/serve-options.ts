@@ -1,6 +1,7 @@
 /** `nebula serve`'s options that need more than a parse: the token, origins, limits. */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { readRegularFile } from '../catalog/regular-file.js';
 import { UsageError } from '../engine/engine.js';
 import { normalOrigin } from '../gateway/doors.js';
 
@@ -59,7 +60,7 @@ export function readToken(
   if (options.tokenFile !== undefined) {
     let text: string;
     try {
-      text = readFileSync(options.tokenFile, 'utf8');
+      text = readRegularFile(options.tokenFile, 64 * 1024, '--token-file').toString('utf8');
     } catch (error) {
       throw new UsageError(
         `cannot read --token-file ${options.tokenFile}: ${(error as Error).message}`,

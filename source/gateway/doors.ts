@@ -86,8 +86,11 @@ export function doorChecker(options: DoorOptions): (headers: IncomingHttpHeaders
   };
 }
 
+/** Headers the doors judge: each must come at most once. */
+const SINGLE_HEADERS = ['host', 'origin', 'authorization'] as const;
+
 /**
- * Answers 403 for a request the doors refuse, and a CORS preflight of an allowed origin;
+ * Answers 400 for a request with a judged header twice, 403 for one the doors refuse, and a CORS preflight of an allowed origin;
  * true when the request may go on to its route (with CORS headers for an allowed origin).
  */
 export function passDoors(
@@ -95,6 +98,14 @@ export function passDoors(
   req: IncomingMessage,
   res: ServerResponse,
 ): boolean {
+  // Node keeps the first of two Host (or Origin, or Authorization) headers and drops the
+  // rest; a proxy in front may have judged the other one. Which one was meant is not ours to
+  // guess: a request with two is refused.
+  const twice = SINGLE_HEADERS.find((name) => (req.headersDistinct[name]?.length ?? 0) > 1);
+  if (twice) {
+    sendError(res, 400, { error: `more than one ${twice} header: send it once` });
+    return false;
+  }
   const door = check(req.headers);
   if (!door.ok) {
     sendError(res, 403, { error: door.error });

@@ -8,6 +8,7 @@ import type { MeasureClock } from '../measure/clock.js';
 import type { PowerSource } from '../power/source.js';
 import { Admission } from './admission.js';
 import { bearerChecker } from './auth.js';
+import { ConnectionLimit } from './connections.js';
 import { doorChecker, passDoors } from './doors.js';
 import { EventStream, resultJson } from './event-stream.js';
 import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
@@ -60,7 +61,7 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** Idle keep-alive connections are closed after this (long enough for a benchmark client). */
 export const KEEP_ALIVE_TIMEOUT_MS = 30_000;
-/** Open connections (event streams included); more are closed at once by the server. */
+/** Open connections (event streams included); one more replaces an idle one (connections.ts). */
 export const MAX_CONNECTIONS = 1024;
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
@@ -77,6 +78,7 @@ export class Gateway {
   private doors: ReturnType<typeof doorChecker>;
   private readonly maxBodyBytes: number;
   private readonly maxInputBytes: number;
+  private readonly connections: ConnectionLimit;
   private readonly startedAt = Date.now();
   private closing: Promise<void> | null = null;
   private readonly onInvocation = this.events.publish.bind(this.events);
@@ -120,12 +122,13 @@ export class Gateway {
       connectionsCheckingInterval: 1000,
     };
     this.server = createServer(timeouts, (req, res) => {
+      this.connections.track(req, res);
       this.route(req, res).catch((error: Error) => {
         if (!res.headersSent) sendError(res, 500, { error: `gateway: ${error.message}` });
         else res.destroy(error);
       });
     });
-    this.server.maxConnections = MAX_CONNECTIONS;
+    this.connections = new ConnectionLimit(this.server, MAX_CONNECTIONS);
     options.engine.on('invocation', this.onInvocation);
   }
 

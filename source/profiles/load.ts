@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { defaultFunctionsDir } from '../catalog/catalog.js';
+import { FileRefusedError, readRegularFile } from '../catalog/regular-file.js';
 import { type Profile, profileSchema } from './schema.js';
 
 export class ProfileError extends Error {
@@ -37,6 +38,9 @@ export function profileFile(nameOrPath: string, dir = defaultProfilesDir()): str
 }
 
 /** A name in profiles/ or a path to a JSON file. Errors name the file, the field and the rule. */
+/** A profile is a few hundred bytes; this is generous. */
+const MAX_PROFILE_BYTES = 1024 * 1024;
+
 export function loadProfile(
   nameOrPath: string = DEFAULT_PROFILE,
   dir = defaultProfilesDir(),
@@ -50,9 +54,17 @@ export function loadProfile(
       `unknown profile "${nameOrPath}" (no ${file}); known profiles: ${known}, or give a path to a .json file`,
     );
   }
+  let text: string;
+  try {
+    // A regular file only: a FIFO would block the command for ever, deaf to signals.
+    text = readRegularFile(file, MAX_PROFILE_BYTES, 'the profile').toString('utf8');
+  } catch (error) {
+    if (error instanceof FileRefusedError) throw new ProfileError(error.message);
+    throw error;
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ProfileError(`${file}: not valid JSON (${(error as Error).message})`);
   }

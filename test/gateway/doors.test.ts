@@ -55,6 +55,52 @@ describe('the gateway doors', { timeout: 60_000 }, () => {
     }
   });
 
+  it('refuses a request with two Host headers, whichever comes first', async () => {
+    for (const hosts of [
+      [`127.0.0.1:${port}`, 'attacker.example'],
+      ['attacker.example', `127.0.0.1:${port}`],
+    ]) {
+      const socket = connect(Number(port), '127.0.0.1');
+      let answer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        answer += chunk;
+      });
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.write(
+        `GET /functions HTTP/1.1\r\nHost: ${hosts[0]}\r\nHost: ${hosts[1]}\r\nConnection: close\r\n\r\n`,
+      );
+      await closed;
+      assert.match(answer, /^HTTP\/1\.1 400 /, answer);
+      assert.match(answer, /more than one host header/);
+    }
+  });
+
+  it('answers /health at once past 1,024 idle connections, cutting the oldest idle one', async () => {
+    const idle = await Promise.all(
+      Array.from(
+        { length: 1030 },
+        () =>
+          new Promise<import('node:net').Socket>((resolve, reject) => {
+            const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+            socket.on('error', reject);
+          }),
+      ),
+    );
+    const cut = idle.map((socket) => new Promise<void>((resolve) => socket.on('close', resolve)));
+    try {
+      // Headers time out only after 10 s: an answer now means an idle connection made room.
+      const health = await call(`${server.url}/health`);
+      assert.equal(health.status, 200);
+      assert.equal(health.json.status, 'ok');
+      // The first ones were the ones cut: the oldest idle connections.
+      await Promise.race([cut[0], cut[5]]);
+      assert.ok(idle[0]?.destroyed || idle[0]?.readableEnded);
+    } finally {
+      for (const socket of idle) socket.destroy();
+    }
+  });
+
   it('cuts a client that sends its headers too slowly', async () => {
     const slow = await startGateway({ timeouts: { headersMs: 300, requestMs: 600 } });
     try {
