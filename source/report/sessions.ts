@@ -3,7 +3,7 @@
  * profile, and numbers are never pooled across sessions. The same file given twice is
  * refused; two files that hold the same session (a copy) are named apart, never merged.
  */
-import { realpathSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { streamSessionLog } from '../session/read-log.js';
 import { type AnyRecord, type HeaderRecord, isHeader, isInvocation } from '../session/records.js';
@@ -86,9 +86,11 @@ export async function loadSessions(
   const seen = new Map<string, string>();
   const sessions: Session[] = [];
   for (const path of paths) {
+    // The file itself (device and inode): a hard link or a symlink is the same file.
     let real: string;
     try {
-      real = realpathSync(path);
+      const { dev, ino } = statSync(path);
+      real = `${dev}:${ino}`;
     } catch {
       real = path;
     }

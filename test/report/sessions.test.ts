@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -20,6 +20,15 @@ describe('several sessions in one report', () => {
     await assert.rejects(
       loadSessions([real, join(fixtures, '.', 'session-real.jsonl')]),
       /same file/,
+    );
+    // Linked within one folder (a hard link cannot cross file systems).
+    const original = join(dir, 'original.jsonl');
+    copyFileSync(real, original);
+    const hardLink = join(dir, 'hard-link.jsonl');
+    linkSync(original, hardLink);
+    await assert.rejects(
+      loadSessions([original, hardLink]),
+      /hard-link\.jsonl is the same file as/,
     );
   });
 
