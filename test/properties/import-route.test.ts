@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse } from '@bytecodealliance/jco';
 import fc from 'fast-check';
 import { defaultFunctionsDir } from '../../source/catalog/catalog.js';
 import { Engine } from '../../source/engine/engine.js';
@@ -17,7 +18,7 @@ import { Gateway } from '../../source/gateway/server.js';
 import { call } from '../gateway/http.js';
 import { runs } from './runs.js';
 
-export const IMPORT_ROUNDS = 6;
+export const IMPORT_ROUNDS = 8;
 
 const CONFORMANCE = fileURLToPath(new URL('../../../test/fixtures/conformance/', import.meta.url));
 const probe = (name: string) => readFileSync(join(CONFORMANCE, name, 'build', `${name}.wasm`));
@@ -28,6 +29,7 @@ interface Candidate {
   /** What `args` prints when this one is installed; null: it is refused. */
   args: string | null;
   refusal?: RegExp;
+  memoryMb?: number;
 }
 
 const CANDIDATES: Candidate[] = [
@@ -38,6 +40,15 @@ const CANDIDATES: Candidate[] = [
     bytes: Buffer.from('not wasm at all'),
     args: null,
     refusal: /not a Wasm module or component/,
+  },
+  // Refused late, after it was wrapped and transpiled in its staging folder: its memory
+  // starts at 2 MiB, over the 1 MiB it is given.
+  {
+    label: 'big-memory',
+    bytes: Buffer.alloc(0),
+    args: null,
+    refusal: /more than its limit of 1024 KiB/,
+    memoryMb: 1,
   },
 ];
 
@@ -50,6 +61,13 @@ describe('POST /import of one name at once', { timeout: 300_000 }, () => {
   let url = '';
   before(async () => {
     url = (await gateway.listen(0, '127.0.0.1')).url;
+    const big = CANDIDATES.find((candidate) => candidate.label === 'big-memory') as Candidate;
+    big.bytes = Buffer.from(
+      await parse(`(module
+        (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+        (memory (export "memory") 32)
+        (func (export "_start")))`),
+    );
   });
   after(async () => {
     await gateway.close();
@@ -79,6 +97,7 @@ describe('POST /import of one name at once', { timeout: 300_000 }, () => {
                   file: `${candidate.label}.wasm`,
                   wasm: candidate.bytes.toString('base64'),
                   name: 'same',
+                  ...(candidate.memoryMb ? { memoryMb: candidate.memoryMb } : {}),
                 }),
               }),
             ),
