@@ -39,9 +39,7 @@ export function readRegularFile(path: string, maxBytes: number, what: string): B
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new FileRefusedError(`${what} ${path}: ${why}`);
+    throw new FileRefusedError(`cannot read ${what} ${path}: ${(error as Error).message}`);
   }
   try {
     const stat = fstatSync(fd);

@@ -1,7 +1,7 @@
 /** `nebula serve`'s options that need more than a parse: the token, origins, limits. */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { readRegularFile } from '../catalog/regular-file.js';
+import { FileRefusedError, readRegularFile } from '../catalog/regular-file.js';
 import { UsageError } from '../engine/engine.js';
 import { normalOrigin } from '../gateway/doors.js';
 
@@ -62,9 +62,8 @@ export function readToken(
     try {
       text = readRegularFile(options.tokenFile, 64 * 1024, '--token-file').toString('utf8');
     } catch (error) {
-      throw new UsageError(
-        `cannot read --token-file ${options.tokenFile}: ${(error as Error).message}`,
-      );
+      if (error instanceof FileRefusedError) throw new UsageError(error.message);
+      throw error;
     }
     const token = text.trim();
     if (!token || /\s/.test(token)) {

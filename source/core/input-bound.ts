@@ -41,7 +41,7 @@ export function inputTooLarge(bytes: number, max: number, where: string): string
 
 /** A body refused before it was read whole: its size is not known, only that it is over. */
 export function bodyOverInputBound(max: number): string {
-  return `the request body (the input) is over the bound of ${max} bytes (${readable(max)}) for one input; send a smaller input, or start the gateway with ${INPUT_BOUND_VARIABLE}=<bytes> (at most ${readable(MAX_INPUT_BYTES_CAP)})`;
+  return `the request body (the input) is over ${max} bytes (${readable(max)}), the bound for one input; send a smaller input, or start the gateway with ${INPUT_BOUND_VARIABLE}=<bytes> (at most ${readable(MAX_INPUT_BYTES_CAP)})`;
 }
 
 /** Why this input cannot be taken, or null. */

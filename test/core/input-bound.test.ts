@@ -75,7 +75,10 @@ describe('the bound on one input', { timeout: 60_000 }, () => {
     try {
       const body = await upload(`${url}/functions/hello/invoke`, 101, {}, false);
       assert.equal(body.status, 413);
-      assert.match(body.json.error, /over the bound of 100 bytes .*NEBULA_MAX_INPUT_BYTES/);
+      assert.match(
+        body.json.error,
+        /over 100 bytes \(100 bytes\), the bound .*NEBULA_MAX_INPUT_BYTES/,
+      );
       const plan = await call(`${url}/experiments`, {
         method: 'POST',
         body: JSON.stringify({ protocol: 1, plan: spec('z'.repeat(101)) }),
