@@ -22,7 +22,9 @@ export function powerLabel(config: PowerConfig): PowerLabel {
 export function remotePowerLabel(power: { kind: string; simulated: boolean }): PowerLabel {
   if (power.kind === 'mqtt' || power.kind === 'modbus')
     return power.simulated ? 'simulated' : 'plug';
-  return power.kind === 'rapl' ? 'rapl' : 'estimate';
+  return power.kind === 'rapl' || power.kind === 'pmic' || power.kind === 'hwmon'
+    ? power.kind
+    : 'estimate';
 }
 
 /** What the status bar's broker slot shows: this machine's plug broker, or nothing. */

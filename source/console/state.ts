@@ -59,7 +59,7 @@ export interface TargetView {
 }
 
 /** Where the watts come from, as the console labels them. */
-export type PowerLabel = 'plug' | 'simulated' | 'estimate' | 'rapl';
+export type PowerLabel = 'plug' | 'simulated' | 'estimate' | 'rapl' | 'pmic' | 'hwmon';
 
 export interface PowerView {
   label: PowerLabel;

@@ -1,8 +1,10 @@
-import { type PowerConfig, powerSchema } from '../profiles/schema.js';
+import { POWER_SOURCES, type PowerConfig, powerSchema } from '../profiles/schema.js';
 import { EstimatePowerSource } from './estimate-source.js';
 import { CODECS, isPlugFormat } from './formats/index.js';
+import { HwmonPowerSource } from './hwmon-source.js';
 import { ModbusPowerSource } from './modbus-source.js';
 import { MqttPowerSource } from './mqtt-source.js';
+import { PmicPowerSource } from './pmic-source.js';
 import { RaplPowerSource } from './rapl-source.js';
 import type { PowerSource } from './source.js';
 
@@ -26,6 +28,14 @@ export function createPowerSource(config: PowerConfig): PowerSource {
       return new EstimatePowerSource(config);
     case 'rapl':
       return new RaplPowerSource();
+    case 'pmic':
+      return new PmicPowerSource({ command: config.command, pollHz: config.pollHz });
+    case 'hwmon':
+      return new HwmonPowerSource({
+        device: config.device,
+        dir: config.dir,
+        pollHz: config.pollHz,
+      });
   }
 }
 
@@ -40,7 +50,7 @@ export interface PowerFlags {
 
 /**
  * Command-line flags over the profile's power section: --broker/--topic/--format describe a
- * plug and need each other; --source estimate|rapl picks the others.
+ * plug and need each other; --source estimate|rapl|pmic|hwmon picks the others.
  */
 export function powerConfigFrom(profilePower: PowerConfig, flags: PowerFlags): PowerConfig {
   const plugFlags = [flags.broker, flags.topic, flags.format].filter((f) => f !== undefined).length;
@@ -75,13 +85,15 @@ export function powerConfigFrom(profilePower: PowerConfig, flags: PowerFlags): P
   if (flags.source === 'estimate')
     return check({ source: 'estimate', idleWatts: 2.7, fullWatts: 6.4 });
   if (flags.source === 'rapl') return check({ source: 'rapl' });
+  if (flags.source === 'pmic') return check({ source: 'pmic' });
+  if (flags.source === 'hwmon') return check({ source: 'hwmon' });
   if (flags.source === 'modbus') {
     throw new PowerConfigError(
       "a Modbus meter is described in a profile's power section (host, port, line): use --profile with one, such as profiles/pi-gude.json or profiles/sim-gude.json",
     );
   }
   throw new PowerConfigError(
-    `unknown power source "${flags.source}"; choose mqtt, modbus, estimate or rapl`,
+    `unknown power source "${flags.source}"; choose ${POWER_SOURCES.join(', ')}`,
   );
 }
 

@@ -1,6 +1,6 @@
 /** What every power source produces, as plain serializable records (session log lines). */
 
-export const POWER_SOURCE_KINDS = ['mqtt', 'modbus', 'estimate', 'rapl'] as const;
+export const POWER_SOURCE_KINDS = ['mqtt', 'modbus', 'estimate', 'rapl', 'pmic', 'hwmon'] as const;
 export type PowerSourceKind = (typeof POWER_SOURCE_KINDS)[number];
 
 /** When the host had the reading: wall clock for people, monotonic clock for arithmetic. */
@@ -11,8 +11,27 @@ export interface HostTime {
   monoNs: string;
 }
 
+/**
+ * What the meter gave besides watts, as it gave it, so that every method can be recomputed
+ * from a log (the thesis's power = 240 V x current among them). Absent fields: not reported.
+ */
+export interface MeterValues {
+  /** RMS voltage, V. */
+  volts?: number;
+  /** RMS current, A. */
+  amps?: number;
+  /** Power factor, 0..1. */
+  powerFactor?: number;
+  /** The meter's own energy counter, Wh (it counts from whenever the meter last reset it). */
+  energyWh?: number;
+  /** Board rails (a PMIC, hwmon): name -> [volts, amps]. */
+  rails?: Record<string, [number, number]>;
+}
+
 export interface PowerSample {
   watts: number;
+  /** The meter's own values besides watts; absent when it gives none. */
+  meter?: MeterValues;
   /** The plug's own timestamp (epoch ms) when its payload carries one, else null. */
   sourceTime: number | null;
   receivedAt: HostTime;

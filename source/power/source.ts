@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   type HostTime,
   hostNow,
+  type MeterValues,
   type PowerGap,
   type PowerSample,
   type PowerSourceKind,
@@ -82,7 +83,12 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
   protected abstract open(): Promise<void>;
   protected abstract close(): Promise<void>;
 
-  protected accept(watts: number, sourceTime: number | null, simulated = false): void {
+  protected accept(
+    watts: number,
+    sourceTime: number | null,
+    simulated = false,
+    meter?: MeterValues,
+  ): void {
     if (this.state === 'stopped') return;
     const receivedAt = hostNow();
     this.samples++;
@@ -95,6 +101,7 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
       receivedAt,
       simulated: simulated || this.simulated,
       source: this.label,
+      ...(meter && Object.keys(meter).length > 0 ? { meter } : {}),
     };
     if (this.state === 'connecting' || this.state === 'stale') this.setState('up');
     this.emit('sample', sample);

@@ -76,10 +76,42 @@ const estimatePowerSchema = z
 
 const raplPowerSchema = z.object({ source: z.literal('rapl') }).strict();
 
+/** The Raspberry Pi 5's PMIC through `vcgencmd pmic_read_adc`: board rails, not wall power. */
+const pmicPowerSchema = z
+  .object({
+    source: z.literal('pmic'),
+    /** The command and its arguments, when vcgencmd is not on the PATH (or runs elsewhere). */
+    command: z.array(z.string().min(1)).min(1).optional(),
+    /** Readings per second (each one runs the command). */
+    pollHz: z.number().positive().max(10, 'at most 10 readings per second').default(1),
+  })
+  .strict();
+
+/** A Linux hwmon device (power*_input, or curr*_input x in*_input): sensor rails. */
+const hwmonPowerSchema = z
+  .object({
+    source: z.literal('hwmon'),
+    /** The device's `name` file or its hwmonN; omit when only one device reports power. */
+    device: z.string().min(1).optional(),
+    /** Where the devices are (/sys/class/hwmon unless mounted elsewhere). */
+    dir: z.string().min(1).optional(),
+    pollHz: z.number().positive().max(50, 'at most 50 readings per second').default(10),
+  })
+  .strict();
+
+export const POWER_SOURCES = ['mqtt', 'modbus', 'estimate', 'rapl', 'pmic', 'hwmon'] as const;
+
 export const powerSchema = z.discriminatedUnion(
   'source',
-  [mqttPowerSchema, modbusPowerSchema, estimatePowerSchema, raplPowerSchema],
-  { error: 'expected source "mqtt", "modbus", "estimate" or "rapl"' },
+  [
+    mqttPowerSchema,
+    modbusPowerSchema,
+    estimatePowerSchema,
+    raplPowerSchema,
+    pmicPowerSchema,
+    hwmonPowerSchema,
+  ],
+  { error: `expected source ${POWER_SOURCES.map((s) => `"${s}"`).join(', ')}` },
 );
 export type PowerConfig = z.infer<typeof powerSchema>;
 

@@ -91,7 +91,7 @@ describe('profile errors name the file, the field and what was expected', { time
     [
       'bad-source',
       { name: 'bad-source', label: 'x', power: { source: 'meter' } },
-      /power\.source: expected source "mqtt", "modbus", "estimate" or "rapl"/,
+      /power\.source: expected source "mqtt", "modbus", "estimate", "rapl", "pmic", "hwmon"/,
     ],
     [
       'modbus-host',

@@ -43,7 +43,7 @@ export function addPowerOptions(command: Command, prefix = ''): Command {
   return command
     .option(
       `--${prefix}source <kind>`,
-      "mqtt, estimate or rapl (default: the profile's power source)",
+      "mqtt, estimate, rapl, pmic (a Pi 5's board rails) or hwmon (default: the profile's power source)",
     )
     .option(`--${prefix}broker <url>`, 'MQTT broker of the plug, e.g. mqtt://127.0.0.1:1883')
     .option(
@@ -76,7 +76,9 @@ export function powerSourceFrom(profileName: string | undefined, flags: PowerFla
 export function registerPower(program: Command): void {
   const command = program
     .command('power')
-    .description('read the power source (plug, estimate or RAPL) for a while and summarise')
+    .description(
+      'read the power source (plug, estimate, RAPL, Pi 5 PMIC, hwmon) for a while and summarise',
+    )
     .option('--profile <name>', 'profile name in profiles/ or a path')
     .option('--duration <seconds>', 'how long to read', positiveSeconds('--duration'), 10)
     .option('--json', 'print one JSON object at the end');
