@@ -15,6 +15,7 @@ import {
   idleFigure,
   NO_THESIS_FIGURE,
   readingIntervalS,
+  thesis240Watts,
 } from './energy-blocks.js';
 import type { BaselineRecord, BlockRecord, ExperimentRecord } from './records.js';
 import { ThesisSums } from './thesis-sum.js';
@@ -59,6 +60,9 @@ export class EnergyCollector {
   private readonly baselines: BaselineRecord[] = [];
   private readonly spans = new Map<string, BlockSpan[]>();
   private readonly thesis = new ThesisSums();
+  /** The thesis's method with 240 V x current; reported only when some reading had one. */
+  private readonly thesis240 = new ThesisSums();
+  private withCurrent = false;
 
   constructor(private readonly experiment: string) {}
 
@@ -70,6 +74,11 @@ export class EnergyCollector {
       const kept = { watts: reading.watts, receivedAt: { monoNs: reading.receivedAt.monoNs } };
       this.readings.push(kept);
       this.thesis.reading(kept);
+      const at240 = thesis240Watts(reading);
+      if (at240 !== null) {
+        this.withCurrent = true;
+        this.thesis240.reading({ watts: at240, receivedAt: kept.receivedAt });
+      }
       return;
     }
     if (record.type === 'power-gap') {
@@ -94,6 +103,7 @@ export class EnergyCollector {
       const inv = record as unknown as LoggedInvocation;
       if (inv.block === undefined || !inv.ok || !inv.startNs || !inv.endNs) return;
       this.thesis.invocation(inv.cell, inv.startNs, inv.endNs);
+      this.thesis240.invocation(inv.cell, inv.startNs, inv.endNs);
     }
   }
 
@@ -113,12 +123,14 @@ export class EnergyCollector {
     const idle = idleDrift(idleOf('before'), idleOf('after'));
     const intervalS = readingIntervalS(readings);
     const thesis = this.thesis.figures();
+    const thesis240 = this.withCurrent ? this.thesis240.figures() : null;
     const energy = [...this.spans].map(([cell, cellSpans]) =>
       cellEnergy({
         experiment: this.experiment,
         cell,
         spans: cellSpans,
         thesis: thesis.get(cell) ?? NO_THESIS_FIGURE,
+        ...(thesis240 ? { thesis240V: thesis240.get(cell) ?? NO_THESIS_FIGURE } : {}),
         readings,
         gaps,
         idle,

@@ -194,16 +194,30 @@ export interface InvocationSpan {
   endNs: string;
 }
 
+/** The voltage the thesis assumed for every reading: power = 240 V x the meter's current. */
+export const THESIS_VOLTS = 240;
+
+/** A reading's power as the thesis computed it, or null when the meter gave no current. */
+export function thesis240Watts(reading: TimedWatts): number | null {
+  const amps = reading.meter?.amps;
+  return typeof amps === 'number' && Number.isFinite(amps) ? THESIS_VOLTS * amps : null;
+}
+
 /**
  * Mean power of the readings inside each invocation times its duration; invocations without
  * a reading are dropped; the figure is the mean over those kept, gross (no idle subtracted).
+ * `powerOf` picks a reading's power (its watts by default; null leaves the reading out).
  */
 export function thesisFigure(
   readings: readonly TimedWatts[],
   invocations: readonly InvocationSpan[],
+  powerOf: (reading: TimedWatts) => number | null = (reading) => reading.watts,
 ): ThesisFigure {
   const sorted = readings
-    .map((r) => ({ t: BigInt(r.receivedAt.monoNs), w: r.watts }))
+    .flatMap((r) => {
+      const w = powerOf(r);
+      return w === null ? [] : [{ t: BigInt(r.receivedAt.monoNs), w }];
+    })
     .sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
   let sum = 0;
   let kept = 0;
@@ -255,6 +269,11 @@ export interface CellEnergy {
   seconds: number;
   blocks: BlockFigure[];
   thesis: ThesisFigure;
+  /**
+   * The thesis's method with its assumed power, 240 V x the meter's current; present only
+   * when the readings carry a current.
+   */
+  thesis240V?: ThesisFigure;
   /** Why there is no figure, or what to be careful about (drift); else null. */
   reason: string | null;
 }
@@ -271,6 +290,8 @@ export interface CellEnergyInput {
   spans: readonly BlockSpan[];
   /** The thesis method's figure over the cell's invocations (thesisFigure, thesis-sum.ts). */
   thesis: ThesisFigure;
+  /** The same with 240 V x the meter's current, when readings carried a current. */
+  thesis240V?: ThesisFigure;
   readings: readonly TimedWatts[];
   gaps: readonly TimedGap[];
   idle: IdleDrift;
@@ -322,6 +343,7 @@ export function cellEnergy(input: CellEnergyInput): CellEnergy {
     seconds: blocks.reduce((a, b) => a + b.seconds, 0),
     blocks,
     thesis: input.thesis,
+    ...(input.thesis240V ? { thesis240V: input.thesis240V } : {}),
     reason: reasons.length === 0 ? null : reasons.join('; '),
   };
 }

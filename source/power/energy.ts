@@ -8,6 +8,8 @@
 export interface TimedWatts {
   watts: number;
   receivedAt: { monoNs: string };
+  /** The meter's current, where it gave one (the thesis's 240 V method multiplies it). */
+  meter?: { amps?: number };
 }
 
 /** The part of a PowerGap these functions read. */

@@ -195,7 +195,13 @@ export class ModbusPowerSource extends PowerSource {
       this.closeGap();
       this.setState('up');
     }
-    this.accept(decoded.reading.watts, null, this.meterSimulated);
+    const { watts, voltageV, currentA, powerFactor, energyWh } = decoded.reading;
+    this.accept(watts, null, this.meterSimulated, {
+      volts: voltageV,
+      amps: currentA,
+      powerFactor,
+      energyWh,
+    });
   }
 
   /** An unanswered read: down at once when the connection is gone, else after a few in a row. */

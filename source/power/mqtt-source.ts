@@ -123,7 +123,8 @@ export class MqttPowerSource extends PowerSource {
       );
       return;
     }
-    if (parsed.kind === 'reading') this.accept(parsed.watts, parsed.sourceTime, parsed.simulated);
+    if (parsed.kind === 'reading')
+      this.accept(parsed.watts, parsed.sourceTime, parsed.simulated, parsed.meter);
     else if (parsed.kind === 'rejected') this.reject(`${messageTopic}: ${parsed.reason}`);
   }
 

@@ -27,6 +27,14 @@ const ENERGY_HEAD = [
   'Thesis µWh/inv',
 ];
 
+/** Shown only when some cell's readings carried a current (the thesis's assumed 240 V). */
+const THESIS_240V_HEAD = 'Thesis 240 V µWh/inv';
+
+function thesis240Cell(e: ResultRow['energy']): string {
+  const t = e?.thesis240V;
+  return t ? `${uwh(t.grossMicroWhPerInvocation)} (${t.invocations} kept)` : '–';
+}
+
 function energyCells(e: ResultRow['energy']): string[] {
   if (!e) return ENERGY_HEAD.map(() => '–');
   return [
@@ -43,6 +51,7 @@ function energyCells(e: ResultRow['energy']): string[] {
 /** Medians per cell (energy columns only when some cell has energy). */
 export function resultColumns(results: readonly ResultRow[]): Columns {
   const withEnergy = results.some((r) => r.energy);
+  const with240 = results.some((r) => r.energy?.thesis240V);
   const head = [
     'Function',
     'Input',
@@ -62,6 +71,7 @@ export function resultColumns(results: readonly ResultRow[]): Columns {
     'Thesis startup',
     'Thesis runtime',
     ...(withEnergy ? ENERGY_HEAD : []),
+    ...(with240 ? [THESIS_240V_HEAD] : []),
   ];
   const rows = results.map((r) => {
     const total = r.stats.totalMs;
@@ -84,6 +94,7 @@ export function resultColumns(results: readonly ResultRow[]): Columns {
       ms(r.stats.thesisStartupMs.median),
       ms(r.stats.thesisRuntimeMs.median),
       ...(withEnergy ? energyCells(r.energy) : []),
+      ...(with240 ? [thesis240Cell(r.energy)] : []),
     ];
   });
   return { head, rows };

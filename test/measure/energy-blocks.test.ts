@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { experimentEnergy } from '../../source/measure/attribute.js';
 import {
   blockFigure,
   blockSecondsFor,
   idleDrift,
   medianWithInterval,
   readingIntervalS,
+  thesis240Watts,
   thesisFigure,
 } from '../../source/measure/energy-blocks.js';
 
@@ -81,5 +83,52 @@ describe('energy by duration, pure', () => {
     assert.ok(
       Math.abs((figure.grossMicroWhPerInvocation as number) - (uWh(0.75) + uWh(4)) / 2) < 1e-12,
     );
+  });
+
+  it("the thesis's 240 V method: 240 V x the meter's current, from the log's readings", () => {
+    // A Gude at 231 V with PF 0.9: the thesis's assumed 240 V and unit power factor differ.
+    const withCurrent = (s: number, amps: number) => ({
+      ...reading(s, 231 * amps * 0.9),
+      meter: { amps },
+    });
+    const readings = [withCurrent(1, 0.02), withCurrent(2, 0.03), reading(3, 9)];
+    assert.equal(thesis240Watts(readings[0] as (typeof readings)[0]), 240 * 0.02);
+    assert.equal(thesis240Watts(reading(3, 9)), null);
+    const spans = [
+      { startNs: '900000000', endNs: '1100000000' }, // 240 x 0.02 = 4.8 W x 0.2 s
+      { startNs: '1900000000', endNs: '2100000000' }, // 7.2 W x 0.2 s
+      { startNs: '2900000000', endNs: '3100000000' }, // a reading without a current: dropped
+    ];
+    const figure = thesisFigure(readings, spans, thesis240Watts);
+    assert.equal(figure.invocations, 2);
+    assert.equal(figure.dropped, 1);
+    const uWh = (j: number) => (j / 3600) * 1e6;
+    const expected = (uWh(4.8 * 0.2) + uWh(7.2 * 0.2)) / 2;
+    assert.ok(Math.abs((figure.grossMicroWhPerInvocation as number) - expected) < 1e-12);
+    // The attribution carries it beside the thesis's figure only when a reading had a current.
+    const records = (list: ReadonlyArray<ReturnType<typeof reading>>) => [
+      ...list.map((r) => ({ type: 'power', ...r })),
+      ...spans.map((span) => ({
+        type: 'invocation',
+        experiment: 'e',
+        cell: 'c',
+        ok: true,
+        block: 0,
+        ...span,
+      })),
+      {
+        type: 'block',
+        experiment: 'e',
+        cell: 'c',
+        index: 0,
+        startNs: '0',
+        endNs: '4000000000',
+        invocations: 3,
+      },
+    ];
+    const cell = experimentEnergy('e', records(readings)).energy[0];
+    assert.deepEqual(cell?.thesis240V, figure);
+    const plain = experimentEnergy('e', records([reading(1, 4), reading(2, 4)])).energy[0];
+    assert.equal(plain !== undefined && 'thesis240V' in plain, false);
   });
 });

@@ -25,17 +25,22 @@ describe('plug payloads', { timeout: 5000 }, () => {
       },
     };
     const first = parse('tele/plug/SENSOR', buf(sensor));
+    // The meter's own values are kept as given (Total in kWh becomes Wh) for the 240 V method.
     assert.deepEqual(first, {
       kind: 'reading',
       watts: 2635,
       sourceTime: new Date(2018, 1, 15, 17, 37, 10).getTime(),
       simulated: false,
+      meter: { volts: 227, amps: 11.661, powerFactor: 0.99, energyWh: 6294 },
     });
     assert.equal(
       watts(parse('stat/plug/STATUS10', buf({ StatusSNS: { ...sensor, ENERGY: { Power: 3.5 } } }))),
       3.5,
     );
     assert.equal(watts(parse('tele/plug/SENSOR', buf({ ENERGY: { Power: [1.5, 2, 0] } }))), 3.5);
+    // Per-channel arrays are not one meter's values: none kept.
+    const channels = parse('tele/plug/SENSOR', buf({ ENERGY: { Power: [1, 2], Current: [1, 2] } }));
+    assert.equal(channels.kind === 'reading' && channels.meter, undefined);
     assert.equal(
       parseTasmotaTime('2018.02.04 23:17:01'),
       new Date(2018, 1, 4, 23, 17, 1).getTime(),
@@ -79,6 +84,17 @@ describe('plug payloads', { timeout: 5000 }, () => {
       watts: 12.5,
       sourceTime: 1700000000500,
       simulated: false,
+      meter: { amps: 0.2 },
+    });
+    const full = parse(
+      'shelly1/status/switch:0',
+      buf({ id: 0, apower: 12.5, voltage: 231.2, current: 0.06, pf: 0.9, aenergy: { total: 3.5 } }),
+    );
+    assert.deepEqual(full.kind === 'reading' && full.meter, {
+      volts: 231.2,
+      amps: 0.06,
+      powerFactor: 0.9,
+      energyWh: 3.5,
     });
     assert.equal(watts(parse('shelly1/events/rpc', notify({ apower: 20 }))), 20);
     assert.equal(watts(parse('shelly1/events/rpc', notify({ voltage: 231 }))), 20);
@@ -134,6 +150,7 @@ describe('plug payloads', { timeout: 5000 }, () => {
       watts: 4.6,
       sourceTime: 1700000000000,
       simulated: false,
+      meter: { volts: 230.1, amps: 0.02, powerFactor: 0.92, energyWh: 1200 },
     });
     assert.match(reason(parse('x', buf({ line_in: [] }))), /no line_in\[0\]/);
     assert.match(

@@ -131,6 +131,11 @@ describe('Modbus power source against a Modbus TCP server', { timeout: 60_000 },
     const expected = 230 * (Math.round((4.5 / (230 * 0.9)) * 1000) / 1000) * 0.9;
     for (const sample of seen.samples) {
       assert.equal(sample.watts, expected);
+      // The registers themselves are kept, so every method can be recomputed from a log.
+      assert.equal(sample.meter?.volts, 230);
+      assert.equal(sample.meter?.amps, Math.round((4.5 / (230 * 0.9)) * 1000) / 1000);
+      assert.equal(sample.meter?.powerFactor, 0.9);
+      assert.equal(typeof sample.meter?.energyWh, 'number');
       assert.equal(sample.simulated, true);
       assert.equal(sample.source, `modbus gude 127.0.0.1:${sim.port} line 1`);
     }

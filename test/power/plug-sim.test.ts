@@ -52,6 +52,11 @@ describe('plug-sim through a real mosquitto', { timeout: 120_000 }, () => {
         );
         assert.equal(source.status().rejected, 0);
         assert.ok(new Set(samples.map((s) => s.watts)).size >= 3, 'the wattage moves');
+        // The plug's current arrives in the sample (Z-Wave's meter value carries watts only).
+        for (const s of samples) {
+          if (format === 'zwave') assert.equal(s.meter, undefined);
+          else assert.equal(s.meter?.amps, Number((s.watts / 230).toFixed(3)), format);
+        }
       } finally {
         await sim.stop();
         await source.stop();

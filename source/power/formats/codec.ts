@@ -1,8 +1,16 @@
 import type { PlugFormat } from '../../profiles/schema.js';
+import type { MeterValues } from '../sample.js';
 
 /** What one MQTT message meant. */
 export type Parsed =
-  | { kind: 'reading'; watts: number; sourceTime: number | null; simulated: boolean }
+  | {
+      kind: 'reading';
+      watts: number;
+      sourceTime: number | null;
+      simulated: boolean;
+      /** What the plug gave besides watts (voltage, current, power factor, energy counter). */
+      meter?: MeterValues;
+    }
   /** Not a valid reading: counted and skipped. */
   | { kind: 'rejected'; reason: string }
   /** A valid message that carries no reading (online flags, other events). */
@@ -86,6 +94,37 @@ export function epochMs(value: unknown): number | null {
   return value < 1e11 ? value * 1000 : value;
 }
 
-export function reading(watts: number, sourceTime: number | null, simulated: unknown): Parsed {
-  return { kind: 'reading', watts, sourceTime, simulated: simulated === true };
+export function reading(
+  watts: number,
+  sourceTime: number | null,
+  simulated: unknown,
+  meter?: MeterValues,
+): Parsed {
+  const parsed: Parsed = { kind: 'reading', watts, sourceTime, simulated: simulated === true };
+  return meter && Object.keys(meter).length > 0 ? { ...parsed, meter } : parsed;
+}
+
+const finite = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+/**
+ * The meter's own values, as given (fields that are missing or not finite numbers are left
+ * out): volts, amps, power factor and an energy counter in Wh.
+ */
+export function meterValues(given: {
+  volts?: unknown;
+  amps?: unknown;
+  powerFactor?: unknown;
+  energyWh?: unknown;
+}): MeterValues {
+  const meter: MeterValues = {};
+  const volts = finite(given.volts);
+  const amps = finite(given.amps);
+  const powerFactor = finite(given.powerFactor);
+  const energyWh = finite(given.energyWh);
+  if (volts !== undefined) meter.volts = volts;
+  if (amps !== undefined) meter.amps = amps;
+  if (powerFactor !== undefined) meter.powerFactor = powerFactor;
+  if (energyWh !== undefined) meter.energyWh = energyWh;
+  return meter;
 }

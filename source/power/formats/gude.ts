@@ -7,6 +7,7 @@ import {
   epochMs,
   isObject,
   type MqttMessage,
+  meterValues,
   type PlugCodec,
   parseJsonObject,
   reading,
@@ -26,7 +27,14 @@ export const gude: PlugCodec = {
       }
       const watts = checkWatts(lines[0].act_pow, 'line_in[0].act_pow');
       if (typeof watts === 'string') return { kind: 'rejected', reason: watts };
-      return reading(watts, epochMs(message.ts), message.simulated);
+      const line = lines[0];
+      const meter = meterValues({
+        volts: line.voltage,
+        amps: line.current,
+        powerFactor: line.pow_fact,
+        energyWh: line.tot_energy,
+      });
+      return reading(watts, epochMs(message.ts), message.simulated, meter);
     };
   },
   createEncoder(prefix) {

@@ -7,6 +7,7 @@ import {
   epochMs,
   isObject,
   type MqttMessage,
+  meterValues,
   type Parsed,
   type PlugCodec,
   parseJsonObject,
@@ -14,6 +15,16 @@ import {
 } from './codec.js';
 
 const SWITCH = 'switch:0';
+
+/** A switch status's voltage, current, power factor and aenergy.total (Wh), where present. */
+function shellyMeter(status: Record<string, unknown>) {
+  return meterValues({
+    volts: status.voltage,
+    amps: status.current,
+    powerFactor: status.pf,
+    energyWh: isObject(status.aenergy) ? status.aenergy.total : undefined,
+  });
+}
 /** Where the plug answers our Switch.GetStatus calls (Gen2 RPC over MQTT: `<src>/rpc`). */
 const replyPrefix = (id: string) => `nebula/${id}`;
 
@@ -38,13 +49,13 @@ export const shelly: PlugCodec = {
         const watts = checkWatts(message.result.apower, 'result.apower');
         if (typeof watts === 'string') return { kind: 'rejected', reason: watts };
         lastApower = watts;
-        return reading(watts, null, message.simulated);
+        return reading(watts, null, message.simulated, shellyMeter(message.result));
       }
       if (messageTopic === `${id}/status/${SWITCH}`) {
         const watts = checkWatts(message.apower, 'apower');
         if (typeof watts === 'string') return { kind: 'rejected', reason: watts };
         lastApower = watts;
-        return reading(watts, null, message.simulated);
+        return reading(watts, null, message.simulated, shellyMeter(message));
       }
       if (typeof message.method !== 'string' || !isObject(message.params)) {
         return { kind: 'rejected', reason: 'RPC notification without method and params' };
@@ -60,12 +71,12 @@ export const shelly: PlugCodec = {
         // Only other keys changed: the power is still the last one reported.
         return lastApower === null
           ? { kind: 'ignored' }
-          : reading(lastApower, sourceTime, message.simulated);
+          : reading(lastApower, sourceTime, message.simulated, shellyMeter(status));
       }
       const watts = checkWatts(status.apower, `params["${SWITCH}"].apower`);
       if (typeof watts === 'string') return { kind: 'rejected', reason: watts };
       lastApower = watts;
-      return reading(watts, sourceTime, message.simulated);
+      return reading(watts, sourceTime, message.simulated, shellyMeter(status));
     };
   },
   // NotifyStatus carries apower only when it changed: ask for the full status to start from.

@@ -6,6 +6,7 @@ import {
   checkWatts,
   isObject,
   type MqttMessage,
+  meterValues,
   type Parsed,
   type PlugCodec,
   parseJsonObject,
@@ -52,7 +53,17 @@ function energyReading(sensor: Record<string, unknown>, simulated: unknown): Par
     if (typeof checked === 'string') return { kind: 'rejected', reason: checked };
     watts += checked;
   }
-  return reading(watts, parseTasmotaTime(sensor.Time), simulated);
+  // One channel's values as given; a multi-channel plug's arrays are not one meter's.
+  const total = typeof energy.Total === 'number' ? energy.Total * 1000 : undefined;
+  const meter = Array.isArray(power)
+    ? {}
+    : meterValues({
+        volts: energy.Voltage,
+        amps: energy.Current,
+        powerFactor: energy.Factor,
+        energyWh: total,
+      });
+  return reading(watts, parseTasmotaTime(sensor.Time), simulated, meter);
 }
 
 function localIso(now: Date): string {

@@ -157,6 +157,9 @@ function summaryRows(
   const head = [...prefixHead, 'function', 'runtime', 'mode', 'input', 'n', 'failures'];
   for (const phase of phaseNames) for (const stat of STAT_COLUMNS) head.push(`${phase}_${stat}`);
   head.push('total_ms_outliers', ...ENERGY_COLUMNS);
+  // The thesis's 240 V method, only where some reading carried the meter's current.
+  const with240 = results.some((r) => r.energy?.thesis240V);
+  if (with240) head.push('energy_thesis_240v_gross_uwh');
   let text = csvLine(head);
   results.forEach((r, index) => {
     const row: Array<string | number | null> = [
@@ -173,6 +176,7 @@ function summaryRows(
       row.push(s.mean, s.median, s.stddev, s.min, s.max, s.p95, s.p99, s.ci.low, s.ci.high);
     }
     row.push(r.outliers.totalMs.count, ...energyFields(r));
+    if (with240) row.push(r.energy?.thesis240V?.grossMicroWhPerInvocation ?? null);
     text += csvLine(row);
   });
   return text;
