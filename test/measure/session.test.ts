@@ -61,19 +61,18 @@ describe('measurement session with energy', { timeout: 10_000 }, () => {
     const [wasm, container] = outcome.energy;
     assert.equal(wasm?.cell, 'hello/wasm/warm/""');
     // wasm block 0 runs from 5.35 s (one warm-up each first: 0.1 + 0.25 s) to 8.35 s. Readings
-    // inside: 6, 7, 8 s at 4 W; the edges interpolate from 3 W at 5 s (idle) and 5 W at 9 s
-    // (the container's block): 3.35 W and 4.35 W. Trapezoids: 2.38875 + 8 + 1.46125 = 11.85 J
-    // over 30 invocations; net of 3 W idle (before and after, after a settling second):
-    // (11.85 - 9) / 30 J.
+    // inside: 6, 7, 8 s at 4 W, held up to the edges (the 3 W idle reading at 5 s and the
+    // container's 5 W at 9 s are not this block's): 4 W x 3 s = 12 J over 30 invocations; net
+    // of 3 W idle (before and after, after a settling second): (12 - 9) / 30 J.
     const uWh = (joules: number) => (joules / 3600) * 1e6;
     const near = (actual: number | null | undefined, expected: number) =>
       assert.ok(Math.abs((actual as number) - expected) < 1e-9, `${actual} != ${expected}`);
     const block0 = wasm?.blocks[0];
     assert.equal(block0?.readings, 3);
     near(block0?.seconds, 3);
-    near(block0?.meanWatts, 3.95);
-    near(block0?.grossMicroWhPerInvocation, uWh(11.85 / 30));
-    near(block0?.netMicroWhPerInvocation, uWh(2.85 / 30));
+    near(block0?.meanWatts, 4);
+    near(block0?.grossMicroWhPerInvocation, uWh(12 / 30));
+    near(block0?.netMicroWhPerInvocation, uWh(3 / 30));
     assert.equal(wasm?.invocations, 60);
     assert.equal(container?.invocations, 24);
     // The cell's figure is the median of its two blocks (their mean).

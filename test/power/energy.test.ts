@@ -54,13 +54,16 @@ describe('windowEnergy', { timeout: 5000 }, () => {
     close(windowEnergy(samples, window(0, 30)).joules, 105, 1e-9);
   });
 
-  it('interpolates the edges from readings just outside the window', () => {
-    // 2 W before, 4 W after, linear in between: readings at -0.5 and 10.5, window 0..10
+  it('holds the nearest reading inside up to each edge, not the neighbour outside', () => {
+    // 2 W before the window, 3 W inside, 9 W after: the load changes at the edges.
     const samples = [-0.5, 0.5, 2.5, 4.5, 6.5, 8.5, 10.5].map((t) =>
-      at(t, 2 + (2 * (t + 0.5)) / 11),
+      at(t, t < 0 ? 2 : t > 10 ? 9 : 3),
     );
-    const expected = ((2 + (2 * 0.5) / 11 + 2 + (2 * 10.5) / 11) / 2) * 10;
-    close(windowEnergy(samples, window(0, 10)).joules, expected, 1e-9);
+    close(windowEnergy(samples, window(0, 10)).joules, 30, 1e-9);
+    // A ramp: held 2.25 W from 0 to 0.5 s and 6.25 W from 8.5 to 10 s, trapezoids between.
+    const ramp = [-1, 0.5, 2.5, 4.5, 6.5, 8.5, 11].map((t) => at(t, 2 + 0.5 * t));
+    // 2.25 x 0.5 + the ramp's own integral from 0.5 to 8.5 s (34 J) + 6.25 x 1.5
+    close(windowEnergy(ramp, window(0, 10)).joules, 1.125 + 34 + 9.375, 1e-9);
   });
 
   it('gives no number for too few samples, and says why', () => {
