@@ -5,8 +5,10 @@
  * the method, not this machine, and gives the same table on any machine for the same seeds.
  * Usage: node dist/source/bench/energy-validation.js [--runs 1000] [--seed 1]
  *        [--meters shelly,shelly-avg,tasmota,gude,pmic] [--machines steady,drift,step]
+ *        [--idle interleaved,around]
  */
 import { parseArgs } from 'node:util';
+import { IDLE_LAYOUTS } from '../measure/plan.js';
 import {
   defaultPlan,
   MACHINES,
@@ -14,7 +16,7 @@ import {
   type MeterName,
 } from '../measure/validation/conditions.js';
 import { METERS } from '../measure/validation/meters.js';
-import { type TableRow, validationTable } from '../measure/validation/table.js';
+import { type TableRow, validationHead, validationRow } from '../measure/validation/table.js';
 import { validate } from '../measure/validation/validate.js';
 
 const { values } = parseArgs({
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     meters: { type: 'string', default: Object.keys(METERS).join(',') },
     machines: { type: 'string', default: Object.keys(MACHINES).join(',') },
+    idle: { type: 'string', default: 'interleaved' },
   },
 });
 
@@ -45,18 +48,23 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
 }
 const meters = choose(values.meters, Object.keys(METERS) as MeterName[], 'meter');
 const machines = choose(values.machines, Object.keys(MACHINES) as MachineName[], 'machine');
-const rows: TableRow[] = [];
-for (const meterName of meters) {
-  const meter = METERS[meterName];
-  for (const machine of machines) {
-    const started = performance.now();
-    const model = MACHINES[machine].model(meter);
-    const result = await validate(meter, model, defaultPlan(), runs, seed);
-    rows.push({ meter: meter.name, workload: MACHINES[machine].label, result });
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    process.stderr.write(
-      `energy-validation: ${meterName} ${machine}: ${runs} runs in ${seconds} s\n`,
-    );
+const layouts = choose(values.idle, IDLE_LAYOUTS, 'idle layout');
+// Each line as its condition finishes: a long run stopped midway keeps what it finished.
+process.stdout.write(validationHead());
+for (const idle of layouts) {
+  for (const meterName of meters) {
+    const meter = METERS[meterName];
+    for (const machine of machines) {
+      const started = performance.now();
+      const plan = defaultPlan(idle);
+      const model = MACHINES[machine].model(meter, plan);
+      const result = await validate(meter, model, plan, runs, seed);
+      const row: TableRow = { meter: meter.name, workload: MACHINES[machine].label, idle, result };
+      process.stdout.write(validationRow(row));
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      process.stderr.write(
+        `energy-validation: ${idle} ${meterName} ${machine}: ${runs} runs in ${seconds} s\n`,
+      );
+    }
   }
 }
-process.stdout.write(validationTable(rows));

@@ -7,16 +7,19 @@ import { baselineFrom, type TimedGap, type TimedWatts } from '../power/energy.js
 import type { AnyRecord } from '../session/records.js';
 import {
   type BlockSpan,
+  blockFigure,
   type CellEnergy,
   cellEnergy,
   type IdleDrift,
   type IdleFigure,
   idleDrift,
   idleFigure,
+  medianWithInterval,
   NO_THESIS_FIGURE,
   readingIntervalS,
   thesis240Watts,
 } from './energy-blocks.js';
+import { type IdleWindow, idleBeside } from './idle-beside.js';
 import type { BaselineRecord, BlockRecord, ExperimentRecord } from './records.js';
 import { ThesisSums } from './thesis-sum.js';
 
@@ -64,7 +67,11 @@ export class EnergyCollector {
   private readonly thesis240 = new ThesisSums();
   private withCurrent = false;
 
-  constructor(private readonly experiment: string) {}
+  /** `precision`: the one the plan asks for (the log's experiment record says it too). */
+  constructor(
+    private readonly experiment: string,
+    private precision: number | null = null,
+  ) {}
 
   add(record: AnyRecord): void {
     if (record.type === 'power') {
@@ -87,7 +94,10 @@ export class EnergyCollector {
       return;
     }
     if ((record as { experiment?: unknown }).experiment !== this.experiment) return;
-    if (record.type === 'baseline') this.baselines.push(record as unknown as BaselineRecord);
+    if (record.type === 'experiment') {
+      const asked = (record as unknown as ExperimentRecord).plan?.energy?.precision;
+      if (typeof asked === 'number') this.precision = asked;
+    } else if (record.type === 'baseline') this.baselines.push(record as unknown as BaselineRecord);
     else if (record.type === 'block') {
       const block = record as unknown as BlockRecord;
       const list = this.spans.get(block.cell) ?? [];
@@ -112,6 +122,63 @@ export class EnergyCollector {
     return this.readings;
   }
 
+  /**
+   * Idle windows with their power, by start; null unless idle was interleaved. `cache` keeps
+   * each window's power once computed (a session asking between blocks).
+   */
+  private idleWindows(cache?: Map<string, number | null>): IdleWindow[] | null {
+    if (!this.baselines.some((b) => b.phase === 'between')) return null;
+    return this.baselines
+      .map((b) => {
+        const window = { startNs: BigInt(b.startNs), endNs: BigInt(b.endNs) };
+        let watts = cache?.get(b.startNs);
+        if (watts === undefined) {
+          watts = baselineFrom(this.readings, window, this.gaps).watts;
+          cache?.set(b.startNs, watts);
+        }
+        return { ...window, watts };
+      })
+      .sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+  }
+
+  private readonly interimIdle = new Map<string, number | null>();
+  private readonly interimBlocks = new Map<string, number | null>();
+
+  /**
+   * A cell's net median and 95% interval from the blocks so far, for a session deciding
+   * whether to add blocks (each block and idle window computed once: a block's idle beside
+   * it is complete when the next idle window is; without interleaved idle, against idle
+   * before the blocks). The figures of the experiment come from result(), computed afresh.
+   */
+  interimNet(cell: string): { median: number | null; low: number | null; high: number | null } {
+    const windows = this.idleWindows(this.interimIdle);
+    const before = this.baselines.find((b) => b.phase === 'before');
+    const beforeWindow = before && { startNs: BigInt(before.startNs), endNs: BigInt(before.endNs) };
+    const intervalS = readingIntervalS(this.readings);
+    const net: number[] = [];
+    for (const span of this.spans.get(cell) ?? []) {
+      const key = `${cell}/${span.startNs}`;
+      let value = this.interimBlocks.get(key);
+      if (value === undefined) {
+        const idle = windows
+          ? idleBeside(windows, span)
+          : beforeWindow
+            ? baselineFrom(this.readings, beforeWindow, this.gaps).watts
+            : null;
+        value = blockFigure(
+          this.readings,
+          this.gaps,
+          span,
+          idle,
+          intervalS,
+        ).netMicroWhPerInvocation;
+        this.interimBlocks.set(key, value);
+      }
+      if (value !== null) net.push(value);
+    }
+    return medianWithInterval(net);
+  }
+
   result(): ExperimentEnergy {
     const { readings, gaps } = this;
     const idleOf = (phase: BaselineRecord['phase']): IdleFigure | null => {
@@ -124,6 +191,7 @@ export class EnergyCollector {
     const intervalS = readingIntervalS(readings);
     const thesis = this.thesis.figures();
     const thesis240 = this.withCurrent ? this.thesis240.figures() : null;
+    const windows = this.idleWindows();
     const energy = [...this.spans].map(([cell, cellSpans]) =>
       cellEnergy({
         experiment: this.experiment,
@@ -135,6 +203,8 @@ export class EnergyCollector {
         gaps,
         idle,
         intervalS,
+        precisionTarget: this.precision,
+        ...(windows ? { idleBeside: (span: BlockSpan) => idleBeside(windows, span) } : {}),
       }),
     );
     return { idle, energy, intervalS };

@@ -1,4 +1,6 @@
 /**
+ * One file over 300 lines: the figure of a cell is one chain (block, idle, median and its
+ * interval, the thesis's method, the cell), read top to bottom beside docs/ENERGY.md.
  * Energy by duration, as pure functions (docs/ENERGY.md). A runtime runs back to back for a
  * block of seconds; the block's energy (trapezoid rule over the readings, power/energy.ts) is
  * divided by the invocations it held, gross and net of idle. A runtime's figure is the median
@@ -13,6 +15,7 @@ import {
   type TimedWatts,
   windowEnergy,
 } from '../power/energy.js';
+import { type PrecisionFigure, precisionFigure, precisionText } from './idle-beside.js';
 
 /** A block gives no figure below this many readings inside its window. */
 export const MIN_BLOCK_READINGS = 3;
@@ -108,6 +111,8 @@ export interface BlockFigure {
   netMicroWhPerInvocation: number | null;
   /** Why there is no figure (too few readings: how long the block must last), else null. */
   reason: string | null;
+  /** With interleaved idle: the idle power beside this block that net subtracts. */
+  idleWatts?: number | null;
 }
 
 /** One block's energy per invocation, gross and net of `idleWatts`. */
@@ -274,6 +279,8 @@ export interface CellEnergy {
    * when the readings carry a current.
    */
   thesis240V?: ThesisFigure;
+  /** How precise the net figure is, and whether it reached the precision asked for. */
+  precision: PrecisionFigure;
   /** Why there is no figure, or what to be careful about (drift); else null. */
   reason: string | null;
 }
@@ -297,12 +304,24 @@ export interface CellEnergyInput {
   idle: IdleDrift;
   /** The source's reading interval (s), to say how long a short block must be. */
   intervalS: number | null;
+  /** With interleaved idle: the idle beside each block (idle-beside.ts), instead of the run's. */
+  idleBeside?: (span: BlockSpan) => number | null;
+  /** The precision asked for, as a fraction (0.05), or null. */
+  precisionTarget?: number | null;
 }
 
 export function cellEnergy(input: CellEnergyInput): CellEnergy {
-  const blocks = input.spans.map((span) =>
-    blockFigure(input.readings, input.gaps, span, input.idle.idleWatts, input.intervalS),
-  );
+  const beside = input.idleBeside;
+  const blocks = input.spans.map((span) => {
+    if (!beside) {
+      return blockFigure(input.readings, input.gaps, span, input.idle.idleWatts, input.intervalS);
+    }
+    const idleWatts = beside(span);
+    return {
+      ...blockFigure(input.readings, input.gaps, span, idleWatts, input.intervalS),
+      idleWatts,
+    };
+  });
   const gross = blocks.flatMap((b) =>
     b.grossMicroWhPerInvocation === null ? [] : [b.grossMicroWhPerInvocation],
   );
@@ -326,6 +345,13 @@ export function cellEnergy(input: CellEnergyInput): CellEnergy {
   }
   if (gross.length > 0 && net.length === 0) reasons.push('no net figure: no idle power measured');
   if (input.idle.flagged && input.idle.reason) reasons.push(input.idle.reason);
+  const target = input.precisionTarget ?? null;
+  const precision = precisionFigure(n.median, n.low, n.high, target);
+  if (precision.met === false) {
+    reasons.push(
+      `net reached ${precisionText(precision.net)}, not the ${precisionText(target)} asked for, before the time cap`,
+    );
+  }
   return {
     experiment: input.experiment,
     cell: input.cell,
@@ -344,6 +370,7 @@ export function cellEnergy(input: CellEnergyInput): CellEnergy {
     blocks,
     thesis: input.thesis,
     ...(input.thesis240V ? { thesis240V: input.thesis240V } : {}),
+    precision,
     reason: reasons.length === 0 ? null : reasons.join('; '),
   };
 }

@@ -1,7 +1,10 @@
 /**
- * One experiment with energy (docs/ENERGY.md): idle before, blocks of time alternating
- * between runtimes, idle after; the figures from exactly the records written, each taken
- * in as it is written and then let go (a run of hours holds what one of minutes does).
+ * One file over 300 lines: the run is one sequence whose steps share its state (the log, the
+ * collector, the counts). One experiment with energy (docs/ENERGY.md): idle before, blocks of time alternating
+ * between runtimes (with interleaved idle, an idle window after each: A idle B idle ...),
+ * idle after; with a precision asked for, blocks are added until it is reached or the time
+ * cap is. The figures come from exactly the records written, each taken in as it is written
+ * and then let go (a run of hours holds what one of minutes does).
  */
 import type { InvocationResult } from '../core/invocation.js';
 import { type Cell, cellKey } from '../core/plan.js';
@@ -15,9 +18,13 @@ import { invocationRecord } from '../session/session-log.js';
 import { EnergyCollector } from './attribute.js';
 import type { MeasureClock } from './clock.js';
 import { blockSecondsFor, readingIntervalS } from './energy-blocks.js';
+import { relativeHalfWidth } from './idle-beside.js';
 import type { EnergyPlan, ExperimentPlan } from './plan.js';
 import type { BlockRecord } from './records.js';
 import type { ExperimentOutcome, SessionEvent, SessionOptions } from './types.js';
+
+/** A precision run adds blocks up to this many per runtime (the plan's own maximum). */
+const MAX_BLOCKS = 1000;
 
 export class EnergyRun {
   /** What the figures need of the written records (no invocation is kept). */
@@ -40,7 +47,7 @@ export class EnergyRun {
     private readonly log: (record: AnyRecord) => void,
     private readonly emit: (event: SessionEvent) => void,
   ) {
-    this.energyOf = new EnergyCollector(experiment);
+    this.energyOf = new EnergyCollector(experiment, energy.precision);
   }
 
   /** Written to the log and counted: the figures are computed from exactly these. */
@@ -67,7 +74,7 @@ export class EnergyRun {
       const intervalS = measured ?? power.expectedPeriodMs / 1000;
       blockSeconds = this.energy.blockSeconds ?? blockSecondsFor(intervalS);
       this.emit({ type: 'blocks', blockSeconds, intervalS: measured, total });
-      await this.blocks(cells, blockSeconds, total);
+      await this.blocks(cells, blockSeconds, intervalS, total);
       await this.baseline('after', intervalS);
     } finally {
       power.off('sample', onSample);
@@ -139,20 +146,67 @@ export class EnergyRun {
     });
   }
 
-  private async blocks(groups: Cell[][], blockSeconds: number, total: number): Promise<void> {
+  private async blocks(
+    groups: Cell[][],
+    blockSeconds: number,
+    intervalS: number,
+    total: number,
+  ): Promise<void> {
     for (const group of groups) {
       for (const cell of group) {
         for (let i = 0; i < this.plan.warmup && !this.signal.aborted; i++) {
           await this.invoke(cell, true);
         }
       }
-      for (let index = 0; index < this.energy.blocks; index++) {
+      const started = this.clock.monoNs();
+      for (let index = 0; index < MAX_BLOCKS; index++) {
+        if (index >= this.energy.blocks && this.enough(group, started)) break;
         for (const cell of group) {
           if (this.signal.aborted) return;
           await this.block(cell, index, blockSeconds, total);
+          if (this.energy.idle === 'interleaved')
+            await this.idleBeside(index, blockSeconds, intervalS);
         }
       }
     }
+  }
+
+  /**
+   * Whether a group has run enough blocks: always, without a precision; with one, once every
+   * cell's net interval is within it, or the group has spent maxSeconds in blocks.
+   */
+  private enough(group: Cell[], startedNs: bigint): boolean {
+    const target = this.energy.precision;
+    if (target === null) return true;
+    if (Number(this.clock.monoNs() - startedNs) / 1e9 >= this.energy.maxSeconds) return true;
+    return group.every((cell) => {
+      const net = this.energyOf.interimNet(cellKey(cell));
+      const reached = relativeHalfWidth(net.median, net.low, net.high);
+      return reached !== null && reached <= target;
+    });
+  }
+
+  /**
+   * Idle right after a block, as long as a block, after a reading interval for readings
+   * taken under the block's load to pass: each block then has idle measured on both sides.
+   */
+  private async idleBeside(index: number, seconds: number, settleS: number): Promise<void> {
+    if (this.signal.aborted) return;
+    await this.clock.sleep(settleS * 1000, this.signal);
+    if (this.signal.aborted) return;
+    const at = this.clock.wallMs();
+    const startNs = this.clock.monoNs();
+    await this.clock.sleep(seconds * 1000, this.signal);
+    if (this.signal.aborted) return;
+    this.write({
+      type: 'baseline',
+      experiment: this.experiment,
+      phase: 'between',
+      index,
+      at,
+      startNs: startNs.toString(),
+      endNs: this.clock.monoNs().toString(),
+    });
   }
 
   /** Invocations back to back until blockSeconds have passed; a failure ends the block. */
@@ -189,7 +243,13 @@ export class EnergyRun {
     };
     this.write({ ...block });
     this.blocksDone++;
-    this.emit({ type: 'block', block, done: this.blocksDone, total });
+    // Blocks added for a precision run past the planned total.
+    this.emit({
+      type: 'block',
+      block,
+      done: this.blocksDone,
+      total: Math.max(total, this.blocksDone),
+    });
   }
 
   /** One invocation, logged; null when the stop cut it short. */

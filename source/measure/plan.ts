@@ -6,6 +6,9 @@ import { z } from 'zod';
 import { MODES, RUNTIME_NAMES } from '../core/invocation.js';
 import { PLAN_ORDERS } from '../core/plan.js';
 
+export const IDLE_LAYOUTS = ['interleaved', 'around'] as const;
+export type IdleLayout = (typeof IDLE_LAYOUTS)[number];
+
 export const energyPlanSchema = z
   .object({
     /** Blocks per runtime, alternating A B A B; 6 give a 95% interval of the median. */
@@ -14,6 +17,18 @@ export const energyPlanSchema = z
     blockSeconds: z.number().positive().max(3600).nullable().default(null),
     /** Idle measured this long before and again after the blocks; 0 gives no net figure. */
     baselineSeconds: z.number().min(0).max(3600).default(10),
+    /**
+     * interleaved: an idle window after every block (A idle B idle ...), each block's net
+     * taken against the idle on both sides of it; around: idle only before and after.
+     */
+    idle: z.enum(IDLE_LAYOUTS).default('interleaved'),
+    /**
+     * Add blocks (past `blocks`) until every runtime's net 95% interval is within this
+     * fraction of its figure (0.05: ±5%), or maxSeconds of blocks have run; null: `blocks`.
+     */
+    precision: z.number().positive().max(1).nullable().default(null),
+    /** With a precision: the most time a group of cells may spend in blocks, in s. */
+    maxSeconds: z.number().positive().max(86_400).default(600),
   })
   .strict();
 

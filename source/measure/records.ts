@@ -17,11 +17,16 @@ export interface ExperimentRecord {
   power: { source: string; kind: string; simulated: boolean } | null;
 }
 
-/** Idle power is measured over this window, before the blocks and after them. */
+/**
+ * Idle power is measured over this window: before the blocks and after them, and with
+ * interleaved idle ("between") after every block.
+ */
 export interface BaselineRecord {
   type: 'baseline';
   experiment: string;
-  phase: 'before' | 'after';
+  phase: 'before' | 'after' | 'between';
+  /** A "between" window: the block index it follows. */
+  index?: number;
   at: number;
   startNs: string;
   endNs: string;

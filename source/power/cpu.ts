@@ -1,5 +1,6 @@
 /** This machine's CPU utilisation from /proc/stat, and the linear power model built on it. */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 interface CpuTimes {
   busy: number;
@@ -44,4 +45,53 @@ export function modelWatts(
   model: { idleWatts: number; fullWatts: number },
 ): number {
   return model.idleWatts + (model.fullWatts - model.idleWatts) * utilisation;
+}
+
+/** USER_HZ: /proc/PID/stat counts CPU time in these ticks per second on Linux. */
+const TICKS_PER_S = 100;
+
+/** utime + stime of one process, in ticks (fields 14 and 15 of /proc/PID/stat). */
+export function parseProcessStat(text: string): number {
+  // The command name (field 2) is in parentheses and may hold spaces: count after its ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) {
+    throw new Error('unexpected /proc/PID/stat (no utime and stime)');
+  }
+  return utime + stime;
+}
+
+/**
+ * The share of this machine's cores one process (its threads included) kept busy between
+ * successive calls of next(): a simulated plug that sees only the measured process, not the
+ * other work on a shared machine. A process that is gone reads as idle.
+ */
+export class ProcessCpuMeter {
+  private lastTicks: number;
+  private lastNs = process.hrtime.bigint();
+  private readonly cores = availableParallelism();
+
+  constructor(private readonly pid: number) {
+    this.lastTicks = this.read() ?? 0;
+  }
+
+  private read(): number | null {
+    try {
+      return parseProcessStat(readFileSync(`/proc/${this.pid}/stat`, 'utf8'));
+    } catch {
+      return null;
+    }
+  }
+
+  next(): number {
+    const ticks = this.read();
+    const now = process.hrtime.bigint();
+    const seconds = Number(now - this.lastNs) / 1e9;
+    this.lastNs = now;
+    if (ticks === null || seconds <= 0) return 0;
+    const busy = (ticks - this.lastTicks) / TICKS_PER_S;
+    this.lastTicks = ticks;
+    return Math.min(1, Math.max(0, busy / (seconds * this.cores)));
+  }
 }

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { PlugFormat } from '../profiles/schema.js';
 import { shownBroker } from './broker-url.js';
-import { CpuMeter, modelWatts, PI4_MODEL } from './cpu.js';
+import { CpuMeter, modelWatts, PI4_MODEL, ProcessCpuMeter } from './cpu.js';
 import type { MqttMessage } from './formats/codec.js';
 import { CODECS } from './formats/index.js';
 
@@ -22,6 +22,10 @@ export interface PlugSimOptions {
   fullWatts?: number;
   /** Replaces the CPU model (tests publish known wattages). */
   watts?: () => number;
+  /** Model the power from this one process's CPU time instead of the whole machine's. */
+  cpuOf?: number;
+  /** Another load switching on: +watts on every reading from afterS seconds after start. */
+  step?: { afterS: number; watts: number };
 }
 
 export interface PlugSimEvents {
@@ -52,10 +56,18 @@ export class PlugSimulator extends EventEmitter<PlugSimEvents> {
     };
     let watts = this.options.watts;
     if (!watts) {
-      const meter = new CpuMeter();
+      const meter = this.options.cpuOf ? new ProcessCpuMeter(this.options.cpuOf) : new CpuMeter();
       watts = () => modelWatts(meter.next(), model);
     }
-    const read = watts;
+    const step = this.options.step;
+    const startedNs = process.hrtime.bigint();
+    const base = watts;
+    const read = step
+      ? () => {
+          const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9;
+          return base() + (seconds >= step.afterS ? step.watts : 0);
+        }
+      : base;
     const offline = encoder.offline;
     const client = mqtt.connect(this.options.broker, {
       username: this.options.username,

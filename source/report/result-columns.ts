@@ -5,6 +5,7 @@
  */
 import type { Comparison } from '../core/compare.js';
 import { laneLabel } from '../core/plan.js';
+import { precisionText } from '../measure/idle-beside.js';
 import { inputLabel, ms } from './render/format.js';
 import type { ResultRow } from './report.js';
 import { ratioText } from './table.js';
@@ -21,6 +22,7 @@ const ENERGY_HEAD = [
   'Gross µWh/inv',
   'Net µWh/inv',
   'Net 95% CI',
+  'Net precision',
   'Blocks',
   'Readings',
   'Window s',
@@ -35,12 +37,23 @@ function thesis240Cell(e: ResultRow['energy']): string {
   return t ? `${uwh(t.grossMicroWhPerInvocation)} (${t.invocations} kept)` : '–';
 }
 
+/** The net interval's half-width as a share of the figure, and the precision asked for. */
+function precisionCell(e: NonNullable<ResultRow['energy']>): string {
+  // Figures logged before precision was recorded have none.
+  const p = e.precision;
+  if (!p) return '–';
+  const reached = precisionText(p.net);
+  if (p.target === null) return reached;
+  return `${reached} (asked ${precisionText(p.target)}: ${p.met ? 'met' : 'time cap'})`;
+}
+
 function energyCells(e: ResultRow['energy']): string[] {
   if (!e) return ENERGY_HEAD.map(() => '–');
   return [
     uwh(e.grossMicroWhPerInvocation),
     uwh(e.netMicroWhPerInvocation),
     e.ci95.net.low == null ? '–' : `${uwh(e.ci95.net.low)} – ${uwh(e.ci95.net.high)}`,
+    precisionCell(e),
     String(e.blocks.length),
     String(e.readings),
     e.seconds.toFixed(1),

@@ -11,7 +11,7 @@ const plan = parseExperimentPlan({
   runtimes: ['wasm', 'container'],
   modes: ['warm'],
   warmup: 1,
-  energy: { blocks: 2, blockSeconds: 3, baselineSeconds: 5 },
+  energy: { blocks: 2, blockSeconds: 3, baselineSeconds: 5, idle: 'around' },
 });
 
 async function run(options: { planOverride?: typeof plan } = {}) {

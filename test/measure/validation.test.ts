@@ -3,7 +3,7 @@
  * runs its own plan on a simulated machine and meter with a virtual clock, and its figures
  * are compared with the energy the simulation gave each invocation. Fixed seeds, so the
  * outcome is the same on every machine and never depends on time. Fewer runs than the table
- * in docs/ENERGY.md (1,000 per condition there, 60 here: two runtimes each, so 120
+ * in docs/ENERGY.md (1,000 per condition there, 50 here: two runtimes each, so 100
  * estimates per condition).
  */
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ import {
 import { METERS, type MeterModel } from '../../source/measure/validation/meters.js';
 import { runTrace, validate } from '../../source/measure/validation/validate.js';
 
-const RUNS = 60;
+const RUNS = 50;
 
 describe('energy estimator against known truth', { timeout: 300_000 }, () => {
   it('is exact on a perfect meter reading a machine with no noise', async () => {
@@ -51,12 +51,16 @@ describe('energy estimator against known truth', { timeout: 300_000 }, () => {
     assert.notDeepEqual(await runTrace(12, meter, STEADY, defaultPlan()), a);
   });
 
-  // The default plan holds where the meter resolves the difference between idle and load.
+  // The default plan (idle interleaved) holds where the meter resolves the difference between
+  // idle and load, a step of other load mid-run included (with idle only before and after,
+  // that step moves net by +16% to +19%: docs/ENERGY.md).
   const holds: Array<[MeterName, MachineName]> = [
     ['shelly', 'steady'],
     ['shelly', 'drift'],
+    ['shelly', 'step'],
     ['gude', 'steady'],
     ['gude', 'drift'],
+    ['gude', 'step'],
     ['pmic', 'steady'],
     ['pmic', 'drift'],
   ];

@@ -3,7 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { CpuMeter, modelWatts, PI4_MODEL, parseProcStat } from '../../source/power/cpu.js';
+import {
+  CpuMeter,
+  modelWatts,
+  PI4_MODEL,
+  ProcessCpuMeter,
+  parseProcessStat,
+  parseProcStat,
+} from '../../source/power/cpu.js';
 import { EstimatePowerSource } from '../../source/power/estimate-source.js';
 import { findRaplDomains, RaplPowerSource } from '../../source/power/rapl-source.js';
 import { measureBaseline, type PowerRecord, withPower } from '../../source/power/record.js';
@@ -15,6 +22,19 @@ describe('CPU estimate', { timeout: 30_000 }, () => {
     const times = parseProcStat('cpu  100 5 50 800 40 3 2 0 7 0\ncpu0 1 2 3 4\n');
     assert.deepEqual(times, { busy: 160, total: 1000 });
     assert.throws(() => parseProcStat('intr 1 2 3\n'), /no aggregate "cpu" line/);
+  });
+
+  it("reads one process's CPU time, the command name's spaces and parentheses aside", () => {
+    const line = '4242 (node (x) y) S 1 4242 4242 0 -1 4194560 9 0 0 0 150 37 0 0 20 0 11 0';
+    assert.equal(parseProcessStat(line), 187);
+    assert.throws(() => parseProcessStat('4242 (node) S'), /no utime and stime/);
+    // This process, kept busy for a moment, used some of the machine; a gone one reads idle.
+    const meter = new ProcessCpuMeter(process.pid);
+    const until = Date.now() + 200;
+    while (Date.now() < until) Math.sqrt(Math.random());
+    const share = meter.next();
+    assert.ok(share > 0 && share <= 1, `share ${share}`);
+    assert.equal(new ProcessCpuMeter(2 ** 22 + 1).next(), 0);
   });
 
   it('models 2.7 W idle and 6.4 W full for a Pi 4, linear between', () => {

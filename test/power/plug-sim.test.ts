@@ -64,6 +64,31 @@ describe('plug-sim through a real mosquitto', { timeout: 120_000 }, () => {
     });
   }
 
+  it('injects a step: every reading from then on carries the extra watts', async () => {
+    const sim = new PlugSimulator({
+      broker: broker.url,
+      format: 'shelly',
+      topic: 'stepped',
+      periodMs: 100,
+      watts: () => 3,
+      step: { afterS: 0.5, watts: 0.5 },
+    });
+    const source = new MqttPowerSource({ broker: broker.url, topic: 'stepped', format: 'shelly' });
+    const samples: PowerSample[] = [];
+    source.on('sample', (s) => samples.push(s));
+    await source.start();
+    await sim.start();
+    try {
+      await waitFor(() => samples.at(-1)?.watts === 3.5, 10_000, 'a reading after the step');
+    } finally {
+      await sim.stop();
+      await source.stop();
+    }
+    const values = samples.map((s) => s.watts);
+    assert.ok(values.includes(3) && values.every((w) => w === 3 || w === 3.5), values.join());
+    assert.equal(values.indexOf(3.5) > values.lastIndexOf(3), true, 'the step stays');
+  });
+
   it('answers a Tasmota poll with STATUS10 when readings are rare', async () => {
     const sim = new PlugSimulator({
       broker: broker.url,

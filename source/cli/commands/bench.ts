@@ -57,7 +57,7 @@ import {
   type BenchPowerOptions,
   benchPowerFlags,
   benchPowerRequested,
-} from './power.js';
+} from './bench-power-options.js';
 
 export interface BenchOptions extends BenchPowerOptions {
   functions?: string;
@@ -230,6 +230,9 @@ export async function bench(
             blocks: options.blocks ?? settings.blocks,
             blockSeconds: options.blockSeconds ?? settings.blockSeconds ?? null,
             baselineSeconds: options.baseline ?? settings.baselineSeconds,
+            ...(options.idle ? { idle: options.idle } : {}),
+            ...(options.precision === undefined ? {} : { precision: options.precision }),
+            ...(options.maxMinutes === undefined ? {} : { maxSeconds: options.maxMinutes * 60 }),
           }
         : null,
     });

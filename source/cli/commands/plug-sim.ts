@@ -19,6 +19,9 @@ interface PlugSimOptions {
   username?: string;
   password?: string;
   quiet?: boolean;
+  cpuOf?: number;
+  stepAfter?: number;
+  stepWatts?: number;
 }
 
 const integer = (name: string, min: number, max: number) => (value: string) => {
@@ -69,6 +72,17 @@ export function registerPlugSim(program: Command): void {
       number('--full-watts', 0),
       PI4_MODEL.fullWatts,
     )
+    .option(
+      '--cpu-of <pid>',
+      "model the power from this one process's CPU time, not the whole machine's (a machine shared with other work)",
+      integer('--cpu-of', 1, 4_194_304),
+    )
+    .option(
+      '--step-after <s>',
+      'inject a step: from this many seconds after start, add --step-watts to every reading',
+      number('--step-after', 0),
+    )
+    .option('--step-watts <w>', 'the step injected by --step-after', number('--step-watts', 0))
     .option('--username <name>', 'broker user')
     .option('--password <secret>', 'broker password')
     .option('--quiet', 'do not print each reading')
@@ -97,11 +111,28 @@ async function plugSim(options: PlugSimOptions): Promise<void> {
   if (brokerProblem) throw new UsageError(`--broker: ${brokerProblem}`);
   const format = options.format;
   const periodMs = options.periodMs ?? 1000;
-  const sim = new PlugSimulator({ ...options, broker, topic, periodMs, format });
+  if ((options.stepAfter === undefined) !== (options.stepWatts === undefined)) {
+    throw new UsageError('--step-after and --step-watts go together: give both');
+  }
+  const step =
+    options.stepAfter === undefined || options.stepWatts === undefined
+      ? undefined
+      : { afterS: options.stepAfter, watts: options.stepWatts };
+  const sim = new PlugSimulator({
+    ...options,
+    broker,
+    topic,
+    periodMs,
+    format,
+    ...(options.cpuOf ? { cpuOf: options.cpuOf } : {}),
+    ...(step ? { step } : {}),
+  });
   const say = (line: string) => process.stderr.write(`plug-sim: ${line}\n`);
   say(
     `SIMULATED ${format} plug "${topic}" (${CODECS[format].topicMeaning}) on ${shownBroker(broker)}, ` +
-      `every ${periodMs} ms, ${options.idleWatts}-${options.fullWatts} W by CPU load; Ctrl+C stops`,
+      `every ${periodMs} ms, ${options.idleWatts}-${options.fullWatts} W by CPU load` +
+      `${options.cpuOf ? ` of process ${options.cpuOf}` : ''}` +
+      `${step ? `, +${step.watts} W from ${step.afterS} s` : ''}; Ctrl+C stops`,
   );
   let lastStatus = '';
   sim.on('status', (state, detail) => {

@@ -14,7 +14,7 @@ import type { PowerSource } from '../../power/source.js';
 import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
 import { powerOnTarget } from '../../target/on-target.js';
-import { EXIT_FAILED, positiveInt } from '../run.js';
+import { EXIT_FAILED } from '../run.js';
 import { stopSignal } from '../signals.js';
 
 interface PowerOptions extends PowerFlags {
@@ -209,62 +209,4 @@ function formatSummary(r: {
     `energy   ${energy}`,
     '',
   ].join('\n');
-}
-
-/** `nebula bench` power options: --power (the profile's source) or --power-* flags, --baseline. */
-export interface BenchPowerOptions {
-  power?: boolean;
-  powerSource?: string;
-  powerBroker?: string;
-  powerTopic?: string;
-  powerFormat?: string;
-  powerPollSeconds?: number;
-  powerSimulated?: boolean;
-  baseline?: number;
-  blocks?: number;
-  blockSeconds?: number;
-  profile?: string;
-}
-
-export function addBenchPowerOptions(command: Command): Command {
-  command.option('--power', "measure energy per invocation with the profile's power source");
-  addPowerOptions(command, 'power-');
-  return command
-    .option(
-      '--baseline <seconds>',
-      "idle power measured this long before and again after the blocks (default: the profile's baselineSeconds)",
-      positiveSeconds('--baseline'),
-    )
-    .option(
-      '--blocks <count>',
-      "blocks per runtime, alternating between runtimes (default: the profile's, 6: enough for a 95% interval)",
-      positiveInt('--blocks'),
-    )
-    .option(
-      '--block-seconds <s>',
-      'length of a block (default: sized from the reading interval for 10 readings)',
-      positiveSeconds('--block-seconds'),
-    );
-}
-
-export function benchPowerFlags(options: BenchPowerOptions): PowerFlags {
-  return {
-    source: options.powerSource,
-    broker: options.powerBroker,
-    topic: options.powerTopic,
-    format: options.powerFormat,
-    pollSeconds: options.powerPollSeconds,
-    simulated: options.powerSimulated,
-  };
-}
-
-/** --power, --baseline or any --power-* flag turns energy measurement on. */
-export function benchPowerRequested(options: BenchPowerOptions): boolean {
-  return (
-    Boolean(options.power) ||
-    options.baseline !== undefined ||
-    options.blocks !== undefined ||
-    options.blockSeconds !== undefined ||
-    Object.values(benchPowerFlags(options)).some((value) => value !== undefined)
-  );
 }

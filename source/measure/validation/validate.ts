@@ -6,7 +6,7 @@
 import { cellKey } from '../../core/plan.js';
 import type { AnyRecord } from '../../session/records.js';
 import type { CellEnergy } from '../energy-blocks.js';
-import type { ExperimentPlan } from '../plan.js';
+import { type IdleLayout, parseExperimentPlan } from '../plan.js';
 import { runExperiment } from '../session.js';
 import { idleJoules, type MachineModel, SimulatedMachine } from './machine.js';
 import { type MeterModel, seededRandom } from './meters.js';
@@ -29,6 +29,7 @@ export interface TracePlan {
   blocks: number;
   blockSeconds: number | null;
   baselineSeconds: number;
+  idle: IdleLayout;
 }
 
 const microWh = (joules: number) => (joules / 3600) * 1e6;
@@ -43,16 +44,13 @@ export async function runTrace(
   const random = seededRandom(seed);
   const machine = new SimulatedMachine(model, meter, random);
   const runtimes = Object.keys(model.runtimes);
-  const plan = {
+  const plan = parseExperimentPlan({
     functions: [{ name: 'simulated', inputs: [''] }],
     runtimes,
     modes: ['warm'],
     warmup: 1,
-    repetitions: 1,
-    pauseMs: 0,
-    order: 'interleaved',
     energy,
-  } as ExperimentPlan;
+  });
   const sums = new Map<string, { net: number; gross: number; n: number }>();
   const log = (record: AnyRecord) => {
     if (record.type !== 'invocation' || record.block === undefined || record.ok !== true) return;

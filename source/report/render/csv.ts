@@ -103,6 +103,8 @@ const ENERGY_COLUMNS = [
   'energy_idle_w',
   'energy_thesis_gross_uwh',
   'energy_note',
+  'energy_net_precision',
+  'energy_precision_target',
 ];
 
 function energyFields(row: ResultRow): Array<string | number | null> {
@@ -122,6 +124,8 @@ function energyFields(row: ResultRow): Array<string | number | null> {
     e.idleWatts,
     e.thesis.grossMicroWhPerInvocation,
     e.reason,
+    e.precision?.net ?? null,
+    e.precision?.target ?? null,
   ];
 }
 
