@@ -153,7 +153,12 @@ export function energyRatio(cells: readonly CellEnergy[]): EnergyRatio | null {
   for (const basis of ['net', 'gross'] as const) {
     const top = figures(container, basis);
     const bottom = figures(wasm, basis);
-    if (top.length === 0 || bottom.length === 0) continue;
+    // A net median at or below zero (idle as high as the load, on a busy machine) makes no
+    // ratio: the gross figures then.
+    const topMedian = median(sortAscending(top));
+    const bottomMedian = median(sortAscending(bottom));
+    if (topMedian === null || bottomMedian === null || topMedian <= 0 || bottomMedian <= 0)
+      continue;
     const { ratio, low, high } = ratioOfMedians(top, bottom);
     if (ratio === null) continue;
     // A net at or below zero (idle as high as the load: a saturated estimate) makes no

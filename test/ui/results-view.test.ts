@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { energyRatio } from '../../source/console/experiment.js';
 import { experimentLines } from '../../source/console/results-view.js';
+import type { CellEnergy } from '../../source/measure/energy-blocks.js';
 import { buildReport } from '../../source/report/report.js';
 import { readSessionLog } from '../../source/session/read-log.js';
 
@@ -57,5 +59,26 @@ describe('the results view', () => {
     assert.match(text, /idle before [\d.]+ W, after [\d.]+ W, drift -?[\d.]+%/);
     const flagged = energy.idle?.flagged ?? false;
     assert.equal(/FLAGGED/.test(text), flagged);
+  });
+});
+
+describe('the energy ratio', () => {
+  const cell = (runtime: string, net: number[], gross: number[]) =>
+    ({
+      cell: `f/${runtime}/warm/""`,
+      blocks: net.map((value, i) => ({
+        netMicroWhPerInvocation: value,
+        grossMicroWhPerInvocation: gross[i] ?? null,
+      })),
+    }) as unknown as CellEnergy;
+
+  it('takes net figures when both are above zero', () => {
+    const found = energyRatio([cell('wasm', [0.5], [2]), cell('container', [2], [6])]);
+    assert.deepEqual(found && [found.basis, found.ratio], ['net', 4]);
+  });
+
+  it('takes gross figures when a net median is at or below zero (idle as high as the load)', () => {
+    const found = energyRatio([cell('wasm', [0.1], [2]), cell('container', [-0.05], [6])]);
+    assert.deepEqual(found && [found.basis, found.ratio], ['gross', 3]);
   });
 });
