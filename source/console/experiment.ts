@@ -161,9 +161,6 @@ export function energyRatio(cells: readonly CellEnergy[]): EnergyRatio | null {
       continue;
     const { ratio, low, high } = ratioOfMedians(top, bottom);
     if (ratio === null) continue;
-    // A net at or below zero (idle as high as the load: a saturated estimate) makes no
-    // ratio: the gross one is shown instead.
-    if (basis === 'net' && !(ratio > 0 && (median(sortAscending(bottom)) ?? 0) > 0)) continue;
     const interval = Math.min(top.length, bottom.length) >= BLOCKS_FOR_INTERVAL;
     return { basis, ratio, low: interval ? low : null, high: interval ? high : null };
   }
