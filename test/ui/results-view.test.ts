@@ -48,11 +48,11 @@ describe('the results view', () => {
   it('gives energy gross and net with their intervals, and their ratio', () => {
     assert.match(
       text,
-      /wasm +gross 345\.903 \(345\.903 – 345\.903\) {2}net 95\.903 \(95\.903 – 95\.903\) {2}6 blocks/,
+      /wasm +gross 333\.333 \(333\.333 – 333\.333\) {2}net 83\.333 \(83\.333 – 83\.333\) {2}6 blocks/,
     );
-    assert.match(text, /container +gross 1010\.243 \(1010\.156 – 1010\.243\) {2}net 385\.243/);
-    // 385.243 / 95.903 = 4.02: net, both cells having a net figure.
-    assert.match(text, /energy container\/wasm 4\.02× \([\d.]+× – [\d.]+×\) net/);
+    assert.match(text, /container +gross 1041\.667 \(1041\.667 – 1041\.667\) {2}net 416\.667/);
+    // 416.667 / 83.333 = 5.00: net, both cells having a net figure.
+    assert.match(text, /energy container\/wasm 5\.00× \([\d.]+× – [\d.]+×\) net/);
   });
 
   it('says the idle before and after and the drift, flagged over 5%', () => {
