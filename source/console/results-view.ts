@@ -6,9 +6,11 @@
  * gross and net with their intervals, and the idle drift with its flag. Kept as text, so
  * the view holds no samples however many experiments the session runs.
  */
+
 import type { Comparison } from '../core/compare.js';
 import type { CellEnergy, IdleDrift } from '../measure/energy-blocks.js';
 import { inputLabel, ms, ratio } from '../report/render/format.js';
+import { idleText } from '../report/render/markdown.js';
 import type { ExperimentReport, ResultRow } from '../report/report.js';
 import { ratioText } from '../report/table.js';
 import { energyRatio } from './experiment.js';
@@ -89,16 +91,7 @@ function energyRatioLine(cells: readonly CellEnergy[]): ResultLine | null {
 }
 
 function idleLine(idle: IdleDrift): ResultLine {
-  const w = (f: IdleDrift['before']) =>
-    f?.watts == null ? `– (${f?.reason ?? 'not measured'})` : `${f.watts.toFixed(3)} W`;
-  const drift =
-    idle.drift === null
-      ? ''
-      : `, drift ${(idle.drift * 100).toFixed(1)}%${idle.flagged ? ' (FLAGGED: over 5%)' : ''}`;
-  return {
-    text: `  idle before ${w(idle.before)}, after ${w(idle.after)}${drift}`,
-    kind: idle.flagged ? 'flag' : 'plain',
-  };
+  return { text: `  idle ${idleText(idle)}`, kind: idle.flagged ? 'flag' : 'plain' };
 }
 
 /** One experiment's lines: its heading, power and idle, then times, ratios and energy. */

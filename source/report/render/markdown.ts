@@ -92,7 +92,8 @@ function experimentMarkdown(e: ExperimentReport, level: string, titled = true): 
   return parts.join('\n\n');
 }
 
-function idleText(idle: IdleDrift): string {
+/** Idle before and after, and its drift, as one line (the console's results view too). */
+export function idleText(idle: IdleDrift): string {
   const w = (f: IdleDrift['before']) =>
     f?.watts == null ? `– (${f?.reason ?? 'not measured'})` : `${f.watts.toFixed(3)} W`;
   const drift =
