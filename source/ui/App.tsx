@@ -17,6 +17,7 @@ import { StatusBar } from './components/StatusBar.js';
 import { useCommands } from './hooks/use-commands.js';
 import { useConsoleState } from './hooks/use-console.js';
 import { useFilterKeys } from './hooks/use-filter-keys.js';
+import { useRawModeHeld } from './hooks/use-raw-mode-held.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutFor } from './layout.js';
 
@@ -35,6 +36,8 @@ export function App({
   /** Clears the terminal and writes every row again (Ctrl+L). */
   repaint?: () => void;
 }) {
+  // First, so its effect runs before any other key hook's and outlives them all.
+  useRawModeHeld();
   const state = useConsoleState(controller.store);
   const { exit } = useApp();
   const size = useTerminalSize();

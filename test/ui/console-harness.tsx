@@ -20,6 +20,8 @@ export interface Harness {
   /** How many frames Ink has drawn so far (the test renderer draws every commit). */
   frames: () => number;
   press: (keys: string) => void;
+  /** Every raw-mode change the console asked of its terminal since it was drawn. */
+  rawModeChanges: boolean[];
   waitFor: (predicate: (frame: string) => boolean, what: string, ms?: number) => Promise<string>;
   /** Engines closed so far, by profile name. */
   closed: string[];
@@ -77,6 +79,12 @@ export function startConsole(
     },
   });
   const app = render(<App controller={controller} />);
+  const rawModeChanges: boolean[] = [];
+  const setRawMode = app.stdin.setRawMode.bind(app.stdin);
+  app.stdin.setRawMode = (enabled: boolean) => {
+    rawModeChanges.push(enabled);
+    return setRawMode(enabled);
+  };
   void controller.start();
   const frame = () => (app.lastFrame() ?? '').replace(ANSI, '');
   return {
@@ -85,6 +93,7 @@ export function startConsole(
     frames: () => app.frames.length,
     closed,
     press: (keys) => app.stdin.write(keys),
+    rawModeChanges,
     async waitFor(predicate, what, ms = 30_000) {
       const deadline = Date.now() + ms;
       while (Date.now() < deadline) {

@@ -188,4 +188,29 @@ describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
     );
     assert.match(frame, /n 1 med[\s\S]*n 1 med/);
   });
+
+  it('keeps the terminal raw while overlays open and close, so no key is echoed', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    const steps: Array<[string, string, (f: string) => boolean]> = [
+      ['i', 'the input editor', (f) => f.includes('Input for exponential')],
+      [KEYS.escape, 'the list again', (f) => /> │ exponential/.test(f) && !f.includes('Input for')],
+      ['?', 'the help', (f) => f.includes('Keys (Esc closes)')],
+      [KEYS.escape, 'the list again', (f) => !f.includes('Keys (Esc closes)')],
+      ['/', 'the filter', (f) => f.includes('/')],
+      [KEYS.escape, 'the list again', (f) => /> │ exponential/.test(f)],
+      ['p', 'the profile picker', (f) => f.includes('Switch profile')],
+      [KEYS.escape, 'the list again', (f) => !f.includes('Switch profile')],
+    ];
+    for (const [keys, what, predicate] of steps) {
+      h.press(keys);
+      await h.waitFor(predicate, what);
+    }
+    // A terminal left raw mode even for a moment echoes what is typed then onto the screen.
+    assert.deepEqual(
+      h.rawModeChanges.filter((enabled) => !enabled),
+      [],
+      `raw mode was left while overlays opened and closed: ${h.rawModeChanges.join(' ')}`,
+    );
+  });
 });
