@@ -80,10 +80,12 @@ export function startConsole(
   });
   const app = render(<App controller={controller} />);
   const rawModeChanges: boolean[] = [];
-  const setRawMode = app.stdin.setRawMode.bind(app.stdin);
-  app.stdin.setRawMode = (enabled: boolean) => {
+  // Ink calls setRawMode(enabled); ink-testing-library's fake stdin declares no argument.
+  const stdin = app.stdin as unknown as { setRawMode: (enabled: boolean) => void };
+  const setRawMode = stdin.setRawMode.bind(stdin);
+  stdin.setRawMode = (enabled) => {
     rawModeChanges.push(enabled);
-    return setRawMode(enabled);
+    setRawMode(enabled);
   };
   void controller.start();
   const frame = () => (app.lastFrame() ?? '').replace(ANSI, '');
