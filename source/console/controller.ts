@@ -7,12 +7,12 @@
 import type { FunctionEntry } from '../catalog/catalog.js';
 import type { RuntimeName } from '../core/invocation.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
-import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
 import { ExperimentPlanError } from '../measure/plan.js';
 import type { PowerSource } from '../power/source.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
+import { RemoteEngine } from '../remote/remote-engine.js';
 import { outcomeReport } from '../report/report.js';
 import { processEmulation } from '../runtimes/emulation.js';
 import { sessionHeader } from '../session/header.js';
@@ -488,6 +488,6 @@ export class ConsoleController {
 
 /** Loaded on first use, after the first frame (it brings the HTTP client of RemoteEngine). */
 async function defaultEngine(profile: Profile, options: ConsoleOptions): Promise<InvocationEngine> {
-  const { createEngineForProfile } = await import('../profiles/engine-for-profile.js');
+  const { createEngineForProfile } = await import('../target/engine-for-profile.js');
   return createEngineForProfile(profile, { functionsDir: options.functionsDir });
 }

@@ -2,7 +2,7 @@
 import type { RuntimeName } from '../core/invocation.js';
 import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
-import { RemoteEngine } from '../gateway/remote-engine.js';
+import { RemoteEngine } from '../remote/remote-engine.js';
 import type { DeployRuntime } from './state.js';
 import type { ConsoleStore } from './store.js';
 

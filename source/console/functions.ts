@@ -4,8 +4,8 @@ import type { FunctionEntry } from '../catalog/catalog.js';
 import type { InvocationResult } from '../core/invocation.js';
 import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
-import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { PowerSource } from '../power/source.js';
+import { RemoteEngine } from '../remote/remote-engine.js';
 import {
   type ConsoleState,
   DEPLOY_RUNTIMES,

@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { machineSummary } from '../engine/machine.js';
-import { RemoteEngine } from '../gateway/remote-engine.js';
+import { RemoteEngine } from '../remote/remote-engine.js';
 import type { TargetView } from './state.js';
 import type { ConsoleStore } from './store.js';
 

@@ -14,7 +14,7 @@ export interface FunctionInfo {
  * The engine contract: what commands, the console, the gateway and the measurement session
  * drive, wherever the functions run. No UI, no HTTP server here. The local
  * Engine satisfies it as it is; RemoteEngine satisfies it over HTTP. Pick one with
- * createEngineForProfile (source/profiles/engine-for-profile.ts). A remote engine also runs
+ * createEngineForProfile (source/target/engine-for-profile.ts). A remote engine also runs
  * whole experiments and reads power where it runs (source/target/on-target.ts).
  */
 export interface InvocationEngine {

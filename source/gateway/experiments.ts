@@ -1,5 +1,5 @@
 /**
- * POST /experiments (protocol in protocol.ts): runs a plan through the measurement session,
+ * POST /experiments (protocol in source/protocol/gateway.ts): runs a plan through the measurement session,
  * the same call `nebula bench` and the console make, and streams its events as NDJSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,10 +16,10 @@ import {
   runExperiment,
   type SessionEvent,
 } from '../measure/session.js';
+import { EXPERIMENT_PROTOCOL } from '../protocol/gateway.js';
 import { collectSizes } from '../report/collect-sizes.js';
 import type { AnyRecord } from '../session/records.js';
 import { readBodyOrRefuse, sendError, sendJson } from './http-io.js';
-import { EXPERIMENT_PROTOCOL } from './protocol.js';
 import type { SharedPower } from './shared-power.js';
 
 /** Where an experiment's records go: a session log opened for it. */

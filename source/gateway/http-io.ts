@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorResponse } from './protocol.js';
+import type { ErrorResponse } from '../protocol/gateway.js';
 
 export function sendJson(
   res: ServerResponse,

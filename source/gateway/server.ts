@@ -6,13 +6,6 @@ import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { nebulaVersion } from '../engine/version.js';
 import type { MeasureClock } from '../measure/clock.js';
 import type { PowerSource } from '../power/source.js';
-import { Admission } from './admission.js';
-import { bearerChecker } from './auth.js';
-import { ConnectionLimit } from './connections.js';
-import { doorChecker, passDoors } from './doors.js';
-import { EventStream, resultJson } from './event-stream.js';
-import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
-import { allow, readBodyOrRefuse, sendError, sendJson, sendJsonText } from './http-io.js';
 import {
   EXPERIMENTS_PATH,
   EXPERIMENTS_STOP_PATH,
@@ -24,7 +17,14 @@ import {
   VERSION_HEADER,
   VERSION_MISMATCH_STATUS,
   versionMismatch,
-} from './protocol.js';
+} from '../protocol/gateway.js';
+import { Admission } from './admission.js';
+import { bearerChecker } from './auth.js';
+import { ConnectionLimit } from './connections.js';
+import { doorChecker, passDoors } from './doors.js';
+import { EventStream, resultJson } from './event-stream.js';
+import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
+import { allow, readBodyOrRefuse, sendError, sendJson, sendJsonText } from './http-io.js';
 import { SharedPower } from './shared-power.js';
 import { TargetRoutes } from './target-routes.js';
 

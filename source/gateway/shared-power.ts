@@ -4,7 +4,7 @@
  * stops the readings a console is watching, and nothing polls when nobody reads.
  */
 import type { PowerSource } from '../power/source.js';
-import type { PowerDescription } from './protocol.js';
+import type { PowerDescription } from '../protocol/gateway.js';
 
 export class SharedPower {
   private readers = 0;

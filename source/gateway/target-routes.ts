@@ -14,8 +14,6 @@ import { canonicalVariant, Engine, UsageError } from '../engine/engine.js';
 import { ImportError } from '../engine/import-wasm.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { PowerGap, PowerSample, PowerStatus } from '../power/sample.js';
-import { collectSizes } from '../report/collect-sizes.js';
-import { allow, readBodyOrRefuse, sendError, sendJson } from './http-io.js';
 import {
   CATALOG_PATH,
   type CatalogResponse,
@@ -29,7 +27,9 @@ import {
   POWER_PATH,
   type PowerStreamLine,
   SIZES_PATH,
-} from './protocol.js';
+} from '../protocol/gateway.js';
+import { collectSizes } from '../report/collect-sizes.js';
+import { allow, readBodyOrRefuse, sendError, sendJson } from './http-io.js';
 import type { SharedPower } from './shared-power.js';
 
 export interface TargetRoutesOptions {

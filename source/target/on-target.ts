@@ -1,18 +1,18 @@
 /**
  * Where a profile's functions run decides where an experiment runs and whose power is read:
  * a local engine runs the measurement session in this process with the profile's source; a
- * gateway runs it on its machine with that machine's source (gateway/remote-experiment.ts).
+ * gateway runs it on its machine with that machine's source (remote/remote-experiment.ts).
  * `nebula bench`, `nebula power`, `nebula functions --sizes` and the console call these, never
  * the two paths themselves.
  */
 import { Engine, UsageError } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
-import { RemoteEngine } from '../gateway/remote-engine.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import { type ExperimentOutcome, runExperiment, type SessionOptions } from '../measure/session.js';
 import { createPowerSource, type PowerFlags, powerConfigFrom } from '../power/create.js';
 import type { PowerSource } from '../power/source.js';
 import type { Profile } from '../profiles/schema.js';
+import { RemoteEngine } from '../remote/remote-engine.js';
 import { collectSizes } from '../report/collect-sizes.js';
 import type { SizesRecord } from '../report/storage.js';
 

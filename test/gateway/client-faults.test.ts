@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { subscribeEvents } from '../../source/gateway/event-client.js';
-import { RemoteEngine } from '../../source/gateway/remote-engine.js';
+import { subscribeEvents } from '../../source/remote/event-client.js';
+import { RemoteEngine } from '../../source/remote/remote-engine.js';
 
 const manifest = JSON.parse(
   readFileSync(new URL('../../../functions/hello/function.json', import.meta.url), 'utf8'),

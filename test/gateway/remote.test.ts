@@ -9,10 +9,10 @@ import { promisify } from 'node:util';
 import type { InvocationResult } from '../../source/core/invocation.js';
 import { wasiNodeFlags } from '../../source/core/node-support.js';
 import { Engine } from '../../source/engine/engine.js';
-import { subscribeEvents } from '../../source/gateway/event-client.js';
-import { RemoteEngine, type RemoteInvocationResult } from '../../source/gateway/remote-engine.js';
-import { createEngineForProfile } from '../../source/profiles/engine-for-profile.js';
 import { loadProfile } from '../../source/profiles/load.js';
+import { subscribeEvents } from '../../source/remote/event-client.js';
+import { RemoteEngine, type RemoteInvocationResult } from '../../source/remote/remote-engine.js';
+import { createEngineForProfile } from '../../source/target/engine-for-profile.js';
 import { startGateway } from './http.js';
 
 const run = promisify(execFile);

@@ -14,10 +14,10 @@ import { bench } from '../../source/cli/commands/bench.js';
 import { ConsoleController } from '../../source/console/controller.js';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { describeMachine } from '../../source/engine/machine.js';
-import { RemoteEngine } from '../../source/gateway/remote-engine.js';
 import { Gateway } from '../../source/gateway/server.js';
 import { parseExperimentPlan } from '../../source/measure/plan.js';
 import { type ExperimentFigures, figuresOf } from '../../source/measure/session.js';
+import { RemoteEngine } from '../../source/remote/remote-engine.js';
 import { invokeOnly } from '../engine-stubs.js';
 import { LOAD, TracePower, VirtualClock } from './trace.js';
 

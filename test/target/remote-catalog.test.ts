@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../source/engine/engine.js';
-import { RemoteEngine } from '../../source/gateway/remote-engine.js';
 import { Gateway } from '../../source/gateway/server.js';
+import { RemoteEngine } from '../../source/remote/remote-engine.js';
 import { nebula } from '../faults/cli.js';
 import { call } from '../gateway/http.js';
 

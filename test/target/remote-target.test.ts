@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Engine } from '../../source/engine/engine.js';
-import { RemoteEngine } from '../../source/gateway/remote-engine.js';
 import { Gateway } from '../../source/gateway/server.js';
 import { parseExperimentPlan } from '../../source/measure/plan.js';
+import { RemoteEngine } from '../../source/remote/remote-engine.js';
 import { NEBULA, PLUG_TOPIC, readRecords, startVm, VM_FUNCTIONS, type Vm } from './vm.js';
 
 const run = promisify(execFile);

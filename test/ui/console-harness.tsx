@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleController, type ConsoleOptions } from '../../source/console/controller.js';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
-import { createEngineForProfile } from '../../source/profiles/engine-for-profile.js';
 import { parseSessionLog } from '../../source/session/read-log.js';
+import { createEngineForProfile } from '../../source/target/engine-for-profile.js';
 import { App } from '../../source/ui/App.js';
 import { render } from './ink-testing.js';
 

@@ -20,7 +20,6 @@ import {
 import { Engine, UsageError } from '../../engine/engine.js';
 import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { engineInvoke } from '../../experiment/engine-invoke.js';
-import { RemoteEngine } from '../../gateway/remote-engine.js';
 import type { MeasureClock } from '../../measure/clock.js';
 import {
   type ExperimentPlan,
@@ -29,9 +28,9 @@ import {
 } from '../../measure/plan.js';
 import type { ExperimentOutcome } from '../../measure/session.js';
 import type { PowerSource } from '../../power/source.js';
-import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
 import type { Profile } from '../../profiles/schema.js';
+import { RemoteEngine } from '../../remote/remote-engine.js';
 import { renderSummaryCsv } from '../../report/render/csv.js';
 import { renderResultsJson } from '../../report/render/json.js';
 import { renderExperimentMarkdown } from '../../report/render/markdown.js';
@@ -42,6 +41,7 @@ import type { Runtime } from '../../runtimes/runtime.js';
 import { ladderLanes, parseLane, VariantError } from '../../runtimes/variants.js';
 import { sessionHeader } from '../../session/header.js';
 import { SessionLog } from '../../session/session-log.js';
+import { createEngineForProfile } from '../../target/engine-for-profile.js';
 import {
   powerOnTarget,
   runOnTarget,

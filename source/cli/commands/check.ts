@@ -9,9 +9,9 @@ import {
 } from '../../core/invocation.js';
 import { UsageError } from '../../engine/engine.js';
 import type { FunctionInfo, InvocationEngine } from '../../engine/invocation-engine.js';
-import { RemoteEngine } from '../../gateway/remote-engine.js';
-import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
+import { RemoteEngine } from '../../remote/remote-engine.js';
+import { createEngineForProfile } from '../../target/engine-for-profile.js';
 import { EXIT_FAILED } from '../run.js';
 
 interface CheckOptions {

@@ -4,9 +4,9 @@ import type { DeployRow } from '../../engine/deploy.js';
 import { checkVariantRuntimes, UsageError } from '../../engine/engine.js';
 import { ImportError } from '../../engine/import-wasm.js';
 import type { InvocationEngine } from '../../engine/invocation-engine.js';
-import { RemoteEngine } from '../../gateway/remote-engine.js';
-import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
+import { RemoteEngine } from '../../remote/remote-engine.js';
+import { createEngineForProfile } from '../../target/engine-for-profile.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
 import { stopSignal } from '../signals.js';
 

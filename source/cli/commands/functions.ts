@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { RUNTIME_NAMES } from '../../core/invocation.js';
-import { RemoteEngine } from '../../gateway/remote-engine.js';
-import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
+import { RemoteEngine } from '../../remote/remote-engine.js';
 import { storageTable } from '../../report/storage.js';
 import { markdownTable } from '../../report/table.js';
+import { createEngineForProfile } from '../../target/engine-for-profile.js';
 import { sizesOnTarget } from '../../target/on-target.js';
 
 export function registerFunctions(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { InvocationResult, Mode } from '../../core/invocation.js';
-import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
+import { createEngineForProfile } from '../../target/engine-for-profile.js';
 import { EXIT_FAILED } from '../run.js';
 import { stopSignal } from '../signals.js';
 

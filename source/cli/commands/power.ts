@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../engine/engine.js';
-import { RemoteEngine } from '../../gateway/remote-engine.js';
 import {
   createPowerSource,
   PowerConfigError,
@@ -11,8 +10,9 @@ import { summarizePower } from '../../power/energy.js';
 import { nowNs, PowerRecorder } from '../../power/record.js';
 import type { PowerSample, PowerStatus } from '../../power/sample.js';
 import type { PowerSource } from '../../power/source.js';
-import { createEngineForProfile } from '../../profiles/engine-for-profile.js';
 import { loadProfile } from '../../profiles/load.js';
+import { RemoteEngine } from '../../remote/remote-engine.js';
+import { createEngineForProfile } from '../../target/engine-for-profile.js';
 import { powerOnTarget } from '../../target/on-target.js';
 import { EXIT_FAILED } from '../run.js';
 import { stopSignal } from '../signals.js';

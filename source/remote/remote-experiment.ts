@@ -11,15 +11,15 @@ import type { StepRecord } from '../experiment/runner.js';
 import { EnergyCollector } from '../measure/attribute.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { ExperimentOutcome, SessionEvent } from '../measure/types.js';
-import type { AnyRecord } from '../session/records.js';
-import { invocationRecord } from '../session/session-log.js';
-import { type GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
 import {
   EXPERIMENT_PROTOCOL,
   EXPERIMENTS_PATH,
   EXPERIMENTS_STOP_PATH,
   type MachineResponse,
-} from './protocol.js';
+} from '../protocol/gateway.js';
+import type { AnyRecord } from '../session/records.js';
+import { invocationRecord } from '../session/session-log.js';
+import { type GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
 
 export interface RemoteExperimentOptions {
   log?: (record: AnyRecord) => void;

@@ -6,8 +6,8 @@
  */
 import type { PowerSample, PowerSourceKind, PowerStatus } from '../power/sample.js';
 import { PowerSource } from '../power/source.js';
+import { POWER_PATH, type PowerDescription } from '../protocol/gateway.js';
 import type { GatewayHttp } from './gateway-http.js';
-import { POWER_PATH, type PowerDescription } from './protocol.js';
 
 const RECONNECT_MS = 1000;
 

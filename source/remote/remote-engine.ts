@@ -13,8 +13,6 @@ import type { FunctionInfo, InvocationEngine } from '../engine/invocation-engine
 import type { MachineDescription } from '../engine/machine.js';
 import { nebulaVersion } from '../engine/version.js';
 import type { ExperimentPlan } from '../measure/plan.js';
-import type { SizesRecord } from '../report/storage.js';
-import { GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
 import {
   CATALOG_PATH,
   type CatalogResponse,
@@ -26,7 +24,9 @@ import {
   MACHINE_PATH,
   type MachineResponse,
   SIZES_PATH,
-} from './protocol.js';
+} from '../protocol/gateway.js';
+import type { SizesRecord } from '../report/storage.js';
+import { GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
 import {
   type RemoteExperimentOptions,
   type RemoteOutcome,

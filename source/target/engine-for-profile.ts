@@ -1,7 +1,7 @@
 import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
-import { RemoteEngine } from '../gateway/remote-engine.js';
-import type { Profile } from './schema.js';
+import type { Profile } from '../profiles/schema.js';
+import { RemoteEngine } from '../remote/remote-engine.js';
 
 /**
  * The engine a profile points at: this process (Engine) or a `nebula serve` elsewhere
