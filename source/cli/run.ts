@@ -1,4 +1,4 @@
-import { UsageError } from '../engine/engine.js';
+import { UsageError } from '../core/errors.js';
 import { handleStopSignals, signalExitCode } from './signals.js';
 
 /** Exit codes: 0 ok, 1 a function or experiment failed, 2 the request itself was wrong. */

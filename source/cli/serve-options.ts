@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { FileRefusedError, readRegularFile } from '../catalog/regular-file.js';
-import { UsageError } from '../engine/engine.js';
+import { UsageError } from '../core/errors.js';
 import { normalOrigin } from '../gateway/doors.js';
 
 /** Waiting requests cost a socket and a little memory each: this is plenty for a Pi. */

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { unavailableReason } from '../catalog/availability.js';
 import { type Catalog, CatalogError, type FunctionEntry, loadCatalog } from '../catalog/catalog.js';
 import { withFunctionLock } from '../catalog/function-lock.js';
+import { UsageError } from '../core/errors.js';
 import { InputBoundError, inputProblem, maxInputBytes } from '../core/input-bound.js';
 import {
   type InvocationResult,
@@ -45,11 +46,6 @@ export interface EngineOptions {
 
 export interface EngineEvents {
   invocation: [InvocationResult];
-}
-
-/** Raised for requests that name something that does not exist: callers exit non-zero. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 /** A variant changes one runtime, so a deploy with one names exactly one runtime. */

@@ -5,7 +5,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { UsageError } from '../engine/engine.js';
+import { UsageError } from '../core/errors.js';
 import { type ErrorResponse, VERSION_HEADER, versionMismatch } from '../protocol/gateway.js';
 
 export interface Answer {

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { basename } from 'node:path';
 import type { Manifest } from '../catalog/manifest.js';
+import { UsageError } from '../core/errors.js';
 import type { InvocationResult, InvokeRequest, RuntimeName } from '../core/invocation.js';
 import type { DeployOptions, DeployRow, FunctionState } from '../engine/deploy.js';
-import { checkRequestNames, checkVariantRuntimes, UsageError } from '../engine/engine.js';
+import { checkRequestNames, checkVariantRuntimes } from '../engine/engine.js';
 import {
   type ImportedFunction,
   type ImportRequest,

@@ -5,7 +5,9 @@
  * `nebula bench`, `nebula power`, `nebula functions --sizes` and the console call these, never
  * the two paths themselves.
  */
-import { Engine, UsageError } from '../engine/engine.js';
+
+import { UsageError } from '../core/errors.js';
+import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import { type ExperimentOutcome, runExperiment, type SessionOptions } from '../measure/session.js';

@@ -1,6 +1,6 @@
 /** The energy options of `nebula bench`: the power source, idle, blocks and precision. */
 import type { Command } from 'commander';
-import { UsageError } from '../../engine/engine.js';
+import { UsageError } from '../../core/errors.js';
 import { IDLE_LAYOUTS, type IdleLayout } from '../../measure/plan.js';
 import type { PowerFlags } from '../../power/create.js';
 import { positiveInt } from '../run.js';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { unavailableReason } from '../../catalog/availability.js';
 import type { Catalog } from '../../catalog/catalog.js';
+import { UsageError } from '../../core/errors.js';
 import {
   isMode,
   isRuntimeName,
@@ -17,7 +18,7 @@ import {
   type PlanOrder,
   parseInputs,
 } from '../../core/plan.js';
-import { Engine, UsageError } from '../../engine/engine.js';
+import { Engine } from '../../engine/engine.js';
 import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { engineInvoke } from '../../experiment/engine-invoke.js';
 import type { MeasureClock } from '../../measure/clock.js';

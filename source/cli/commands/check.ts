@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { unavailableReason } from '../../catalog/availability.js';
+import { UsageError } from '../../core/errors.js';
 import {
   type InvocationResult,
   MODES,
@@ -7,7 +8,6 @@ import {
   RUNTIME_NAMES,
   type RuntimeName,
 } from '../../core/invocation.js';
-import { UsageError } from '../../engine/engine.js';
 import type { FunctionInfo, InvocationEngine } from '../../engine/invocation-engine.js';
 import { loadProfile } from '../../profiles/load.js';
 import { RemoteEngine } from '../../remote/remote-engine.js';

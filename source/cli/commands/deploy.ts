@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
 import { RUNTIME_NAMES, type RuntimeName } from '../../core/invocation.js';
 import type { DeployRow } from '../../engine/deploy.js';
-import { checkVariantRuntimes, UsageError } from '../../engine/engine.js';
+import { checkVariantRuntimes } from '../../engine/engine.js';
 import { ImportError } from '../../engine/import-wasm.js';
 import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { loadProfile } from '../../profiles/load.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../engine/engine.js';
+import { UsageError } from '../../core/errors.js';
 import { brokerUrlProblem, shownBroker } from '../../power/broker-url.js';
 import { PI4_MODEL } from '../../power/cpu.js';
 import { CODECS, isPlugFormat } from '../../power/formats/index.js';

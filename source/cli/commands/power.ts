@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../engine/engine.js';
+import { UsageError } from '../../core/errors.js';
 import {
   createPowerSource,
   PowerConfigError,

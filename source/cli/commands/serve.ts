@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
 import { maxInputBytes as envInputBound, InputBoundError } from '../../core/input-bound.js';
-import { Engine, UsageError } from '../../engine/engine.js';
+import { Engine } from '../../engine/engine.js';
 import { isLoopback } from '../../gateway/auth.js';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_QUEUE, Gateway } from '../../gateway/server.js';
 import { createPowerSource } from '../../power/create.js';
