@@ -1,13 +1,13 @@
 /**
  * The console's own footprint, each figure from a real `nebula-tui` under a pseudo-terminal
- * (bench/console-process.ts), printed beside its target (bench/targets.ts):
+ * (benchmarks/console-process.ts), printed beside its target (benchmarks/targets.ts):
  * - the first frame, over several start-ups;
  * - CPU while idle with a power source up (the estimate, and a simulated plug through a real
  *   broker), and the idle baseline that source reads with the console open against closed;
  * - resident memory idle, and its peak during one counted experiment of --invocations in all
  *   (split between the runtimes), with the median total beside the same experiment headless
  *   (`nebula bench`).
- * Usage: node dist/source/bench/console-bench.js [--idle 60] [--invocations 1000] [--function hello]
+ * Usage: node dist/source/benchmarks/console-bench.js [--idle 60] [--invocations 1000] [--function hello]
  *   [--mode warm] [--runtimes wasm,container] (container only when DOCKER_HOST is set)
  *   [--starts 5] [--only-start] [--sources estimate,simulated]
  *   [--only-idle] (the first frame and the idle figures, without the experiment)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkRequested, met, targetTable } from '../../source/bench/targets.js';
+import { checkRequested, met, targetTable } from '../../source/benchmarks/targets.js';
 
 describe('benchmark targets', () => {
   const throughput = {

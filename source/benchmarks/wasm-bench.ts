@@ -9,7 +9,7 @@
  * whole heap during warm runs (gc-probe.ts): what makes the tail when it is often; and the
  * floor under any warm run on a worker, a round trip to a worker that runs nothing
  * (handoff-floor.ts), measured between the rounds.
- * Usage: node dist/source/bench/wasm-bench.js [--n 10000] [--block 50] [--cold 50] [--soak 10000]
+ * Usage: node dist/source/benchmarks/wasm-bench.js [--n 10000] [--block 50] [--cold 50] [--soak 10000]
  *        [--function hello] [--check]
  */
 import { loadavg } from 'node:os';

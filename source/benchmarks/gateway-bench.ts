@@ -5,7 +5,7 @@
  * loop: node:http and node:wasi on as many workers). Each server runs in its own process (as
  * in production) so the load tool does not share its event loop. Targets: at least 8,000
  * req/s on `wasm-p1` and 7,000 on `wasm`, p99 at most 10 ms, every request answered 2xx.
- * Usage: node dist/source/bench/gateway-bench.js [--runtimes wasm,wasm-p1] [--connections 16]
+ * Usage: node dist/source/benchmarks/gateway-bench.js [--runtimes wasm,wasm-p1] [--connections 16]
  *        [--duration 10] [--warmup 3] [--function hello] [--max-concurrency 4] [--json] [--check]
  */
 import { type ChildProcess, spawn } from 'node:child_process';

@@ -6,7 +6,7 @@
  * machine, waking a sleeping thread costs tens of microseconds each way, more than a warm
  * `hello` computes: wasm-bench prints it beside the bare script to show what is left of the
  * difference once the thread hop is counted.
- * Alone: node dist/source/bench/handoff-floor.js [n] (e.g. under `taskset -c 0`, both threads
+ * Alone: node dist/source/benchmarks/handoff-floor.js [n] (e.g. under `taskset -c 0`, both threads
  * on one CPU, to see what the wake-up across CPUs costs).
  */
 import { fileURLToPath } from 'node:url';

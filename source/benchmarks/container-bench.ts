@@ -3,7 +3,7 @@
  * `docker run --rm -i` of the same image with the same sandbox flags, and against a bare
  * dockerode script making the same API calls, interleaved round by round so that load on
  * the machine hits all of them alike; then the warm median.
- * Usage: node dist/source/bench/container-bench.js [--n 30] [--warm 500] [--function hello]
+ * Usage: node dist/source/benchmarks/container-bench.js [--n 30] [--warm 500] [--function hello]
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';

@@ -1,9 +1,9 @@
 /**
  * The energy estimator against known truth: seeded meter traces (measure/validation/) through
  * the session's attribution, bias and 95%-interval coverage per meter and machine condition,
- * printed as the markdown table of docs/ENERGY.md. Not part of `npm run bench`: it measures
+ * printed as the markdown table of docs/ENERGY.md. Not part of `npm run benchmarks`: it measures
  * the method, not this machine, and gives the same table on any machine for the same seeds.
- * Usage: node dist/source/bench/energy-validation.js [--runs 1000] [--seed 1]
+ * Usage: node dist/source/benchmarks/energy-validation.js [--runs 1000] [--seed 1]
  *        [--meters shelly,shelly-avg,tasmota,gude,pmic] [--machines steady,drift,step]
  *        [--idle interleaved,around]
  */

@@ -4,7 +4,7 @@
  * read at the marks. Prints resident memory and log bytes per invocation at the first mark
  * (1 minute) and at the end (10 minutes by default), and their ratios: flat is 1.0. Then
  * `nebula report` of the log, timed, with its peak memory.
- * Usage: node dist/source/bench/long-run.js [--minutes M] [--log FILE] [--keep]
+ * Usage: node dist/source/benchmarks/long-run.js [--minutes M] [--log FILE] [--keep]
  *   M: the run's length (10 by default; 60 for the hour the docs quote)
  */
 import { spawn } from 'node:child_process';

@@ -1,9 +1,9 @@
 /**
- * `npm run bench`: every benchmark, one after the other, each in its own process so none
+ * `npm run benchmarks`: every benchmark, one after the other, each in its own process so none
  * inherits another's heap or JIT state. Each prints its own figures and ratios, and a table
- * of its figures beside their targets (bench/targets.ts). With --check a missed target makes
+ * of its figures beside their targets (benchmarks/targets.ts). With --check a missed target makes
  * the run exit 3; without it the run reports only.
- * Usage: node dist/source/bench/run-all.js [--check] [wasm] [experiment] [container] [gateway] [console] [long-run]
+ * Usage: node dist/source/benchmarks/run-all.js [--check] [wasm] [experiment] [container] [gateway] [console] [long-run]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -5,7 +5,7 @@
  * (bare-preview1.ts) and one request at a time; requests beyond the workers wait in arrival
  * order. No authentication, timing, session log, timeouts or events: what the gateway does
  * on top of this is what the two figures differ by.
- * Usage: node --no-turbo-fast-api-calls dist/source/bench/bare-gateway.js <module.wasm> [--workers 4]
+ * Usage: node --no-turbo-fast-api-calls dist/source/benchmarks/bare-gateway.js <module.wasm> [--workers 4]
  * (the flag on Node 20 and 22, as for every node:wasi host: core/node-support.ts)
  * Prints "bare gateway on http://127.0.0.1:PORT" once it listens.
  */

@@ -5,7 +5,7 @@
  *  2. the real wasm-p1 runtime, warm hello: the same comparison where the runtime's noise
  *     (hundreds of microseconds) is in the way, so read it as "no visible difference".
  * Rounds alternate direct / runner / runner+log so a drift of the machine hits all alike.
- * Usage: node dist/source/bench/experiment-overhead.js   (Node 20/22: add --no-turbo-fast-api-calls)
+ * Usage: node dist/source/benchmarks/experiment-overhead.js   (Node 20/22: add --no-turbo-fast-api-calls)
  *        [--invocations 20000] [--rounds 7] [--real 50] [--real-rounds 30] [--json]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
