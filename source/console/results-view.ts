@@ -8,7 +8,7 @@
  */
 
 import type { Comparison } from '../core/compare.js';
-import type { CellEnergy, IdleDrift } from '../measure/energy-blocks.js';
+import type { CellEnergy, IdleDrift } from '../measure/block-figures.js';
 import { inputLabel, ms, ratio } from '../report/render/format.js';
 import { idleText } from '../report/render/markdown.js';
 import type { ExperimentReport, ResultRow } from '../report/report.js';

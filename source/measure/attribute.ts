@@ -3,7 +3,7 @@
  * written, `nebula report` the same records read back from the log, so both give the same
  * figures to the last bit. No I/O.
  */
-import { baselineFrom, type TimedGap, type TimedWatts } from '../power/energy.js';
+import { baselineFrom, type TimedGap, type TimedWatts } from '../power/integrate.js';
 import type { AnyRecord } from '../session/records.js';
 import {
   type BlockSpan,
@@ -18,7 +18,7 @@ import {
   NO_THESIS_FIGURE,
   readingIntervalS,
   thesis240Watts,
-} from './energy-blocks.js';
+} from './block-figures.js';
 import { type IdleWindow, idleBeside } from './idle-beside.js';
 import type { BaselineRecord, BlockRecord, ExperimentRecord } from './records.js';
 import { ThesisSums } from './thesis-sum.js';

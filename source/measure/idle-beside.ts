@@ -2,7 +2,7 @@
  * Idle measured beside each block (interleaved idle, docs/ENERGY.md) and the precision an
  * energy figure reached. Pure.
  */
-import type { BlockSpan } from './energy-blocks.js';
+import type { BlockSpan } from './block-figures.js';
 
 /** An idle window on the host's monotonic clock and its mean power (null: no figure). */
 export interface IdleWindow {

@@ -5,7 +5,7 @@
  * sit between an experiment's "experiment" and "experiment-end" records.
  */
 import type { RuntimeName } from '../core/invocation.js';
-import type { CellEnergy, IdleDrift } from './energy-blocks.js';
+import type { CellEnergy, IdleDrift } from './block-figures.js';
 import type { ExperimentPlan } from './plan.js';
 
 export interface ExperimentRecord {

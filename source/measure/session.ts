@@ -3,14 +3,14 @@
  * the plan's invocations through the experiment runner. With energy it measures idle power,
  * runs each runtime back to back for blocks of time that alternate between runtimes
  * (A B A B), measures idle again, and attributes the readings to the blocks
- * (energy-blocks.ts). Everything goes to the session log as it happens, in one vocabulary
+ * (block-figures.ts). Everything goes to the session log as it happens, in one vocabulary
  * (records.ts). `nebula bench`, the console's `s` and the gateway's POST /experiments all
  * call runExperiment; the clock and the power source are injected, so the same plan and the
  * same readings give the same figures whichever face asked.
  */
 import { type MeasureClock, systemClock } from './clock.js';
 import { runCounted } from './counted-run.js';
-import { EnergyRun } from './energy-run.js';
+import { DurationRun } from './duration-run.js';
 import type { ExperimentPlan } from './plan.js';
 import type { ExperimentRecord } from './records.js';
 import type { ExperimentFigures, ExperimentOutcome, SessionOptions } from './types.js';
@@ -64,7 +64,7 @@ export async function runExperiment(
   };
   log({ ...start });
   if (!power || !plan.energy) return runCounted(plan, options, clock, experiment, signal, log);
-  return new EnergyRun(
+  return new DurationRun(
     plan,
     plan.energy,
     power,

@@ -1,13 +1,13 @@
 /**
- * The thesis's method (energy-blocks.ts thesisFigure) one invocation at a time: each
+ * The thesis's method (block-figures.ts thesisFigure) one invocation at a time: each
  * invocation waits until a reading later than its end has arrived (readings come in time
  * order, so none inside it can follow), then adds its energy to its cell's running sum and
  * is forgotten. Same sums, in the same order, as thesisFigure over the whole list, with
  * memory bounded by the invocations between two readings (and by MAX_PENDING, past which the
  * oldest is settled with the readings it has).
  */
-import { joulesToMicrowattHours, type TimedWatts } from '../power/energy.js';
-import type { ThesisFigure } from './energy-blocks.js';
+import { joulesToMicrowattHours, type TimedWatts } from '../power/integrate.js';
+import type { ThesisFigure } from './block-figures.js';
 
 export const MAX_PENDING = 100_000;
 

@@ -4,8 +4,8 @@ import type { CellResult, CellSamples } from '../experiment/results.js';
 import type { InvokeFn, StepRecord } from '../experiment/runner.js';
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
+import type { CellEnergy, IdleDrift } from './block-figures.js';
 import type { MeasureClock } from './clock.js';
-import type { CellEnergy, IdleDrift } from './energy-blocks.js';
 import type { BlockRecord } from './records.js';
 
 /** What a face sees while the session runs (the gateway streams exactly these). */

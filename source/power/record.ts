@@ -1,6 +1,6 @@
 /** Keeping a source's samples and gaps while something runs: baselines and batch windows. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Baseline, baselineFrom, type EnergyWindow } from './energy.js';
+import { type Baseline, baselineFrom, type EnergyWindow } from './integrate.js';
 import type { PowerGap, PowerSample } from './sample.js';
 import type { PowerSource } from './source.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { streamSessionLog } from '../session/read-log.js';
 import { isInvocation } from '../session/records.js';
 import { ensureDir } from '../session/session-log.js';
-import { energyByCell } from './energy.js';
+import { energyByCell } from './energy-by-cell.js';
 import { type FigureSpec, figureSpecs } from './figures/specs.js';
 import { type HtmlSession, renderHtml, slug } from './html.js';
 import { invocationCsvRow, invocationsCsvHead } from './render/csv.js';

@@ -8,7 +8,7 @@ import type { Comparison } from '../core/compare.js';
 import { cellKey } from '../core/plan.js';
 import { CellCollector, type CellResult, type ResultSet } from '../experiment/results.js';
 import { EnergyCollector } from '../measure/attribute.js';
-import type { CellEnergy, IdleDrift } from '../measure/energy-blocks.js';
+import type { CellEnergy, IdleDrift } from '../measure/block-figures.js';
 import type { ExperimentRecord } from '../measure/records.js';
 import type { ExperimentOutcome } from '../measure/session.js';
 import { type AnyRecord, type HeaderRecord, isHeader, isInvocation } from '../session/records.js';

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { streamSessionLog } from '../session/read-log.js';
 import { type AnyRecord, type HeaderRecord, isHeader, isInvocation } from '../session/records.js';
-import { powerSourceOf } from './energy.js';
+import { powerSourceOf } from './energy-by-cell.js';
 import { type Report, ReportBuilder } from './report.js';
 import { type ReportCell, ReportCells } from './report-cells.js';
 import { isSizesRecord, type SizesRecord } from './storage.js';

@@ -7,7 +7,7 @@
 import type { RatioInterval } from '../core/compare.js';
 import { type PhaseSample, ratioOfSamples } from '../core/phase-sample.js';
 import type { Summary } from '../core/stats.js';
-import { type EnergyFigure, energyByCell } from './energy.js';
+import { type EnergyFigure, energyByCell } from './energy-by-cell.js';
 import { pooledSample, type ReportCell } from './report-cells.js';
 import type { PhaseName } from './samples.js';
 import type { Session } from './sessions.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../../source/core/compare.js';
-import { type InvocationSpan, thesisFigure } from '../../source/measure/energy-blocks.js';
+import { type InvocationSpan, thesisFigure } from '../../source/measure/block-figures.js';
 import { ThesisSums } from '../../source/measure/thesis-sum.js';
-import type { TimedWatts } from '../../source/power/energy.js';
+import type { TimedWatts } from '../../source/power/integrate.js';
 
 /** Invocations back to back and readings every `everyNs`, interleaved as a run logs them. */
 function run(seed: number, everyNs: number, invocations: number) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
-import { windowEnergy } from '../../source/power/energy.js';
+import { windowEnergy } from '../../source/power/integrate.js';
 import { MqttPowerSource } from '../../source/power/mqtt-source.js';
 import type { PowerGap, PowerSample, PowerStatus } from '../../source/power/sample.js';
 import { freePort, TestBroker, waitFor } from './broker.js';

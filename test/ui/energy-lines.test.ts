@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { energyRatio } from '../../source/console/experiment.js';
-import type { CellEnergy } from '../../source/measure/energy-blocks.js';
+import type { CellEnergy } from '../../source/measure/block-figures.js';
 import { sig } from '../../source/ui/components/PowerPanel.js';
 
 describe('energy figures on the console', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { energyRatio } from '../../source/console/experiment.js';
 import { experimentLines } from '../../source/console/results-view.js';
-import type { CellEnergy } from '../../source/measure/energy-blocks.js';
+import type { CellEnergy } from '../../source/measure/block-figures.js';
 import { buildReport } from '../../source/report/report.js';
 import { readSessionLog } from '../../source/session/read-log.js';
 

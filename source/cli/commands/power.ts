@@ -6,7 +6,7 @@ import {
   type PowerFlags,
   powerConfigFrom,
 } from '../../power/create.js';
-import { summarizePower } from '../../power/energy.js';
+import { summarizePower } from '../../power/integrate.js';
 import { nowNs, PowerRecorder } from '../../power/record.js';
 import type { PowerSample, PowerStatus } from '../../power/sample.js';
 import type { PowerSource } from '../../power/source.js';

@@ -2,7 +2,7 @@
  * The conditions of the validation table (docs/ENERGY.md): each meter under a steady idle,
  * a slow drift and a step of other load, run with the default plan.
  */
-import { blockSecondsFor } from '../energy-blocks.js';
+import { blockSecondsFor } from '../block-figures.js';
 import type { IdleLayout } from '../plan.js';
 import type { MachineModel } from './machine.js';
 import type { METERS, MeterModel } from './meters.js';

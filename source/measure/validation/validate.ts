@@ -5,7 +5,7 @@
  */
 import { cellKey } from '../../core/plan.js';
 import type { AnyRecord } from '../../session/records.js';
-import type { CellEnergy } from '../energy-blocks.js';
+import type { CellEnergy } from '../block-figures.js';
 import { type IdleLayout, parseExperimentPlan } from '../plan.js';
 import { runExperiment } from '../session.js';
 import { idleJoules, type MachineModel, SimulatedMachine } from './machine.js';

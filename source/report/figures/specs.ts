@@ -4,7 +4,7 @@
  * per runtime; total time against input (log scale, median with its interval); energy per
  * invocation with its interval; latency distributions of every runtime on the same bins.
  */
-import type { EnergyFigure } from '../energy.js';
+import type { EnergyFigure } from '../energy-by-cell.js';
 import type { ReportCell } from '../report-cells.js';
 import { lane, numericInput, type PhaseName } from '../samples.js';
 

@@ -1,5 +1,5 @@
 /** The thesis-style tables: medians per cell, then ratios between runtimes. */
-import type { IdleDrift } from '../../measure/energy-blocks.js';
+import type { IdleDrift } from '../../measure/block-figures.js';
 import { headerLines } from '../header-lines.js';
 import type { ExperimentReport, Report, ResultRow } from '../report.js';
 import { type Columns, ratioColumns, resultColumns } from '../result-columns.js';

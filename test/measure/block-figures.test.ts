@@ -9,7 +9,7 @@ import {
   readingIntervalS,
   thesis240Watts,
   thesisFigure,
-} from '../../source/measure/energy-blocks.js';
+} from '../../source/measure/block-figures.js';
 
 const reading = (s: number, watts: number) => ({
   watts,

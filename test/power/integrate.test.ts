@@ -7,7 +7,7 @@ import {
   type TimedGap,
   type TimedWatts,
   windowEnergy,
-} from '../../source/power/energy.js';
+} from '../../source/power/integrate.js';
 
 const S = 1_000_000_000n;
 const T0 = 5_000n * S; // an arbitrary monotonic origin

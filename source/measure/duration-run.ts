@@ -10,14 +10,14 @@ import type { InvocationResult } from '../core/invocation.js';
 import { type Cell, cellKey } from '../core/plan.js';
 import { CellCollector } from '../experiment/results.js';
 import type { StepRecord } from '../experiment/runner.js';
-import type { TimedWatts } from '../power/energy.js';
+import type { TimedWatts } from '../power/integrate.js';
 import type { PowerGap, PowerSample } from '../power/sample.js';
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
 import { invocationRecord } from '../session/session-log.js';
 import { EnergyCollector } from './attribute.js';
+import { blockSecondsFor, readingIntervalS } from './block-figures.js';
 import type { MeasureClock } from './clock.js';
-import { blockSecondsFor, readingIntervalS } from './energy-blocks.js';
 import { relativeHalfWidth } from './idle-beside.js';
 import type { EnergyPlan, ExperimentPlan } from './plan.js';
 import type { BlockRecord } from './records.js';
@@ -26,7 +26,7 @@ import type { ExperimentOutcome, SessionEvent, SessionOptions } from './types.js
 /** A precision run adds blocks up to this many per runtime (the plan's own maximum). */
 const MAX_BLOCKS = 1000;
 
-export class EnergyRun {
+export class DurationRun {
   /** What the figures need of the written records (no invocation is kept). */
   private readonly energyOf: EnergyCollector;
   private readonly collector = new CellCollector();

@@ -2,7 +2,7 @@
  * One file over 300 lines: the figure of a cell is one chain (block, idle, median and its
  * interval, the thesis's method, the cell), read top to bottom beside docs/ENERGY.md.
  * Energy by duration, as pure functions (docs/ENERGY.md). A runtime runs back to back for a
- * block of seconds; the block's energy (trapezoid rule over the readings, power/energy.ts) is
+ * block of seconds; the block's energy (trapezoid rule over the readings, power/integrate.ts) is
  * divided by the invocations it held, gross and net of idle. A runtime's figure is the median
  * over its blocks with a 95% interval of the median from order statistics. The thesis's own
  * method (mean power of the readings inside each invocation) is computed beside it.
@@ -14,7 +14,7 @@ import {
   type TimedGap,
   type TimedWatts,
   windowEnergy,
-} from '../power/energy.js';
+} from '../power/integrate.js';
 import { type PrecisionFigure, precisionFigure, precisionText } from './idle-beside.js';
 
 /** A block gives no figure below this many readings inside its window. */
