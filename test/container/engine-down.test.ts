@@ -9,6 +9,7 @@ import {
   containersLabelled,
   engineClient,
   eventually,
+  removeLeftBehind,
   requireEngine,
   testLabel,
 } from './helpers.js';
@@ -84,15 +85,7 @@ describe('an engine that goes away mid-run and comes back', { timeout: 120_000 }
       async () => (await containersLabelled(docker, label.key, label.value)).length === 0,
       10_000,
     );
-    const left = await containersLabelled(docker, label.key, label.value);
-    await Promise.allSettled(
-      left.map((info) => docker.getContainer(info.Id).remove({ force: true })),
-    );
-    assert.deepEqual(
-      left.map((info) => info.Names.join(',')),
-      [],
-      'containers made by this test were left behind',
-    );
+    await removeLeftBehind(label);
   });
 
   const running = async (mode: string) =>

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { resolveAddress } from '../../source/runtimes/container/address.js';
@@ -47,4 +48,21 @@ export async function eventually(
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * A container test's last hook: removes every container that still carries the label, then
+ * fails naming them, because a test must leave nothing behind.
+ */
+export async function removeLeftBehind(label: { key: string; value: string }): Promise<void> {
+  const docker = engineClient();
+  const left = await containersLabelled(docker, label.key, label.value);
+  await Promise.allSettled(
+    left.map((info) => docker.getContainer(info.Id).remove({ force: true })),
+  );
+  assert.deepEqual(
+    left.map((info) => `${info.Names.join(',')} ${info.State}`),
+    [],
+    'containers made by this test were left behind',
+  );
 }

@@ -10,6 +10,7 @@ import {
   containersLabelled,
   engineClient,
   eventually,
+  removeLeftBehind,
   requireEngine,
   testLabel,
 } from './helpers.js';
@@ -65,14 +66,7 @@ describe('no container left behind', { timeout: 120_000 }, () => {
   after(async () => {
     for (const child of children)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    const left = await mine();
-    await Promise.allSettled(
-      left.map((info) => docker.getContainer(info.Id).remove({ force: true })),
-    );
-    assert.deepEqual(
-      left.map((info) => `${info.Names.join(',')} ${info.State}`),
-      [],
-    );
+    await removeLeftBehind(label);
   });
 
   it('a warm container goes away by itself when its Nebula process is killed -9', async () => {

@@ -8,7 +8,7 @@ import { loadFunction } from '../../source/catalog/catalog.js';
 import { NATIVE_ARCH, nodePlatform, type Platform } from '../../source/core/platform.js';
 import { Engine } from '../../source/engine/engine.js';
 import { ContainerRuntime } from '../../source/runtimes/container/index.js';
-import { containersLabelled, engineClient, requireEngine, testLabel } from './helpers.js';
+import { engineClient, removeLeftBehind, requireEngine, testLabel } from './helpers.js';
 
 // The platform this machine is not: arm64 images on an x86_64 engine (the emulated Pi), or
 // the reverse on a Pi. qemu-user through binfmt_misc runs them (scripts/binfmt.sh ensure).
@@ -65,16 +65,7 @@ describe(`container images for ${other} on this ${host} machine, with the real e
     await runtime?.close();
     await engine.close();
     rmSync(scratch, { recursive: true, force: true });
-    const docker = engineClient();
-    const left = await containersLabelled(docker, label.key, label.value);
-    await Promise.allSettled(
-      left.map((info) => docker.getContainer(info.Id).remove({ force: true })),
-    );
-    assert.deepEqual(
-      left.map((info) => info.Names.join(',')),
-      [],
-      'containers were left behind',
-    );
+    await removeLeftBehind(label);
   });
 
   it('builds an image recorded as that platform, holding binaries of its architecture', async () => {

@@ -10,8 +10,8 @@ import { Engine } from '../../source/engine/engine.js';
 import { ContainerRuntime } from '../../source/runtimes/container/index.js';
 import {
   containersLabelled,
-  engineClient,
   eventually,
+  removeLeftBehind,
   requireEngine,
   testLabel,
 } from './helpers.js';
@@ -44,16 +44,7 @@ describe('container runtime against the real engine', { timeout: 300_000 }, () =
     await runtime?.close();
     await engine.close();
     rmSync(scratch, { recursive: true, force: true });
-    const docker = engineClient();
-    const left = await containersLabelled(docker, label.key, label.value);
-    await Promise.allSettled(
-      left.map((info) => docker.getContainer(info.Id).remove({ force: true })),
-    );
-    assert.deepEqual(
-      left.map((info) => `${info.Names.join(',')} ${info.State}`),
-      [],
-      'containers made by this test were left behind',
-    );
+    await removeLeftBehind(label);
   });
 
   it('keeps an unchanged image and says the function is deployed', async () => {

@@ -16,7 +16,7 @@ import { ImageSizes } from '../../source/runtimes/container/image-sizes.js';
 import { ContainerRuntime } from '../../source/runtimes/container/index.js';
 import { sandboxConfig } from '../../source/runtimes/container/sandbox.js';
 import { containerVariant } from '../../source/runtimes/variants.js';
-import { containersLabelled, engineClient, requireEngine, testLabel } from './helpers.js';
+import { engineClient, removeLeftBehind, requireEngine, testLabel } from './helpers.js';
 
 const label = testLabel();
 const engine = new Engine();
@@ -94,16 +94,7 @@ describe('variants against the real engine', { timeout: 600_000 }, () => {
   after(async () => {
     await Promise.allSettled(runtimes.map((runtime) => runtime.close()));
     await engine.close();
-    const docker = engineClient();
-    const left = await containersLabelled(docker, label.key, label.value);
-    await Promise.allSettled(
-      left.map((info) => docker.getContainer(info.Id).remove({ force: true })),
-    );
-    assert.deepEqual(
-      left.map((info) => info.Names.join(',')),
-      [],
-      'no container left behind',
-    );
+    await removeLeftBehind(label);
   });
 
   it('runs cold on Docker’s none network, through the CLI and on a Debian base', async () => {

@@ -5,15 +5,7 @@
  * After an intended change: UPDATE_GOLDEN=1 npm test, then review the diff.
  */
 import assert from 'node:assert/strict';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -21,19 +13,10 @@ import { sessionFigures, writeFigures } from '../../source/report/document.js';
 import { renderSvg } from '../../source/report/figures/render.js';
 import { FIGURE_KINDS, type FigureSpec } from '../../source/report/figures/specs.js';
 import { loadSessions, type Session } from '../../source/report/sessions.js';
+import { assertGolden } from '../golden.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
-const goldenDir = join(fixtures, 'figures');
-
-function golden(name: string, actual: string): void {
-  const file = join(goldenDir, name);
-  if (process.env.UPDATE_GOLDEN) {
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, actual);
-  }
-  assert.ok(existsSync(file), `${file} is missing; create it with UPDATE_GOLDEN=1 npm test`);
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file`);
-}
+const _goldenDir = join(fixtures, 'figures');
 
 describe('figures from a real session log', { timeout: 60_000 }, () => {
   let figures: FigureSpec[] = [];
@@ -52,7 +35,10 @@ describe('figures from a real session log', { timeout: 60_000 }, () => {
 
   it('specifications match the golden files', () => {
     for (const figure of figures)
-      golden(`${figure.id}.vl.json.golden`, `${JSON.stringify(figure.spec, null, 2)}\n`);
+      assertGolden(
+        `figures/${figure.id}.vl.json.golden`,
+        `${JSON.stringify(figure.spec, null, 2)}\n`,
+      );
   });
 
   it('the data in the specifications are the log’s own numbers', () => {

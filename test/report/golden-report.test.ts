@@ -3,7 +3,6 @@
  * After an intended change of format: UPDATE_GOLDEN=1 npm test, then review the diff.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { renderInvocationsCsv, renderReportSummaryCsv } from '../../source/report/render/csv.js';
 import { renderReportJson } from '../../source/report/render/json.js';
@@ -11,15 +10,10 @@ import { renderMarkdown } from '../../source/report/render/markdown.js';
 import { buildReport } from '../../source/report/report.js';
 import { readSessionLog } from '../../source/session/read-log.js';
 import { isInvocation } from '../../source/session/records.js';
+import { assertGolden } from '../golden.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url);
 const log = new URL('session-golden.jsonl', fixtures).pathname;
-
-function golden(name: string, actual: string): void {
-  const file = new URL(name, fixtures);
-  if (process.env.UPDATE_GOLDEN) writeFileSync(file, actual);
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file`);
-}
 
 describe('report from a fixed log', { timeout: 10000 }, () => {
   const { records, warnings } = readSessionLog(log);
@@ -29,17 +23,17 @@ describe('report from a fixed log', { timeout: 10000 }, () => {
   });
 
   it('markdown', () => {
-    golden('session-golden.report.md.golden', renderMarkdown(buildReport(records)));
+    assertGolden('session-golden.report.md.golden', renderMarkdown(buildReport(records)));
   });
 
   it('csv, one row per invocation', () => {
     const csv = renderInvocationsCsv(records.filter(isInvocation));
-    golden('session-golden.report.csv.golden', csv);
+    assertGolden('session-golden.report.csv.golden', csv);
     assert.equal(csv.trimEnd().split('\n').length, 1 + records.filter(isInvocation).length);
   });
 
   it('json', () => {
-    golden('session-golden.report.json.golden', renderReportJson(buildReport(records)));
+    assertGolden('session-golden.report.json.golden', renderReportJson(buildReport(records)));
   });
 
   it('is the same bytes every time', () => {
@@ -82,8 +76,8 @@ describe('report of a log with energy and two sections', { timeout: 10000 }, () 
   });
 
   it('markdown, json and summary csv', () => {
-    golden('session-energy.report.md.golden', renderMarkdown(report));
-    golden('session-energy.report.json.golden', renderReportJson(report));
-    golden('session-energy.report.summary.csv.golden', renderReportSummaryCsv(report));
+    assertGolden('session-energy.report.md.golden', renderMarkdown(report));
+    assertGolden('session-energy.report.json.golden', renderReportJson(report));
+    assertGolden('session-energy.report.summary.csv.golden', renderReportSummaryCsv(report));
   });
 });

@@ -5,7 +5,6 @@
  * After an intended change: UPDATE_GOLDEN=1 npm test, then review the diff.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { laneLabel } from '../../source/core/plan.js';
@@ -14,6 +13,7 @@ import { renderSvg } from '../../source/report/figures/render.js';
 import { escapeHtml } from '../../source/report/html.js';
 import { ms } from '../../source/report/render/format.js';
 import { loadSessions, type Session } from '../../source/report/sessions.js';
+import { assertGolden } from '../golden.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
 
@@ -35,13 +35,6 @@ function outline(html: string): string {
     else lines.push(`${name}${id ? `#${id}` : ''}${text.trim() ? ` ${text.trim()}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-function golden(name: string, actual: string): void {
-  const file = join(fixtures, name);
-  if (process.env.UPDATE_GOLDEN) writeFileSync(file, actual);
-  assert.ok(existsSync(file), `${file} is missing; create it with UPDATE_GOLDEN=1 npm test`);
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file`);
 }
 
 /** The rows of the tables in sections whose id starts with `id` (one per experiment), in order. */
@@ -70,7 +63,7 @@ describe('HTML report', { timeout: 60_000 }, () => {
 
   it('has the golden structure', async () => {
     const html = await renderHtmlReport(sessions, renderSvg);
-    golden('report.html.outline.golden', outline(html));
+    assertGolden('report.html.outline.golden', outline(html));
   });
 
   it('holds every figure as inline SVG, and nothing from outside', async () => {

@@ -4,22 +4,16 @@
  * the committed files; after an intended change: UPDATE_GOLDEN=1 npm test, then review the diff.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { renderInvocationsCsv, renderSummaryCsv } from '../../source/report/render/csv.js';
 import { renderMarkdown, UNMARKED_NOTE } from '../../source/report/render/markdown.js';
 import { buildReport } from '../../source/report/report.js';
 import { readSessionLog } from '../../source/session/read-log.js';
 import { isInvocation } from '../../source/session/records.js';
+import { assertGolden } from '../golden.js';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url);
 const log = new URL('session-phases.jsonl', fixtures).pathname;
-
-function golden(name: string, actual: string): void {
-  const file = new URL(name, fixtures);
-  if (process.env.UPDATE_GOLDEN) writeFileSync(file, actual);
-  assert.equal(actual, readFileSync(file, 'utf8'), `${name} differs from the golden file`);
-}
 
 describe('report with input, compute and output phases', { timeout: 10000 }, () => {
   const { records, warnings } = readSessionLog(log);
@@ -31,11 +25,14 @@ describe('report with input, compute and output phases', { timeout: 10000 }, () 
 
   it('reads the fixture cleanly', () => assert.deepEqual(warnings, []));
 
-  it('markdown', () => golden('session-phases.report.md.golden', renderMarkdown(report)));
+  it('markdown', () => assertGolden('session-phases.report.md.golden', renderMarkdown(report)));
 
   it('csv, per invocation and per cell', () => {
-    golden('session-phases.report.csv.golden', renderInvocationsCsv(records.filter(isInvocation)));
-    golden('session-phases.summary.csv.golden', renderSummaryCsv(results));
+    assertGolden(
+      'session-phases.report.csv.golden',
+      renderInvocationsCsv(records.filter(isInvocation)),
+    );
+    assertGolden('session-phases.summary.csv.golden', renderSummaryCsv(results));
   });
 
   it('compares compute alone, and says which invocations lack the new marks', () => {
