@@ -5,8 +5,8 @@
  * summarises them like any other.
  */
 import type { InvocationResult } from '../core/invocation.js';
+import type { StepRecord } from '../core/plan.js';
 import { cellKey } from '../core/plan.js';
-import type { StepRecord } from '../experiment/runner.js';
 import type { Profile } from '../profiles/schema.js';
 import type { AnyRecord } from '../session/records.js';
 import { SessionLog } from '../session/session-log.js';

@@ -5,6 +5,7 @@
  * the same way.
  */
 import type { FunctionEntry } from '../catalog/catalog.js';
+import { processEmulation } from '../core/emulation.js';
 import type { RuntimeName } from '../core/invocation.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
@@ -14,7 +15,6 @@ import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.
 import type { Profile } from '../profiles/schema.js';
 import { RemoteEngine } from '../remote/remote-engine.js';
 import { outcomeReport } from '../report/report.js';
-import { processEmulation } from '../runtimes/emulation.js';
 import { sessionHeader } from '../session/header.js';
 import type { TargetOutcome } from '../target/on-target.js';
 import { ConsoleLog } from './console-log.js';

@@ -3,9 +3,9 @@
  * current watts, the stale flag and, for a plug, the broker's state in the status bar.
  */
 import type { InvocationEngine } from '../engine/invocation-engine.js';
-import { shownBroker } from '../power/broker-url.js';
 import type { PowerSample, PowerStatus } from '../power/sample.js';
 import type { PowerSource } from '../power/source.js';
+import { shownBroker } from '../profiles/broker-url.js';
 import type { PowerConfig, Profile } from '../profiles/schema.js';
 import { RemoteEngine } from '../remote/remote-engine.js';
 import type { PowerLabel, ServiceStatus } from './state.js';

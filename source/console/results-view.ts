@@ -14,12 +14,7 @@ import { idleText } from '../report/render/markdown.js';
 import type { ExperimentReport, ResultRow } from '../report/report.js';
 import { ratioText } from '../report/table.js';
 import { energyRatio } from './experiment.js';
-
-export interface ResultLine {
-  text: string;
-  /** A heading, a flag (drift, a failed cell), or plain. */
-  kind: 'heading' | 'flag' | 'plain' | 'muted';
-}
+import type { ResultLine } from './state.js';
 
 const interval = (low: number | null | undefined, high: number | null | undefined) =>
   low === null || low === undefined || high === null || high === undefined

@@ -3,7 +3,13 @@
  * a React view can compare snapshots by identity. No React, no Ink, no I/O here.
  */
 import type { InvocationResult, Mode, RuntimeName, Timings } from '../core/invocation.js';
-import type { ResultLine } from './results-view.js';
+
+/** One line of the results view (results-view.ts writes them from the report model). */
+export interface ResultLine {
+  text: string;
+  /** A heading, a flag (drift, a failed cell), or plain. */
+  kind: 'heading' | 'flag' | 'plain' | 'muted';
+}
 
 /** The two sides the console compares, one pane each: a Wasm runtime and the container. */
 export const PANE_RUNTIMES = ['wasm', 'container'] as const;

@@ -3,7 +3,7 @@
  * invocations to make. Pure: the runner (source/experiment) executes a plan.
  */
 import { InputBoundError, inputProblem, maxInputBytes } from './input-bound.js';
-import type { Mode, RuntimeName } from './invocation.js';
+import type { InvocationResult, Mode, RuntimeName } from './invocation.js';
 
 /** One line of a results table: every measured invocation of a cell is one sample. */
 export interface Cell {
@@ -59,6 +59,23 @@ export interface Step {
   warmup: boolean;
   /** 0-based count within the cell, warm-ups and measured runs counted separately. */
   repetition: number;
+}
+
+/** One finished invocation of the plan, as logged and summarised. */
+export interface StepRecord {
+  experiment: string;
+  step: number;
+  cell: string;
+  warmup: boolean;
+  repetition: number;
+  /** Wall clock when the invocation was handed to the runtime. */
+  at: number;
+  result: InvocationResult;
+  /** With energy: the block the invocation ran in (warm-ups have none). */
+  block?: number;
+  /** With energy: host monotonic ns (decimal) just before handing it over and once done. */
+  startNs?: string;
+  endNs?: string;
 }
 
 /**

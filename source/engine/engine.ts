@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { unavailableReason } from '../catalog/availability.js';
 import { type Catalog, CatalogError, type FunctionEntry, loadCatalog } from '../catalog/catalog.js';
 import { withFunctionLock } from '../catalog/function-lock.js';
+import { processEmulation } from '../core/emulation.js';
 import { UsageError } from '../core/errors.js';
 import { InputBoundError, inputProblem, maxInputBytes } from '../core/input-bound.js';
 import {
@@ -13,7 +14,6 @@ import {
   RUNTIME_NAMES,
   type RuntimeName,
 } from '../core/invocation.js';
-import { processEmulation } from '../runtimes/emulation.js';
 import { nowNs, type Runtime, toResult } from '../runtimes/runtime.js';
 import {
   type ContainerVariant,

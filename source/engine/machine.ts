@@ -4,9 +4,9 @@
  */
 import { request } from 'node:http';
 import { arch, cpus, hostname, machine, platform, release, totalmem } from 'node:os';
+import { processEmulation } from '../core/emulation.js';
+import { nebulaVersion } from '../core/version.js';
 import { resolveAddress } from '../runtimes/container/address.js';
-import { processEmulation } from '../runtimes/emulation.js';
-import { nebulaVersion } from './version.js';
 
 export interface MachineDescription {
   hostname: string;

@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { FailureKind, InvocationResult } from '../core/invocation.js';
-import { type Cell, cellKey, type Step } from '../core/plan.js';
+import { type Cell, cellKey, type Step, type StepRecord } from '../core/plan.js';
 
 export type InvokeFn = (cell: Cell, signal: AbortSignal) => Promise<InvocationResult>;
 
@@ -17,23 +17,6 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
-
-/** One finished invocation of the plan, as logged and summarised. */
-export interface StepRecord {
-  experiment: string;
-  step: number;
-  cell: string;
-  warmup: boolean;
-  repetition: number;
-  /** Wall clock when the invocation was handed to the runtime. */
-  at: number;
-  result: InvocationResult;
-  /** With energy: the block the invocation ran in (warm-ups have none). */
-  block?: number;
-  /** With energy: host monotonic ns (decimal) just before handing it over and once done. */
-  startNs?: string;
-  endNs?: string;
-}
 
 export interface ExperimentEvents {
   start: [{ experiment: string; total: number }];

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { bodyOverInputBound, maxInputBytes } from '../core/input-bound.js';
 import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
+import { nebulaVersion } from '../core/version.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
-import { nebulaVersion } from '../engine/version.js';
 import type { MeasureClock } from '../measure/clock.js';
 import type { PowerSource } from '../power/source.js';
 import {

@@ -7,9 +7,9 @@
  * and then let go (a run of hours holds what one of minutes does).
  */
 import type { InvocationResult } from '../core/invocation.js';
+import type { StepRecord } from '../core/plan.js';
 import { type Cell, cellKey } from '../core/plan.js';
 import { CellCollector } from '../experiment/results.js';
-import type { StepRecord } from '../experiment/runner.js';
 import type { TimedWatts } from '../power/integrate.js';
 import type { PowerGap, PowerSample } from '../power/sample.js';
 import type { PowerSource } from '../power/source.js';

@@ -2,8 +2,6 @@
  * Idle measured beside each block (interleaved idle, docs/ENERGY.md) and the precision an
  * energy figure reached. Pure.
  */
-import type { BlockSpan } from './block-figures.js';
-
 /** An idle window on the host's monotonic clock and its mean power (null: no figure). */
 export interface IdleWindow {
   startNs: bigint;
@@ -14,9 +12,13 @@ export interface IdleWindow {
 /**
  * The idle power a block is measured against: the mean of the nearest idle window before it
  * and the nearest after it (a drift that is linear over the three cancels), either alone when
- * the other is missing or gave no figure; null when neither did. `windows` sorted by start.
+ * the other is missing or gave no figure; null when neither did. `windows` sorted by start;
+ * `span`: a block's start and end on the host's monotonic clock (decimal ns, as in BlockSpan).
  */
-export function idleBeside(windows: readonly IdleWindow[], span: BlockSpan): number | null {
+export function idleBeside(
+  windows: readonly IdleWindow[],
+  span: { startNs: string; endNs: string },
+): number | null {
   const start = BigInt(span.startNs);
   const end = BigInt(span.endNs);
   let before: IdleWindow | undefined;

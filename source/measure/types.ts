@@ -1,7 +1,8 @@
 /** What the measurement session takes and gives (session.ts runExperiment). */
 import type { Comparison } from '../core/compare.js';
+import type { StepRecord } from '../core/plan.js';
 import type { CellResult, CellSamples } from '../experiment/results.js';
-import type { InvokeFn, StepRecord } from '../experiment/runner.js';
+import type { InvokeFn } from '../experiment/runner.js';
 import type { PowerSource } from '../power/source.js';
 import type { AnyRecord } from '../session/records.js';
 import type { CellEnergy, IdleDrift } from './block-figures.js';

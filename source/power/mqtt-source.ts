@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { shownBroker } from '../profiles/broker-url.js';
 import type { PlugFormat } from '../profiles/schema.js';
-import { shownBroker } from './broker-url.js';
 import type { Parsed } from './formats/codec.js';
 import { CODECS } from './formats/index.js';
 import { type HostTime, hostNow } from './sample.js';

@@ -5,8 +5,8 @@
  */
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
+import { shownBroker } from '../profiles/broker-url.js';
 import type { PlugFormat } from '../profiles/schema.js';
-import { shownBroker } from './broker-url.js';
 import { CpuMeter, modelWatts, PI4_MODEL, ProcessCpuMeter } from './cpu.js';
 import type { MqttMessage } from './formats/codec.js';
 import { CODECS } from './formats/index.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Platform, parsePlatform } from '../core/platform.js';
-import { brokerUrlProblem } from '../power/broker-url.js';
+import { brokerUrlProblem } from './broker-url.js';
 
 export const PLUG_FORMATS = ['tasmota', 'shelly', 'zwave', 'gude'] as const;
 export type PlugFormat = (typeof PLUG_FORMATS)[number];

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Manifest } from '../catalog/manifest.js';
 import { UsageError } from '../core/errors.js';
 import type { InvocationResult, InvokeRequest, RuntimeName } from '../core/invocation.js';
+import { nebulaVersion } from '../core/version.js';
 import type { DeployOptions, DeployRow, FunctionState } from '../engine/deploy.js';
 import { checkRequestNames, checkVariantRuntimes } from '../engine/engine.js';
 import {
@@ -12,7 +13,6 @@ import {
 } from '../engine/import-wasm.js';
 import type { FunctionInfo, InvocationEngine } from '../engine/invocation-engine.js';
 import type { MachineDescription } from '../engine/machine.js';
-import { nebulaVersion } from '../engine/version.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import {
   CATALOG_PATH,

@@ -6,8 +6,9 @@
  * record is made from it here as it was there). Both logs then hold the same records, so `nebula report` of
  * either gives the same figures; the figures here are computed from exactly those records.
  */
+
+import type { StepRecord } from '../core/plan.js';
 import { CellCollector } from '../experiment/results.js';
-import type { StepRecord } from '../experiment/runner.js';
 import { EnergyCollector } from '../measure/attribute.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { ExperimentOutcome, SessionEvent } from '../measure/types.js';

@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { arch, cpus, hostname, platform, release } from 'node:os';
 import type { FunctionEntry } from '../catalog/catalog.js';
 import { updateWithFile } from '../catalog/file-hash.js';
-import { nebulaVersion } from '../engine/version.js';
-import { processEmulation } from '../runtimes/emulation.js';
+import { processEmulation } from '../core/emulation.js';
+import { nebulaVersion } from '../core/version.js';
 import { cpuGovernor, loadAverages } from './host-facts.js';
 import { type FunctionHashes, type HeaderRecord, LOG_FORMAT_VERSION } from './records.js';
 

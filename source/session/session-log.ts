@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { StepRecord } from '../experiment/runner.js';
+import type { StepRecord } from '../core/plan.js';
 import { CompactEncoder } from './compact.js';
 import { defaultLogsDir, sessionFileName } from './logs-dir.js';
 import type { AnyRecord, InvocationRecord } from './records.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { cpuFamily, describeEmulation } from '../../source/core/emulation.js';
 import { unsupportedNodeNote, wasiNodeFlags } from '../../source/core/node-support.js';
 import {
   engineNativePlatform,
@@ -7,7 +8,6 @@ import {
   nodePlatform,
   parsePlatform,
 } from '../../source/core/platform.js';
-import { cpuFamily, describeEmulation } from '../../source/runtimes/emulation.js';
 
 describe('platforms', () => {
   it('maps each platform to the suffix of its native binaries', () => {

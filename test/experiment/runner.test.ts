@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { StepRecord } from '../../source/core/plan.js';
 import { buildPlan, type Cell } from '../../source/core/plan.js';
 import { summarizeInvocations } from '../../source/experiment/results.js';
-import { ExperimentRunner, type StepRecord } from '../../source/experiment/runner.js';
+import { ExperimentRunner } from '../../source/experiment/runner.js';
 import { fakeResult, recordingInvoke } from './fake-invoke.js';
 
 const plan = buildPlan({

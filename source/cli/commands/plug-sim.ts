@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { brokerUrlProblem, shownBroker } from '../../power/broker-url.js';
 import { PI4_MODEL } from '../../power/cpu.js';
 import { CODECS, isPlugFormat } from '../../power/formats/index.js';
 import { PlugSimulator } from '../../power/plug-sim.js';
+import { brokerUrlProblem, shownBroker } from '../../profiles/broker-url.js';
 import { PLUG_FORMATS } from '../../profiles/schema.js';
 import { stopSignal } from '../signals.js';
 

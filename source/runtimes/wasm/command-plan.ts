@@ -12,35 +12,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bindingKey, hasBinding } from './command-bindings.js';
+import type {
+  CommandPlan,
+  ExportRef,
+  PlanOutcome,
+  PlanStep,
+  Recorded,
+} from './command-plan-types.js';
 import { type Indirection, leaveOutShims, shimRoutes } from './shim-links.js';
 
-export interface ExportRef {
-  instance: number;
-  export: string;
-}
-
-/**
- * Another instance's export, a direct binding, or an export of an instance made later (a
- * function called through a forwarder once that instance exists: how the cycle between the
- * function and its adapter is broken once the shim and fix-up modules are left out).
- */
-export type ImportSource = ExportRef | { host: string } | { late: ExportRef };
-
-export interface PlanStep {
-  file: string;
-  imports: Array<{ module: string; name: string; from: ImportSource }>;
-}
-
-export interface CommandPlan {
-  steps: PlanStep[];
-  run: ExportRef;
-  memory: ExportRef;
-  /** The allocator the canonical ABI lowers lists into (the adapter's cabi_import_realloc). */
-  realloc: ExportRef | null;
-}
-
-/** The plan or why there is none, and the host interfaces the glue asked for while wiring. */
-export type PlanOutcome = ({ plan: CommandPlan } | { fallback: string }) & { interfaces: string[] };
+export type {
+  CommandPlan,
+  ExportRef,
+  ImportSource,
+  PlanOutcome,
+  PlanStep,
+  Recorded,
+} from './command-plan-types.js';
 
 /** Raised whenever plans are learnt differently, so older ones are learnt again. */
 export const PLAN_VERSION = 2;
@@ -52,14 +40,6 @@ class Unsupported extends Error {}
 
 /** How a fallback reason starts when the component is no command at all (deploy refuses it). */
 export const NOT_A_COMMAND = 'not a WASI command';
-
-export interface Recorded {
-  file: string;
-  bytes: Uint8Array;
-  module: WebAssembly.Module;
-  exports: WebAssembly.Exports;
-  imports: Array<{ module: string; name: string; from: ExportRef | { value: unknown } }>;
-}
 
 /** Stand-ins for the host interfaces: the glue only takes them apart while wiring. */
 function inertImports(asked: Set<string>): object {

@@ -2,7 +2,13 @@
  * Following the links of jco's shim and fix-up modules (see command-plan.ts): which host
  * function or export each shim export leads to, and a plan without the two modules.
  */
-import type { CommandPlan, ExportRef, ImportSource, PlanStep, Recorded } from './command-plan.js';
+import type {
+  CommandPlan,
+  ExportRef,
+  ImportSource,
+  PlanStep,
+  Recorded,
+} from './command-plan-types.js';
 import { exportParamKinds } from './export-types.js';
 
 /**

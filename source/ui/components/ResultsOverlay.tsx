@@ -1,5 +1,5 @@
 import { Box, Text } from '#ui-vendor';
-import type { ResultLine } from '../../console/results-view.js';
+import type { ResultLine } from '../../console/state.js';
 import { useTheme } from '../theme-context.js';
 import { type Line, ScrollText, wrapLines } from './ScrollText.js';
 
