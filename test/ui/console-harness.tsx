@@ -54,6 +54,29 @@ export function writeProfiles(dir: string, docker?: string): void {
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 
+/**
+ * Draws the console of a controller made by the test (not started): the Ink app, its last
+ * frame without colours, and a wait for a frame that fails with the last frame it saw.
+ */
+export function drawConsole(controller: ConsoleController, { waitMs = 30_000 } = {}) {
+  const app = render(<App controller={controller} />);
+  const frame = () => (app.lastFrame() ?? '').replace(ANSI, '');
+  const waitFor = async (
+    predicate: (frame: string) => boolean,
+    what: string,
+    ms = waitMs,
+  ): Promise<string> => {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      const current = frame();
+      if (predicate(current)) return current;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
+  };
+  return { app, frame, waitFor };
+}
+
 export function startConsole(
   options: { docker?: string; createPower?: ConsoleOptions['createPower'] } = {},
 ): Harness {
@@ -78,7 +101,7 @@ export function startConsole(
       return engine;
     },
   });
-  const app = render(<App controller={controller} />);
+  const { app, frame, waitFor } = drawConsole(controller);
   const rawModeChanges: boolean[] = [];
   // Ink calls setRawMode(enabled); ink-testing-library's fake stdin declares no argument.
   const stdin = app.stdin as unknown as { setRawMode: (enabled: boolean) => void };
@@ -88,7 +111,6 @@ export function startConsole(
     setRawMode(enabled);
   };
   void controller.start();
-  const frame = () => (app.lastFrame() ?? '').replace(ANSI, '');
   return {
     controller,
     frame,
@@ -96,15 +118,7 @@ export function startConsole(
     closed,
     press: (keys) => app.stdin.write(keys),
     rawModeChanges,
-    async waitFor(predicate, what, ms = 30_000) {
-      const deadline = Date.now() + ms;
-      while (Date.now() < deadline) {
-        const current = frame();
-        if (predicate(current)) return current;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
-    },
+    waitFor,
     logRecords() {
       const [file] = readdirSync(logsDir);
       if (!file) return [];

@@ -9,12 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { ConsoleController } from '../../source/console/controller.js';
 import { parseExperimentPlan } from '../../source/measure/plan.js';
 import { RemoteEngine } from '../../source/remote/remote-engine.js';
-import { App } from '../../source/ui/App.js';
 import { readRecords, startVm, type Vm } from '../target/vm.js';
-import { KEYS } from './console-harness.js';
-import { render } from './ink-testing.js';
-
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+import { drawConsole, KEYS } from './console-harness.js';
 
 /** Blocks long enough that `x` lands in the middle of the run. */
 const LONG = {
@@ -53,16 +49,7 @@ describe('console stopping an experiment on a gateway', { timeout: 180_000 }, ()
       logsDir: vm.clientLogsDir,
       probeIntervalMs: 300,
     });
-    const app = render(<App controller={controller} />);
-    const frame = () => (app.lastFrame() ?? '').replace(ANSI, '');
-    const waitFor = async (predicate: (f: string) => boolean, what: string, ms = 60_000) => {
-      const deadline = Date.now() + ms;
-      while (Date.now() < deadline) {
-        if (predicate(frame())) return frame();
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
-    };
+    const { app, frame, waitFor } = drawConsole(controller, { waitMs: 60_000 });
     const serverInvocations = () => {
       const log = vm.serverLogs().at(-1);
       return log ? readRecords(log).filter((r) => r.type === 'invocation').length : 0;

@@ -13,13 +13,9 @@ import { ConsoleController } from '../../source/console/controller.js';
 import { Engine } from '../../source/engine/engine.js';
 import { Gateway } from '../../source/gateway/server.js';
 import { RemoteEngine } from '../../source/remote/remote-engine.js';
-import { App } from '../../source/ui/App.js';
 import { freePort } from '../power/broker.js';
 import { readRecords, startVm, type Vm } from '../target/vm.js';
-import { KEYS } from './console-harness.js';
-import { render } from './ink-testing.js';
-
-const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
+import { drawConsole, KEYS } from './console-harness.js';
 
 describe('console on a gateway profile', { timeout: 180_000 }, () => {
   let vm: Vm;
@@ -37,16 +33,7 @@ describe('console on a gateway profile', { timeout: 180_000 }, () => {
       logsDir: vm.clientLogsDir,
       probeIntervalMs: 300,
     });
-    const app = render(<App controller={controller} />);
-    const frame = () => (app.lastFrame() ?? '').replace(ANSI, '');
-    const waitFor = async (predicate: (f: string) => boolean, what: string, ms = 60_000) => {
-      const deadline = Date.now() + ms;
-      while (Date.now() < deadline) {
-        if (predicate(frame())) return frame();
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
-    };
+    const { app, waitFor } = drawConsole(controller, { waitMs: 60_000 });
     const port = new URL(vm.url).port;
     try {
       void controller.start();
@@ -151,16 +138,7 @@ describe('console on a gateway that is not up yet', { timeout: 60_000 }, () => {
       logsDir: join(root, 'logs'),
       probeIntervalMs: 200,
     });
-    const app = render(<App controller={controller} />);
-    const frame = () => (app.lastFrame() ?? '').replace(ANSI, '');
-    const waitFor = async (predicate: (f: string) => boolean, what: string) => {
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline) {
-        if (predicate(frame())) return frame();
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
-    };
+    const { app, waitFor } = drawConsole(controller);
     const engine = new Engine();
     const gateway = new Gateway({ engine });
     try {
