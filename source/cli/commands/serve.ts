@@ -36,7 +36,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve the functions, this machine and its power readings over HTTP (see the README: The gateway)',
+      'serve the functions, this machine and its power readings over HTTP (routes and tokens: docs/GATEWAY.md)',
     )
     .option('--host <address>', 'address to bind; anything but loopback needs a token', '127.0.0.1')
     .option('--port <number>', 'TCP port (0 picks a free one)', '8080')
