@@ -12,6 +12,7 @@ import type { CellEnergy, IdleDrift } from '../measure/block-figures.js';
 import { inputLabel, ms, ratio } from '../report/render/format.js';
 import { idleText } from '../report/render/markdown.js';
 import type { ExperimentReport, ResultRow } from '../report/report.js';
+import { precisionCell } from '../report/result-columns.js';
 import { ratioText } from '../report/table.js';
 import { energyRatio } from './experiment.js';
 import type { ResultLine } from './state.js';
@@ -55,11 +56,14 @@ function energyLines(results: readonly ResultRow[]): ResultLine[] {
   const cells = results.flatMap((r) => (r.energy ? [[r.runtime, r.energy] as const] : []));
   if (cells.length === 0) return [];
   const lines: ResultLine[] = [
-    { text: '  energy, µWh per invocation: median over blocks (95% CI)', kind: 'muted' },
+    {
+      text: '  energy, µWh per invocation: median over blocks (95% CI), net precision reached',
+      kind: 'muted',
+    },
   ];
   for (const [runtime, e] of cells) {
     lines.push({
-      text: `  ${runtime.padEnd(10)} gross ${uwh(e.grossMicroWhPerInvocation)}${uwhInterval(e.ci95.gross)}  net ${uwh(e.netMicroWhPerInvocation)}${uwhInterval(e.ci95.net)}  ${e.blocks.length} blocks, ${e.readings} readings`,
+      text: `  ${runtime.padEnd(10)} gross ${uwh(e.grossMicroWhPerInvocation)}${uwhInterval(e.ci95.gross)}  net ${uwh(e.netMicroWhPerInvocation)}${uwhInterval(e.ci95.net)} ${precisionCell(e)}  ${e.blocks.length} blocks, ${e.readings} readings`,
       kind: 'plain',
     });
   }

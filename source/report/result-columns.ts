@@ -38,7 +38,7 @@ function thesis240Cell(e: ResultRow['energy']): string {
 }
 
 /** The net interval's half-width as a share of the figure, and the precision asked for. */
-function precisionCell(e: NonNullable<ResultRow['energy']>): string {
+export function precisionCell(e: NonNullable<ResultRow['energy']>): string {
   // Figures logged before precision was recorded have none.
   const p = e.precision;
   if (!p) return '–';

@@ -48,11 +48,25 @@ describe('the results view', () => {
   it('gives energy gross and net with their intervals, and their ratio', () => {
     assert.match(
       text,
-      /wasm +gross 333\.333 \(333\.333 – 333\.333\) {2}net 83\.333 \(83\.333 – 83\.333\) {2}6 blocks/,
+      /wasm +gross 333\.333 \(333\.333 – 333\.333\) {2}net 83\.333 \(83\.333 – 83\.333\) ±0\.0% {2}6 blocks/,
     );
     assert.match(text, /container +gross 1041\.667 \(1041\.667 – 1041\.667\) {2}net 416\.667/);
     // 416.667 / 83.333 = 5.00: net, both cells having a net figure.
     assert.match(text, /energy container\/wasm 5\.00× \([\d.]+× – [\d.]+×\) net/);
+  });
+
+  it('says the precision each net figure reached, and whether it met the one asked for', () => {
+    const asked = structuredClone(energy);
+    const [first, second] = asked.results;
+    assert.ok(first?.energy && second?.energy, 'both cells have energy');
+    first.energy.precision = { net: 0.041, target: 0.05, met: true };
+    second.energy.precision = { net: 0.173, target: 0.05, met: false };
+    const shown = experimentLines(asked).map((line) => line.text);
+    assert.match(shown.join('\n'), /net [\d.]+ \([\d.]+ – [\d.]+\) ±4\.1% \(asked ±5\.0%: met\)/);
+    assert.match(
+      shown.join('\n'),
+      /net [\d.]+ \([\d.]+ – [\d.]+\) ±17\.3% \(asked ±5\.0%: time cap\)/,
+    );
   });
 
   it('says the idle before and after and the drift, flagged over 5%', () => {
