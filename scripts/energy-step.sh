@@ -5,7 +5,8 @@
 # warm bench runs with interleaved idle (the default), with idle only around the run, and with
 # `--precision 5%`. Each run's blocks, net, interval and the precision reached are printed.
 #
-# Usage: bash scripts/energy-step.sh [OUT_DIR]   (after npm run build; about 12 minutes)
+# Usage: bash scripts/energy-step.sh [OUT_DIR [RUN...]]   (after npm run build; about 12 minutes)
+#   RUN: interleaved, around or precision (default: all three)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +40,14 @@ run() {
   node scripts/energy-step-summary.mjs "$out/$name.json" "$step"
 }
 
-run interleaved 80
-run around 80 --idle around
-run precision 80 --precision 5% --max-minutes 3
+runs=("${@:2}")
+[ "${#runs[@]}" -gt 0 ] || runs=(interleaved around precision)
+for name in "${runs[@]}"; do
+  case "$name" in
+    interleaved) run interleaved 80 ;;
+    around) run around 80 --idle around ;;
+    precision) run precision 80 --precision 5% --max-minutes 3 ;;
+    *) echo "energy-step.sh: unknown run '$name': interleaved, around or precision" >&2; exit 2 ;;
+  esac
+done
 echo "logs and JSON in $out"
