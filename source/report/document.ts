@@ -26,7 +26,10 @@ export function sessionReport(session: Session): Report {
 }
 
 export function sessionFigures(session: Session): FigureSpec[] {
-  return figureSpecs(session.cells, energyByCell(session.report), session.powerSource);
+  return figureSpecs(session.cells, energyByCell(session.report), session.powerSource, {
+    timeline: session.timeline,
+    experiments: session.report.sections.flatMap((section) => section.experiments),
+  });
 }
 
 function sharedTables(sessions: readonly Session[]): Table[] {

@@ -8,6 +8,8 @@ import { basename } from 'node:path';
 import { streamSessionLog } from '../session/read-log.js';
 import { type AnyRecord, type HeaderRecord, isHeader, isInvocation } from '../session/records.js';
 import { powerSourceOf } from './energy-by-cell.js';
+import type { PowerTimeline } from './figures/power-over-time.js';
+import { FunctionSpans, PowerTrace } from './power-trace.js';
 import { type Report, ReportBuilder } from './report.js';
 import { type ReportCell, ReportCells } from './report-cells.js';
 import { isSizesRecord, type SizesRecord } from './storage.js';
@@ -26,6 +28,8 @@ export interface Session {
   cells: ReportCell[];
   sizes: SizesRecord | null;
   powerSource: string;
+  /** Power readings over time (bounded) and when each function and experiment ran. */
+  timeline: PowerTimeline;
   /** Invocation records in the log, warm-ups and failures included. */
   invocations: number;
   warnings: string[];
@@ -43,16 +47,31 @@ export class SessionDigest {
   private sizes: SizesRecord | null = null;
   private firstReading: AnyRecord | null = null;
   private invocations = 0;
+  private readonly timeline: PowerTimeline = {
+    trace: new PowerTrace(),
+    functions: new FunctionSpans(),
+    experiments: new FunctionSpans(),
+  };
 
   add(record: AnyRecord): void {
     this.builder.add(record);
     if (isInvocation(record)) {
       this.invocations++;
       this.cells.add(record);
+      this.timeline.functions.add(record.function, record.at);
+      this.timeline.experiments.add(record.experiment, record.at);
     } else if (isHeader(record)) this.header ??= record;
     else if (isSizesRecord(record)) this.sizes = record;
-    else if (!this.firstReading && (record.type === 'power' || record.type === 'power-baseline'))
-      this.firstReading = record;
+    else if (record.type === 'power' || record.type === 'power-baseline') {
+      this.firstReading ??= record;
+      this.addReading(record);
+    }
+  }
+
+  private addReading(record: AnyRecord): void {
+    const { watts, receivedAt } = record as { watts?: unknown; receivedAt?: { ms?: unknown } };
+    if (typeof watts === 'number' && typeof receivedAt?.ms === 'number')
+      this.timeline.trace.add(receivedAt.ms, watts);
   }
 
   session(path: string, warnings: string[]): Session {
@@ -64,6 +83,7 @@ export class SessionDigest {
       cells: this.cells.cells(),
       sizes: this.sizes,
       powerSource: powerSourceOf(this.firstReading ? [this.firstReading] : []),
+      timeline: this.timeline,
       invocations: this.invocations,
       warnings,
     };

@@ -1,18 +1,32 @@
 /**
  * The report's figures as Vega-Lite specifications, built from a session's cells alone
  * (report-cells.ts; pure, so the specifications are pinned by golden tests). Per function: the phases stacked
- * per runtime; total time against input (log scale, median with its interval); energy per
- * invocation with its interval; latency distributions of every runtime on the same bins.
+ * per runtime; total time against input (log scale, median with its interval); startup and
+ * runtime against input with a smoothed fit (phases-vs-input.ts, over three inputs or more);
+ * energy per invocation with its interval; power against time with the idle marked
+ * (power-over-time.ts, when the log has readings); latency distributions of every runtime
+ * on the same bins.
  */
 import type { EnergyFigure } from '../energy-by-cell.js';
+import type { ExperimentReport } from '../report.js';
 import type { ReportCell } from '../report-cells.js';
 import { lane, numericInput, type PhaseName } from '../samples.js';
+import { phasesVsInputFigure } from './phases-vs-input.js';
+import { type PowerTimeline, powerOverTimeFigure } from './power-over-time.js';
 
-export type FigureKind = 'phases' | 'total-vs-input' | 'energy' | 'latency';
+export type FigureKind =
+  | 'phases'
+  | 'total-vs-input'
+  | 'phases-vs-input'
+  | 'energy'
+  | 'power-over-time'
+  | 'latency';
 export const FIGURE_KINDS: readonly FigureKind[] = [
   'phases',
   'total-vs-input',
+  'phases-vs-input',
   'energy',
+  'power-over-time',
   'latency',
 ];
 
@@ -274,13 +288,20 @@ export function figureSpecs(
   energy: ReadonlyMap<string, EnergyFigure> = new Map(),
   /** Where the power came from, as the figure must say: plug, simulated or estimate. */
   powerSource = 'unknown source',
+  /** The readings over time and the experiments, for power against time. */
+  power?: { timeline: PowerTimeline; experiments: readonly ExperimentReport[] },
 ): FigureSpec[] {
   const figures: FigureSpec[] = [];
   for (const fn of new Set(cells.map((c) => c.cell.function))) {
     const mine = cells.filter((c) => c.cell.function === fn);
     figures.push(phasesFigure(fn, mine), totalFigure(fn, mine));
+    const sweep = phasesVsInputFigure(fn, mine, seriesOf(mine), base);
+    if (sweep) figures.push({ ...sweep, kind: 'phases-vs-input', function: fn });
     const e = energyFigure(fn, mine, energy, powerSource);
     if (e) figures.push(e);
+    const trace =
+      power && powerOverTimeFigure(fn, power.timeline, power.experiments, powerSource, base);
+    if (trace) figures.push({ ...trace, kind: 'power-over-time', function: fn });
     figures.push(latencyFigure(fn, mine));
   }
   return figures;
