@@ -23,7 +23,9 @@ export async function collectSizes(
   for (const fn of functions) {
     out[fn.name] = {
       imageScratch: images ? await images.size(fn, 'scratch') : null,
+      imageScratchGzip: images ? await images.compressedSize(fn, 'scratch') : null,
       imageDebian: images ? await images.size(fn, 'debian') : null,
+      imageDebianGzip: images ? await images.compressedSize(fn, 'debian') : null,
       ...fileSizes(fn),
     };
   }

@@ -4,16 +4,22 @@
  * preview1 .wasm module and the component. Bench writes them into the session log as a
  * `sizes` record, so a report shows them from the log alone.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { FunctionEntry } from '../catalog/catalog.js';
+import { strippedWasmSize } from '../catalog/wasm-strip.js';
 import type { AnyRecord } from '../session/records.js';
 import { bytesText, type Table } from './table.js';
 
 export interface FunctionSizes {
   imageScratch: number | null;
   imageDebian: number | null;
+  /** `docker save | gzip` of each image: what a registry stores. Absent in older logs. */
+  imageScratchGzip?: number | null;
+  imageDebianGzip?: number | null;
   binary: number | null;
   wasm: number | null;
+  /** The .wasm without custom sections (names, producers, debug). Absent in older logs. */
+  wasmStripped?: number | null;
   component: number | null;
 }
 
@@ -27,10 +33,13 @@ export interface SizesRecord {
 const fileSize = (path: string): number | null => (existsSync(path) ? statSync(path).size : null);
 
 /** The artifact files of a function (no engine needed). */
-export function fileSizes(fn: FunctionEntry): Pick<FunctionSizes, 'binary' | 'wasm' | 'component'> {
+export function fileSizes(
+  fn: FunctionEntry,
+): Pick<FunctionSizes, 'binary' | 'wasm' | 'wasmStripped' | 'component'> {
   return {
     binary: fileSize(fn.nativePath),
     wasm: fileSize(fn.wasmPath),
+    wasmStripped: existsSync(fn.wasmPath) ? strippedWasmSize(readFileSync(fn.wasmPath)) : null,
     component: fileSize(fn.componentPath),
   };
 }
@@ -54,9 +63,12 @@ export function storageTable(sizes: SizesRecord): Table {
   const rows = Object.entries(sizes.functions).map(([name, s]) => [
     name,
     bytesText(s.imageScratch),
+    bytesText(s.imageScratchGzip ?? null),
     bytesText(s.imageDebian),
+    bytesText(s.imageDebianGzip ?? null),
     bytesText(s.binary),
     bytesText(s.wasm),
+    bytesText(s.wasmStripped ?? null),
     bytesText(s.component),
     ratioText(s.imageScratch, s.wasm),
     ratioText(s.imageDebian, s.wasm),
@@ -66,16 +78,20 @@ export function storageTable(sizes: SizesRecord): Table {
     head: [
       'Function',
       'Image (scratch)',
+      'gzipped',
       'Image (Debian)',
+      'gzipped',
       'Static binary',
       '.wasm',
+      'stripped',
       'Component',
       'Image/.wasm',
       'Debian image/.wasm',
     ],
     rows,
     note:
-      "Image sizes as the engine reports them (its layers, uncompressed); the scratch image holds the static binary and Nebula's watchdog. " +
+      "Image sizes as the engine reports them (its layers, uncompressed), and gzipped as `docker save | gzip` gives them (about what a registry stores); the scratch image holds the static binary and Nebula's watchdog. " +
+      'Stripped: the .wasm without custom sections (names, producers, debug information); the functions of the catalog are built stripped, a brought module may not be. ' +
       '– : not built (the Debian image exists once the base=debian variant has run).',
   };
 }

@@ -5,6 +5,8 @@
  * engine does not answer within a moment.
  */
 import { Agent } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
 import { engineNativePlatform, type Platform, parsePlatform } from '../../core/platform.js';
@@ -15,6 +17,7 @@ const ASK_TIMEOUT_MS = 3000;
 
 export class ImageSizes {
   private readonly docker: Docker;
+  private readonly saver: Docker;
   private readonly hashers = new Map<ImageBase, SourceHasher>();
   private reachable: boolean | null = null;
   private platform: Platform | null = null;
@@ -34,6 +37,7 @@ export class ImageSizes {
     // docker-modem takes an agent; dockerode's types do not list it.
     const agent = { agent: new Agent({ keepAlive: false }) } as object;
     this.docker = new Docker({ ...options, timeout: ASK_TIMEOUT_MS, ...agent });
+    this.saver = new Docker({ ...options, ...agent });
   }
 
   async size(fn: FunctionEntry, base: ImageBase): Promise<number | null> {
@@ -63,6 +67,30 @@ export class ImageSizes {
     }
     try {
       return (await this.docker.getImage(tag).inspect()).Size;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The image as `docker save | gzip` gives it: its layers and config compressed, about what
+   * a registry stores and a machine pulls. Null where the image is not built.
+   */
+  async compressedSize(fn: FunctionEntry, base: ImageBase): Promise<number | null> {
+    if ((await this.size(fn, base)) === null || !this.platform) return null;
+    const hasher = this.hashers.get(base);
+    if (!hasher) return null;
+    const tag = imageTag(fn, hasher.hash(fn), base);
+    try {
+      // A save streams for longer than a question: a client of its own, without the timeout.
+      const saving = await this.saver.getImage(tag).get();
+      let bytes = 0;
+      const gzip = createGzip({ level: 6 });
+      gzip.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      await pipeline(saving, gzip);
+      return bytes;
     } catch {
       return null;
     }
