@@ -19,6 +19,14 @@ const NEBULA = fileURLToPath(new URL('../../source/cli/nebula.js', import.meta.u
 const PMIC_FIXTURE = fileURLToPath(
   new URL('../../../test/fixtures/power/pmic_read_adc.txt', import.meta.url),
 );
+/**
+ * A Pi 5's real output, recorded under load and published in the README of the RPi5-power
+ * project (github.com/jfikar/RPi5-power): 0V8_SW where other firmware prints 0V8_SYS, and
+ * VDD_CORE at 10.9 A.
+ */
+const PMIC_RECORDED = fileURLToPath(
+  new URL('../../../test/fixtures/power/pmic_read_adc.recorded-pi5.txt', import.meta.url),
+);
 const run = promisify(execFile);
 
 describe('Raspberry Pi 5 PMIC', { timeout: 30_000 }, () => {
@@ -30,6 +38,20 @@ describe('Raspberry Pi 5 PMIC', { timeout: 30_000 }, () => {
     // Worked out by hand from the fixture: sum of the twelve products.
     assert.ok(Math.abs(reading.watts - 1.696126437491) < 1e-9, `${reading.watts} W`);
     assert.deepEqual(reading.voltagesOnly, { EXT5V: 5.12967, BATT: 0.0091575 });
+  });
+
+  it('reads a real Pi 5 listing: rails paired by name, whatever their indices', () => {
+    const reading = parsePmicAdc(readFileSync(PMIC_RECORDED, 'utf8'));
+    assert.ok(typeof reading !== 'string', String(reading));
+    assert.equal(reading.rails.length, 12);
+    assert.deepEqual(
+      reading.rails.find((rail) => rail.name === 'VDD_CORE'),
+      { name: 'VDD_CORE', volts: 0.8974594, amps: 10.87674 },
+    );
+    assert.ok(reading.rails.some((rail) => rail.name === '0V8_SW'));
+    // Worked out with decimal arithmetic from the listing: the sum of the twelve products.
+    assert.ok(Math.abs(reading.watts - 10.799894446988575) < 1e-9, `${reading.watts} W`);
+    assert.deepEqual(reading.voltagesOnly, { EXT5V: 5.06788, BATT: 3.011108 });
   });
 
   it('refuses output that is not the PMIC listing, saying what was wrong', () => {
