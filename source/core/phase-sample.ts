@@ -8,7 +8,9 @@
  * min, max, mean and the standard deviation stay exact (Welford's running moments, B. P.
  * Welford, Technometrics 4(3), 1962). Beside both, a uniform reservoir of RESERVOIR_SIZE
  * values (Vitter's algorithm R, seeded) feeds the bootstrap of ratios, which already drew
- * that many values from larger samples (compare.ts MAX_BOOTSTRAP_N).
+ * that many values from larger samples (compare.ts MAX_BOOTSTRAP_N). One
+ * file because the exact values, the histogram and the reservoir are one sample that turns
+ * from one form into the other as it grows.
  */
 import { MAX_BOOTSTRAP_N, type RatioInterval, ratioOfMedians, seededRandom } from './compare.js';
 import {

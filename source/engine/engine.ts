@@ -1,3 +1,8 @@
+/**
+ * The local engine: this process's runtimes, loaded on first use, and its catalog. One file
+ * because it is one class, the invocation contract on this machine; deploying, importing and
+ * describing the machine live beside it (deploy.ts, import-wasm.ts, machine.ts).
+ */
 import { EventEmitter } from 'node:events';
 import { unavailableReason } from '../catalog/availability.js';
 import { type Catalog, CatalogError, type FunctionEntry, loadCatalog } from '../catalog/catalog.js';

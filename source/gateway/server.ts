@@ -1,3 +1,5 @@
+// `nebula serve`. One file: every request passes the same checks in one order (doors, token,
+// version, admission) before its route; the routes that stand alone live beside it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bodyOverInputBound, maxInputBytes } from '../core/input-bound.js';

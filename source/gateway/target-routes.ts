@@ -4,6 +4,8 @@
  * (GET /sizes), deploying (POST /deploy), bringing a Wasm function of one's own
  * (POST /import) and its power readings as a stream (GET /power). The routes sit behind the
  * same doors, token and version check as invoke (server.ts routes them after the checks).
+ * One file because the routes share the engine, the power source and the busy check of one
+ * gateway.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -19,6 +19,7 @@
  * invocation had (an error, its stderr, container phases) as it was. Decoding gives back the record `invocation`
  * that format 1 wrote, field for field. A writer declares every cell again when it opens a
  * file, so appending to an old log needs no state from it.
+ * One file because writing and reading the rows must stay one definition of the format.
  */
 import type { InvocationResult, Timings } from '../core/invocation.js';
 import type { AnyRecord, InvocationRecord } from './records.js';

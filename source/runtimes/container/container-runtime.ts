@@ -1,3 +1,8 @@
+/**
+ * The container runtime: builds an image per function, runs it cold or keeps it warm through
+ * dockerode, and measures it. One file because it is the one class the engine sees; the parts
+ * that stand alone (cold.ts, warm.ts, image.ts, cgroup-peak.ts) live beside it.
+ */
 import Docker from 'dockerode';
 import type { FunctionEntry } from '../../catalog/catalog.js';
 import type { InvocationResult, InvokeRequest, MemoryPeak, Mode } from '../../core/invocation.js';

@@ -1,3 +1,8 @@
+/**
+ * A warm container: started once, then asked through its watchdog for each invocation. One
+ * file because the container's life (start, ask, read the answer, notice it went away, stop)
+ * is one state machine over the same socket.
+ */
 import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
