@@ -1,61 +1,45 @@
 /**
- * The console without a screen: it owns the engine, the power source, the session log and
- * the running experiment, and turns commands (invoke, start, stop, switch profile, quit) into
- * store actions. The Ink view only reads the store and calls these methods; tests drive it
- * the same way.
+ * The console without a screen: it owns the connection (engine, power source: connection.ts),
+ * the session log and the running experiment, and turns commands (invoke, start, stop, switch
+ * profile, quit) into store actions. The Ink view only reads the store and calls these
+ * methods; tests drive it the same way. One file because every command checks and changes the
+ * same few things (busy, quitting, the running experiment), and they stay together here.
  */
-import type { FunctionEntry } from '../catalog/catalog.js';
+
 import { processEmulation } from '../core/emulation.js';
-import type { RuntimeName } from '../core/invocation.js';
-import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
 import { ExperimentPlanError } from '../measure/plan.js';
-import type { PowerSource } from '../power/source.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
-import { RemoteEngine } from '../remote/remote-engine.js';
 import { outcomeReport } from '../report/report.js';
-import { sessionHeader } from '../session/header.js';
-import type { TargetOutcome } from '../target/on-target.js';
+import type { TargetEngine, TargetOutcome } from '../target/target-engine.js';
+import { type ConnectionOptions, ConsoleConnection } from './connection.js';
 import { ConsoleLog } from './console-log.js';
 import { deployFunction } from './deploy.js';
-import { checkDeployed, markUnknown } from './deploy-state.js';
-import { type DockerWatch, watchDocker } from './docker-watch.js';
-import { consolePlan, runConsoleExperiment } from './experiment.js';
-import { functionRows, invokeSafely, localFunctions, powerInfo, roundTrip } from './functions.js';
-import { feedPower, openPowerSource } from './power-feed.js';
+import { runConsoleExperiment } from './experiment.js';
+import { invokeSafely, powerInfo, roundTrip } from './functions.js';
 import { experimentLines } from './results-view.js';
 import { followRunCost } from './run-cost.js';
 import {
   type ConsoleState,
   currentInput,
-  type DeployRuntime,
   initialState,
   PANE_RUNTIMES,
   type PaneRuntime,
-  type ServiceStatus,
   selectedFunction,
   sideRuntime,
 } from './state.js';
 import { ConsoleStore } from './store.js';
-import { TargetWatch } from './target-watch.js';
 
-export interface ConsoleOptions {
+export interface ConsoleOptions extends ConnectionOptions {
   /** A name in the profiles folder or a path to a .json file. */
   profile?: string;
   profilesDir?: string;
-  functionsDir?: string;
   /** Folder of new session logs (default logs/), or one file to append to. */
   logsDir?: string;
   logPath?: string;
-  createEngine?: (profile: Profile) => Promise<InvocationEngine>;
-  createPower?: (profile: Profile) => PowerSource;
-  /** How often the Docker engine is asked again while it is down (5 s). */
-  probeIntervalMs?: number;
   /** The measurement session's clock (tests inject a virtual one). */
   clock?: MeasureClock;
-  /** How the Docker engine's state is followed (tests inject their own). */
-  watchDocker?: typeof watchDocker;
 }
 
 /** What `w`, `c` and `b` run. */
@@ -66,12 +50,7 @@ export class ConsoleController {
   private profile: Profile;
   private readonly profilesDir: string;
   private readonly log: ConsoleLog;
-  private engine: InvocationEngine | null = null;
-  private power: PowerSource | null = null;
-  private unfeedPower: (() => void) | null = null;
-  private dockerWatch: DockerWatch | null = null;
-  private targetWatch: TargetWatch | null = null;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private connection: ConsoleConnection | null = null;
   private experiment: { abort: AbortController; done: Promise<void> } | null = null;
   /** The figures of the last experiment, as the session computed them. */
   lastOutcome: TargetOutcome | null = null;
@@ -79,8 +58,6 @@ export class ConsoleController {
   private connecting: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
   private started = false;
-  /** Bumped on every (re)connection, so late answers of an old one are dropped. */
-  private generation = 0;
 
   /** Loads the profile (a ProfileError says what is wrong) and opens the session log. */
   constructor(private readonly options: ConsoleOptions = {}) {
@@ -102,10 +79,25 @@ export class ConsoleController {
   start(): Promise<void> {
     const first = !this.started;
     this.started = true;
-    this.connecting = this.connect(this.profile, first).finally(() => {
+    const connection: ConsoleConnection = new ConsoleConnection(this.profile, {
+      store: this.store,
+      log: this.log,
+      options: this.options,
+      say: (text, error) => this.say(text, error),
+      // Quitting, or another connection took this one's place.
+      closing: (): boolean => this.closing !== null || this.connection !== connection,
+      retry: () => void this.start(),
+    });
+    this.connection = connection;
+    const connecting = connection.open(first).finally(() => {
       this.connecting = null;
     });
-    return this.connecting;
+    this.connecting = connecting;
+    return connecting;
+  }
+
+  private get engine(): TargetEngine | null {
+    return this.connection?.engine ?? null;
   }
 
   invoke(target: InvokeTarget): void {
@@ -196,26 +188,32 @@ export class ConsoleController {
     } else if (runtimes.length < PANE_RUNTIMES.length) {
       this.say(`the Docker engine is down: this experiment runs on ${wasm} only`, true);
     }
-    const power = this.power && this.power.status().state === 'up' ? this.power : null;
+    const source = this.connection?.power ?? null;
+    const power = source && source.status().state === 'up' ? source : null;
     if (!power) this.say('no power source is up: this experiment measures time only');
-    const plan = consolePlan(this.profile.experiment, {
+    const chosen = {
       function: fn.name,
       input: currentInput(this.state),
       mode: this.state.mode,
       runtimes,
       energy: power !== null,
-    });
+    };
     const abort = new AbortController();
     this.log.action('experiment-start', { function: fn.name, runtimes, mode: this.state.mode });
     const stopCost = followRunCost(this.store, this.log.path);
-    const done = runConsoleExperiment(plan, engine, power, abort.signal, {
-      clock: this.options.clock,
-      around: (invoke) => this.aroundInvocation(invoke),
-      log: (record) => this.log.append(record),
-      store: this.store,
-      function: fn.name,
-      runtimes,
-    })
+    const done = runConsoleExperiment(
+      this.profile.experiment,
+      chosen,
+      engine,
+      power,
+      abort.signal,
+      {
+        clock: this.options.clock,
+        around: (invoke) => this.aroundInvocation(invoke),
+        log: (record) => this.log.append(record),
+        store: this.store,
+      },
+    )
       .then((outcome) => {
         this.setExperiment({ phase: outcome.aborted ? 'stopped' : 'done' });
         this.store.dispatch({
@@ -325,129 +323,10 @@ export class ConsoleController {
     return this.closing;
   }
 
-  private async connect(profile: Profile, first: boolean): Promise<void> {
-    const generation = ++this.generation;
-    const stale = () => generation !== this.generation || this.closing !== null;
-    let engine: InvocationEngine;
-    try {
-      engine = await (this.options.createEngine ?? ((p) => defaultEngine(p, this.options)))(
-        profile,
-      );
-    } catch (error) {
-      if (first) this.beginLog(profile, []);
-      if (profile.target.kind === 'gateway') {
-        this.store.dispatch({
-          type: 'target',
-          target: {
-            kind: 'gateway',
-            state: 'down',
-            url: profile.target.url,
-            host: null,
-            detail: (error as Error).message,
-          },
-        });
-      }
-      const text = `cannot start the engine for profile ${profile.name}: ${(error as Error).message}`;
-      this.say(text, true);
-      this.log.error(text);
-      if (profile.target.kind === 'gateway') {
-        // A gateway that is not up yet: try again, as long as this profile stays chosen.
-        this.retryTimer = setTimeout(() => {
-          if (!stale()) void this.start();
-        }, this.options.probeIntervalMs ?? 5000);
-        this.retryTimer.unref();
-      }
-      return;
-    }
-    if (first) this.beginLog(profile, localFunctions(engine));
-    if (stale()) {
-      await engine.close();
-      return;
-    }
-    this.engine = engine;
-    this.store.dispatch({ type: 'functions', rows: functionRows(engine) });
-    this.targetWatch = new TargetWatch(engine, this.store, {
-      intervalMs: this.options.probeIntervalMs ?? 5000,
-      current: () => !stale(),
-    });
-    void this.targetWatch.start();
-    await this.startPower(profile, engine);
-    if (stale()) return;
-    if (engine instanceof RemoteEngine) {
-      this.store.dispatch({
-        type: 'docker',
-        status: { state: 'remote', address: engine.url, detail: null },
-      });
-      await this.checkDeployed(generation, 'container');
-    } else {
-      await this.watchDocker(generation);
-    }
-    await this.checkDeployed(generation, 'wasm');
-    await this.checkDeployed(generation, 'wasm-p1');
-  }
-
-  /** The header first (what ran, where), then the first segment. */
-  private beginLog(profile: Profile, functions: FunctionEntry[]): void {
-    this.log.append(sessionHeader(profile.name, functions));
-    this.log.startSegment(profile, 'start');
-  }
-
-  private async startPower(profile: Profile, engine: InvocationEngine): Promise<void> {
-    try {
-      const { source, shown } = await openPowerSource(profile, engine, this.options.createPower);
-      this.power = source;
-      this.unfeedPower = feedPower(source, shown, this.store);
-      source.start().catch((error: Error) => {
-        this.say(`power source ${source.label}: ${error.message}`, true);
-      });
-    } catch (error) {
-      const text = `no power readings: ${(error as Error).message}`;
-      this.say(text, true);
-      this.log.error(text);
-    }
-  }
-
-  /** Follows the Docker engine's state; resolves once the first answer has been acted on. */
-  private watchDocker(generation: number): Promise<void> {
-    const watch = this.options.watchDocker ?? watchDocker;
-    return new Promise((resolve) => {
-      this.dockerWatch = watch(
-        this.profile.docker.host,
-        (status) => void this.dockerStatus(generation, status).finally(resolve),
-        { retryMs: this.options.probeIntervalMs },
-      );
-    });
-  }
-
-  private async dockerStatus(generation: number, status: ServiceStatus): Promise<void> {
-    if (generation !== this.generation || this.closing) return;
-    const wasUp = this.state.docker.state === 'up';
-    this.store.dispatch({ type: 'docker', status });
-    if (status.state === 'up' && !wasUp) await this.checkDeployed(generation, 'container');
-    if (status.state === 'down') markUnknown(this.store, this.state.functions, 'container');
-  }
-
-  private checkDeployed(generation: number, runtime: RuntimeName & DeployRuntime): Promise<void> {
-    return checkDeployed(this.engine, runtime, this.store, {
-      current: () => generation === this.generation && !this.closing,
-      say: (text) => this.say(text, true),
-    });
-  }
-
   private async disconnect(): Promise<void> {
-    this.generation++;
-    this.dockerWatch?.stop();
-    this.dockerWatch = null;
-    clearTimeout(this.retryTimer);
-    this.targetWatch?.stop();
-    this.targetWatch = null;
-    this.unfeedPower?.();
-    this.unfeedPower = null;
-    const power = this.power;
-    const engine = this.engine;
-    this.power = null;
-    this.engine = null;
-    await Promise.allSettled([power?.stop(), engine?.close()]);
+    const connection = this.connection;
+    this.connection = null;
+    await connection?.close();
   }
 
   /** The screen draws between invocations, never during one (see ConsoleStore.hold). */
@@ -484,10 +363,4 @@ export class ConsoleController {
   private say(text: string, error = false): void {
     this.store.dispatch({ type: 'message', text, error });
   }
-}
-
-/** Loaded on first use, after the first frame (it brings the HTTP client of RemoteEngine). */
-async function defaultEngine(profile: Profile, options: ConsoleOptions): Promise<InvocationEngine> {
-  const { createEngineForProfile } = await import('../target/engine-for-profile.js');
-  return createEngineForProfile(profile, { functionsDir: options.functionsDir });
 }

@@ -1,63 +1,41 @@
 /** Which functions are deployed on which runtime, for the function table. */
 import type { RuntimeName } from '../core/invocation.js';
-import { Engine } from '../engine/engine.js';
-import type { InvocationEngine } from '../engine/invocation-engine.js';
-import { RemoteEngine } from '../remote/remote-engine.js';
-import type { DeployRuntime } from './state.js';
+import type { DeployedState } from '../engine/deploy.js';
+import type { TargetEngine } from '../target/target-engine.js';
+import type { DeployRuntime, FunctionRow } from './state.js';
 import type { ConsoleStore } from './store.js';
 
 /** Deploy state per function, where the functions run: this machine or a gateway's. */
 export async function checkDeployed(
-  engine: InvocationEngine | null,
+  engine: TargetEngine | null,
   runtimeName: RuntimeName & DeployRuntime,
   store: ConsoleStore,
   connection: { current: () => boolean; say: (text: string) => void },
 ): Promise<void> {
-  if (engine instanceof RemoteEngine) {
-    try {
-      const states = await engine.functionStates([runtimeName]);
-      if (!connection.current()) return;
-      for (const fn of states) {
-        const deployed = fn.deployed[runtimeName];
-        store.dispatch({
-          type: 'deployed',
-          name: fn.name,
-          runtime: runtimeName,
-          state:
-            deployed === true
-              ? 'yes'
-              : deployed === false
-                ? 'no'
-                : deployed === 'n/a'
-                  ? 'n/a'
-                  : 'unknown',
-        });
-      }
-    } catch (error) {
-      if (!connection.current()) return;
-      markUnknown(store, engine.catalog.functions, runtimeName);
-      connection.say(`${runtimeName} on ${engine.url}: ${(error as Error).message}`);
-    }
-    return;
-  }
-  if (!(engine instanceof Engine)) return;
+  if (!engine) return;
+  const on = engine.where.gateway ? ` on ${engine.where.gateway}` : '';
   try {
-    const runtime = await engine.runtime(runtimeName);
-    for (const fn of engine.catalog.functions) {
-      if (!connection.current()) return;
-      const deployed = await runtime.isDeployed(fn);
-      store.dispatch({
-        type: 'deployed',
-        name: fn.name,
-        runtime: runtimeName,
-        state: deployed ? 'yes' : 'no',
-      });
+    const states = await engine.functionStates([runtimeName]);
+    if (!connection.current()) return;
+    let unknown: string | null = null;
+    for (const fn of states) {
+      const state = shownState(fn.deployed[runtimeName]);
+      if (state === 'unknown') unknown ??= String(fn.deployed[runtimeName] ?? 'unknown');
+      store.dispatch({ type: 'deployed', name: fn.name, runtime: runtimeName, state });
     }
+    // The runtime could not be asked (it failed to load, its engine is down): say why once.
+    if (unknown) connection.say(`${runtimeName}${on}: ${unknown}`);
   } catch (error) {
     if (!connection.current()) return;
     markUnknown(store, engine.catalog.functions, runtimeName);
-    connection.say(`${runtimeName}: ${(error as Error).message}`);
+    connection.say(`${runtimeName}${on}: ${(error as Error).message}`);
   }
+}
+
+function shownState(deployed: DeployedState | undefined): FunctionRow['deployed'][DeployRuntime] {
+  if (deployed === true) return 'yes';
+  if (deployed === false) return 'no';
+  return deployed === 'n/a' ? 'n/a' : 'unknown';
 }
 
 /** The runtime cannot be asked (engine down, or it failed to load). */

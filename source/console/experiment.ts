@@ -7,15 +7,14 @@
 import { ratioOfMedians } from '../core/compare.js';
 import type { Mode, RuntimeName } from '../core/invocation.js';
 import { median, sortAscending } from '../core/stats.js';
-import type { InvocationEngine } from '../engine/invocation-engine.js';
-import { engineInvoke } from '../experiment/engine-invoke.js';
 import { BLOCKS_FOR_INTERVAL, type CellEnergy } from '../measure/block-figures.js';
 import type { MeasureClock } from '../measure/clock.js';
-import { parseExperimentPlan } from '../measure/plan.js';
+import type { ExperimentPlan } from '../measure/plan.js';
+import { planFromProfile } from '../measure/plan-from-profile.js';
 import type { PowerSource } from '../power/source.js';
 import type { Profile } from '../profiles/schema.js';
 import type { AnyRecord } from '../session/records.js';
-import { runOnTarget, type TargetOutcome } from '../target/on-target.js';
+import type { TargetEngine, TargetOutcome } from '../target/target-engine.js';
 import type { EnergyRatio, EnergyView, ExperimentView } from './state.js';
 import type { ConsoleStore } from './store.js';
 
@@ -25,40 +24,41 @@ export interface ConsoleExperimentHooks {
   around: <T>(invoke: () => Promise<T>) => Promise<T>;
   log: (record: AnyRecord) => void;
   store: ConsoleStore;
-  function: string;
-  runtimes: RuntimeName[];
 }
 
-/** The plan of the console's `s`: the selected function and input, the profile's settings. */
+/** What the console's `s` runs: the selected function and input, on these runtimes. */
+export interface ConsoleChoice {
+  function: string;
+  input: string;
+  mode: Mode;
+  runtimes: RuntimeName[];
+  /** With energy: a power source is up. */
+  energy: boolean;
+}
+
+/** The plan of the console's `s`: the choice with the profile's settings. */
 export function consolePlan(
   settings: Profile['experiment'],
-  chosen: { function: string; input: string; mode: Mode; runtimes: RuntimeName[]; energy: boolean },
-): unknown {
-  return {
+  chosen: ConsoleChoice,
+): ExperimentPlan {
+  return planFromProfile(settings, {
     functions: [{ name: chosen.function, inputs: [chosen.input] }],
     runtimes: chosen.runtimes,
     modes: [chosen.mode],
-    repetitions: settings.repetitions,
-    warmup: settings.warmup,
-    pauseMs: settings.pauseMs,
-    energy: chosen.energy
-      ? {
-          blocks: settings.blocks,
-          blockSeconds: settings.blockSeconds ?? null,
-          baselineSeconds: settings.baselineSeconds,
-        }
-      : null,
-  };
+    energy: chosen.energy ? {} : null,
+  });
 }
 
+/** Runs it where the functions run; a plan the schema refuses rejects, never throws. */
 export async function runConsoleExperiment(
-  planInput: unknown,
-  engine: InvocationEngine,
+  settings: Profile['experiment'],
+  chosen: ConsoleChoice,
+  engine: TargetEngine,
   power: PowerSource | null,
   signal: AbortSignal,
   hooks: ConsoleExperimentHooks,
 ): Promise<TargetOutcome> {
-  const plan = parseExperimentPlan(planInput);
+  const plan = consolePlan(settings, chosen);
   const { store } = hooks;
   let view: ExperimentView | null = null;
   const set = (change: Partial<ExperimentView>) => {
@@ -67,8 +67,7 @@ export async function runConsoleExperiment(
     store.dispatch({ type: 'experiment', experiment: view });
   };
   // On a gateway's profile the session runs there; its events come back the same.
-  const outcome = await runOnTarget(engine, plan, {
-    invoke: engineInvoke(engine),
+  const outcome = await engine.runExperiment(plan, {
     power,
     clock: hooks.clock,
     log: hooks.log,
@@ -82,8 +81,8 @@ export async function runConsoleExperiment(
             phase: event.energy ? 'baseline' : 'running',
             done: 0,
             total: event.total,
-            function: hooks.function,
-            runtimes: hooks.runtimes,
+            function: chosen.function,
+            runtimes: chosen.runtimes,
           };
           store.dispatch({ type: 'experiment', experiment: view });
           break;

@@ -1,11 +1,8 @@
 /** The controller's helpers about functions: the table's rows, and invoking without throwing. */
 import { unavailableReason } from '../catalog/availability.js';
-import type { FunctionEntry } from '../catalog/catalog.js';
 import type { InvocationResult } from '../core/invocation.js';
-import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { PowerSource } from '../power/source.js';
-import { RemoteEngine } from '../remote/remote-engine.js';
 import {
   type ConsoleState,
   DEPLOY_RUNTIMES,
@@ -13,10 +10,9 @@ import {
   type FunctionRow,
 } from './state.js';
 
+/** The table's rows, each runtime 'checking' until the engine says what is deployed. */
 export function functionRows(engine: InvocationEngine): FunctionRow[] {
-  // Local and gateway engines say what is deployed; any other cannot be asked.
-  const initial =
-    engine instanceof Engine || engine instanceof RemoteEngine ? 'checking' : 'unknown';
+  const initial = 'checking';
   return engine.catalog.functions.map((fn) => {
     const unavailable: FunctionRow['unavailable'] = {};
     const deployed = Object.fromEntries(
@@ -38,10 +34,6 @@ export function functionRows(engine: InvocationEngine): FunctionRow[] {
       unavailable,
     };
   });
-}
-
-export function localFunctions(engine: InvocationEngine): FunctionEntry[] {
-  return engine instanceof Engine ? engine.catalog.functions : [];
 }
 
 /** Through a gateway: the client's round trip beside the server's total. */

@@ -2,24 +2,26 @@
  * Feeds a power source's readings and status into the console's store: the sparkline, the
  * current watts, the stale flag and, for a plug, the broker's state in the status bar.
  */
-import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { PowerSample, PowerStatus } from '../power/sample.js';
 import type { PowerSource } from '../power/source.js';
-import { shownBroker } from '../profiles/broker-url.js';
+import { sourceAddress } from '../power/source-address.js';
 import type { PowerConfig, Profile } from '../profiles/schema.js';
-import { RemoteEngine } from '../remote/remote-engine.js';
+import type { TargetEngine } from '../target/target-engine.js';
 import type { PowerLabel, ServiceStatus } from './state.js';
 import type { ConsoleStore } from './store.js';
 
 export function powerLabel(config: PowerConfig): PowerLabel {
-  // A Modbus meter is a real meter on the wall socket, shown as a plug like the MQTT ones.
-  if (config.source === 'mqtt' || config.source === 'modbus')
-    return config.simulated ? 'simulated' : 'plug';
-  return config.source;
+  return sourceLabel({
+    kind: config.source,
+    simulated: 'simulated' in config && !!config.simulated,
+  });
 }
 
-/** A gateway's source by its own description: kind mqtt is a plug, simulated when it says so. */
-export function remotePowerLabel(power: { kind: string; simulated: boolean }): PowerLabel {
+/**
+ * A source by its description: a plug or a Modbus meter (a real meter on the wall socket,
+ * shown as a plug like the MQTT ones), simulated when it says so, or the kind itself.
+ */
+export function sourceLabel(power: { kind: string; simulated: boolean }): PowerLabel {
   if (power.kind === 'mqtt' || power.kind === 'modbus')
     return power.simulated ? 'simulated' : 'plug';
   return power.kind === 'rapl' || power.kind === 'pmic' || power.kind === 'hwmon'
@@ -31,9 +33,8 @@ export function remotePowerLabel(power: { kind: string; simulated: boolean }): P
 export type BrokerSlot = { broker: string } | { none: string };
 
 export function brokerSlot(config: PowerConfig): BrokerSlot {
-  if (config.source === 'mqtt') return { broker: shownBroker(config.broker) };
-  if (config.source === 'modbus') return { broker: `modbus://${config.host}:${config.port}` };
-  return { none: config.source };
+  const address = sourceAddress(config);
+  return address ? { broker: address } : { none: config.source };
 }
 
 export function brokerStatus(slot: BrokerSlot, status: PowerStatus | null): ServiceStatus {
@@ -136,25 +137,20 @@ export function feedPower(
 }
 
 /**
- * The power source of a profile, and how the console labels it: the gateway machine's own
- * source, read through the gateway, or this machine's (loaded here, after the first frame:
- * the MQTT client is a large module).
+ * The power source where the profile's functions run, and how the console labels it: the
+ * gateway machine's own source, read through the gateway, or this machine's. A test hands
+ * in its own source through `createPower`.
  */
-export async function openPowerSource(
+export function openPowerSource(
   profile: Profile,
-  engine: InvocationEngine,
+  engine: TargetEngine,
   createPower?: (profile: Profile) => PowerSource,
-): Promise<{ source: PowerSource; shown: Parameters<typeof feedPower>[1] }> {
-  if (engine instanceof RemoteEngine) {
-    const remote = engine.openPower();
-    if (!remote) throw new Error(`the gateway ${engine.url} has no power source`);
-    return {
-      source: remote,
-      shown: { label: remotePowerLabel(remote.description), slot: { none: 'gateway' } },
-    };
-  }
-  const source = createPower
-    ? createPower(profile)
-    : (await import('../power/create.js')).createPowerSource(profile.power);
-  return { source, shown: { label: powerLabel(profile.power), slot: brokerSlot(profile.power) } };
+): { source: PowerSource; shown: Parameters<typeof feedPower>[1] } {
+  const origin = engine.powerOrigin();
+  const source = createPower ? createPower(profile) : engine.openPower();
+  const described = origin ?? { kind: source.kind, simulated: source.simulated, broker: null };
+  const slot: BrokerSlot = described.broker
+    ? { broker: described.broker }
+    : { none: engine.where.gateway ? 'gateway' : described.kind };
+  return { source, shown: { label: sourceLabel(described), slot } };
 }

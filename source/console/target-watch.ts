@@ -3,9 +3,8 @@
  * gateway is asked GET /health every interval; this machine always answers.
  */
 import { hostname } from 'node:os';
-import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { machineSummary } from '../engine/machine.js';
-import { RemoteEngine } from '../remote/remote-engine.js';
+import type { TargetEngine } from '../target/target-engine.js';
 import type { TargetView } from './state.js';
 import type { ConsoleStore } from './store.js';
 
@@ -14,18 +13,17 @@ export class TargetWatch {
   private view: TargetView;
 
   constructor(
-    private readonly engine: InvocationEngine,
+    private readonly engine: TargetEngine,
     private readonly store: ConsoleStore,
     private readonly options: { intervalMs: number; current: () => boolean },
   ) {
-    const remote = engine instanceof RemoteEngine;
-    const described = remote ? engine.description?.machine : null;
+    const { gateway, host, machine } = engine.where;
     this.view = {
-      kind: remote ? 'gateway' : 'local',
+      kind: gateway ? 'gateway' : 'local',
       state: 'up',
-      url: remote ? engine.url : null,
-      host: described?.hostname ?? (remote ? null : hostname()),
-      detail: described ? machineSummary(described) : null,
+      url: gateway,
+      host: host ?? (gateway ? null : hostname()),
+      detail: machine ? machineSummary(machine) : null,
     };
   }
 
@@ -34,7 +32,7 @@ export class TargetWatch {
     try {
       const machine = await this.engine.machine();
       this.publish({ ...this.view, host: machine.hostname, detail: machineSummary(machine) });
-      if (this.engine instanceof RemoteEngine && this.options.current()) {
+      if (this.gateway && this.options.current()) {
         this.store.dispatch({
           type: 'message',
           text: `functions run on ${machineSummary(machine)}`,
@@ -42,9 +40,10 @@ export class TargetWatch {
         });
       }
     } catch (error) {
-      if (this.engine instanceof RemoteEngine) this.down((error as Error).message);
+      if (this.gateway) this.down((error as Error).message);
     }
-    if (!(this.engine instanceof RemoteEngine)) return;
+    // This process always answers; a gateway is asked again every interval.
+    if (!this.gateway) return;
     const engine = this.engine;
     this.timer = setInterval(async () => {
       const why = await engine.reachable();
@@ -52,6 +51,10 @@ export class TargetWatch {
       else this.down(why);
     }, this.options.intervalMs);
     this.timer.unref();
+  }
+
+  private get gateway(): string | null {
+    return this.engine.where.gateway;
   }
 
   stop(): void {

@@ -11,11 +11,11 @@ export interface FunctionInfo {
 }
 
 /**
- * The engine contract: what commands, the console, the gateway and the measurement session
- * drive, wherever the functions run. No UI, no HTTP server here. The local
- * Engine satisfies it as it is; RemoteEngine satisfies it over HTTP. Pick one with
- * createEngineForProfile (source/target/engine-for-profile.ts). A remote engine also runs
- * whole experiments and reads power where it runs (source/target/on-target.ts).
+ * The invocation half of the engine contract: what the measurement session and the gateway
+ * drive, wherever the functions run. No UI, no HTTP server here. The local Engine satisfies
+ * it as it is; RemoteEngine satisfies it over HTTP. The faces hold the whole contract,
+ * TargetEngine (source/target/target-engine.ts: experiments, power, sizes, where), built by
+ * createEngineForProfile (source/target/engine-for-profile.ts).
  */
 export interface InvocationEngine {
   readonly catalog: {

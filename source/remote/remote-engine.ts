@@ -1,3 +1,8 @@
+/**
+ * One file because it is one class: the engine contract over HTTP, one request per method.
+ * What takes more than a request lives beside it: experiments (remote-experiment.ts), the
+ * power stream (remote-power.ts), readiness (ready-there.ts), the wire (gateway-http.ts).
+ */
 import { EventEmitter } from 'node:events';
 import { basename } from 'node:path';
 import type { Manifest } from '../catalog/manifest.js';
@@ -14,6 +19,7 @@ import {
 import type { FunctionInfo, InvocationEngine } from '../engine/invocation-engine.js';
 import type { MachineDescription } from '../engine/machine.js';
 import type { ExperimentPlan } from '../measure/plan.js';
+import type { PowerFlags } from '../power/create.js';
 import {
   CATALOG_PATH,
   type CatalogResponse,
@@ -27,13 +33,16 @@ import {
   SIZES_PATH,
 } from '../protocol/gateway.js';
 import type { SizesRecord } from '../report/storage.js';
+import { sessionHeader } from '../session/header.js';
+import type { HeaderRecord } from '../session/records.js';
 import { GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
+import { checkReadyThere } from './ready-there.js';
 import {
   type RemoteExperimentOptions,
   type RemoteOutcome,
   runRemoteExperiment,
 } from './remote-experiment.js';
-import { RemotePowerSource } from './remote-power.js';
+import { openGatewayPower, type RemotePowerSource } from './remote-power.js';
 
 export { GatewayBusyError, GatewayUnreachableError } from './gateway-http.js';
 
@@ -53,12 +62,15 @@ export interface RemoteEngineOptions {
   maxSockets?: number;
   /** This side's Nebula version (tests pretend to be another). */
   version?: string;
+  /** The profile that points here, named in messages. */
+  profile?: string;
 }
 
 /**
- * The engine contract over HTTP, so commands and the console act on a `nebula serve` on
- * another machine: its catalog and deploy state, deploy, invoke (with the client's round
- * trip), its machine, its power readings, and whole experiments run there
+ * The engine contract of the faces (target/target-engine.ts, which this class satisfies as it
+ * is: createEngineForProfile checks it) over HTTP, so commands and the console act on a
+ * `nebula serve` on another machine: its catalog and deploy state, deploy, invoke (with the
+ * client's round trip), its machine, its power readings, and whole experiments run there
  * (remote-experiment.ts). The server's `acceptedAtNs` is on the server's clock.
  */
 export class RemoteEngine
@@ -70,9 +82,11 @@ export class RemoteEngine
   private functions: FunctionInfo[] = [];
   private problems: string[] = [];
   private described: MachineResponse | null = null;
+  private readonly profile: string | undefined;
 
   private constructor(options: RemoteEngineOptions) {
     super();
+    this.profile = options.profile;
     this.http = new GatewayHttp({ ...options, version: options.version ?? nebulaVersion() });
     this.url = this.http.url;
   }
@@ -97,6 +111,16 @@ export class RemoteEngine
   /** What GET /machine said at connection: machine, profile and power source there. */
   get description(): MachineResponse | null {
     return this.described;
+  }
+
+  get where(): { gateway: string; host: string | null; machine: MachineDescription | null } {
+    const machine = this.described?.machine ?? null;
+    return { gateway: this.url, host: machine?.hostname ?? null, machine };
+  }
+
+  /** This process's machine; the functions' files are on the gateway, so no hashes. */
+  header(profile: string): HeaderRecord {
+    return sessionHeader(profile, []);
   }
 
   async refresh(): Promise<void> {
@@ -219,19 +243,34 @@ export class RemoteEngine
     return JSON.parse(answer.text) as ImportedFunction;
   }
 
-  /** The gateway's power source, read from here; null when it has none. */
-  openPower(): RemotePowerSource | null {
+  /** How GET /machine described the gateway's power source; null when it has none. */
+  powerOrigin(): { kind: string; simulated: boolean; broker: null } | null {
     const power = this.described?.power;
-    return power ? new RemotePowerSource(this.http, power) : null;
+    return power ? { kind: power.kind, simulated: power.simulated, broker: null } : null;
   }
 
-  /** Runs the plan there, with its power source; records come back into `options.log`. */
+  /** The gateway's power source, read from here; its own, so no flag replaces it. */
+  openPower(flags: PowerFlags = {}): RemotePowerSource {
+    const profile = this.profile ? `profile ${this.profile}` : 'this profile';
+    return openGatewayPower(this.http, this.described?.power ?? null, flags, profile);
+  }
+
+  /** Every cell of the plan deployed there before anything runs (ready-there.ts). */
+  checkReady(plan: ExperimentPlan): Promise<void> {
+    return checkReadyThere(this, plan);
+  }
+
+  /**
+   * Runs the plan there, with its power source; records come back into `options.log` (the
+   * gateway's sizes among them). The power, clock and timing hooks of this side are not used.
+   */
   async runExperiment(
     plan: ExperimentPlan,
     options: RemoteExperimentOptions = {},
   ): Promise<RemoteOutcome> {
     const where = this.described ?? (await this.describe());
-    return runRemoteExperiment(this.http, where, plan, options);
+    const { log, signal, onEvent } = options;
+    return runRemoteExperiment(this.http, where, plan, { log, signal, onEvent });
   }
 
   fn(name: string): FunctionInfo {

@@ -4,6 +4,8 @@
  * (this machine's clock, for the console and `nebula power`); experiments on that machine use
  * its own readings on its own clock (remote-experiment.ts), never these.
  */
+import { UsageError } from '../core/errors.js';
+import type { PowerFlags } from '../power/create.js';
 import type { PowerSample, PowerSourceKind, PowerStatus } from '../power/sample.js';
 import { PowerSource } from '../power/source.js';
 import { POWER_PATH, type PowerDescription } from '../protocol/gateway.js';
@@ -81,4 +83,27 @@ export class RemotePowerSource extends PowerSource {
     this.stream?.cut();
     this.stream = null;
   }
+}
+
+/**
+ * The gateway's own source (as GET /machine described it), read from here. No flag replaces
+ * it, and a gateway without one says how to give it one.
+ */
+export function openGatewayPower(
+  http: GatewayHttp,
+  power: PowerDescription | null,
+  flags: PowerFlags,
+  profile: string,
+): RemotePowerSource {
+  if (Object.values(flags).some((value) => value !== undefined)) {
+    throw new UsageError(
+      `${profile} runs functions on the gateway ${http.url}, whose own power source is read there; drop the power flags, or start \`nebula serve\` there with a profile for that source`,
+    );
+  }
+  if (!power) {
+    throw new UsageError(
+      `the gateway ${http.url} has no power source: start \`nebula serve\` there with a profile whose power source works`,
+    );
+  }
+  return new RemotePowerSource(http, power);
 }

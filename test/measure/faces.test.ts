@@ -18,7 +18,7 @@ import { Gateway } from '../../source/gateway/server.js';
 import { parseExperimentPlan } from '../../source/measure/plan.js';
 import { type ExperimentFigures, figuresOf } from '../../source/measure/session.js';
 import { RemoteEngine } from '../../source/remote/remote-engine.js';
-import { invokeOnly } from '../engine-stubs.js';
+import { fakeHere, invokeOnly } from '../engine-stubs.js';
 import { LOAD, TracePower, VirtualClock } from './trace.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nebula-faces-'));
@@ -106,7 +106,7 @@ async function viaBench(): Promise<string> {
       profile: profilePath,
     },
     {
-      createEngine: async () => engine,
+      createEngine: async () => fakeHere(engine),
       createPower: () => power,
       clock,
       out: (t) => {
@@ -133,7 +133,7 @@ async function viaConsole(): Promise<string> {
     profile: profilePath,
     profilesDir: join(root, 'profiles'),
     logsDir: join(root, 'logs'),
-    createEngine: async () => engine,
+    createEngine: async () => fakeHere(engine),
     createPower: () => power,
     clock,
     watchDocker: (_host, onStatus) => {

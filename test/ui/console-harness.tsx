@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleController, type ConsoleOptions } from '../../source/console/controller.js';
-import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
 import { parseSessionLog } from '../../source/session/read-log.js';
 import { createEngineForProfile } from '../../source/target/engine-for-profile.js';
+import type { TargetEngine } from '../../source/target/target-engine.js';
 import { App } from '../../source/ui/App.js';
 import { render } from './ink-testing.js';
 
@@ -91,7 +91,7 @@ export function startConsole(
     logsDir,
     probeIntervalMs: 500,
     createPower: options.createPower,
-    createEngine: async (profile): Promise<InvocationEngine> => {
+    createEngine: async (profile): Promise<TargetEngine> => {
       const engine = await createEngineForProfile(profile);
       const close = engine.close.bind(engine);
       engine.close = async () => {

@@ -10,8 +10,8 @@ import {
 } from '../../core/invocation.js';
 import type { FunctionInfo, InvocationEngine } from '../../engine/invocation-engine.js';
 import { loadProfile } from '../../profiles/load.js';
-import { RemoteEngine } from '../../remote/remote-engine.js';
 import { createEngineForProfile } from '../../target/engine-for-profile.js';
+import { gatewayNote } from '../gateway-note.js';
 import { EXIT_FAILED } from '../run.js';
 
 interface CheckOptions {
@@ -57,10 +57,8 @@ export function registerCheck(program: Command): void {
       // A gateway profile checks the gateway's machine: deployed and run there.
       const engine = await createEngineForProfile(profile);
       try {
-        if (engine instanceof RemoteEngine && !options.json) {
-          const host = engine.description?.machine.hostname ?? engine.url;
-          process.stderr.write(`checking on ${host} through the gateway ${engine.url}\n`);
-        }
+        const note = gatewayNote(engine, 'checking');
+        if (note && !options.json) process.stderr.write(note);
         const fns =
           names.length > 0 ? names.map((name) => engine.fn(name)) : engine.catalog.functions;
         const rows: CheckRow[] = [];

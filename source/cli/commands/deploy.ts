@@ -6,8 +6,8 @@ import { checkVariantRuntimes } from '../../engine/engine.js';
 import { ImportError } from '../../engine/import-wasm.js';
 import type { InvocationEngine } from '../../engine/invocation-engine.js';
 import { loadProfile } from '../../profiles/load.js';
-import { RemoteEngine } from '../../remote/remote-engine.js';
 import { createEngineForProfile } from '../../target/engine-for-profile.js';
+import { gatewayNote } from '../gateway-note.js';
 import { EXIT_FAILED, positiveInt } from '../run.js';
 import { stopSignal } from '../signals.js';
 
@@ -69,10 +69,8 @@ export function registerDeploy(program: Command): void {
       const engine = await createEngineForProfile(profile);
       try {
         for (const name of names) engine.fn(name);
-        if (engine instanceof RemoteEngine && !options.json) {
-          const host = engine.description?.machine.hostname ?? engine.url;
-          process.stderr.write(`deploying on ${host} through the gateway ${engine.url}\n`);
-        }
+        const note = gatewayNote(engine, 'deploying');
+        if (note && !options.json) process.stderr.write(note);
         let fns = names;
         if (options.wasm !== undefined) {
           const imported = await importOrUsage(engine, options as DeployOptions & { wasm: string });

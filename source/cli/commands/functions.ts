@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { RUNTIME_NAMES } from '../../core/invocation.js';
 import { loadProfile } from '../../profiles/load.js';
-import { RemoteEngine } from '../../remote/remote-engine.js';
 import { storageTable } from '../../report/storage.js';
 import { markdownTable } from '../../report/table.js';
 import { createEngineForProfile } from '../../target/engine-for-profile.js';
-import { sizesOnTarget } from '../../target/on-target.js';
+import { gatewayNote } from '../gateway-note.js';
 
 export function registerFunctions(program: Command): void {
   program
@@ -19,12 +18,10 @@ export function registerFunctions(program: Command): void {
       // A gateway profile lists the gateway's catalog and what is deployed there.
       const engine = await createEngineForProfile(profile);
       try {
-        if (engine instanceof RemoteEngine) {
-          const host = engine.description?.machine.hostname ?? engine.url;
-          process.stderr.write(`functions on ${host} through the gateway ${engine.url}\n`);
-        }
+        const note = gatewayNote(engine, 'functions');
+        if (note) process.stderr.write(note);
         if (options.sizes) {
-          const sizes = await sizesOnTarget(engine, profile);
+          const sizes = await engine.sizes();
           process.stdout.write(
             options.json
               ? `${JSON.stringify(sizes.functions, null, 2)}\n`
@@ -33,10 +30,10 @@ export function registerFunctions(program: Command): void {
           return;
         }
         const rows = await engine.functionStates(RUNTIME_NAMES);
-        const target =
-          engine instanceof RemoteEngine
-            ? { kind: 'gateway', url: engine.url, machine: engine.description?.machine.hostname }
-            : { kind: 'local' };
+        const { gateway, host } = engine.where;
+        const target = gateway
+          ? { kind: 'gateway', url: gateway, machine: host ?? undefined }
+          : { kind: 'local' };
         if (options.json) {
           process.stdout.write(
             `${JSON.stringify({ target, functions: rows, problems: engine.catalog.problems }, null, 2)}\n`,

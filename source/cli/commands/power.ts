@@ -1,19 +1,13 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import {
-  createPowerSource,
-  PowerConfigError,
-  type PowerFlags,
-  powerConfigFrom,
-} from '../../power/create.js';
+import { PowerConfigError, type PowerFlags } from '../../power/create.js';
 import { summarizePower } from '../../power/integrate.js';
 import { nowNs, PowerRecorder } from '../../power/record.js';
 import type { PowerSample, PowerStatus } from '../../power/sample.js';
 import type { PowerSource } from '../../power/source.js';
 import { loadProfile } from '../../profiles/load.js';
-import { RemoteEngine } from '../../remote/remote-engine.js';
 import { createEngineForProfile } from '../../target/engine-for-profile.js';
-import { powerOnTarget } from '../../target/on-target.js';
+import { gatewayNote } from '../gateway-note.js';
 import { EXIT_FAILED } from '../run.js';
 import { stopSignal } from '../signals.js';
 
@@ -62,17 +56,6 @@ export function addPowerOptions(command: Command, prefix = ''): Command {
     );
 }
 
-/** Profile power section, overridden by flags; flag mistakes are usage errors. */
-export function powerSourceFrom(profileName: string | undefined, flags: PowerFlags) {
-  const profile = loadProfile(profileName);
-  try {
-    return createPowerSource(powerConfigFrom(profile.power, flags));
-  } catch (error) {
-    if (error instanceof PowerConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-}
-
 export function registerPower(program: Command): void {
   const command = program
     .command('power')
@@ -88,7 +71,7 @@ export function registerPower(program: Command): void {
 async function power(options: PowerOptions): Promise<void> {
   const profile = loadProfile(options.profile);
   // A gateway profile reads the gateway machine's source, with its own label.
-  const engine = profile.target.kind === 'gateway' ? await createEngineForProfile(profile) : null;
+  const engine = await createEngineForProfile(profile);
   try {
     const flags: PowerFlags = {
       source: options.source,
@@ -98,16 +81,18 @@ async function power(options: PowerOptions): Promise<void> {
       pollSeconds: options.pollSeconds,
       simulated: options.simulated,
     };
-    const source = engine
-      ? powerOnTarget(engine, profile, flags)
-      : powerSourceFrom(options.profile, flags);
-    if (engine instanceof RemoteEngine) {
-      const host = engine.description?.machine.hostname ?? engine.url;
-      process.stderr.write(`power: read on ${host} through the gateway ${engine.url}\n`);
+    let source: PowerSource;
+    try {
+      source = engine.openPower(flags);
+    } catch (error) {
+      if (error instanceof PowerConfigError) throw new UsageError(error.message);
+      throw error;
     }
+    const note = gatewayNote(engine, 'power: read');
+    if (note) process.stderr.write(note);
     await readPower(source, options);
   } finally {
-    await engine?.close();
+    await engine.close();
   }
 }
 
