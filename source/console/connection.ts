@@ -15,7 +15,7 @@ import { checkDeployed, markUnknown } from './deploy-state.js';
 import { type DockerWatch, watchDocker } from './docker-watch.js';
 import { functionRows } from './functions.js';
 import { feedPower, openPowerSource } from './power-feed.js';
-import type { DeployRuntime, ServiceStatus } from './state.js';
+import { type DeployRuntime, type ServiceStatus, WASM_RUNTIMES } from './state.js';
 import type { ConsoleStore } from './store.js';
 import { TargetWatch } from './target-watch.js';
 
@@ -95,8 +95,7 @@ export class ConsoleConnection {
     } else {
       await this.watchDocker();
     }
-    await this.checkDeployed('wasm');
-    await this.checkDeployed('wasm-p1');
+    for (const runtime of WASM_RUNTIMES) await this.checkDeployed(runtime);
   }
 
   /** Stops the watches and the power source and closes the engine (warm containers too). */
