@@ -38,6 +38,7 @@ import {
 } from './deploy.js';
 import { type ImportedFunction, type ImportRequest, importWasm } from './import-wasm.js';
 import { describeMachine, type MachineDescription } from './machine.js';
+import { collectSizes, type SizesQuery, type SizesRecord } from './sizes.js';
 
 export interface EngineOptions {
   functionsDir?: string;
@@ -209,6 +210,14 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   machine(): Promise<MachineDescription> {
     return describeMachine(this.options.dockerHost);
+  }
+
+  /** The deployed sizes of its functions: their files, and their images unless told not to. */
+  sizes(query: SizesQuery = {}): Promise<SizesRecord> {
+    const names = query.functions;
+    const fns = this.catalog.functions.filter((fn) => !names || names.includes(fn.name));
+    const { dockerHost, dockerPlatform: platform } = this.options;
+    return collectSizes(fns, { dockerHost, platform, images: query.images });
   }
 
   /**

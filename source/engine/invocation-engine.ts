@@ -3,6 +3,7 @@ import type { InvocationResult, InvokeRequest, RuntimeName } from '../core/invoc
 import type { DeployOptions, DeployRow, FunctionState } from './deploy.js';
 import type { ImportedFunction, ImportRequest } from './import-wasm.js';
 import type { MachineDescription } from './machine.js';
+import type { SizesQuery, SizesRecord } from './sizes.js';
 
 /** What a caller needs of a function to invoke it: its name and its manifest. */
 export interface FunctionInfo {
@@ -41,6 +42,11 @@ export interface InvocationEngine {
     runtimes: readonly RuntimeName[],
     options?: DeployOptions,
   ): Promise<DeployRow[]>;
+  /**
+   * The deployed sizes where the functions run; an engine that knows no files of them (a
+   * test's fake) has none, and a gateway in front of it says so.
+   */
+  sizes?(query?: SizesQuery): Promise<SizesRecord>;
   /** Bring your own Wasm: installs it where the functions run; an ImportError says why not. */
   importWasm(request: ImportRequest): Promise<ImportedFunction>;
   on(event: 'invocation', listener: (result: InvocationResult) => void): unknown;

@@ -4,7 +4,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inputProblem } from '../core/input-bound.js';
-import { Engine } from '../engine/engine.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
 import type { MeasureClock } from '../measure/clock.js';
@@ -17,7 +16,6 @@ import {
   type SessionEvent,
 } from '../measure/session.js';
 import { EXPERIMENT_PROTOCOL } from '../protocol/gateway.js';
-import { collectSizes } from '../report/collect-sizes.js';
 import type { AnyRecord } from '../session/records.js';
 import { readBodyOrRefuse, sendError, sendJson } from './http-io.js';
 import type { SharedPower } from './shared-power.js';
@@ -190,14 +188,10 @@ export class ExperimentsRoute {
 
   private async sizesOf(plan: ExperimentPlan): Promise<AnyRecord | null> {
     const { engine } = this.options;
-    if (!(engine instanceof Engine)) return null;
-    const names = plan.functions.map((fn) => fn.name);
+    if (!engine.sizes) return null;
+    const functions = plan.functions.map((fn) => fn.name);
     const runtimes = plan.lanes?.map((lane) => lane.runtime) ?? plan.runtimes;
-    const { dockerHost, dockerPlatform: platform } = engine.options;
-    return collectSizes(
-      engine.catalog.functions.filter((fn) => names.includes(fn.name)),
-      { dockerHost, platform, images: runtimes.includes('container') },
-    );
+    return engine.sizes({ functions, images: runtimes.includes('container') });
   }
 }
 

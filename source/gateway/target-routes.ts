@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { isRuntimeName, RUNTIME_NAMES, type RuntimeName } from '../core/invocation.js';
-import { canonicalVariant, Engine } from '../engine/engine.js';
+import { canonicalVariant } from '../engine/engine.js';
 import { ImportError } from '../engine/import-wasm.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { PowerGap, PowerSample, PowerStatus } from '../power/sample.js';
@@ -31,7 +31,6 @@ import {
   type PowerStreamLine,
   SIZES_PATH,
 } from '../protocol/gateway.js';
-import { collectSizes } from '../report/collect-sizes.js';
 import { allow, readBodyOrRefuse, sendError, sendJson } from './http-io.js';
 import type { SharedPower } from './shared-power.js';
 
@@ -96,7 +95,7 @@ export class TargetRoutes {
 
   async sizes(res: ServerResponse, query: URLSearchParams): Promise<void> {
     const { engine } = this.options;
-    if (!(engine instanceof Engine)) {
+    if (!engine.sizes) {
       sendError(res, 404, { error: 'this gateway runs no local engine to measure sizes of' });
       return;
     }
@@ -115,10 +114,8 @@ export class TargetRoutes {
       });
       return;
     }
-    const fns = engine.catalog.functions.filter((fn) => !asked || asked.includes(fn.name));
-    const { dockerHost, dockerPlatform: platform } = engine.options;
     const images = query.get('images') !== '0';
-    sendJson(res, 200, await collectSizes(fns, { dockerHost, platform, images }));
+    sendJson(res, 200, await engine.sizes({ functions: asked, images }));
   }
 
   /** Bring your own Wasm: the client's bytes written to a folder of our own, then imported. */

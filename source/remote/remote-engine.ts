@@ -18,6 +18,7 @@ import {
 } from '../engine/import-wasm.js';
 import type { FunctionInfo, InvocationEngine } from '../engine/invocation-engine.js';
 import type { MachineDescription } from '../engine/machine.js';
+import type { SizesQuery, SizesRecord } from '../engine/sizes.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { PowerFlags } from '../power/create.js';
 import {
@@ -32,7 +33,6 @@ import {
   type MachineResponse,
   SIZES_PATH,
 } from '../protocol/gateway.js';
-import type { SizesRecord } from '../report/storage.js';
 import { sessionHeader } from '../session/header.js';
 import type { HeaderRecord } from '../session/records.js';
 import { GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
@@ -208,9 +208,7 @@ export class RemoteEngine
   }
 
   /** The deployed sizes on the gateway's machine (its files, its Docker engine's images). */
-  async sizes(
-    options: { functions?: readonly string[]; images?: boolean } = {},
-  ): Promise<SizesRecord> {
+  async sizes(options: SizesQuery = {}): Promise<SizesRecord> {
     for (const name of options.functions ?? []) this.fn(name);
     const query = new URLSearchParams();
     if (options.functions) query.set('functions', options.functions.join(','));

@@ -4,45 +4,13 @@
  * preview1 .wasm module and the component. Bench writes them into the session log as a
  * `sizes` record, so a report shows them from the log alone.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { FunctionEntry } from '../catalog/catalog.js';
-import { strippedWasmSize } from '../catalog/wasm-strip.js';
+import type { SizesRecord } from '../engine/sizes.js';
 import type { AnyRecord } from '../session/records.js';
 import { bytesText, type Table } from './table.js';
 
-export interface FunctionSizes {
-  imageScratch: number | null;
-  imageDebian: number | null;
-  /** `docker save | gzip` of each image: what a registry stores. Absent in older logs. */
-  imageScratchGzip?: number | null;
-  imageDebianGzip?: number | null;
-  binary: number | null;
-  wasm: number | null;
-  /** The .wasm without custom sections (names, producers, debug). Absent in older logs. */
-  wasmStripped?: number | null;
-  component: number | null;
-}
-
-export interface SizesRecord {
-  type: 'sizes';
-  at: number;
-  functions: Record<string, FunctionSizes>;
-  [field: string]: unknown;
-}
-
-const fileSize = (path: string): number | null => (existsSync(path) ? statSync(path).size : null);
-
-/** The artifact files of a function (no engine needed). */
-export function fileSizes(
-  fn: FunctionEntry,
-): Pick<FunctionSizes, 'binary' | 'wasm' | 'wasmStripped' | 'component'> {
-  return {
-    binary: fileSize(fn.nativePath),
-    wasm: fileSize(fn.wasmPath),
-    wasmStripped: existsSync(fn.wasmPath) ? strippedWasmSize(readFileSync(fn.wasmPath)) : null,
-    component: fileSize(fn.componentPath),
-  };
-}
+export type { FunctionSizes, SizesRecord } from '../engine/sizes.js';
+// Measuring the files is the engine's (engine/sizes.ts); tests and older callers find it here too.
+export { fileSizes } from '../engine/sizes.js';
 
 export function isSizesRecord(record: AnyRecord): record is SizesRecord & AnyRecord {
   return (

@@ -13,14 +13,11 @@ import { createPowerSource, type PowerFlags, powerConfigFrom } from '../power/cr
 import type { PowerSource } from '../power/source.js';
 import { sourceAddress } from '../power/source-address.js';
 import type { Profile } from '../profiles/schema.js';
-import { collectSizes } from '../report/collect-sizes.js';
-import type { SizesRecord } from '../report/storage.js';
 import type { Runtime } from '../runtimes/runtime.js';
 import { sessionHeader } from '../session/header.js';
 import type { HeaderRecord } from '../session/records.js';
 import type {
   PowerOrigin,
-  SizesQuery,
   TargetEngine,
   TargetOutcome,
   TargetRunOptions,
@@ -98,16 +95,6 @@ export class LocalEngine extends Engine implements TargetEngine {
 
   openPower(flags: PowerFlags = {}): PowerSource {
     return createPowerSource(powerConfigFrom(this.profile.power, flags));
-  }
-
-  sizes(query: SizesQuery = {}): Promise<SizesRecord> {
-    const names = query.functions;
-    const fns = this.catalog.functions.filter((fn) => !names || names.includes(fn.name));
-    return collectSizes(fns, {
-      dockerHost: this.profile.docker.host,
-      platform: this.profile.docker.platform,
-      images: query.images,
-    });
   }
 
   async reachable(): Promise<string | null> {

@@ -9,11 +9,11 @@
  */
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { MachineDescription } from '../engine/machine.js';
+import type { SizesQuery, SizesRecord } from '../engine/sizes.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { ExperimentOutcome, SessionOptions } from '../measure/types.js';
 import type { PowerFlags } from '../power/create.js';
 import type { PowerSource } from '../power/source.js';
-import type { SizesRecord } from '../report/storage.js';
 import type { HeaderRecord } from '../session/records.js';
 
 /** Where the functions run, as far as is known without asking: for people to read. */
@@ -50,12 +50,6 @@ export interface TargetOutcome extends ExperimentOutcome {
   lost?: string | null;
   /** A remote run: the gateway's own session log of it. */
   remoteLog?: string | null;
-}
-
-export interface SizesQuery {
-  functions?: readonly string[];
-  /** false: files only, no Docker engine asked. */
-  images?: boolean;
 }
 
 export interface TargetEngine extends InvocationEngine {
