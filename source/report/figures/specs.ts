@@ -5,7 +5,8 @@
  * runtime against input with a smoothed fit (phases-vs-input.ts, over three inputs or more);
  * energy per invocation with its interval; power against time with the idle marked
  * (power-over-time.ts, when the log has readings); latency distributions of every runtime
- * on the same bins.
+ * on the same bins. One file because the figures share one base (schema, size) and one
+ * naming of series (what each colour stands for), so every figure of a report looks alike.
  */
 import type { EnergyFigure } from '../energy-by-cell.js';
 import type { ExperimentReport } from '../report.js';
