@@ -12,6 +12,8 @@ import {
 import { renderSvg } from '../../report/figures/render.js';
 import { renderReportSummaryCsv } from '../../report/render/csv.js';
 import { loadSessions, type Session, SessionsError } from '../../report/sessions.js';
+import { markdownTable } from '../../report/table.js';
+import { ThesisError, thesisTables } from '../../report/thesis-tables.js';
 import { SessionLogError } from '../../session/read-log.js';
 
 const FORMATS = ['markdown', 'csv', 'summary-csv', 'json', 'html'] as const;
@@ -26,42 +28,65 @@ export function registerReport(program: Command): void {
     .argument('<logs...>', 'session logs, e.g. logs/2025-01-01T12-00-00Z-local.jsonl')
     .option('--format <format>', FORMATS.join(', '), 'markdown')
     .option('--figures <dir>', 'also write every figure as SVG (and its Vega-Lite spec) into DIR')
-    .action(async (paths: string[], options: { format: string; figures?: string }) => {
-      if (!(FORMATS as readonly string[]).includes(options.format)) {
-        throw new UsageError(
-          `unknown --format "${options.format}"; choose one of ${FORMATS.join(', ')}`,
-        );
-      }
-      const progress = readingProgress(process.stderr);
-      let sessions: Session[];
-      try {
-        sessions = await loadSessions(paths, progress.update);
-      } catch (error) {
-        if (error instanceof SessionLogError || error instanceof SessionsError)
-          throw new UsageError(error.message);
-        throw error;
-      } finally {
-        progress.end();
-      }
-      for (const session of sessions) {
-        if (session.invocations === 0) session.warnings.push(`${session.path} holds no invocation`);
-      }
-      if (options.figures) {
-        const written = await writeFigures(options.figures, sessions, renderSvg).catch(
-          (error: unknown) => {
-            if (error instanceof FiguresError) throw new UsageError(error.message);
-            throw error;
-          },
-        );
-        process.stderr.write(`figures: ${written.length} SVG files in ${options.figures}\n`);
-      }
-      if (options.format === 'csv') await writeCsvReport(sessions, writeOut);
-      else await writeOut(await render(options.format as Format, sessions));
-      // After rendering, which may add what it could not read.
-      for (const session of sessions) {
-        for (const warning of session.warnings) process.stderr.write(`warning: ${warning}\n`);
-      }
-    });
+    .option(
+      '--thesis',
+      "the thesis's tables instead: container/Wasm for cold start, runtime, total and energy per platform, pooled as the thesis did, beside its published figures (markdown or json)",
+    )
+    .action(
+      async (paths: string[], options: { format: string; figures?: string; thesis?: boolean }) => {
+        if (!(FORMATS as readonly string[]).includes(options.format)) {
+          throw new UsageError(
+            `unknown --format "${options.format}"; choose one of ${FORMATS.join(', ')}`,
+          );
+        }
+        const progress = readingProgress(process.stderr);
+        let sessions: Session[];
+        try {
+          sessions = await loadSessions(paths, progress.update);
+        } catch (error) {
+          if (error instanceof SessionLogError || error instanceof SessionsError)
+            throw new UsageError(error.message);
+          throw error;
+        } finally {
+          progress.end();
+        }
+        for (const session of sessions) {
+          if (session.invocations === 0)
+            session.warnings.push(`${session.path} holds no invocation`);
+        }
+        if (options.figures) {
+          const written = await writeFigures(options.figures, sessions, renderSvg).catch(
+            (error: unknown) => {
+              if (error instanceof FiguresError) throw new UsageError(error.message);
+              throw error;
+            },
+          );
+          process.stderr.write(`figures: ${written.length} SVG files in ${options.figures}\n`);
+        }
+        if (options.thesis) await writeOut(thesisText(options.format as Format, sessions));
+        else if (options.format === 'csv') await writeCsvReport(sessions, writeOut);
+        else await writeOut(await render(options.format as Format, sessions));
+        // After rendering, which may add what it could not read.
+        for (const session of sessions) {
+          for (const warning of session.warnings) process.stderr.write(`warning: ${warning}\n`);
+        }
+      },
+    );
+}
+
+function thesisText(format: Format, sessions: readonly Session[]): string {
+  if (format !== 'markdown' && format !== 'json') {
+    throw new UsageError(`--thesis gives markdown or json, not ${format}`);
+  }
+  try {
+    const tables = thesisTables(sessions);
+    return format === 'json'
+      ? `${JSON.stringify(tables, null, 2)}\n`
+      : `${tables.map((table) => markdownTable(table)).join('\n\n')}\n`;
+  } catch (error) {
+    if (error instanceof ThesisError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 /** stdout at the pace its reader takes it (a report of millions of rows is never held). */
