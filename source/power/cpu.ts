@@ -37,7 +37,12 @@ export class CpuMeter {
   }
 }
 
-/** The thesis's Raspberry Pi 4B: about 2.7 W idle and 6.4 W with every core busy. */
+/**
+ * A Raspberry Pi 4B's draw at its USB-C input as the Pi Dramble power benchmarks publish it:
+ * 540 mA idle and 1280 mA under `stress --cpu 4`, at 5 V. An assumption for the estimate and
+ * the simulators, not a measurement of ours; the thesis gives no such figures (its wall
+ * meter read about 2.47 W idle, supply included).
+ */
 export const PI4_MODEL = { idleWatts: 2.7, fullWatts: 6.4 } as const;
 
 export function modelWatts(

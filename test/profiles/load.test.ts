@@ -42,6 +42,16 @@ describe('shipped profiles', { timeout: 5000 }, () => {
     assert.equal(sim.source === 'modbus' && sim.simulated, true);
   });
 
+  it("names the thesis's meter on pi-gude only: pi-zwave and pi point there", () => {
+    const notes = (name: string) => loadProfile(name).notes ?? '';
+    assert.match(notes('pi-gude'), /thesis's meter.*Gude Expert Power Control 1105/);
+    assert.match(loadProfile('pi-gude').label, /1105/);
+    for (const name of ['pi', 'pi-zwave']) {
+      assert.doesNotMatch(notes(name), /thesis's setup|the plug the thesis read/, name);
+      assert.match(notes(name), /pi-gude/, name);
+    }
+  });
+
   it('leaves the platform of the Pi profiles to the engine they run on', () => {
     for (const name of ['pi', 'pi-zwave'])
       assert.equal(loadProfile(name).docker.platform, undefined);
