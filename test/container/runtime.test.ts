@@ -118,6 +118,16 @@ describe('container runtime against the real engine', { timeout: 300_000 }, () =
     }
   }
 
+  it('runs prime-number and c-prime-number on 0 (the thesis grid starts there): 0, cold and warm', async () => {
+    for (const name of ['prime-number', 'c-prime-number']) {
+      for (const mode of ['cold', 'warm'] as const) {
+        const result = await invoke(name, '0', mode);
+        assert.equal(result.ok, true, `${name} ${mode}: ${result.error ?? ''}`);
+        assert.equal(result.output, '0\n', `${name} ${mode}`);
+      }
+    }
+  });
+
   it('runs warm invocations in the same container, sandboxed as the manifest says', async () => {
     await invoke('sha256', 'abc', 'warm');
     const docker = runtime.docker;

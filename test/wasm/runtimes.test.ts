@@ -32,6 +32,21 @@ for (const runtime of ['wasm', 'wasm-p1'] as const) {
       }
     }
 
+    it('prime-number and its C and AssemblyScript twins take 0, where the thesis grid starts, and give 0', async () => {
+      for (const name of ['prime-number', 'c-prime-number', 'as-prime-number']) {
+        for (const mode of ['cold', 'warm'] as const) {
+          const result = await engine.invoke(name, runtime, { input: '0', mode });
+          assert.equal(result.ok, true, `${name} ${mode}: ${result.error ?? ''}`);
+          assert.equal(result.output, '0\n', `${name} ${mode}`);
+        }
+        const next = await engine.invoke(name, runtime, { input: '1', mode: 'warm' });
+        assert.equal(next.output, '2\n', name);
+        const over = await engine.invoke(name, runtime, { input: '200001', mode: 'warm' });
+        assert.equal(over.failure, 'bad-input', name);
+        assert.match(over.error ?? '', /between 0 and 200000/, name);
+      }
+    });
+
     it('reports input it cannot parse as bad input, with the function message', async () => {
       const result = await engine.invoke('fibonacci-recursive', runtime, {
         input: 'abc',

@@ -1,4 +1,4 @@
-// as-prime-number: the n-th prime (n = 1 gives 2) by trial division.
+// as-prime-number: the n-th prime (n = 1 gives 2) by trial division; n = 0 gives 0 (no prime).
 import {
   fail,
   mainEnd,
@@ -21,6 +21,7 @@ function isPrime(k: u64): bool {
 }
 
 function nthPrime(n: u32): u64 {
+  if (n == 0) return 0;
   let count: u32 = 0;
   let k: u64 = 1;
   while (count < n) {
@@ -33,8 +34,8 @@ function nthPrime(n: u32): u64 {
 mainStart();
 const input = readInput();
 const n = parseU32(input);
-if (n < 1 || n > MAX_N) {
-  fail(`expected an integer n between 1 and ${MAX_N}, got ${quote(input)}`);
+if (n < 0 || n > MAX_N) {
+  fail(`expected an integer n between 0 and ${MAX_N}, got ${quote(input)}`);
 }
 output(nthPrime(<u32>n).toString());
 mainEnd();

@@ -1,4 +1,4 @@
-/* c-prime-number: the n-th prime (n = 1 gives 2) by trial division. */
+/* c-prime-number: the n-th prime (n = 1 gives 2) by trial division; n = 0 gives 0 (no prime). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@ static bool is_prime(uint64_t k) {
 }
 
 static uint64_t nth_prime(uint32_t n) {
+  if (n == 0) return 0;
   uint32_t count = 0;
   for (uint64_t k = 2;; k++) {
     if (is_prime(k) && ++count == n) return k;
@@ -27,8 +28,8 @@ int main(void) {
   nebula_main_start();
   const char *input = nebula_read_input();
   uint32_t n;
-  if (nebula_parse_u32(input, &n) != 0 || n < 1 || n > MAX_N) {
-    nebula_fail("expected an integer n between 1 and %d, got %s", MAX_N, nebula_quote(input));
+  if (nebula_parse_u32(input, &n) != 0 || n > MAX_N) {
+    nebula_fail("expected an integer n between 0 and %d, got %s", MAX_N, nebula_quote(input));
   }
   char result[24];
   snprintf(result, sizeof result, "%" PRIu64, nth_prime(n));

@@ -1,4 +1,4 @@
-//! prime-number: the n-th prime (n = 1 gives 2) by trial division.
+//! prime-number: the n-th prime (n = 1 gives 2) by trial division; n = 0 gives 0 (no prime).
 
 use nebula_mark::{computed, fail, input_read, main_end, main_start, output, quote, read_input};
 
@@ -22,6 +22,9 @@ fn is_prime(k: u64) -> bool {
 }
 
 fn nth_prime(n: u32) -> u64 {
+    if n == 0 {
+        return 0;
+    }
     let mut count = 0;
     let mut k = 1;
     loop {
@@ -40,9 +43,9 @@ fn main() {
     let input = read_input();
     input_read();
     let n: u32 = match input.parse::<u32>() {
-        Ok(n) if (1..=MAX_N).contains(&n) => n,
+        Ok(n) if n <= MAX_N => n,
         _ => fail(&format!(
-            "expected an integer n between 1 and {}, got {}",
+            "expected an integer n between 0 and {}, got {}",
             MAX_N,
             quote(&input)
         )),
