@@ -5,6 +5,7 @@
  */
 import { statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { planInvocations } from '../core/plan.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { SessionLog } from '../session/session-log.js';
 
@@ -27,12 +28,11 @@ export function runCost(log: SessionLog | null): string {
  * seconds at the fastest rate an invocation of its mode can go.
  */
 export function maxInvocations(plan: ExperimentPlan): number {
+  if (!plan.energy) return planInvocations(plan);
   const cells = plan.functions.reduce(
     (n, fn) => n + fn.inputs.length * (plan.lanes?.length ?? plan.runtimes.length),
     0,
   );
-  const perCell = plan.repetitions + plan.warmup;
-  if (!plan.energy) return cells * plan.modes.length * perCell;
   const seconds = (plan.energy.blockSeconds ?? 12) * plan.energy.blocks;
   return plan.modes.reduce(
     (n, mode) =>

@@ -123,6 +123,8 @@ export interface InvokeRequest {
   signal?: AbortSignal;
   /** Run under a named variant instead of the runtime's defaults (cold only). */
   variant?: string;
+  /** The invocation's timeout instead of the manifest's timeoutMs (a plan's), in ms. */
+  timeoutMs?: number;
 }
 
 export function isRuntimeName(value: string): value is RuntimeName {

@@ -30,6 +30,8 @@ export interface PlanSpec {
     name: string;
     inputs: readonly string[];
     skip?: readonly RuntimeName[];
+    /** This function's lanes instead of the plan's (a plan file gives each function its own). */
+    lanes?: readonly Lane[];
   }>;
   runtimes: readonly RuntimeName[];
   /** Instead of runtimes: runtimes and variants of them, in turn order. */
@@ -96,6 +98,13 @@ function lanesOf(spec: PlanSpec): Lane[] {
   return spec.lanes ? [...spec.lanes] : spec.runtimes.map((runtime) => ({ runtime }));
 }
 
+/** The lanes one function takes its turns on: its own, else the plan's, less those it skips. */
+function functionLanes(spec: PlanSpec, fn: PlanSpec['functions'][number]): Lane[] {
+  return (fn.lanes ? [...fn.lanes] : lanesOf(spec)).filter(
+    (lane) => !fn.skip?.includes(lane.runtime),
+  );
+}
+
 export class PlanError extends Error {
   override name = 'PlanError';
 }
@@ -111,7 +120,7 @@ export function buildPlan(spec: PlanSpec): Step[] {
   const steps: Step[] = [];
   for (const fn of spec.functions) {
     // A function's skipped runtimes (and their variants) sit out its rounds.
-    const lanes = lanesOf(spec).filter((lane) => !fn.skip?.includes(lane.runtime));
+    const lanes = functionLanes(spec, fn);
     for (const input of fn.inputs) {
       for (const mode of spec.modes) {
         const round = (lanes: readonly Lane[], warmup: boolean, count: number) => {
@@ -155,25 +164,38 @@ function checkSpec(spec: PlanSpec): void {
       const problem = inputProblem(input, maxInput, `input ${index + 1} of ${fn.name}`);
       if (problem) throw new PlanError(problem);
     }
-    const lanes = lanesOf(spec);
-    if (lanes.every((lane) => fn.skip?.includes(lane.runtime))) {
-      throw new PlanError(`${fn.name} can run on none of ${lanes.map(laneLabel).join(', ')}`);
+    const own = fn.lanes ?? lanesOf(spec);
+    if (own.length === 0) throw new PlanError(`no runtime to run ${fn.name} on`);
+    if (functionLanes(spec, fn).length === 0) {
+      throw new PlanError(`${fn.name} can run on none of ${own.map(laneLabel).join(', ')}`);
     }
+    checkDistinct(own);
   }
-  const seen = new Set<string>();
-  for (const lane of lanesOf(spec)) {
-    const label = laneLabel(lane);
-    if (seen.has(label)) throw new PlanError(`runtime ${label} is listed twice`);
-    seen.add(label);
-  }
-  const inputs = spec.functions.reduce((sum, fn) => sum + fn.inputs.length, 0);
-  const total =
-    inputs * lanesOf(spec).length * spec.modes.length * (spec.repetitions + spec.warmup);
+  checkDistinct(lanesOf(spec));
+  const total = planInvocations(spec);
   if (total > MAX_PLAN_INVOCATIONS) {
     throw new PlanError(
       `the plan has ${total} invocations, more than one run holds (${MAX_PLAN_INVOCATIONS}); lower -n, --warmup or the number of inputs, functions or runtimes, and run it in parts`,
     );
   }
+}
+
+function checkDistinct(lanes: readonly Lane[]): void {
+  const seen = new Set<string>();
+  for (const lane of lanes) {
+    const label = laneLabel(lane);
+    if (seen.has(label)) throw new PlanError(`runtime ${label} is listed twice`);
+    seen.add(label);
+  }
+}
+
+/** Invocations a counted plan makes, warm-ups included (buildPlan's length, without building). */
+export function planInvocations(spec: PlanSpec): number {
+  const perInput = spec.modes.length * (spec.repetitions + spec.warmup);
+  return spec.functions.reduce(
+    (sum, fn) => sum + fn.inputs.length * functionLanes(spec, fn).length * perInput,
+    0,
+  );
 }
 
 function planInputBound(): number {

@@ -177,7 +177,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   ): Promise<InvocationResult> {
     checkRequestNames(runtimeName, request.mode);
     checkInput(request.input);
-    const fn = this.fn(functionName);
+    const entry = this.fn(functionName);
+    // A plan's timeout replaces the manifest's for this invocation only.
+    const fn =
+      request.timeoutMs === undefined
+        ? entry
+        : { ...entry, manifest: { ...entry.manifest, timeoutMs: request.timeoutMs } };
     const unavailable = unavailableReason(fn.manifest, runtimeName as RuntimeName);
     if (unavailable)
       throw new UsageError(`${fn.name} cannot run on ${runtimeName}: ${unavailable}`);

@@ -9,7 +9,16 @@ import { EventEmitter } from 'node:events';
 import type { FailureKind, InvocationResult } from '../core/invocation.js';
 import { type Cell, cellKey, type Step, type StepRecord } from '../core/plan.js';
 
-export type InvokeFn = (cell: Cell, signal: AbortSignal) => Promise<InvocationResult>;
+/** What a plan sets for one invocation beyond its cell: its function's timeout. */
+export interface InvokeSettings {
+  timeoutMs?: number;
+}
+
+export type InvokeFn = (
+  cell: Cell,
+  signal: AbortSignal,
+  settings?: InvokeSettings,
+) => Promise<InvocationResult>;
 
 export interface Clock {
   /** Wall-clock milliseconds since the epoch (records carry it, to line up with power samples). */

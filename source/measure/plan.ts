@@ -32,6 +32,10 @@ export const energyPlanSchema = z
   })
   .strict();
 
+const laneSchema = z
+  .object({ runtime: z.enum(RUNTIME_NAMES), variant: z.string().optional() })
+  .strict();
+
 export const experimentPlanSchema = z
   .object({
     functions: z
@@ -42,6 +46,10 @@ export const experimentPlanSchema = z
             inputs: z.array(z.string()).min(1, 'give at least one input'),
             /** Runtimes this function can never run on: no cell is made for them. */
             skip: z.array(z.enum(RUNTIME_NAMES)).optional(),
+            /** Without energy: this function's runtimes and variants instead of the plan's. */
+            lanes: z.array(laneSchema).min(1).optional(),
+            /** Each invocation's timeout instead of the manifest's timeoutMs, in ms. */
+            timeoutMs: z.number().int().positive().max(3_600_000).optional(),
           })
           .strict(),
       )
@@ -51,10 +59,7 @@ export const experimentPlanSchema = z
       .min(1)
       .refine((list) => new Set(list).size === list.length, 'a runtime is listed twice'),
     /** Without energy, instead of runtimes' own turns: runtimes and variants of them. */
-    lanes: z
-      .array(z.object({ runtime: z.enum(RUNTIME_NAMES), variant: z.string().optional() }).strict())
-      .min(1)
-      .optional(),
+    lanes: z.array(laneSchema).min(1).optional(),
     modes: z.array(z.enum(MODES)).min(1),
     /** Uncounted invocations of each cell first (with energy: before its first block). */
     warmup: z.number().int().min(0).max(10_000).default(2),
@@ -68,7 +73,7 @@ export const experimentPlanSchema = z
     energy: energyPlanSchema.nullable().default(null),
   })
   .strict()
-  .refine((plan) => !(plan.lanes && plan.energy), {
+  .refine((plan) => !((plan.lanes || plan.functions.some((fn) => fn.lanes)) && plan.energy), {
     message: 'variants are compared on counted cold starts; energy runs take runtimes, not lanes',
     path: ['lanes'],
   });

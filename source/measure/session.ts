@@ -42,10 +42,26 @@ export function figuresOf(outcome: ExperimentOutcome): ExperimentFigures {
   return figures;
 }
 
+/** Each invocation of a function whose plan entry sets a timeout is asked to keep it. */
+function withPlanTimeouts(plan: ExperimentPlan, options: SessionOptions): SessionOptions {
+  const timeouts = new Map<string, number>();
+  for (const fn of plan.functions) if (fn.timeoutMs) timeouts.set(fn.name, fn.timeoutMs);
+  if (timeouts.size === 0) return options;
+  const invoke = options.invoke;
+  return {
+    ...options,
+    invoke: (cell, signal) => {
+      const timeoutMs = timeouts.get(cell.function);
+      return invoke(cell, signal, timeoutMs === undefined ? undefined : { timeoutMs });
+    },
+  };
+}
+
 export async function runExperiment(
   plan: ExperimentPlan,
   options: SessionOptions,
 ): Promise<ExperimentOutcome> {
+  options = withPlanTimeouts(plan, options);
   const clock = options.clock ?? systemClock;
   const experiment = options.experimentId ?? newExperimentId(clock);
   const signal = options.signal ?? new AbortController().signal;

@@ -72,6 +72,16 @@ for (const runtime of ['wasm', 'wasm-p1'] as const) {
       assert.equal(next.ok, true, next.error ?? '');
     });
 
+    it("stops an endless loop at a plan's timeout instead of the manifest's", async () => {
+      const result = await engine.invoke('faulty', runtime, {
+        input: 'loop',
+        mode: 'warm',
+        timeoutMs: 300,
+      });
+      assert.equal(result.failure, 'timeout');
+      assert.match(result.error ?? '', /timed out after 300 ms/);
+    });
+
     it('stops a memory hog at the memory cap, then keeps working', async () => {
       const result = await engine.invoke('faulty', runtime, { input: 'oom', mode: 'cold' });
       assert.equal(result.failure, 'out-of-memory');

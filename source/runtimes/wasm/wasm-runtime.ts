@@ -123,7 +123,7 @@ export abstract class WasmRuntime implements Runtime {
           stderr: '',
           exitCode: null,
           failure: 'timeout',
-          failureMessage: `timed out after ${timeoutMs} ms (the manifest's timeoutMs); the instance was stopped`,
+          failureMessage: `timed out after ${timeoutMs} ms (the manifest's timeoutMs, or the plan's); the instance was stopped`,
         };
         break;
       case 'aborted':
