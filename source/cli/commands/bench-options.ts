@@ -32,6 +32,10 @@ export interface BenchOptions extends BenchPowerOptions {
   log: string | boolean;
   order?: string;
   variants?: string;
+  /** A plan file (plans/thesis.json): functions, inputs, runtimes and the rest from it. */
+  plan?: string;
+  /** With --plan: keep every K-th input of each function. */
+  thin?: number;
 }
 
 /** An hour: longer pauses are a mistake (and overflow Node's timers). */
@@ -81,6 +85,15 @@ export function addBenchOptions(command: Command): Command {
       '--variants <lanes>',
       'cold starts under other conditions, interleaved: "ladder" (Nebula\'s defaults to the thesis\'s, one factor at a time; "ladder:wasm-p1" on wasm-p1) or lanes like "container:net=bridge,client=cli; wasm:load=precompiled"',
     )
+    .option(
+      '--plan <file>',
+      'run a plan file (plans/thesis.json): its functions, inputs, runtimes, mode, repetitions, order, pause and power',
+    )
+    .option(
+      '--thin <k>',
+      'with --plan: keep every K-th input (a quick look)',
+      positiveInt('--thin'),
+    )
     .option('--profile <name>', 'profile name in profiles/ or a path');
 }
 
@@ -105,6 +118,9 @@ export interface BenchAsk {
 
 /** Flags that contradict each other are refused here, before any engine is started. */
 export function benchAsk(options: BenchOptions): BenchAsk {
+  if (options.thin !== undefined && options.plan === undefined) {
+    throw new UsageError("--thin thins a plan file's inputs; use it with --plan FILE");
+  }
   const withEnergy = benchPowerRequested(options);
   if (withEnergy && options.n !== undefined) {
     throw new UsageError(

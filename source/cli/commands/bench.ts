@@ -32,6 +32,7 @@ import {
   splitList,
 } from './bench-options.js';
 import { printOutcome, type SkippedCell } from './bench-output.js';
+import { benchPlanFromFile, planCountLine } from './bench-plan.js';
 import { benchPowerFlags } from './bench-power-options.js';
 
 export type { BenchOptions } from './bench-options.js';
@@ -76,7 +77,10 @@ export async function bench(
   let log: SessionLog | null = null;
   let power: PowerSource | null = null;
   try {
-    const { plan, skipped } = benchPlan(engine, profile, options, ask, deps.err);
+    const { plan, skipped } =
+      options.plan === undefined
+        ? benchPlan(engine, profile, options, ask, deps.err)
+        : planOfFile(engine, profile, options, deps.err);
     await engine.checkReady(plan, (line) => deps.err(`${line}\n`));
     const names = plan.functions.map((fn) => fn.name);
     if (options.log !== false) {
@@ -105,6 +109,27 @@ export async function bench(
     log?.close();
     await engine.close();
   }
+}
+
+/** `--plan FILE [--thin K]`: the file's plan, its count said before anything starts. */
+function planOfFile(
+  engine: TargetEngine,
+  profile: Profile,
+  options: BenchOptions,
+  err: (text: string) => void,
+): { plan: ExperimentPlan; skipped: SkippedCell[] } {
+  const choice = benchPlanFromFile(
+    options.plan as string,
+    options.thin,
+    { ...options },
+    profile,
+    (name) => engine.fn(name),
+  );
+  for (const { function: name, runtime, reason } of choice.skipped) {
+    err(`skipped: ${name} on ${runtime}: ${reason}\n`);
+  }
+  err(`${planCountLine(choice, options.thin)}\n`);
+  return choice;
 }
 
 /**
