@@ -35,7 +35,8 @@ const child = spawn('script', ['-qfec', command, '/dev/null'], {
   env: { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1' },
 });
 let screen = '';
-// Ink redraws with cursor moves; the text between escape sequences is what a person reads.
+// The console writes each row at an absolute cursor position, never a line feed: the text
+// between escape sequences is what a person reads, its rows run together.
 const plain = () => screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b[()][A-Z0-9]/g, '');
 const waiters = [];
 child.stdout.on('data', (chunk) => {
@@ -84,7 +85,7 @@ let mark = plain().length;
 child.stdin.write('c');
 await waitFor('container result (cold)', result, mark);
 child.stdin.write('m');
-await waitFor('switch to warm', (text) => /^warm \|/m.test(text), mark);
+await waitFor('switch to warm', (text) => /warm \| input /.test(text), mark);
 mark = plain().length;
 child.stdin.write('c');
 await waitFor('container result (warm)', result, mark);
