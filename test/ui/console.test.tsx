@@ -189,6 +189,33 @@ describe('nebula-tui driven by keys', { timeout: 120_000 }, () => {
     assert.match(frame, /n 1 med[\s\S]*n 1 med/);
   });
 
+  it('takes an input typed in one chunk with its Enter, as a paste or a fast typist sends it', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    h.press(FIBONACCI);
+    await h.waitFor((f) => /> │ fibonacci-recursive/.test(f), 'the selection to move');
+    h.press('i');
+    await h.waitFor((f) => f.includes('Input for fibonacci-recursive'), 'the input editor');
+    h.press(`${KEYS.backspace.repeat(5)}12${KEYS.enter}`);
+    await h.waitFor(
+      (f) => f.includes('input "12"') && !f.includes('Input for'),
+      'the input applied and the editor closed',
+    );
+  });
+
+  it('keeps a filter typed in one chunk with its Enter', async () => {
+    const h = start({ docker: MISSING_DOCKER });
+    await ready(h);
+    h.press('/');
+    await h.waitFor((f) => f.includes('Enter keeps, Esc clears'), 'the filter drawn');
+    h.press(`fib${KEYS.enter}`);
+    await h.waitFor(
+      () => h.controller.state.overlay === 'none' && h.controller.state.filter === 'fib',
+      'the filter kept and closed',
+    );
+    assert.match(h.frame(), /> │ fibonacci-recursive/);
+  });
+
   it('keeps the terminal raw while overlays open and close, so no key is echoed', async () => {
     const h = start({ docker: MISSING_DOCKER });
     await ready(h);

@@ -31,9 +31,13 @@ export function InputEditor(props: {
       else if (command === 'close') props.onCancel();
       else if (key.backspace || key.delete) props.onDelete(1);
       else if (!key.ctrl && !key.meta) {
-        // Keys typed quickly (or over a slow link) arrive as one chunk: "\x7f\x7f3" is two
-        // deletions, then a 3.
-        for (const part of input.split(/([\x7f\b]+)/)) {
+        // Keys typed quickly (or over a slow link, or pasted) arrive as one chunk: "\x7f\x7f3"
+        // is two deletions, then a 3, and "25\r" is 25, then Enter.
+        for (const part of input.split(/([\x7f\b]+|\r)/)) {
+          if (part === '\r') {
+            props.onApply();
+            return;
+          }
           if (/^[\x7f\b]+$/.test(part)) props.onDelete(part.length);
           else props.onAppend(printable(part));
         }

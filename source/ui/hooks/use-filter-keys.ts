@@ -22,7 +22,10 @@ export function useFilterKeys(store: ConsoleStore, isActive: boolean): void {
       else if (key.backspace || key.delete || /^[\x7f\b]+$/.test(input)) {
         store.dispatch({ type: 'filter', text: filter.slice(0, -Math.max(1, input.length)) });
       } else if (!key.ctrl && !key.meta) {
-        store.dispatch({ type: 'filter', text: filter + printable(input) });
+        // "fib\r" in one chunk (typed fast, or pasted): the letters, then Enter keeps them.
+        const [letters = '', ...rest] = input.split('\r');
+        store.dispatch({ type: 'filter', text: filter + printable(letters) });
+        if (rest.length > 0) store.dispatch({ type: 'close' });
       }
       store.flush();
     },
