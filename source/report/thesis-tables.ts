@@ -6,6 +6,7 @@
  * thesis's published figure with the difference.
  */
 import { type RatioInterval, ratioOfMedians } from '../core/compare.js';
+import { laneLabel } from '../core/plan.js';
 import type { ReportCell } from './report-cells.js';
 import type { PhaseName } from './samples.js';
 import type { Session } from './sessions.js';
@@ -70,7 +71,6 @@ function excluded(cell: { function: string; input: string }): string | null {
 function thesisCell(c: ReportCell): boolean {
   return (
     c.cell.mode === 'cold' &&
-    c.cell.variant === undefined &&
     (c.cell.runtime === 'wasm' || c.cell.runtime === 'container') &&
     THESIS_FUNCTIONS.includes(c.cell.function) &&
     Number.isFinite(Number(c.cell.input))
@@ -123,7 +123,7 @@ function energyOf(platform: Platform): { wasm: number[]; container: number[] } {
         for (const row of experiment.results) {
           const gross = row.energy?.grossMicroWhPerInvocation;
           if (typeof gross !== 'number' || !row.energy) continue;
-          if (row.mode !== 'cold' || row.variant !== undefined) continue;
+          if (row.mode !== 'cold') continue;
           if (row.runtime !== 'wasm' && row.runtime !== 'container') continue;
           if (!THESIS_FUNCTIONS.includes(row.function) || excluded(row)) continue;
           out[row.runtime].push(gross);
@@ -181,6 +181,18 @@ function platformTable(platform: Platform): Table {
       `${platform.label}: no cold invocations of the thesis's functions (${THESIS_FUNCTIONS.join(', ')}) on both wasm and container; run them with --mode cold --runtimes wasm,container`,
     );
   }
+  // One lane a side (a runtime with or without a variant, as the thesis-conditions plan
+  // runs them): two lanes of one runtime would be pooled as one.
+  const lanes = (runtime: string) => [
+    ...new Set(cells.filter((c) => c.cell.runtime === runtime).map((c) => laneLabel(c.cell))),
+  ];
+  for (const runtime of ['wasm', 'container']) {
+    if (lanes(runtime).length > 1) {
+      throw new ThesisError(
+        `${platform.label}: ${runtime} ran as ${lanes(runtime).join(' and ')}; the thesis's tables pool one lane a side: report the logs of each set of variants apart`,
+      );
+    }
+  }
   const published = PUBLISHED[platform.published];
   const rows: string[][] = [];
   const phases: string[] = [];
@@ -217,7 +229,7 @@ function platformTable(platform: Platform): Table {
   const functions = THESIS_FUNCTIONS.filter((fn) => cells.some((c) => c.cell.function === fn));
   const missing = THESIS_FUNCTIONS.filter((fn) => !functions.includes(fn));
   const notes = [
-    `Pooled over ${cells.length} cold cells (${functions.join(', ')}; wasm is the component in Node through jco), ${pooledCount(cells, 'wasm')} Wasm and ${pooledCount(cells, 'container')} container invocations. Means: the mean over cells of each cell's mean, every cell weighed alike as the thesis's equal repetitions weighed them. Nebula: the ratio of the median cell medians, its interval bootstrapped over cells.`,
+    `Pooled over ${cells.length} cold cells (${functions.join(', ')}; ${lanes('wasm')[0]} against ${lanes('container')[0]}; wasm is the component in Node through jco), ${pooledCount(cells, 'wasm')} Wasm and ${pooledCount(cells, 'container')} container invocations. Means: the mean over cells of each cell's mean, every cell weighed alike as the thesis's equal repetitions weighed them. Nebula: the ratio of the median cell medians, its interval bootstrapped over cells.`,
     left.length > 0
       ? `Left out as the thesis did: ${left.length} cells (${reasons.join(', ')}).`
       : '',

@@ -79,6 +79,24 @@ describe('the thesis tables', { timeout: 60_000 }, () => {
     assert.match(table.note ?? '', /Raspberry Pi 4B/);
   });
 
+  it('pool one lane a side, variants included, and refuse two lanes of one runtime', async () => {
+    const variants = await loadSessions(LOGS);
+    // As the thesis-conditions plan runs them: every lane a variant.
+    const all = variants.flatMap((s) => s.cells);
+    for (const c of all)
+      c.cell.variant = c.cell.runtime === 'wasm' ? 'load=precompiled' : 'base=debian';
+    const [table] = thesisTables(variants);
+    assert.ok(table);
+    assert.match(table.note ?? '', /wasm\[load=precompiled\] against container\[base=debian\]/);
+    const first = all.find((c) => c.cell.runtime === 'wasm');
+    assert.ok(first);
+    first.cell.variant = undefined;
+    assert.throws(
+      () => thesisTables(variants),
+      /wasm ran as .* and .*report the logs of each set of variants apart/,
+    );
+  });
+
   it('refuse logs without cold Wasm and container runs of the thesis’s functions', async () => {
     const only = await loadSessions([join(fixturesDir, 'session-golden.jsonl')]);
     assert.throws(() => thesisTables(only), ThesisError);
