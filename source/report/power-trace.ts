@@ -81,21 +81,21 @@ export class PowerTrace {
   }
 }
 
-/** The span of each function's invocations (epoch ms), to cut the trace per function. */
-export class FunctionSpans {
+/** The span of each experiment's invocations (epoch ms), to cut the trace per run. */
+export class Spans {
   private readonly spans = new Map<string, { from: number; to: number }>();
 
-  add(fn: string, at: number): void {
+  add(key: string, at: number): void {
     if (!Number.isFinite(at)) return;
-    const span = this.spans.get(fn);
-    if (!span) this.spans.set(fn, { from: at, to: at });
+    const span = this.spans.get(key);
+    if (!span) this.spans.set(key, { from: at, to: at });
     else {
       span.from = Math.min(span.from, at);
       span.to = Math.max(span.to, at);
     }
   }
 
-  get(fn: string): { from: number; to: number } | undefined {
-    return this.spans.get(fn);
+  get(key: string): { from: number; to: number } | undefined {
+    return this.spans.get(key);
   }
 }

@@ -9,7 +9,7 @@ import { streamSessionLog } from '../session/read-log.js';
 import { type AnyRecord, type HeaderRecord, isHeader, isInvocation } from '../session/records.js';
 import { powerSourceOf } from './energy-by-cell.js';
 import type { PowerTimeline } from './figures/power-over-time.js';
-import { FunctionSpans, PowerTrace } from './power-trace.js';
+import { PowerTrace, Spans } from './power-trace.js';
 import { type Report, ReportBuilder } from './report.js';
 import { type ReportCell, ReportCells } from './report-cells.js';
 import { isSizesRecord, type SizesRecord } from './storage.js';
@@ -49,8 +49,7 @@ export class SessionDigest {
   private invocations = 0;
   private readonly timeline: PowerTimeline = {
     trace: new PowerTrace(),
-    functions: new FunctionSpans(),
-    experiments: new FunctionSpans(),
+    experiments: new Spans(),
   };
 
   add(record: AnyRecord): void {
@@ -58,7 +57,6 @@ export class SessionDigest {
     if (isInvocation(record)) {
       this.invocations++;
       this.cells.add(record);
-      this.timeline.functions.add(record.function, record.at);
       this.timeline.experiments.add(record.experiment, record.at);
     } else if (isHeader(record)) this.header ??= record;
     else if (isSizesRecord(record)) this.sizes = record;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { sessionFigures } from '../../source/report/document.js';
 import type { FigureSpec } from '../../source/report/figures/specs.js';
-import { FunctionSpans, MAX_BUCKETS, PowerTrace } from '../../source/report/power-trace.js';
+import { MAX_BUCKETS, PowerTrace, Spans } from '../../source/report/power-trace.js';
 import { loadSessions, type Session } from '../../source/report/sessions.js';
 
 describe('the power trace', () => {
@@ -65,7 +65,7 @@ describe('the power trace', () => {
     trace.add(Number.NaN, 3);
     trace.add(1_000, Number.POSITIVE_INFINITY);
     assert.deepEqual(trace.between(0, Number.MAX_SAFE_INTEGER), []);
-    const spans = new FunctionSpans();
+    const spans = new Spans();
     spans.add('hello', 5_000);
     spans.add('hello', 2_000);
     spans.add('hello', 9_000);

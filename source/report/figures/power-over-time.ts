@@ -4,15 +4,14 @@
  * readings, their spread in each bucket, and the idle they are compared with).
  */
 
-import type { FunctionSpans, PowerTrace } from '../power-trace.js';
+import type { PowerTrace, Spans } from '../power-trace.js';
 import type { ExperimentReport } from '../report.js';
 
 /** What the figure needs from a whole session, gathered while it streamed. */
 export interface PowerTimeline {
   trace: PowerTrace;
-  /** Spans of invocations per function and per experiment (epoch ms). */
-  functions: FunctionSpans;
-  experiments: FunctionSpans;
+  /** Spans of each experiment's invocations (epoch ms). */
+  experiments: Spans;
 }
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;

@@ -40,7 +40,8 @@ export class ImageSizes {
     this.saver = new Docker({ ...options, ...agent });
   }
 
-  async size(fn: FunctionEntry, base: ImageBase): Promise<number | null> {
+  /** The image's tag when the engine answers and the function is built, else null. */
+  private async tagOf(fn: FunctionEntry, base: ImageBase): Promise<string | null> {
     if (this.reachable === null) {
       try {
         const version = await this.docker.version();
@@ -58,13 +59,17 @@ export class ImageSizes {
       hasher = new SourceHasher(this.platform, base);
       this.hashers.set(base, hasher);
     }
-    let tag: string;
     try {
-      tag = imageTag(fn, hasher.hash(fn), base);
+      return imageTag(fn, hasher.hash(fn), base);
     } catch (error) {
       if (error instanceof NotBuiltError) return null;
       throw error;
     }
+  }
+
+  async size(fn: FunctionEntry, base: ImageBase): Promise<number | null> {
+    const tag = await this.tagOf(fn, base);
+    if (tag === null) return null;
     try {
       return (await this.docker.getImage(tag).inspect()).Size;
     } catch {
@@ -74,13 +79,11 @@ export class ImageSizes {
 
   /**
    * The image as `docker save | gzip` gives it: its layers and config compressed, about what
-   * a registry stores and a machine pulls. Null where the image is not built.
+   * a registry stores and a machine pulls. Null where the image is not built (the save fails).
    */
   async compressedSize(fn: FunctionEntry, base: ImageBase): Promise<number | null> {
-    if ((await this.size(fn, base)) === null || !this.platform) return null;
-    const hasher = this.hashers.get(base);
-    if (!hasher) return null;
-    const tag = imageTag(fn, hasher.hash(fn), base);
+    const tag = await this.tagOf(fn, base);
+    if (tag === null) return null;
     try {
       // A save streams for longer than a question: a client of its own, without the timeout.
       const saving = await this.saver.getImage(tag).get();
