@@ -13,6 +13,14 @@ import type { Session } from './sessions.js';
 import type { Table } from './table.js';
 
 export const THESIS_FUNCTIONS = ['exponential', 'factorial', 'fibonacci-recursive', 'prime-number'];
+/**
+ * Nebula's functions that stand for one of the thesis's: prime-number-thesis computes
+ * prime-number on the thesis's own indexing, so its inputs mean what they meant there.
+ */
+const STANDS_FOR: Readonly<Record<string, string>> = { 'prime-number-thesis': 'prime-number' };
+const thesisName = (fn: string): string => STANDS_FOR[fn] ?? fn;
+const isThesisFunction = (fn: string): boolean => THESIS_FUNCTIONS.includes(thesisName(fn));
+
 /** Inputs above these were left out of the thesis's pooled means. */
 export const THESIS_EXCLUSIONS: Readonly<Record<string, number>> = {
   'fibonacci-recursive': 30,
@@ -62,7 +70,7 @@ function platformsOf(sessions: readonly Session[]): Platform[] {
 
 /** Whether a cell is one the thesis pooled; else why not (for the notes), or null. */
 function excluded(cell: { function: string; input: string }): string | null {
-  const limit = THESIS_EXCLUSIONS[cell.function];
+  const limit = THESIS_EXCLUSIONS[thesisName(cell.function)];
   return limit !== undefined && Number(cell.input) > limit
     ? `${cell.function} over ${limit}`
     : null;
@@ -72,7 +80,7 @@ function thesisCell(c: ReportCell): boolean {
   return (
     c.cell.mode === 'cold' &&
     (c.cell.runtime === 'wasm' || c.cell.runtime === 'container') &&
-    THESIS_FUNCTIONS.includes(c.cell.function) &&
+    isThesisFunction(c.cell.function) &&
     Number.isFinite(Number(c.cell.input))
   );
 }
@@ -125,7 +133,7 @@ function energyOf(platform: Platform): { wasm: number[]; container: number[] } {
           if (typeof gross !== 'number' || !row.energy) continue;
           if (row.mode !== 'cold') continue;
           if (row.runtime !== 'wasm' && row.runtime !== 'container') continue;
-          if (!THESIS_FUNCTIONS.includes(row.function) || excluded(row)) continue;
+          if (!isThesisFunction(row.function) || excluded(row)) continue;
           out[row.runtime].push(gross);
         }
       }
@@ -193,6 +201,15 @@ function platformTable(platform: Platform): Table {
       );
     }
   }
+  const functions = [...new Set(cells.map((c) => c.cell.function))].sort();
+  for (const name of THESIS_FUNCTIONS) {
+    const playing = functions.filter((fn) => thesisName(fn) === name);
+    if (playing.length > 1) {
+      throw new ThesisError(
+        `${platform.label}: ${playing.join(' and ')} both stand for the thesis's ${name}; report the logs of each apart`,
+      );
+    }
+  }
   const published = PUBLISHED[platform.published];
   const rows: string[][] = [];
   const phases: string[] = [];
@@ -226,8 +243,9 @@ function platformTable(platform: Platform): Table {
   );
   const left = all.filter((c) => excluded(c.cell) !== null);
   const reasons = [...new Set(left.map((c) => excluded(c.cell)))].sort();
-  const functions = THESIS_FUNCTIONS.filter((fn) => cells.some((c) => c.cell.function === fn));
-  const missing = THESIS_FUNCTIONS.filter((fn) => !functions.includes(fn));
+  const missing = THESIS_FUNCTIONS.filter(
+    (name) => !functions.some((fn) => thesisName(fn) === name),
+  );
   const notes = [
     `Pooled over ${cells.length} cold cells (${functions.join(', ')}; ${lanes('wasm')[0]} against ${lanes('container')[0]}; wasm is the component in Node through jco), ${pooledCount(cells, 'wasm')} Wasm and ${pooledCount(cells, 'container')} container invocations. Means: the mean over cells of each cell's mean, every cell weighed alike as the thesis's equal repetitions weighed them. Nebula: the ratio of the median cell medians, its interval bootstrapped over cells.`,
     left.length > 0
@@ -237,7 +255,9 @@ function platformTable(platform: Platform): Table {
     `Phases: ${phases.join('; ')} (the thesis's own marks where the log has them).`,
     'Energy: gross µWh per invocation of each cell (the median over its blocks), pooled the same way.',
     `Published: ${published.label}; difference = this mean ratio against it.`,
-    'The thesis’s prime-number(n) returns the (n+1)-th prime (Nebula’s the n-th: 100 gives 541, the thesis 547), one more prime’s trial divisions at each n; its factorial multiplies u128 and wraps past 34!, where Nebula’s computes n! exactly, so factorial over 34 does more work here than it did there.',
+    functions.includes('prime-number-thesis')
+      ? 'prime-number ran as prime-number-thesis, on the thesis’s indexing (n gives the (n+1)-th prime: 100 gives 547), so its inputs and its exclusion mean what they meant there; the thesis’s factorial multiplies u128 and wraps past 34!, where Nebula’s computes n! exactly, so factorial over 34 does more work here than it did there.'
+      : 'The thesis’s prime-number(n) returns the (n+1)-th prime (Nebula’s the n-th: 100 gives 541, the thesis 547), one more prime’s trial divisions at each n; its factorial multiplies u128 and wraps past 34!, where Nebula’s computes n! exactly, so factorial over 34 does more work here than it did there.',
   ].filter((line) => line !== '');
   return {
     title: `Thesis tables: ${platform.label}`,

@@ -74,10 +74,15 @@ describe('the shipped thesis plans', () => {
       { runtime: 'wasm', variant: 'load=precompiled' },
       { runtime: 'container', variant: 'net=bridge,client=cli,base=debian' },
     ]);
-    const prime = plan.functions.find((fn) => fn.name === 'prime-number');
+    assert.equal(
+      plan.functions.find((fn) => fn.name === 'prime-number'),
+      undefined,
+      'prime-number runs on the thesis indexing instead',
+    );
+    const prime = plan.functions.find((fn) => fn.name === 'prime-number-thesis');
     assert.deepEqual(
       [prime?.inputs[0], prime?.inputs.at(-1), prime?.inputs.length],
-      ['1', '6001', 601],
+      ['0', '6000', 601],
     );
     assert.equal(buildPlan(plan).length, 13_524);
   });

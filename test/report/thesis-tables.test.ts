@@ -97,6 +97,32 @@ describe('the thesis tables', { timeout: 60_000 }, () => {
     );
   });
 
+  it('pool prime-number-thesis as the thesis’s prime-number, on its own inputs, and refuse both at once', async () => {
+    const sessions = await loadSessions(LOGS);
+    const [before] = thesisTables(sessions);
+    const all = sessions.flatMap((s) => s.cells);
+    for (const c of all) {
+      if (c.cell.function === 'prime-number') c.cell.function = 'prime-number-thesis';
+    }
+    const [table] = thesisTables(sessions);
+    assert.ok(before && table);
+    // The same cells pooled and the same one left out (its input 1510 is over 1500).
+    assert.deepEqual(table.rows, before.rows);
+    assert.match(table.note ?? '', /prime-number-thesis over 1500/);
+    assert.match(
+      table.note ?? '',
+      /prime-number ran as prime-number-thesis, on the thesis’s indexing/,
+    );
+    assert.doesNotMatch(table.note ?? '', /Not in these logs/);
+    const one = all.find((c) => c.cell.function === 'prime-number-thesis' && c.cell.input === '10');
+    assert.ok(one);
+    one.cell.function = 'prime-number';
+    assert.throws(
+      () => thesisTables(sessions),
+      /prime-number and prime-number-thesis both stand for the thesis's prime-number/,
+    );
+  });
+
   it('refuse logs without cold Wasm and container runs of the thesis’s functions', async () => {
     const only = await loadSessions([join(fixturesDir, 'session-golden.jsonl')]);
     assert.throws(() => thesisTables(only), ThesisError);

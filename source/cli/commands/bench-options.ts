@@ -46,7 +46,10 @@ export function addBenchOptions(command: Command): Command {
     .description(
       'run functions many times on several runtimes and summarise (medians, intervals, ratios)',
     )
-    .option('--functions <names>', 'comma-separated function names (default: all but faulty)')
+    .option(
+      '--functions <names>',
+      'comma-separated function names (default: all but faulty and prime-number-thesis)',
+    )
     .option(
       '--runtimes <names>',
       `comma-separated, of ${RUNTIME_NAMES.join(', ')}`,
