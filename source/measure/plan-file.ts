@@ -149,12 +149,23 @@ export interface PlanDefaults {
 
 export class PlanFileError extends Error {
   override name = 'PlanFileError';
+  /** Where the first problem sits, as a reader finds it in the file (`functions[1].inputs`). */
+  readonly field: string;
+  constructor(message: string, field = 'plan') {
+    super(message);
+    this.field = field;
+  }
 }
 
 /** A plan file's JSON into the session's plan, or a PlanFileError naming each problem. */
 export function planFromFile(value: unknown, defaults: PlanDefaults): ExperimentPlan {
   const parsed = planFileSchema.safeParse(value);
-  if (!parsed.success) throw new PlanFileError(problemsText(parsed.error.issues, value));
+  if (!parsed.success) {
+    throw new PlanFileError(
+      problemsText(parsed.error.issues),
+      fieldOf(parsed.error.issues[0]) || 'plan',
+    );
+  }
   const file = parsed.data;
   const problems: string[] = [];
   const lanesAt = (texts: readonly string[], at: string): Lane[] =>
@@ -179,7 +190,9 @@ export function planFromFile(value: unknown, defaults: PlanDefaults): Experiment
     }
     return { name: fn.name, inputs, lanes: lanes ?? [], timeoutMs: fn.timeoutMs };
   });
-  if (problems.length > 0) throw new PlanFileError(problemsText([], value, problems));
+  if (problems.length > 0) {
+    throw new PlanFileError(problemsText([], problems), problems[0]?.split(':')[0]);
+  }
 
   // The plan's lanes: the file's own first, then any a function adds, each once.
   const all = new Map<string, Lane>();
@@ -257,7 +270,10 @@ function inputsOf(
  */
 export function thinPlan(plan: ExperimentPlan, every: number): ExperimentPlan {
   if (!Number.isInteger(every) || every < 1) {
-    throw new PlanFileError(`--thin takes a whole number K >= 1 (every K-th input), not ${every}`);
+    throw new PlanFileError(
+      `--thin takes a whole number K >= 1 (every K-th input), not ${every}`,
+      'thin',
+    );
   }
   return {
     ...plan,
@@ -271,21 +287,28 @@ export function thinPlan(plan: ExperimentPlan, every: number): ExperimentPlan {
 type Issue = z.core.$ZodIssue;
 
 /** "invalid plan file: functions[1].inputs.step: step must be at least 1; ..." */
-function problemsText(issues: readonly Issue[], value: unknown, more: string[] = []): string {
-  const lines = [...issues.map((issue) => issueText(issue, value)), ...more];
+function problemsText(issues: readonly Issue[], more: string[] = []): string {
+  const lines = [...issues.map(issueText), ...more];
   return `invalid plan file: ${lines.join('; ')}`;
 }
 
-function issueText(issue: Issue, value: unknown): string {
-  // A union names the branch that went furthest: the object's field, not "invalid input".
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-    const deepest = issue.errors
-      .flat()
-      .reduce<Issue | null>((a, b) => (a && a.path.length >= b.path.length ? a : b), null);
-    if (deepest && deepest.path.length > 0) {
-      return issueText({ ...deepest, path: [...issue.path, ...deepest.path] }, value);
-    }
-  }
+/** A union's issue as the branch that went furthest: the object's field, not "invalid input". */
+function deepestIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const deepest = issue.errors
+    .flat()
+    .reduce<Issue | null>((a, b) => (a && a.path.length >= b.path.length ? a : b), null);
+  if (!deepest || deepest.path.length === 0) return issue;
+  return deepestIssue({ ...deepest, path: [...issue.path, ...deepest.path] });
+}
+
+/** The field an issue is about, as issueText names it. */
+function fieldOf(issue: Issue | undefined): string {
+  return issue ? pathText(deepestIssue(issue).path) : '';
+}
+
+function issueText(union: Issue): string {
+  const issue = deepestIssue(union);
   const at = pathText(issue.path) || 'plan';
   if (issue.code === 'unrecognized_keys') {
     const known = knownFields(issue.path);

@@ -17,6 +17,18 @@ export interface ExperimentSettings {
   blockSeconds?: number;
 }
 
+/**
+ * A profile's settings when it gives none (the defaults of `experiment` in
+ * profiles/schema.ts; a test checks they agree), for a gateway started without a profile.
+ */
+export const DEFAULT_EXPERIMENT_SETTINGS: ExperimentSettings = {
+  repetitions: 20,
+  warmup: 2,
+  pauseMs: 0,
+  baselineSeconds: 10,
+  blocks: 6,
+};
+
 export interface PlanChoice {
   functions: Array<{ name: string; inputs: string[]; skip?: RuntimeName[] }>;
   runtimes: RuntimeName[];

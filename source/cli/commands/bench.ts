@@ -11,6 +11,7 @@ import { buildPlan, parseInputs } from '../../core/plan.js';
 import type { MeasureClock } from '../../measure/clock.js';
 import { type ExperimentPlan, ExperimentPlanError } from '../../measure/plan.js';
 import { planFromProfile } from '../../measure/plan-from-profile.js';
+import { planCountLine } from '../../measure/plan-of-file.js';
 import type { ExperimentOutcome } from '../../measure/session.js';
 import type { PowerSource } from '../../power/source.js';
 import { loadProfile } from '../../profiles/load.js';
@@ -32,7 +33,7 @@ import {
   splitList,
 } from './bench-options.js';
 import { printOutcome, type SkippedCell } from './bench-output.js';
-import { benchPlanFromFile, planCountLine } from './bench-plan.js';
+import { benchPlanFromFile } from './bench-plan.js';
 import { benchPowerFlags } from './bench-power-options.js';
 
 export type { BenchOptions } from './bench-options.js';
@@ -131,7 +132,7 @@ function planOfFile(
   for (const { function: name, runtime, reason } of choice.skipped) {
     err(`skipped: ${name} on ${runtime}: ${reason}\n`);
   }
-  err(`${planCountLine(choice, options.thin)}\n`);
+  err(`${planCountLine(choice)}\n`);
   return choice;
 }
 
