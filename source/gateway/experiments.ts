@@ -10,6 +10,11 @@ import type { MeasureClock } from '../measure/clock.js';
 import { systemClock } from '../measure/clock.js';
 import { type ExperimentPlan, ExperimentPlanError, parseExperimentPlan } from '../measure/plan.js';
 import {
+  DEFAULT_EXPERIMENT_SETTINGS,
+  type ExperimentSettings,
+} from '../measure/plan-from-profile.js';
+import { type PlanFileChoice, PlanFileRefusal, planOfFile } from '../measure/plan-of-file.js';
+import {
   figuresOf,
   newExperimentId,
   runExperiment,
@@ -36,6 +41,8 @@ export interface ExperimentsOptions {
   maxBodyBytes: number;
   /** The most one input of a plan may carry (core/input-bound.ts). */
   maxInputBytes: number;
+  /** The gateway's profile's experiment settings, for what a plan file leaves out. */
+  settings?: ExperimentSettings;
 }
 
 /** A stop request is one short id: anything longer is not one. */
@@ -102,7 +109,7 @@ export class ExperimentsRoute {
       `a plan over ${this.options.maxBodyBytes} bytes is refused; send fewer or smaller inputs`,
     );
     if (text === null) return;
-    const request = parseRequest(text, this.options.maxInputBytes);
+    const request = parseRequest(text, this.options);
     if ('error' in request) {
       sendError(res, 400, { error: request.error, field: request.field });
       return;
@@ -147,6 +154,8 @@ export class ExperimentsRoute {
         res.write(`${JSON.stringify({ protocol: EXPERIMENT_PROTOCOL, type, ...fields })}\n`);
       }
     };
+    // A plan file's name, thinning and skipped cells, on the start line for the client to say.
+    const fileOf = request.file ? { planFile: planFileLine(request.file) } : {};
     try {
       // The deployed sizes here, in this log and the client's, as `nebula bench` writes them.
       const sizes = log ? await this.sizesOf(request.plan) : null;
@@ -169,7 +178,7 @@ export class ExperimentsRoute {
         signal: abort.signal,
         onEvent: (event: SessionEvent) => {
           const { type, ...fields } = event;
-          line(type, type === 'start' ? { ...fields, log: log?.path ?? null } : fields);
+          line(type, type === 'start' ? { ...fields, log: log?.path ?? null, ...fileOf } : fields);
         },
       });
       if (this.shutdown) line('error', { error: this.shutdown });
@@ -196,22 +205,22 @@ export class ExperimentsRoute {
 }
 
 type ParsedRequest =
-  | { plan: ReturnType<typeof parseExperimentPlan> }
+  | { plan: ExperimentPlan; file?: PlanFileChoice }
   | { error: string; field: string };
 
-function parseRequest(text: string, maxInput: number): ParsedRequest {
+const BODY_SHAPE =
+  '{"protocol": 1, "plan": {...}} or {"protocol": 1, "planFile": {...}, "thin": K} (a plan file as written, format 1)';
+
+function parseRequest(text: string, options: ExperimentsOptions): ParsedRequest {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return { error: 'the body is not JSON: send {"protocol": 1, "plan": {...}}', field: 'body' };
+    return { error: `the body is not JSON: send ${BODY_SHAPE}`, field: 'body' };
   }
-  const request = value as { protocol?: unknown; plan?: unknown } | null;
+  const request = value as { protocol?: unknown; plan?: unknown; planFile?: unknown } | null;
   if (!request || typeof request !== 'object' || Array.isArray(request)) {
-    return {
-      error: 'the body must be a JSON object {"protocol": 1, "plan": {...}}',
-      field: 'body',
-    };
+    return { error: `the body must be a JSON object ${BODY_SHAPE}`, field: 'body' };
   }
   if (request.protocol !== EXPERIMENT_PROTOCOL) {
     return {
@@ -219,17 +228,63 @@ function parseRequest(text: string, maxInput: number): ParsedRequest {
       field: 'protocol',
     };
   }
-  try {
-    const plan = parseExperimentPlan(request.plan);
-    for (const [i, fn] of plan.functions.entries()) {
-      for (const [j, input] of fn.inputs.entries()) {
-        const problem = inputProblem(input, maxInput, `input ${j + 1} of ${fn.name}`);
-        if (problem) return { error: problem, field: `plan.functions.${i}.inputs.${j}` };
-      }
+  const parsed =
+    request.planFile === undefined ? parsePlan(request) : parsePlanFile(request, options);
+  if ('error' in parsed) return parsed;
+  for (const [i, fn] of parsed.plan.functions.entries()) {
+    for (const [j, input] of fn.inputs.entries()) {
+      const problem = inputProblem(input, options.maxInputBytes, `input ${j + 1} of ${fn.name}`);
+      if (problem) return { error: problem, field: `plan.functions.${i}.inputs.${j}` };
     }
-    return { plan };
+  }
+  return parsed;
+}
+
+function parsePlan(request: { plan?: unknown }): ParsedRequest {
+  try {
+    return { plan: parseExperimentPlan(request.plan) };
   } catch (error) {
     if (error instanceof ExperimentPlanError) return { error: error.message, field: 'plan' };
     throw error;
   }
+}
+
+/** A plan file as `nebula bench --plan` reads it, with the gateway's profile for the rest. */
+function parsePlanFile(
+  request: { plan?: unknown; planFile?: unknown; thin?: unknown },
+  options: ExperimentsOptions,
+): ParsedRequest {
+  if (request.plan !== undefined) {
+    return { error: `send "plan" or "planFile", not both: ${BODY_SHAPE}`, field: 'plan' };
+  }
+  const { thin } = request;
+  if (thin !== undefined && (typeof thin !== 'number' || !Number.isInteger(thin) || thin < 1)) {
+    return {
+      error: `"thin" keeps every K-th input: give a whole number K >= 1, not ${JSON.stringify(thin)}`,
+      field: 'thin',
+    };
+  }
+  try {
+    const file = planOfFile(request.planFile, {
+      source: 'planFile',
+      thin,
+      settings: options.settings ?? DEFAULT_EXPERIMENT_SETTINGS,
+      fn: (name) => options.engine.fn(name),
+    });
+    return { plan: file.plan, file };
+  } catch (error) {
+    if (!(error instanceof PlanFileRefusal)) throw error;
+    const field =
+      error.field === 'thin'
+        ? 'thin'
+        : error.field === 'plan'
+          ? 'planFile'
+          : `planFile.${error.field}`;
+    return { error: error.message, field };
+  }
+}
+
+function planFileLine(file: PlanFileChoice) {
+  const { name, thin, skipped, invocations } = file;
+  return { name, thin, skipped, invocations };
 }

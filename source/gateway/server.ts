@@ -7,6 +7,7 @@ import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/
 import { nebulaVersion } from '../core/version.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
+import type { ExperimentSettings } from '../measure/plan-from-profile.js';
 import type { PowerSource } from '../power/source.js';
 import {
   EXPERIMENTS_PATH,
@@ -52,8 +53,8 @@ export interface GatewayOptions {
   /** A session log for each experiment run here. */
   openLog?: () => ExperimentLog;
   clock?: MeasureClock;
-  /** The profile the gateway was started with, as GET /machine names it. */
-  profile?: { name: string; label: string };
+  /** The gateway's profile, as GET /machine names it; its settings complete a plan file. */
+  profile?: { name: string; label: string; experiment?: ExperimentSettings };
   /** The Nebula version this gateway answers with (tests pretend to be another one). */
   version?: string;
 }
@@ -108,6 +109,7 @@ export class Gateway {
       // A plan carries its inputs: room for one of the largest, beside the rest of the plan.
       maxBodyBytes: Math.max(this.maxBodyBytes, this.maxInputBytes + 64 * 1024),
       maxInputBytes: this.maxInputBytes,
+      settings: options.profile?.experiment,
     });
     this.target = new TargetRoutes({
       engine: options.engine,

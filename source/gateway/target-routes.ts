@@ -71,9 +71,10 @@ export class TargetRoutes {
   }
 
   async machine(res: ServerResponse): Promise<void> {
+    const { name, label } = this.options.profile; // its name and label, not its settings
     const body: MachineResponse = {
       machine: await this.options.engine.machine(),
-      profile: this.options.profile,
+      profile: { name, label },
       power: this.options.power?.describe() ?? null,
     };
     sendJson(res, 200, body);

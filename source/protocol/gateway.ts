@@ -43,7 +43,10 @@ export function invokePathName(pathname: string): string | null {
 
 /**
  * POST /experiments: version 1 of the experiment protocol. The body is
- * `{"protocol": 1, "plan": {...}}` (source/measure/plan.ts). The answer is 200 with
+ * `{"protocol": 1, "plan": {...}}` (source/measure/plan.ts), or `{"protocol": 1, "planFile":
+ * {...}, "thin": K}`: a plan file as a user writes it (format 1, plans/plan.schema.json), read
+ * as `nebula bench --plan` reads it with the gateway's profile for what it leaves out; its
+ * "start" line then carries `planFile` {name, thin, skipped, invocations}. The answer is 200 with
  * `application/x-ndjson`: one JSON object per line, each `{"protocol": 1, "type": ...}`, in
  * this order: "start", then "baseline" / "blocks" / "invocation" / "block" as they happen,
  * then exactly one of "done" (the figures) or "error". Between them, "record" lines carry
@@ -58,7 +61,10 @@ export const EXPERIMENTS_PATH = '/experiments';
 
 export interface ExperimentRequest {
   protocol: typeof EXPERIMENT_PROTOCOL;
-  plan: unknown;
+  plan?: unknown;
+  /** A plan file's JSON instead of a plan, and the K of every K-th input kept. */
+  planFile?: unknown;
+  thin?: number;
 }
 
 /** One line of the answer stream; `type` tells the shape (see source/measure/session.ts). */

@@ -123,7 +123,7 @@ export function registerServe(program: Command): void {
         allowOrigins: checkOrigins(options.allowOrigin),
         power,
         openLog,
-        profile: { name: profile.name, label: profile.label },
+        profile: { name: profile.name, label: profile.label, experiment: profile.experiment },
       });
       let address: { url: string };
       try {
