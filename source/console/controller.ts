@@ -8,18 +8,19 @@
 
 import { processEmulation } from '../core/emulation.js';
 import type { MeasureClock } from '../measure/clock.js';
-import { ExperimentPlanError } from '../measure/plan.js';
+import type { ExperimentPlan } from '../measure/plan.js';
+import type { PowerSource } from '../power/source.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
 import type { Profile } from '../profiles/schema.js';
-import { outcomeReport } from '../report/report.js';
 import type { TargetEngine, TargetOutcome } from '../target/target-engine.js';
 import { type ConnectionOptions, ConsoleConnection } from './connection.js';
 import { ConsoleLog } from './console-log.js';
 import { deployFunction } from './deploy.js';
-import { runConsoleExperiment } from './experiment.js';
-import { invokeSafely, powerInfo, roundTrip } from './functions.js';
-import { experimentLines } from './results-view.js';
+import { consolePlan, type RunAbout, runConsolePlan } from './experiment.js';
+import { invokeSafely, roundTrip } from './functions.js';
+import { listPlans, nextThin, planRun } from './plan-list.js';
 import { followRunCost } from './run-cost.js';
+import { reportRun } from './run-end.js';
 import {
   type ConsoleState,
   currentInput,
@@ -188,8 +189,7 @@ export class ConsoleController {
     } else if (runtimes.length < PANE_RUNTIMES.length) {
       this.say(`the Docker engine is down: this experiment runs on ${wasm} only`, true);
     }
-    const source = this.connection?.power ?? null;
-    const power = source && source.status().state === 'up' ? source : null;
+    const power = this.powerUp();
     if (!power) this.say('no power source is up: this experiment measures time only');
     const chosen = {
       function: fn.name,
@@ -198,49 +198,87 @@ export class ConsoleController {
       runtimes,
       energy: power !== null,
     };
-    const abort = new AbortController();
     this.log.action('experiment-start', { function: fn.name, runtimes, mode: this.state.mode });
+    // A plan the schema refuses ends the run with its message, as a failed run does.
+    const plan = () => consolePlan(this.profile.experiment, chosen);
+    this.launch(plan, { function: fn.name, runtimes, file: null }, power, engine);
+  }
+
+  /** `f`: the plan files, read with this profile's settings and the picker's thinning. */
+  openPlans(): void {
+    if (this.refuse('choose a plan')) return;
+    this.listPlans(this.state.plans.thin);
+    this.store.dispatch({ type: 'open', overlay: 'plans' });
+  }
+
+  /** The picker's thinning one step up (+1, fewer inputs) or down; the counts follow. */
+  thinPlans(direction: 1 | -1): void {
+    this.listPlans(nextThin(this.state.plans.thin, direction));
+  }
+
+  /**
+   * Enter in the picker: the highlighted plan file, read again now, runs through the same
+   * session as `s`. A file that cannot run stays listed with its error; nothing starts.
+   */
+  runPlan(): void {
+    const engine = this.engine;
+    const { entries, index, thin } = this.state.plans;
+    const entry = entries[index];
+    if (!entry || this.refuse('run a plan') || !engine) return;
+    const power = this.powerUp();
+    const run = planRun(entry, this.planOptions(engine, thin), power !== null);
+    if ('error' in run) {
+      this.listPlans(thin); // the file as it is now, its error beside it
+      this.say(run.error, true);
+      return;
+    }
+    this.store.dispatch({ type: 'close' });
+    this.log.action('plan-start', run.logged);
+    if (run.notice) this.say(run.notice);
+    this.launch(() => run.plan, run.about, power, engine);
+  }
+
+  private listPlans(thin: number): void {
+    const engine = this.engine;
+    if (!engine) return;
+    this.store.dispatch({ type: 'plans', ...listPlans(this.planOptions(engine, thin)) });
+  }
+
+  private planOptions(engine: TargetEngine, thin: number) {
+    return { thin, settings: this.profile.experiment, fn: (name: string) => engine.fn(name) };
+  }
+
+  /** The profile's power source when it is up, else null (a run then measures time only). */
+  private powerUp(): PowerSource | null {
+    const source = this.connection?.power ?? null;
+    return source && source.status().state === 'up' ? source : null;
+  }
+
+  /** `s` and a plan file alike: the session runs it, the footer, panes and results follow. */
+  private launch(
+    plan: () => ExperimentPlan,
+    about: RunAbout,
+    power: PowerSource | null,
+    engine: TargetEngine,
+  ): void {
+    const abort = new AbortController();
     const stopCost = followRunCost(this.store, this.log.path);
-    const done = runConsoleExperiment(
-      this.profile.experiment,
-      chosen,
-      engine,
-      power,
-      abort.signal,
-      {
+    const run = (async () =>
+      runConsolePlan(plan(), about, engine, power, abort.signal, {
         clock: this.options.clock,
         around: (invoke) => this.aroundInvocation(invoke),
         log: (record) => this.log.append(record),
         store: this.store,
-      },
-    )
+        // A plan file's run logs the deployed sizes first, as `nebula bench --plan` does.
+        sizes: about.file !== null,
+      }))();
+    const done = reportRun(run, about, power, {
+      store: this.store,
+      log: this.log,
+      say: (text, error) => this.say(text, error),
+    })
       .then((outcome) => {
-        this.setExperiment({ phase: outcome.aborted ? 'stopped' : 'done' });
-        this.store.dispatch({
-          type: 'results',
-          lines: experimentLines(
-            outcomeReport(outcome, power ? powerInfo(power) : null),
-            outcome.aborted,
-          ),
-        });
-        const ran = outcome.measured;
-        this.say(
-          `experiment ${outcome.experiment} on ${runtimes.join(' and ')}: ${ran} invocations${outcome.aborted ? ' (stopped)' : ''}${outcome.idle?.flagged ? `; ${outcome.idle.reason}` : ''}`,
-        );
-        if (outcome.lost) {
-          this.say(outcome.lost, true);
-          this.log.error(outcome.lost);
-        }
-        this.lastOutcome = outcome;
-      })
-      .catch((error: Error) => {
-        this.setExperiment({ phase: 'stopped' });
-        const text =
-          error instanceof ExperimentPlanError
-            ? error.message
-            : `experiment failed: ${error.message}`;
-        this.say(text, true);
-        this.log.error(text);
+        if (outcome) this.lastOutcome = outcome;
       })
       .finally(() => {
         stopCost();
@@ -338,11 +376,6 @@ export class ConsoleController {
     } finally {
       this.store.unhold();
     }
-  }
-
-  private setExperiment(change: Partial<NonNullable<ConsoleState['experiment']>>): void {
-    const current = this.state.experiment;
-    if (current) this.store.dispatch({ type: 'experiment', experiment: { ...current, ...change } });
   }
 
   /** Says why a command cannot run now, if it cannot. */

@@ -1,11 +1,12 @@
 /**
- * The console's `s`: the measurement session (source/measure) with the console's store as
- * the listener. Nothing is measured or attributed here; this file only turns the session's
- * events into store actions.
+ * The console's `s` and its plan files: the measurement session (source/measure) with the
+ * console's store as the listener (a run's end: run-end.ts). Nothing is measured or attributed
+ * here; this file only turns the session's events into store actions.
  */
 
 import { ratioOfMedians } from '../core/compare.js';
-import type { Mode, RuntimeName } from '../core/invocation.js';
+import type { InvocationResult, Mode, RuntimeName } from '../core/invocation.js';
+import { buildPlan, type Cell, type Lane } from '../core/plan.js';
 import { median, sortAscending } from '../core/stats.js';
 import { BLOCKS_FOR_INTERVAL, type CellEnergy } from '../measure/block-figures.js';
 import type { MeasureClock } from '../measure/clock.js';
@@ -15,11 +16,14 @@ import type { PowerSource } from '../power/source.js';
 import type { Profile } from '../profiles/schema.js';
 import type { AnyRecord } from '../session/records.js';
 import type { TargetEngine, TargetOutcome } from '../target/target-engine.js';
-import type { EnergyRatio, EnergyView, ExperimentView } from './state.js';
+import { sideOf } from './panes.js';
+import type { EnergyRatio, EnergyView, ExperimentView, PaneRuntime } from './state.js';
 import type { ConsoleStore } from './store.js';
 
 export interface ConsoleExperimentHooks {
   clock?: MeasureClock;
+  /** The deployed sizes go into the log first, as `nebula bench` writes them. */
+  sizes?: boolean;
   /** Around each invocation: the console keeps its drawing out of the measured time. */
   around: <T>(invoke: () => Promise<T>) => Promise<T>;
   log: (record: AnyRecord) => void;
@@ -49,22 +53,38 @@ export function consolePlan(
   });
 }
 
-/** Runs it where the functions run; a plan the schema refuses rejects, never throws. */
-export async function runConsoleExperiment(
-  settings: Profile['experiment'],
-  chosen: ConsoleChoice,
+/** What the footer says a run is about: `s`'s function, or a plan file's name and thinning. */
+export interface RunAbout {
+  function: string;
+  runtimes: RuntimeName[];
+  file: { name: string; thin: number } | null;
+}
+
+/**
+ * A plan (`s`'s, or a plan file's from the picker) through the measurement session where the
+ * functions run, its events into the store: progress, the panes, and for a plan file the
+ * cell running now (the plan's steps are known before it starts; energy runs say the last).
+ */
+export async function runConsolePlan(
+  plan: ExperimentPlan,
+  about: RunAbout,
   engine: TargetEngine,
   power: PowerSource | null,
   signal: AbortSignal,
   hooks: ConsoleExperimentHooks,
 ): Promise<TargetOutcome> {
-  const plan = consolePlan(settings, chosen);
   const { store } = hooks;
+  const steps = about.file && !plan.energy ? buildPlan(plan) : [];
   let view: ExperimentView | null = null;
   const set = (change: Partial<ExperimentView>) => {
     if (!view) return;
     view = { ...view, ...change };
     store.dispatch({ type: 'experiment', experiment: view });
+  };
+  const now = (cell: Cell | null) => {
+    if (!view?.plan) return;
+    const lanes = cell ? { ...view.plan.lanes, [sideOf(cell)]: laneOf(cell) } : view.plan.lanes;
+    set({ plan: { ...view.plan, now: cell, lanes } });
   };
   // On a gateway's profile the session runs there; its events come back the same.
   const outcome = await engine.runExperiment(plan, {
@@ -73,6 +93,7 @@ export async function runConsoleExperiment(
     log: hooks.log,
     signal,
     around: hooks.around,
+    sizes: hooks.sizes,
     onEvent: (event) => {
       switch (event.type) {
         case 'start':
@@ -81,10 +102,12 @@ export async function runConsoleExperiment(
             phase: event.energy ? 'baseline' : 'running',
             done: 0,
             total: event.total,
-            function: chosen.function,
-            runtimes: chosen.runtimes,
+            function: about.function,
+            runtimes: about.runtimes,
           };
+          if (about.file) view.plan = { ...about.file, now: null, lanes: firstLanes(plan) };
           store.dispatch({ type: 'experiment', experiment: view });
+          now(steps[0]?.cell ?? null);
           break;
         case 'baseline':
           set({ phase: 'baseline' });
@@ -92,14 +115,14 @@ export async function runConsoleExperiment(
         case 'blocks':
           set({ phase: 'running' });
           break;
-        case 'invocation':
-          store.dispatch({
-            type: 'invocation',
-            result: event.record.result,
-            warmup: event.record.warmup,
-          });
+        case 'invocation': {
+          const { record } = event;
+          store.dispatch({ type: 'invocation', result: record.result, warmup: record.warmup });
           if (!plan.energy) set({ done: event.done });
+          // The next step is the one running now; the last keeps its cell once the run ends.
+          if (about.file) now(steps[record.step + 1]?.cell ?? cellOf(record.result));
           break;
+        }
         case 'block':
           set({ done: event.done });
           break;
@@ -164,4 +187,24 @@ export function energyRatio(cells: readonly CellEnergy[]): EnergyRatio | null {
     return { basis, ratio, low: interval ? low : null, high: interval ? high : null };
   }
   return null;
+}
+
+/** Each pane's first lane of the plan (a variant is a lane of its own). */
+function firstLanes(plan: ExperimentPlan): Partial<Record<PaneRuntime, Lane>> {
+  const lanes = plan.lanes ?? plan.runtimes.map((runtime) => ({ runtime }));
+  const first: Partial<Record<PaneRuntime, Lane>> = {};
+  for (const lane of lanes) first[sideOf(lane)] ??= lane;
+  return first;
+}
+
+function laneOf(cell: Cell): Lane {
+  return cell.variant
+    ? { runtime: cell.runtime, variant: cell.variant }
+    : { runtime: cell.runtime };
+}
+
+function cellOf(result: InvocationResult): Cell {
+  const { function: name, runtime, mode, input, variant } = result;
+  const cell: Cell = { function: name, runtime, mode, input };
+  return variant ? { ...cell, variant } : cell;
 }

@@ -17,6 +17,7 @@ import {
   MAX_RECENT,
   MAX_SAMPLES,
   type Overlay,
+  type PlanEntry,
   POWER_HISTORY,
   type PowerView,
   type ServiceStatus,
@@ -38,6 +39,8 @@ export type Action =
   | { type: 'results'; lines: ConsoleState['results'] }
   | { type: 'apply-draft' }
   | { type: 'picker-move'; delta: number }
+  | { type: 'plans'; entries: PlanEntry[]; thin: number; dirs: string[] }
+  | { type: 'plans-move'; delta: number }
   | { type: 'scroll'; delta: number; max: number }
   | { type: 'profile'; name: string; label: string; choices: string[] }
   | { type: 'profile-choices'; choices: string[] }
@@ -68,7 +71,7 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       const at = shown.indexOf(state.selected);
       const position = at === -1 ? 0 : Math.min(shown.length - 1, Math.max(0, at + action.delta));
       const selected = shown[position] as number;
-      return selected === state.selected ? state : { ...state, selected };
+      return selected === state.selected ? state : { ...unfollow(state), selected };
     }
     case 'filter': {
       if (action.text === state.filter) return state;
@@ -85,9 +88,9 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
     case 'wasm-runtime':
       return state.wasmRuntime === action.runtime
         ? state
-        : { ...state, wasmRuntime: action.runtime };
+        : { ...unfollow(state), wasmRuntime: action.runtime };
     case 'toggle-mode':
-      return { ...state, mode: state.mode === 'cold' ? 'warm' : 'cold' };
+      return { ...unfollow(state), mode: state.mode === 'cold' ? 'warm' : 'cold' };
     case 'open': {
       if (state.overlay === action.overlay) return state;
       const draft = action.overlay === 'input' ? currentInput(state) : state.draft;
@@ -110,7 +113,8 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
     case 'apply-draft': {
       const fn = state.functions[state.selected];
       if (!fn) return { ...state, overlay: 'none' };
-      return { ...state, overlay: 'none', inputs: { ...state.inputs, [fn.name]: state.draft } };
+      const inputs = { ...state.inputs, [fn.name]: state.draft };
+      return { ...unfollow(state), overlay: 'none', inputs };
     }
     case 'scroll': {
       const scroll = Math.max(0, Math.min(action.max, state.scroll + action.delta));
@@ -121,6 +125,17 @@ export function reduce(state: ConsoleState, action: Action): ConsoleState {
       if (count === 0) return state;
       const pickerIndex = (state.pickerIndex + action.delta + count) % count;
       return pickerIndex === state.pickerIndex ? state : { ...state, pickerIndex };
+    }
+    case 'plans': {
+      const { entries, thin, dirs } = action;
+      const index = Math.min(state.plans.index, Math.max(0, entries.length - 1));
+      return { ...state, plans: { entries, thin, dirs, index } };
+    }
+    case 'plans-move': {
+      const count = state.plans.entries.length;
+      if (count === 0) return state;
+      const index = (state.plans.index + action.delta + count) % count;
+      return index === state.plans.index ? state : { ...state, plans: { ...state.plans, index } };
     }
     case 'profile': {
       // A new profile is another machine or context: its numbers start afresh.
@@ -238,4 +253,15 @@ function addInvocation(
     },
   ];
   return { ...state, series: { ...state.series, [key]: series }, recent };
+}
+
+/**
+ * The panes follow a plan's cell while it runs and after; choosing another function, mode,
+ * input or Wasm runtime hands them back to the selection once the run has ended.
+ */
+function unfollow(state: ConsoleState): ConsoleState {
+  const experiment = state.experiment;
+  if (!experiment?.plan?.now) return state;
+  if (experiment.phase === 'running' || experiment.phase === 'baseline') return state;
+  return { ...state, experiment: { ...experiment, plan: { ...experiment.plan, now: null } } };
 }

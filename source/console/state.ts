@@ -3,6 +3,7 @@
  * a React view can compare snapshots by identity. No React, no Ink, no I/O here.
  */
 import type { InvocationResult, Mode, RuntimeName, Timings } from '../core/invocation.js';
+import type { Cell, Lane } from '../core/plan.js';
 
 /** One line of the results view (results-view.ts writes them from the report model). */
 export interface ResultLine {
@@ -40,7 +41,51 @@ export interface FunctionRow {
   unavailable: Partial<Record<DeployRuntime, string>>;
 }
 
-export type Overlay = 'none' | 'help' | 'input' | 'profiles' | 'log' | 'filter' | 'results';
+export type Overlay =
+  | 'none'
+  | 'help'
+  | 'input'
+  | 'profiles'
+  | 'log'
+  | 'filter'
+  | 'results'
+  | 'plans';
+
+/** One plan file in the plan picker: what running it takes, or why it cannot run. */
+export interface PlanEntry {
+  path: string;
+  /** Where it is, as the picker shows it: "plans/thesis.json", "~/.config/nebula/plans/x.json". */
+  shown: string;
+  name: string;
+  /** The first line of its description ('' without one). */
+  summary: string;
+  functions: number;
+  /** Invocations at the picker's thin factor; null when energy sets the length by time. */
+  invocations: number | null;
+  /** Cells skipped because a runtime can never run the function. */
+  skipped: number;
+  /** Why it cannot run, naming the field and the fix; null when it can. */
+  error: string | null;
+}
+
+/** The plan picker: the plan files found, the highlighted one, every K-th input kept. */
+export interface PlanPicker {
+  entries: PlanEntry[];
+  index: number;
+  thin: number;
+  /** The folders looked in (said when none holds a plan). */
+  dirs: string[];
+}
+
+/** A plan file's run, beside its progress: its name, thinning, and the cell running now. */
+export interface PlanRunView {
+  name: string;
+  thin: number;
+  /** The cell running now (the last one run, once it ends); the panes follow it. */
+  now: Cell | null;
+  /** Each pane's lane in this plan: the one it ran last, at first the plan's first of its kind. */
+  lanes: Partial<Record<PaneRuntime, Lane>>;
+}
 
 export type ServiceState = 'up' | 'down' | 'checking' | 'none' | 'remote' | 'stale';
 
@@ -120,6 +165,8 @@ export interface ExperimentView {
   total: number;
   function: string;
   runtimes: RuntimeName[];
+  /** A plan file's run (the plan picker); absent for `s`. */
+  plan?: PlanRunView;
 }
 
 /** One row of the recent invocations list (log overlay). */
@@ -156,6 +203,7 @@ export interface ConsoleState {
   draft: string;
   /** Highlighted profile in the picker. */
   pickerIndex: number;
+  plans: PlanPicker;
   /** First line shown of a scrolling overlay (help, results); 0 when it opens. */
   scroll: number;
   docker: ServiceStatus;
@@ -201,6 +249,7 @@ export function initialState(
     overlay: 'none',
     draft: '',
     pickerIndex: 0,
+    plans: { entries: [], index: 0, thin: 1, dirs: [] },
     scroll: 0,
     docker: { state: 'checking', address: '', detail: null },
     broker: { state: 'none', address: '', detail: null },
