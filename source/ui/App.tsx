@@ -1,13 +1,14 @@
 import { Box, Text, useApp, useCallback, useMemo } from '#ui-vendor';
 import type { ConsoleController } from '../console/controller.js';
-import { panesView } from '../console/panes.js';
+import { laneName, paneSubject, panesView } from '../console/panes.js';
 import { currentInput, selectedFunction, shownFunctions } from '../console/state.js';
-import { mainCommand, overlayCommand } from './commands.js';
+import { mainCommand, overlayCommand, plansCommand } from './commands.js';
 import { Footer } from './components/Footer.js';
 import { FunctionTable } from './components/FunctionTable.js';
 import { HelpOverlay, helpLines } from './components/HelpOverlay.js';
 import { InputEditor } from './components/InputEditor.js';
 import { LogOverlay } from './components/LogOverlay.js';
+import { PlanPicker } from './components/PlanPicker.js';
 import { PowerPanel } from './components/PowerPanel.js';
 import { ProfilePicker } from './components/ProfilePicker.js';
 import { ResultsOverlay, resultsLines } from './components/ResultsOverlay.js';
@@ -20,12 +21,6 @@ import { useFilterKeys } from './hooks/use-filter-keys.js';
 import { useRawModeHeld } from './hooks/use-raw-mode-held.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { layoutFor } from './layout.js';
-
-/** A pane's title names its runtime: which Wasm runtime the Wasm side runs. */
-function paneName(side: string, wasmRuntime: string): string {
-  if (side !== 'wasm') return 'container';
-  return wasmRuntime === 'wasm' ? 'wasm (component)' : 'wasm-p1 (node:wasi)';
-}
 
 /** The console: a thin shell that reads the store and routes keys to the controller. */
 export function App({
@@ -67,14 +62,17 @@ export function App({
   useCommands('help', (c) => overlayCommand(controller, c, actions), open === 'help');
   useCommands('log', (c) => overlayCommand(controller, c, actions), open === 'log');
   useCommands('results', (c) => overlayCommand(controller, c, actions), open === 'results');
+  useCommands('plans', (c) => plansCommand(controller, c, actions), open === 'plans');
   useFilterKeys(controller.store, open === 'filter');
 
-  const { series, selected, mode, inputs, functions, wasmRuntime } = state;
+  const { series, selected, mode, inputs, functions, wasmRuntime, experiment } = state;
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed only when its inputs change
   const panes = useMemo(
     () => panesView(state, layout.bins),
-    [series, selected, mode, inputs, functions, wasmRuntime, layout.bins],
+    [series, selected, mode, inputs, functions, wasmRuntime, experiment, layout.bins],
   );
+  // The selection, or the cell a plan file runs.
+  const subject = paneSubject(state);
   const fn = selectedFunction(state);
   const { functions: allFunctions, filter } = state;
   const shown = useMemo(
@@ -97,6 +95,8 @@ export function App({
         offset={state.scroll}
       />
     );
+  } else if (open === 'plans') {
+    body = <PlanPicker picker={state.plans} height={bodyHeight} width={size.columns} />;
   } else if (open === 'log') {
     body = <LogOverlay state={state} height={bodyHeight} columns={size.columns} />;
   } else if (open === 'input') {
@@ -150,7 +150,7 @@ export function App({
               maxCount={panes.maxCount}
               width={layout.paneWidth}
               histogramHeight={layout.histogramHeight}
-              title={`${paneName(pane.runtime, state.wasmRuntime)}  ${fn?.name ?? ''} ${mode} ${JSON.stringify(input)}`}
+              title={`${laneName(subject.lanes[pane.runtime])}  ${subject.function ?? ''} ${subject.mode} ${JSON.stringify(subject.input)}`}
             />
           ))}
         </Box>

@@ -27,6 +27,7 @@ const MAIN: Partial<Record<Command, Handler>> = {
   'stop-experiment': (c) => {
     void c.stopExperiment();
   },
+  'choose-plan': (c) => c.openPlans(),
   'switch-profile': (c) => c.openProfiles(),
   'show-log': (c) => c.store.dispatch({ type: 'open', overlay: 'log' }),
   'show-results': (c) => c.store.dispatch({ type: 'open', overlay: 'results' }),
@@ -48,6 +49,24 @@ const OVERLAY: Partial<Record<Command, Handler>> = {
   quit: (_, screen) => screen.quit(),
   redraw: (_, screen) => screen.repaint(),
 };
+
+/** The plan picker: move, thin, run the highlighted plan, or close. */
+const PLANS: Partial<Record<Command, Handler>> = {
+  close,
+  up: (c) => c.store.dispatch({ type: 'plans-move', delta: -1 }),
+  down: (c) => c.store.dispatch({ type: 'plans-move', delta: 1 }),
+  'thin-more': (c) => c.thinPlans(1),
+  'thin-less': (c) => c.thinPlans(-1),
+  confirm: (c) => c.runPlan(),
+};
+
+export function plansCommand(
+  controller: ConsoleController,
+  command: Command,
+  screen: ScreenActions,
+): void {
+  PLANS[command]?.(controller, screen);
+}
 
 export function mainCommand(
   controller: ConsoleController,

@@ -6,7 +6,7 @@
 import type { Key } from '#ui-vendor';
 
 /** Where a command applies: the main screen or one of the overlays, which own the keys. */
-export type Scope = 'main' | 'help' | 'input' | 'profiles' | 'log' | 'filter' | 'results';
+export type Scope = 'main' | 'help' | 'input' | 'profiles' | 'log' | 'filter' | 'results' | 'plans';
 
 export type Command =
   | 'up'
@@ -21,6 +21,9 @@ export type Command =
   | 'edit-input'
   | 'start-experiment'
   | 'stop-experiment'
+  | 'choose-plan'
+  | 'thin-more'
+  | 'thin-less'
   | 'switch-profile'
   | 'show-log'
   | 'show-results'
@@ -30,7 +33,7 @@ export type Command =
   | 'confirm'
   | 'close';
 
-type NamedKey = 'upArrow' | 'downArrow' | 'return' | 'escape';
+type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'return' | 'escape';
 
 export interface KeySpec {
   /** A printable character, e.g. "w". */
@@ -58,14 +61,14 @@ export const KEYMAP: readonly Binding[] = [
     keys: [{ key: 'upArrow', label: '↑' }, ch('k')],
     description: 'select the function above (in help and results: scroll)',
     category: 'Functions',
-    scopes: ['main', 'profiles', 'filter', 'help', 'results'],
+    scopes: ['main', 'profiles', 'filter', 'help', 'results', 'plans'],
   },
   {
     command: 'down',
     keys: [{ key: 'downArrow', label: '↓' }, ch('j')],
     description: 'select the function below (in help and results: scroll)',
     category: 'Functions',
-    scopes: ['main', 'profiles', 'filter', 'help', 'results'],
+    scopes: ['main', 'profiles', 'filter', 'help', 'results', 'plans'],
   },
   {
     command: 'filter',
@@ -132,10 +135,31 @@ export const KEYMAP: readonly Binding[] = [
   },
   {
     command: 'stop-experiment',
-    keys: [ch('x')],
-    description: 'stop the experiment after the current invocation',
+    keys: [ch('x'), { key: 'escape', label: 'Esc' }],
+    description: 'stop the experiment or plan after the current invocation',
     category: 'Experiment',
     scopes: ['main'],
+  },
+  {
+    command: 'choose-plan',
+    keys: [ch('f')],
+    description: 'choose a plan file (plans/, your own plans folder) and run it',
+    category: 'Experiment',
+    scopes: ['main'],
+  },
+  {
+    command: 'thin-more',
+    keys: [ch('+'), { key: 'rightArrow', label: '→' }],
+    description: 'in the plan picker: keep fewer inputs, every K-th with K up (1 2 3 5 10 ...)',
+    category: 'Overlays',
+    scopes: ['plans'],
+  },
+  {
+    command: 'thin-less',
+    keys: [ch('-'), { key: 'leftArrow', label: '←' }],
+    description: 'in the plan picker: keep more inputs, K down to 1 (all of them)',
+    category: 'Overlays',
+    scopes: ['plans'],
   },
   {
     command: 'switch-profile',
@@ -182,16 +206,16 @@ export const KEYMAP: readonly Binding[] = [
   {
     command: 'confirm',
     keys: [{ key: 'return', label: 'Enter' }],
-    description: 'apply the input / choose the profile / keep the filter',
+    description: 'apply the input / choose the profile / run the plan / keep the filter',
     category: 'Overlays',
-    scopes: ['input', 'profiles', 'filter'],
+    scopes: ['input', 'profiles', 'filter', 'plans'],
   },
   {
     command: 'close',
     keys: [{ key: 'escape', label: 'Esc' }],
     description: 'close the overlay, cancel the edit, clear the filter',
     category: 'Overlays',
-    scopes: ['help', 'input', 'profiles', 'log', 'filter', 'results'],
+    scopes: ['help', 'input', 'profiles', 'log', 'filter', 'results', 'plans'],
   },
 ];
 

@@ -13,7 +13,7 @@ describe('keymap', { timeout: 10_000 }, () => {
   });
 
   it('never binds one key to two commands in the same scope', () => {
-    const scopes: Scope[] = ['main', 'help', 'input', 'profiles', 'log'];
+    const scopes: Scope[] = ['main', 'help', 'input', 'profiles', 'log', 'results', 'plans'];
     for (const scope of scopes) {
       const seen = new Map<string, string>();
       for (const binding of KEYMAP.filter((b) => b.scopes.includes(scope))) {
@@ -33,6 +33,14 @@ describe('keymap', { timeout: 10_000 }, () => {
     assert.equal(commandFor('main', 'c', { ctrl: true }), 'quit');
     assert.equal(commandFor('input', 'q', {}), null, 'typing q in the editor is text');
     assert.equal(commandFor('input', '', { escape: true }), 'close');
-    assert.equal(commandFor('main', '', { escape: true }), null);
+    // On the main screen Esc stops a running experiment or plan, as x does.
+    assert.equal(commandFor('main', '', { escape: true }), 'stop-experiment');
+    assert.equal(commandFor('main', 'f', {}), 'choose-plan');
+    assert.equal(commandFor('plans', '', { escape: true }), 'close');
+    assert.equal(commandFor('plans', '', { return: true }), 'confirm');
+    assert.equal(commandFor('plans', '+', {}), 'thin-more');
+    assert.equal(commandFor('plans', '', { leftArrow: true }), 'thin-less');
+    assert.equal(commandFor('plans', 'j', {}), 'down');
+    assert.equal(commandFor('plans', 'w', {}), null, 'no invoking from the picker');
   });
 });
