@@ -131,7 +131,7 @@ describe('the plan picker', { timeout: 240_000 }, () => {
     assert.equal(start?.name, 'tiny');
     assert.equal(start?.thin, 2);
     assert.deepEqual(
-      (start?.skipped as Array<{ runtime: string }>).map((s) => s.runtime),
+      ((start?.skipped ?? []) as Array<{ runtime: string }>).map((s) => s.runtime),
       ['container'],
     );
     const at = (type: string) => records.findIndex((r) => r.type === type);
