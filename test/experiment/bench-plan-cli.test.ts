@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -72,6 +72,81 @@ describe('nebula bench --plan', { timeout: 180_000 }, () => {
       ],
     );
     assert.ok(run.stderr.indexOf('plan small:') < run.stderr.indexOf('session log:'));
+    // No earlier session in this logs directory: the lanes are calibrated, then estimated.
+    assert.match(
+      run.stderr,
+      /calibrating prime-number on wasm-p1, cold: 2 each at 0, 20 \(at most 15 s\)/,
+    );
+    assert.match(run.stderr, /estimated duration: .* \(8 invocations; image builds/);
+    assert.match(run.stderr, /took [\d.]+ s; estimated [\d.]+ s \([\d.]+ times the estimate\)/);
+  });
+
+  it('--estimate says the count and the duration from the earlier session, and runs nothing', () => {
+    const logs = () => readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
+    const before = logs();
+    const run = nebula('bench', '--plan', planFile('small', small), '--thin', '2', '--estimate');
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, '', 'nothing run, nothing printed');
+    assert.deepEqual(logs(), before, 'no session log written');
+    assert.match(run.stderr, /plan small: 8 invocations/);
+    assert.match(
+      run.stderr,
+      /costs: 1 of the 1 newest session log have runs on .* with profile local; 2 of the plan's 2 lanes priced from them/,
+    );
+    assert.doesNotMatch(run.stderr, /calibrating/);
+    assert.match(
+      run.stderr,
+      /prime-number on wasm-p1, cold: .* for 4, from 1 earlier session on this machine \(inputs 0 and 20 seen\)/,
+    );
+    // The unthinned plan: inputs 10 and 5 priced between those seen.
+    const whole = nebula('bench', '--plan', planFile('small', small), '--estimate');
+    assert.equal(whole.status, 0, whole.stderr);
+    assert.match(whole.stderr, /plan small: 12 invocations/);
+    assert.match(whole.stderr, /estimated duration: [\d.]+ s \(12 invocations/);
+  });
+
+  it('--estimate on a machine with no earlier session calibrates, bounded, and says so', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'nebula-estimate-'));
+    try {
+      const run = spawnSync(
+        process.execPath,
+        [
+          ...wasiNodeFlags(),
+          CLI,
+          'bench',
+          '--functions',
+          'prime-number',
+          '--runtimes',
+          'wasm-p1',
+          '--inputs',
+          '0:100:10',
+          '-n',
+          '3',
+          '--warmup',
+          '0',
+          '--estimate',
+        ],
+        { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NEBULA_LOGS_DIR: fresh } },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      assert.match(run.stderr, /costs: no earlier session log in /);
+      assert.match(
+        run.stderr,
+        /calibrating prime-number on wasm-p1, cold: 2 each at 0, 50, 100 \(at most 30 s\)/,
+      );
+      assert.match(run.stderr, /calibrated in [\d.]+ s/);
+      assert.match(
+        run.stderr,
+        /estimated duration: [\d.]+ s \(33 invocations; image builds and deploys not counted\)/,
+      );
+      assert.match(
+        run.stderr,
+        /prime-number on wasm-p1, cold: [\d.]+ s for 33, from a calibration \(inputs 0, 50 and 100\)/,
+      );
+      assert.deepEqual(readdirSync(fresh), [], 'a calibration writes no log');
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad plan naming the field and the fix, and runs nothing', () => {

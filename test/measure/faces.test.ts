@@ -124,6 +124,7 @@ async function viaBench(): Promise<string> {
     assert.ok(row.energy.ci95);
     assert.equal(row.energy.blocks.length, 2);
   }
+  assert.ok(outcome, 'bench without --estimate runs the plan');
   return text(figuresOf(outcome));
 }
 

@@ -36,6 +36,8 @@ export interface BenchOptions extends BenchPowerOptions {
   plan?: string;
   /** With --plan: keep every K-th input of each function. */
   thin?: number;
+  /** Say the invocation count and the estimated duration, then stop without running. */
+  estimate?: boolean;
 }
 
 /** An hour: longer pauses are a mistake (and overflow Node's timers). */
@@ -96,6 +98,10 @@ export function addBenchOptions(command: Command): Command {
       '--thin <k>',
       'with --plan: keep every K-th input (a quick look)',
       positiveInt('--thin'),
+    )
+    .option(
+      '--estimate',
+      'say the invocation count and the estimated duration (from earlier sessions here, or a short calibration), and run nothing',
     )
     .option('--profile <name>', 'profile name in profiles/ or a path');
 }

@@ -8,7 +8,9 @@ import { unavailableReason } from '../../catalog/availability.js';
 import { UsageError } from '../../core/errors.js';
 import type { RuntimeName } from '../../core/invocation.js';
 import { buildPlan, parseInputs } from '../../core/plan.js';
-import type { MeasureClock } from '../../measure/clock.js';
+import { type MeasureClock, systemClock } from '../../measure/clock.js';
+import type { PlanEstimate } from '../../measure/estimate.js';
+import { EtaTracker } from '../../measure/eta.js';
 import { type ExperimentPlan, ExperimentPlanError } from '../../measure/plan.js';
 import { planFromProfile } from '../../measure/plan-from-profile.js';
 import { planCountLine } from '../../measure/plan-of-file.js';
@@ -22,6 +24,7 @@ import type { TargetEngine, TargetOutcome } from '../../target/target-engine.js'
 import { showProgress } from '../progress-line.js';
 import { logSpaceWarning, runCost } from '../run-cost.js';
 import { stopSignal } from '../signals.js';
+import { benchEstimate, durationLine } from './bench-estimate.js';
 import {
   addBenchOptions,
   type BenchAsk,
@@ -48,6 +51,8 @@ export interface BenchDeps {
   err: (text: string) => void;
   /** The progress line: only for a terminal's run. */
   interactive: boolean;
+  /** Where earlier session logs are read for the estimate (default: logs/). */
+  logsDir?: string;
 }
 
 const defaultDeps: BenchDeps = {
@@ -70,10 +75,11 @@ export function registerBench(program: Command): void {
   });
 }
 
+/** The run's outcome; null with --estimate (nothing is run). */
 export async function bench(
   options: BenchOptions,
   deps: BenchDeps = defaultDeps,
-): Promise<ExperimentOutcome> {
+): Promise<ExperimentOutcome | null> {
   const format = benchFormat(options);
   const profile = loadProfile(options.profile);
   const ask = benchAsk(options);
@@ -85,7 +91,31 @@ export async function bench(
       options.plan === undefined
         ? benchPlan(engine, profile, options, ask, deps.err)
         : planOfFile(engine, profile, options, deps.err);
-    await engine.checkReady(plan, (line) => deps.err(`${line}\n`));
+    // Once: before the run, or before a calibration with --estimate.
+    let readied: Promise<void> | null = null;
+    const ready = () => {
+      readied ??= engine.checkReady(plan, (line) => deps.err(`${line}\n`));
+      return readied;
+    };
+    const clock = deps.clock ?? systemClock;
+    const estimateWith = (source: PowerSource | null) =>
+      benchEstimate(plan, {
+        ownLog: log?.path,
+        engine,
+        profile,
+        power: source,
+        clock,
+        err: deps.err,
+        ready,
+        ...(deps.logsDir ? { logsDir: deps.logsDir } : {}),
+      });
+    if (options.estimate) {
+      // Deployed only if a calibration needs it; an energy plan's source is not started.
+      power = plan.energy ? deps.createPower(profile, options, engine) : null;
+      await estimateWith(power);
+      return null;
+    }
+    await ready();
     const names = plan.functions.map((fn) => fn.name);
     if (options.log !== false) {
       log =
@@ -104,7 +134,10 @@ export async function bench(
       else watchPower(power, plan, deps.err);
     }
     if (gateway) deps.err(`running on ${host ?? gateway} through the gateway ${gateway}\n`);
-    const outcome = await runWithProgress(plan, engine, power, log, deps);
+    const estimate = await estimateWith(power);
+    const started = clock.wallMs();
+    const outcome = await runWithProgress(plan, engine, power, log, deps, estimate);
+    deps.err(`${durationLine(estimate, (clock.wallMs() - started) / 1000, outcome.aborted)}\n`);
     printOutcome(outcome, { plan, format, power, skipped, ladder: ask.lanes !== null }, deps);
     return outcome;
   } finally {
@@ -217,10 +250,11 @@ async function runWithProgress(
   power: PowerSource | null,
   log: SessionLog | null,
   deps: BenchDeps,
+  estimate: PlanEstimate,
 ): Promise<TargetOutcome> {
   const progress =
     deps.interactive && process.stderr.isTTY
-      ? showProgress(process.stderr, () => runCost(log))
+      ? showProgress(process.stderr, () => runCost(log), new EtaTracker(estimate))
       : null;
   try {
     return await engine.runExperiment(plan, {
