@@ -9,7 +9,9 @@ import type { InvocationResult, Mode, RuntimeName } from '../core/invocation.js'
 import { buildPlan, type Cell, type Lane } from '../core/plan.js';
 import { median, sortAscending } from '../core/stats.js';
 import { BLOCKS_FOR_INTERVAL, type CellEnergy } from '../measure/block-figures.js';
-import type { MeasureClock } from '../measure/clock.js';
+import { type MeasureClock, systemClock } from '../measure/clock.js';
+import { estimateEnergy, formatDuration, type PlanEstimate } from '../measure/estimate.js';
+import { EtaTracker } from '../measure/eta.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import { planFromProfile } from '../measure/plan-from-profile.js';
 import type { PowerSource } from '../power/source.js';
@@ -28,6 +30,11 @@ export interface ConsoleExperimentHooks {
   around: <T>(invoke: () => Promise<T>) => Promise<T>;
   log: (record: AnyRecord) => void;
   store: ConsoleStore;
+  /**
+   * What the run should take, for its ETA (measure/estimate.ts); without one an energy run's
+   * comes from its plan and a counted run's from its own pace.
+   */
+  estimate?: PlanEstimate | null;
 }
 
 /** What the console's `s` runs: the selected function and input, on these runtimes. */
@@ -75,10 +82,16 @@ export async function runConsolePlan(
 ): Promise<TargetOutcome> {
   const { store } = hooks;
   const steps = about.file && !plan.energy ? buildPlan(plan) : [];
+  const clock = hooks.clock ?? systemClock;
+  const eta = new EtaTracker(
+    hooks.estimate ??
+      (plan.energy && power ? estimateEnergy(plan, power.expectedPeriodMs / 1000) : null),
+  );
   let view: ExperimentView | null = null;
   const set = (change: Partial<ExperimentView>) => {
     if (!view) return;
-    view = { ...view, ...change };
+    const left = eta.eta(clock.wallMs()).remainingS;
+    view = { ...view, ...change, eta: left === null ? null : formatDuration(left) };
     store.dispatch({ type: 'experiment', experiment: view });
   };
   const now = (cell: Cell | null) => {
@@ -95,6 +108,7 @@ export async function runConsolePlan(
     around: hooks.around,
     sizes: hooks.sizes,
     onEvent: (event) => {
+      eta.event(event, clock.wallMs());
       switch (event.type) {
         case 'start':
           view = {
@@ -104,6 +118,7 @@ export async function runConsolePlan(
             total: event.total,
             function: about.function,
             runtimes: about.runtimes,
+            eta: null,
           };
           if (about.file) view.plan = { ...about.file, now: null, lanes: firstLanes(plan) };
           store.dispatch({ type: 'experiment', experiment: view });

@@ -167,6 +167,8 @@ export interface ExperimentView {
   runtimes: RuntimeName[];
   /** A plan file's run (the plan picker); absent for `s`. */
   plan?: PlanRunView;
+  /** The time left while it runs, "1 min 02 s" (measure/eta.ts); null until there is something to go by. */
+  eta?: string | null;
 }
 
 /** One row of the recent invocations list (log overlay). */

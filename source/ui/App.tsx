@@ -14,7 +14,7 @@ import { ProfilePicker } from './components/ProfilePicker.js';
 import { ResultsOverlay, resultsLines } from './components/ResultsOverlay.js';
 import { RuntimePane } from './components/RuntimePane.js';
 import { scrollWindow, wrapLines } from './components/ScrollText.js';
-import { StatusBar } from './components/StatusBar.js';
+import { experimentEta, StatusBar } from './components/StatusBar.js';
 import { useCommands } from './hooks/use-commands.js';
 import { useConsoleState } from './hooks/use-console.js';
 import { useFilterKeys } from './hooks/use-filter-keys.js';
@@ -168,6 +168,7 @@ export function App({
         broker={state.broker}
         logPath={state.logPath}
         runCost={state.runCost}
+        eta={experimentEta(state.experiment)}
       />
       {body}
       <Footer

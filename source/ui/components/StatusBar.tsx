@@ -43,12 +43,20 @@ type StatusProps = Pick<
   'emulated' | 'target' | 'docker' | 'broker' | 'logPath' | 'runCost'
 > & {
   profile: string;
+  /** experimentEta's text: the bar is drawn again only when it changes. */
+  eta: string | null;
 };
 
+/** While an experiment runs: the time it has left, once there is something to go by. */
+export function experimentEta(experiment: ConsoleState['experiment']): string | null {
+  const running = experiment?.phase === 'running' || experiment?.phase === 'baseline';
+  return running ? (experiment.eta ?? null) : null;
+}
+
 /**
- * Profile, machine, Docker engine (this machine's), broker and session log (with its size and
- * the console's resident memory while an experiment runs) on one line; drawn
- * again only when one of them changes.
+ * Profile, machine, Docker engine (this machine's), broker, a running experiment's ETA and
+ * the session log (with its size and the console's resident memory while an experiment
+ * runs) on one line; drawn again only when one of them changes.
  */
 export const StatusBar = memo(function StatusBar(state: StatusProps) {
   const theme = useTheme();
@@ -82,6 +90,11 @@ export const StatusBar = memo(function StatusBar(state: StatusProps) {
             status={state.broker}
           />
         </Box>
+        {state.eta ? (
+          <Box flexShrink={0}>
+            <Text color={theme.accent}>ETA {state.eta}</Text>
+          </Box>
+        ) : null}
         <Box flexShrink={2}>
           <Text wrap="truncate-start" color={theme.muted}>
             log {state.logPath ? basename(state.logPath) : '-'}
