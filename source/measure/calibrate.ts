@@ -36,6 +36,15 @@ export interface CalibrationOptions {
 const COLD_REPETITIONS = 2;
 const WARM_REPETITIONS = 3;
 
+/** Invocations a calibration of these uses makes (warm-ups included). */
+export function calibrationInvocations(uses: readonly LaneUse[]): number {
+  return uses.reduce((n, use) => {
+    const warm = use.key.mode === 'warm';
+    const each = warm ? WARM_REPETITIONS + 1 : COLD_REPETITIONS;
+    return n + calibrationInputs(use.inputs).length * each;
+  }, 0);
+}
+
 /** The smallest, middle and largest of the inputs (numeric ones by value), each once. */
 export function calibrationInputs(inputs: readonly string[]): string[] {
   const numbers = inputs.map(Number);

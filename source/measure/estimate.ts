@@ -41,7 +41,10 @@ export interface LaneEstimate extends LaneUse {
 
 export interface CountedEstimate {
   kind: 'counted';
+  /** Of the priced lanes only, when some are not (`unpriced`). */
   seconds: number;
+  /** Lanes no cost was known for (counted as 0). */
+  unpriced: number;
   invocations: number;
   /** Seconds the run should have taken once step i has finished (its pause included). */
   cumulative: Float64Array;
@@ -149,6 +152,7 @@ export function estimateCounted(plan: ExperimentPlan, book: CostBook): CountedEs
   return {
     kind: 'counted',
     seconds: total,
+    unpriced: [...lanes.values()].filter((lane) => lane.origin === null).length,
     invocations: steps.length,
     cumulative,
     lanes: [...lanes.values()],
@@ -200,13 +204,16 @@ export function estimateEnergy(plan: ExperimentPlan, intervalS: number): EnergyE
 /** Lines that say what an estimate rests on, for a terminal. */
 export function estimateLines(estimate: PlanEstimate, plan: ExperimentPlan): string[] {
   if (estimate.kind === 'energy') return energyLines(estimate, plan.energy as EnergyPlan);
+  const what = `${estimate.invocations.toLocaleString('en-US')} invocations${plan.pauseMs > 0 ? ` and their ${plan.pauseMs} ms pauses` : ''}; image builds and deploys not counted`;
   const lines = [
-    `estimated duration: ${formatDuration(estimate.seconds)} (${estimate.invocations.toLocaleString('en-US')} invocations${plan.pauseMs > 0 ? ` and their ${plan.pauseMs} ms pauses` : ''}; image builds and deploys not counted)`,
+    estimate.unpriced === 0
+      ? `estimated duration: ${formatDuration(estimate.seconds)} (${what})`
+      : `estimated duration: unknown, ${estimate.unpriced} of ${estimate.lanes.length} lanes unpriced; ${formatDuration(estimate.seconds)} for the rest (${what})`,
   ];
   for (const lane of estimate.lanes) {
     const where =
       lane.origin === null
-        ? 'NO COST KNOWN (no earlier session on this machine, no calibration): counted as 0'
+        ? 'unpriced (no earlier session on this machine, not calibrated)'
         : lane.origin === 'logs'
           ? `from ${lane.sources} earlier session${lane.sources === 1 ? '' : 's'} on this machine (${inputsText(lane.seen)} seen)`
           : `from a calibration (${inputsText(lane.seen)})`;

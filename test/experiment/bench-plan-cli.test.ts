@@ -72,13 +72,13 @@ describe('nebula bench --plan', { timeout: 180_000 }, () => {
       ],
     );
     assert.ok(run.stderr.indexOf('plan small:') < run.stderr.indexOf('session log:'));
-    // No earlier session in this logs directory: the lanes are calibrated, then estimated.
+    // No earlier session in this logs directory, and too small a plan to calibrate.
     assert.match(
       run.stderr,
-      /calibrating prime-number on wasm-p1, cold: 2 each at 0, 20 \(at most 15 s\)/,
+      /no calibration for a plan this small \(8 invocations; calibrating would take 8\): its ETA follows its own pace/,
     );
-    assert.match(run.stderr, /estimated duration: .* \(8 invocations; image builds/);
-    assert.match(run.stderr, /took [\d.]+ s; estimated [\d.]+ s \([\d.]+ times the estimate\)/);
+    assert.match(run.stderr, /estimated duration: unknown, 2 of 2 lanes unpriced/);
+    assert.match(run.stderr, /took [\d.]+ s; no estimate \(lanes unpriced\)/);
   });
 
   it('--estimate says the count and the duration from the earlier session, and runs nothing', () => {
@@ -91,7 +91,7 @@ describe('nebula bench --plan', { timeout: 180_000 }, () => {
     assert.match(run.stderr, /plan small: 8 invocations/);
     assert.match(
       run.stderr,
-      /costs: 1 of the 1 newest session log have runs on .* with profile local; 2 of the plan's 2 lanes priced from them/,
+      /costs: 1 of the 1 newest session log has runs on .* with profile local; 2 of the plan's 2 lanes priced from it/,
     );
     assert.doesNotMatch(run.stderr, /calibrating/);
     assert.match(
@@ -144,6 +144,29 @@ describe('nebula bench --plan', { timeout: 180_000 }, () => {
         /prime-number on wasm-p1, cold: [\d.]+ s for 33, from a calibration \(inputs 0, 50 and 100\)/,
       );
       assert.deepEqual(readdirSync(fresh), [], 'a calibration writes no log');
+      // Run, it compares its duration with the calibrated estimate.
+      const ran = spawnSync(
+        process.execPath,
+        [
+          ...wasiNodeFlags(),
+          CLI,
+          'bench',
+          '--functions',
+          'prime-number',
+          '--runtimes',
+          'wasm-p1',
+          '--inputs',
+          '0:100:10',
+          '-n',
+          '3',
+          '--warmup',
+          '0',
+          '--no-log',
+        ],
+        { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NEBULA_LOGS_DIR: fresh } },
+      );
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.match(ran.stderr, /took [\d.]+ s; estimated [\d.]+ s \([\d.]+ times the estimate\)/);
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }

@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { InvocationEngine } from '../../source/engine/invocation-engine.js';
-import { calibrate, calibrationInputs } from '../../source/measure/calibrate.js';
+import {
+  calibrate,
+  calibrationInputs,
+  calibrationInvocations,
+} from '../../source/measure/calibrate.js';
 import { costsFromLogs, type MachineMatch } from '../../source/measure/cost-from-logs.js';
 import { CostBook } from '../../source/measure/cost-model.js';
 import {
@@ -96,7 +100,10 @@ describe('the estimate from earlier session logs', () => {
     assert.deepEqual(bounded.matched, []);
     const estimate = estimateCounted(factorialPlan, bounded.book);
     close(estimate.seconds, 15 * 0.05, 'the pauses alone');
-    assert.match(estimateLines(estimate, factorialPlan).join('\n'), /NO COST KNOWN/);
+    assert.equal(estimate.unpriced, 2);
+    const lines = estimateLines(estimate, factorialPlan).join('\n');
+    assert.match(lines, /^estimated duration: unknown, 2 of 2 lanes unpriced; 0\.8 s for the rest/);
+    assert.match(lines, /factorial on wasm, cold: 0\.0 s for 8, unpriced \(no earlier session/);
   });
 });
 
@@ -232,6 +239,8 @@ describe('a calibration', () => {
     assert.deepEqual(calibrationInputs(['10', '2', '30', '4']), ['2', '4', '30']);
     assert.deepEqual(calibrationInputs(['a']), ['a']);
     assert.deepEqual(calibrationInputs(['5', '5']), ['5']);
+    // 11 inputs, 3 of them run: twice each cold, a warm-up and 3 each warm.
+    assert.equal(calibrationInvocations(laneUses(plan)), 2 * 3 * 2);
   });
 });
 

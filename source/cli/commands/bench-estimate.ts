@@ -5,7 +5,8 @@
  * its duration against the estimate.
  */
 
-import { calibrate } from '../../measure/calibrate.js';
+import { planInvocations } from '../../core/plan.js';
+import { calibrate, calibrationInvocations } from '../../measure/calibrate.js';
 import type { MeasureClock } from '../../measure/clock.js';
 import { costsFromLogs, machineOf, sessionLogs } from '../../measure/cost-from-logs.js';
 import {
@@ -25,6 +26,8 @@ import { stopSignal } from '../signals.js';
 
 /** All of a calibration's time, in s (each function and mode gets its share). */
 export const CALIBRATION_BUDGET_S = 30;
+/** A plan is calibrated only when it makes this many times the calibration's invocations. */
+export const CALIBRATION_MIN_RATIO = 4;
 
 export interface EstimateContext {
   engine: TargetEngine;
@@ -64,9 +67,15 @@ export async function benchEstimate(
       ? `costs: no earlier session log in ${dir}\n`
       : found.matched.length === 0
         ? `costs: none of ${newest} has runs on ${here}\n`
-        : `costs: ${found.matched.length} of ${newest} have runs on ${here}; ${uses.length - missing.length} of the plan's ${uses.length} lanes priced from them\n`,
+        : `costs: ${found.matched.length} of ${newest} ${found.matched.length === 1 ? 'has' : 'have'} runs on ${here}; ${uses.length - missing.length} of the plan's ${uses.length} lanes priced from ${found.matched.length === 1 ? 'it' : 'them'}\n`,
   );
-  if (missing.length > 0) {
+  const calibrating = calibrationInvocations(missing);
+  const count = planInvocations(plan);
+  if (missing.length > 0 && count < CALIBRATION_MIN_RATIO * calibrating) {
+    err(
+      `no calibration for a plan this small (${count} invocations; calibrating would take ${calibrating}): its ETA follows its own pace\n`,
+    );
+  } else if (missing.length > 0) {
     await context.ready();
     const timeouts = new Map<string, number>();
     for (const fn of plan.functions) if (fn.timeoutMs) timeouts.set(fn.name, fn.timeoutMs);
@@ -89,9 +98,15 @@ export async function benchEstimate(
   return estimate;
 }
 
+/** What the ETA goes by: the estimate, unless some of its lanes are unpriced (then the pace). */
+export function etaEstimate(estimate: PlanEstimate): PlanEstimate | null {
+  return estimate.kind === 'counted' && estimate.unpriced > 0 ? null : estimate;
+}
+
 /** "took 1 min 12 s; estimated 1 min 05 s (1.11 times the estimate)" */
 export function durationLine(estimate: PlanEstimate, seconds: number, aborted: boolean): string {
   const took = `${aborted ? 'stopped after' : 'took'} ${formatDuration(seconds)}`;
+  if (etaEstimate(estimate) === null) return `${took}; no estimate (lanes unpriced)`;
   const planned =
     estimate.kind === 'energy' && estimate.maxSeconds !== null
       ? `estimated ${formatDuration(estimate.seconds)} to ${formatDuration(estimate.maxSeconds)}`

@@ -24,7 +24,7 @@ import type { TargetEngine, TargetOutcome } from '../../target/target-engine.js'
 import { showProgress } from '../progress-line.js';
 import { logSpaceWarning, runCost } from '../run-cost.js';
 import { stopSignal } from '../signals.js';
-import { benchEstimate, durationLine } from './bench-estimate.js';
+import { benchEstimate, durationLine, etaEstimate } from './bench-estimate.js';
 import {
   addBenchOptions,
   type BenchAsk,
@@ -254,7 +254,7 @@ async function runWithProgress(
 ): Promise<TargetOutcome> {
   const progress =
     deps.interactive && process.stderr.isTTY
-      ? showProgress(process.stderr, () => runCost(log), new EtaTracker(estimate))
+      ? showProgress(process.stderr, () => runCost(log), new EtaTracker(etaEstimate(estimate)))
       : null;
   try {
     return await engine.runExperiment(plan, {
