@@ -48,7 +48,8 @@ const CONSTANT: GrowthModel = {
  * The catalog's functions by their work: naive recursion (fib(n) calls itself about phi^n
  * times), trial division up to the n-th prime (about n ln n, each tested up to its square
  * root), a big-integer product of n limbs growing with n. Their C and AssemblyScript
- * versions (c-, as-) do the same work. Any other function is taken as constant.
+ * versions (c-, as-) and prime-number-thesis do the same work. Any other function is taken
+ * as constant.
  */
 const MODELS: Record<string, GrowthModel> = {
   'fibonacci-recursive': { says: 'grows as 1.618^n', work: (n) => PHI ** n, grows: true },
@@ -61,7 +62,8 @@ const MODELS: Record<string, GrowthModel> = {
 };
 
 export function growthModel(fn: string): GrowthModel {
-  return MODELS[fn.replace(/^(c|as)-/, '')] ?? CONSTANT;
+  // prime-number-thesis finds the (n+1)-th prime: the same work, one prime further.
+  return MODELS[fn.replace(/^(c|as)-/, '').replace(/-thesis$/, '')] ?? CONSTANT;
 }
 
 /** Where a cost came from. */

@@ -14,7 +14,7 @@ import {
   calibrationInvocations,
 } from '../../source/measure/calibrate.js';
 import { costsFromLogs, type MachineMatch } from '../../source/measure/cost-from-logs.js';
-import { CostBook } from '../../source/measure/cost-model.js';
+import { CostBook, growthModel } from '../../source/measure/cost-model.js';
 import {
   estimateCounted,
   estimateEnergy,
@@ -284,6 +284,17 @@ describe('an energy plan', () => {
       head as string,
       /at least 12 min 57 s, at most 31 min 51 s \(--precision adds blocks until reached, each group of cells capped at 10 min 00 s: --max-minutes\)/,
     );
+  });
+});
+
+describe('growth models', () => {
+  it("are the functions' own, in every language and indexing, and constant for the rest", () => {
+    assert.equal(growthModel('c-fibonacci-recursive').says, 'grows as 1.618^n');
+    assert.equal(growthModel('as-prime-number').says, 'grows as (n ln n)^1.5');
+    assert.equal(growthModel('prime-number-thesis').says, 'grows as (n ln n)^1.5');
+    assert.equal(growthModel('factorial').grows, true);
+    assert.equal(growthModel('exponential').grows, false);
+    assert.equal(growthModel('hello').grows, false);
   });
 });
 
