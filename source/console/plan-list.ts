@@ -11,12 +11,7 @@ import { defaultFunctionsDir } from '../catalog/catalog.js';
 import type { Manifest } from '../catalog/manifest.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { ExperimentSettings } from '../measure/plan-from-profile.js';
-import {
-  type PlanFileChoice,
-  PlanFileRefusal,
-  planOfFile,
-  readPlanJson,
-} from '../measure/plan-of-file.js';
+import { type PlanFileChoice, planOfFile, readPlanJson } from '../measure/plan-of-file.js';
 import type { RunAbout } from './experiment.js';
 import type { PlanEntry } from './state.js';
 
@@ -47,12 +42,18 @@ export function planDirs(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /** The *.json files of these folders (the schema aside), each folder's sorted by name. */
 export function planFiles(dirs: readonly string[]): string[] {
-  return dirs.flatMap((dir) =>
-    readdirSync(dir)
+  return dirs.flatMap((dir) => {
+    let files: string[];
+    try {
+      files = readdirSync(dir);
+    } catch {
+      return []; // gone or unreadable since it was found: nothing to list there
+    }
+    return files
       .filter((file) => file.endsWith('.json') && !file.endsWith('.schema.json'))
       .sort()
-      .map((file) => join(dir, file)),
-  );
+      .map((file) => join(dir, file));
+  });
 }
 
 export interface EntryOptions {
@@ -80,7 +81,9 @@ export function planEntry(path: string, options: EntryOptions): PlanEntry {
     json = readPlanJson(path);
     return entryOf(path, shown, planOfFile(json, { source: shown, ...options }));
   } catch (error) {
-    if (!(error instanceof PlanFileRefusal)) throw error;
+    // Whatever goes wrong with one file (a refusal, or the catalog failing to answer) is
+    // said beside it; the picker and the console go on.
+    if (!(error instanceof Error)) throw error;
     // A file that parses keeps its own name beside its error.
     const own = (json as { name?: unknown } | null)?.name;
     return {

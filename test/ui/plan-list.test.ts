@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { nextThin, planDirs, planFiles } from '../../source/console/plan-list.js';
+import { nextThin, planDirs, planEntry, planFiles } from '../../source/console/plan-list.js';
+import { DEFAULT_EXPERIMENT_SETTINGS } from '../../source/measure/plan-from-profile.js';
 
 const root = mkdtempSync(join(tmpdir(), 'nebula-plan-list-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -40,5 +41,32 @@ describe('the plan picker list', () => {
     assert.equal(nextThin(10, -1), 5);
     assert.equal(nextThin(1, -1), 1);
     assert.equal(nextThin(7, -1), 5, 'a K between the steps goes to the step below the next');
+  });
+
+  it('lists a file it cannot use with the reason, whatever fails, and goes on', () => {
+    const file = join(root, 'named.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        nebulaPlan: 1,
+        name: 'named',
+        runtimes: ['wasm'],
+        functions: [{ name: 'hello', inputs: [''] }],
+      }),
+    );
+    const settings = DEFAULT_EXPERIMENT_SETTINGS;
+    const down = planEntry(file, {
+      thin: 1,
+      settings,
+      fn: () => {
+        throw new Error('the gateway did not answer');
+      },
+    });
+    assert.deepEqual([down.name, down.error], ['named', 'the gateway did not answer']);
+    const folder = join(root, 'folder.json');
+    mkdirSync(folder);
+    const unreadable = planEntry(folder, { thin: 1, settings, fn: () => assert.fail() });
+    assert.equal(unreadable.name, 'folder.json');
+    assert.match(unreadable.error ?? '', /cannot read the plan .*folder\.json/);
   });
 });
