@@ -6,8 +6,10 @@
  * same few things (busy, quitting, the running experiment), and they stay together here.
  */
 
+import { dirname } from 'node:path';
 import { processEmulation } from '../core/emulation.js';
 import type { MeasureClock } from '../measure/clock.js';
+import type { PlanEstimate } from '../measure/estimate.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { PowerSource } from '../power/source.js';
 import { defaultProfilesDir, listProfiles, loadProfile } from '../profiles/load.js';
@@ -18,7 +20,8 @@ import { ConsoleLog } from './console-log.js';
 import { deployFunction } from './deploy.js';
 import { consolePlan, type RunAbout, runConsolePlan } from './experiment.js';
 import { invokeSafely, roundTrip } from './functions.js';
-import { listPlans, nextThin, planRun } from './plan-list.js';
+import { nextThin } from './plan-list.js';
+import { PlanPickerFeed } from './plan-picker.js';
 import { followRunCost } from './run-cost.js';
 import { reportRun } from './run-end.js';
 import {
@@ -59,6 +62,7 @@ export class ConsoleController {
   private connecting: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
   private started = false;
+  private readonly plans: PlanPickerFeed;
 
   /** Loads the profile (a ProfileError says what is wrong) and opens the session log. */
   constructor(private readonly options: ConsoleOptions = {}) {
@@ -70,6 +74,13 @@ export class ConsoleController {
       path: options.logPath,
     });
     this.store.dispatch({ type: 'log-path', path: this.log.path, segment: 0 });
+    this.plans = new PlanPickerFeed({
+      store: this.store,
+      engine: () => this.engine,
+      profile: () => this.profile,
+      power: () => this.powerUp(),
+      logsDir: dirname(this.log.path),
+    });
   }
 
   get state(): ConsoleState {
@@ -207,45 +218,32 @@ export class ConsoleController {
   /** `f`: the plan files, read with this profile's settings and the picker's thinning. */
   openPlans(): void {
     if (this.refuse('choose a plan')) return;
-    this.listPlans(this.state.plans.thin);
+    this.plans.open(this.state.plans.thin);
     this.store.dispatch({ type: 'open', overlay: 'plans' });
   }
 
   /** The picker's thinning one step up (+1, fewer inputs) or down; the counts follow. */
   thinPlans(direction: 1 | -1): void {
-    this.listPlans(nextThin(this.state.plans.thin, direction));
+    this.plans.list(nextThin(this.state.plans.thin, direction));
   }
 
-  /**
-   * Enter in the picker: the highlighted plan file, read again now, runs through the same
-   * session as `s`. A file that cannot run stays listed with its error; nothing starts.
-   */
+  /** Enter in the picker: the file, read again now, runs as `s` does; a bad one stays listed. */
   runPlan(): void {
     const engine = this.engine;
     const { entries, index, thin } = this.state.plans;
     const entry = entries[index];
     if (!entry || this.refuse('run a plan') || !engine) return;
-    const power = this.powerUp();
-    const run = planRun(entry, this.planOptions(engine, thin), power !== null);
+    const run = this.plans.run(entry, thin);
+    if (!run) return;
     if ('error' in run) {
-      this.listPlans(thin); // the file as it is now, its error beside it
+      this.plans.list(thin); // the file as it is now, its error beside it
       this.say(run.error, true);
       return;
     }
     this.store.dispatch({ type: 'close' });
     this.log.action('plan-start', run.logged);
     if (run.notice) this.say(run.notice);
-    this.launch(() => run.plan, run.about, power, engine);
-  }
-
-  private listPlans(thin: number): void {
-    const engine = this.engine;
-    if (!engine) return;
-    this.store.dispatch({ type: 'plans', ...listPlans(this.planOptions(engine, thin)) });
-  }
-
-  private planOptions(engine: TargetEngine, thin: number) {
-    return { thin, settings: this.profile.experiment, fn: (name: string) => engine.fn(name) };
+    this.launch(() => run.plan, run.about, this.powerUp(), engine, run.estimate);
   }
 
   /** The profile's power source when it is up, else null (a run then measures time only). */
@@ -260,6 +258,7 @@ export class ConsoleController {
     about: RunAbout,
     power: PowerSource | null,
     engine: TargetEngine,
+    estimate: PlanEstimate | null = null,
   ): void {
     const abort = new AbortController();
     const stopCost = followRunCost(this.store, this.log.path);
@@ -271,6 +270,7 @@ export class ConsoleController {
         store: this.store,
         // A plan file's run logs the deployed sizes first, as `nebula bench --plan` does.
         sizes: about.file !== null,
+        estimate,
       }))();
     const done = reportRun(run, about, power, {
       store: this.store,

@@ -9,6 +9,13 @@ import { homedir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { defaultFunctionsDir } from '../catalog/catalog.js';
 import type { Manifest } from '../catalog/manifest.js';
+import type { CostBook } from '../measure/cost-model.js';
+import {
+  estimateCounted,
+  estimateEnergy,
+  formatDuration,
+  type PlanEstimate,
+} from '../measure/estimate.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { ExperimentSettings } from '../measure/plan-from-profile.js';
 import { type PlanFileChoice, planOfFile, readPlanJson } from '../measure/plan-of-file.js';
@@ -60,6 +67,12 @@ export interface EntryOptions {
   thin: number;
   settings: ExperimentSettings;
   fn: (name: string) => { manifest: Manifest };
+  /**
+   * For each plan's estimated duration (measure/estimate.ts): the costs of earlier sessions
+   * on this machine (undefined while they are read) and the power source's reading interval.
+   */
+  costs?: CostBook;
+  intervalS?: number;
 }
 
 /** Every plan file of the plan folders, as the picker lists them. */
@@ -79,7 +92,8 @@ export function planEntry(path: string, options: EntryOptions): PlanEntry {
   let json: unknown = null;
   try {
     json = readPlanJson(path);
-    return entryOf(path, shown, planOfFile(json, { source: shown, ...options }));
+    const choice = planOfFile(json, { source: shown, ...options });
+    return entryOf(path, shown, choice, estimateOf(choice.plan, options));
   } catch (error) {
     // Whatever goes wrong with one file (a refusal, or the catalog failing to answer) is
     // said beside it; the picker and the console go on.
@@ -94,6 +108,7 @@ export function planEntry(path: string, options: EntryOptions): PlanEntry {
       functions: 0,
       invocations: null,
       skipped: 0,
+      estimate: null,
       error: error.message,
     };
   }
@@ -113,6 +128,8 @@ export type PlanRun =
       logged: Record<string, unknown>;
       /** Cells skipped because their runtime cannot run the function, said before it starts. */
       notice: string | null;
+      /** What it should take, for the ETA while it runs. */
+      estimate: PlanEstimate | null;
     }
   | { error: string };
 
@@ -140,10 +157,36 @@ export function planRun(entry: PlanEntry, options: EntryOptions, powerUp: boolea
     },
     logged: { file: entry.path, name, thin, invocations, skipped },
     notice: cells ? `plan ${name}: skipped ${cells} (the runtime cannot run it)` : null,
+    estimate: estimateOf(plan, options),
   };
 }
 
-function entryOf(path: string, shown: string, choice: PlanFileChoice): PlanEntry {
+/** A plan's estimate, when there is something to go by. */
+function estimateOf(plan: ExperimentPlan, options: EntryOptions): PlanEstimate | null {
+  if (plan.energy) return estimateEnergy(plan, options.intervalS ?? 1);
+  return options.costs ? estimateCounted(plan, options.costs) : null;
+}
+
+/** "~3 min 20 s", "over 42 s (1 of 4 lanes unpriced)", "no earlier run here" */
+export function estimateText(estimate: PlanEstimate | null): string | null {
+  if (!estimate) return null;
+  const about = formatDuration(estimate.seconds);
+  if (estimate.kind === 'energy') {
+    return estimate.maxSeconds === null
+      ? `~${about}`
+      : `${about} to ${formatDuration(estimate.maxSeconds)}`;
+  }
+  if (estimate.unpriced === 0) return `~${about}`;
+  if (estimate.unpriced === estimate.lanes.length) return 'no earlier run here';
+  return `over ${about} (${estimate.unpriced} of ${estimate.lanes.length} lanes unpriced)`;
+}
+
+function entryOf(
+  path: string,
+  shown: string,
+  choice: PlanFileChoice,
+  estimate: PlanEstimate | null,
+): PlanEntry {
   return {
     path,
     shown,
@@ -152,6 +195,7 @@ function entryOf(path: string, shown: string, choice: PlanFileChoice): PlanEntry
     functions: choice.plan.functions.length,
     invocations: choice.invocations,
     skipped: choice.skipped.length,
+    estimate: estimateText(estimate),
     error: null,
   };
 }

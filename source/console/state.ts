@@ -64,6 +64,8 @@ export interface PlanEntry {
   invocations: number | null;
   /** Cells skipped because a runtime can never run the function. */
   skipped: number;
+  /** How long it should take (measure/estimate.ts), or why not known; null while unknown. */
+  estimate: string | null;
   /** Why it cannot run, naming the field and the fix; null when it can. */
   error: string | null;
 }

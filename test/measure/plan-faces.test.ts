@@ -126,6 +126,7 @@ async function viaBench(): Promise<string> {
     },
   );
   assert.match(err, /plan faces: energy by blocks of time/);
+  assert.ok(outcome, 'bench ran the plan');
   return text(figuresOf(outcome), inputs);
 }
 

@@ -90,7 +90,9 @@ describe('the plan picker', { timeout: 240_000 }, () => {
     // The repository's plans, then the user's; the description's first line only.
     let frame = await h.waitFor((f) => f.includes('> thesis-conditions'), 'the first plan');
     assert.match(frame, /^[│ ]*thesis +4 functions, 13,524 invocations/m);
-    assert.match(frame, /tiny +2 functions, 14 invocations/);
+    // No earlier session of this machine in the fresh logs folder: nothing to estimate from.
+    frame = await h.waitFor((f) => /no earlier run here/.test(f), 'the estimates read');
+    assert.match(frame, /tiny +2 functions, 14 invocations, no earlier run here/);
     assert.match(frame, /Two functions, a few inputs\./);
     assert.doesNotMatch(frame, /A second line/);
     assert.match(frame, /all inputs/);
@@ -159,6 +161,11 @@ describe('the plan picker', { timeout: 240_000 }, () => {
     assert.match(results, /prime-number/);
     h.press(KEYS.escape);
     await h.waitFor((f) => /> │ exponential/.test(f), 'the results closed');
+    // Opened again, the run just made is an earlier session here: the plan has an estimate.
+    h.press('f');
+    await h.waitFor((f) => /tiny +2 functions, 10 invocations, ~[\d.]+ s/.test(f), 'its estimate');
+    h.press(KEYS.escape);
+    await h.waitFor((f) => /> │ exponential/.test(f), 'the picker closed');
     // Choosing another function hands the panes back to the selection.
     h.press('j');
     await h.waitFor((f) => /^wasm \(component\) +factorial/m.test(f), 'the panes back');

@@ -13,7 +13,8 @@ function countText(entry: PlanEntry): string {
     entry.invocations === null
       ? 'energy: blocks of time'
       : `${entry.invocations.toLocaleString('en-US')} invocations`;
-  return `${fns}, ${runs}`;
+  // The estimated duration once earlier sessions are read (measure/estimate.ts).
+  return entry.estimate ? `${fns}, ${runs}, ${entry.estimate}` : `${fns}, ${runs}`;
 }
 
 function detailLines(entry: PlanEntry | undefined, width: number): string[] {
