@@ -11,6 +11,7 @@ import { EnergyCollector } from '../measure/attribute.js';
 import type { CellEnergy, IdleDrift } from '../measure/block-figures.js';
 import type { ExperimentRecord } from '../measure/records.js';
 import type { ExperimentOutcome } from '../measure/session.js';
+import { isResume, type ResumeRecord } from '../session/breaks.js';
 import { type AnyRecord, type HeaderRecord, isHeader, isInvocation } from '../session/records.js';
 
 /** A results row; `energy` is there when the experiment measured it. */
@@ -23,6 +24,20 @@ export interface ExperimentReport {
   /** Idle before and after, and its drift; null without energy. */
   idle: IdleDrift | null;
   power: ExperimentRecord['power'];
+  /** Present when the run was stopped and resumed (`nebula bench --resume`): each break. */
+  resumed?: ResumeBreak[];
+}
+
+/** One break of a resumed run, as its "resume" record tells it. */
+export interface ResumeBreak {
+  /** When the run went on, and when it last logged before (null: unknown). */
+  at: number;
+  lastAt: number | null;
+  /** Invocations kept from before, and those of a half-finished group dropped and run again. */
+  kept: number;
+  dropped: number;
+  droppedCells: string[];
+  tornLine: number | null;
 }
 
 export interface ReportSection {
@@ -92,6 +107,7 @@ const KNOWN = new Set([
   'baseline',
   'block',
   'target',
+  'resume',
 ]);
 
 export function buildReport(records: Iterable<AnyRecord>): Report {
@@ -115,6 +131,7 @@ export class ReportBuilder {
   private readonly sections = new Map<string, OpenSection>();
   private readonly experimentSection = new Map<string, string>();
   private readonly starts = new Map<string, ExperimentRecord>();
+  private readonly breaks = new Map<string, ResumeBreak[]>();
   private readonly energies = new Map<string, EnergyCollector>();
   /** The energy experiment whose records are arriving (splitExperiments in attribute.ts). */
   private open: EnergyCollector | null = null;
@@ -148,6 +165,10 @@ export class ReportBuilder {
       if (!this.experimentSection.has(start.experiment)) {
         this.experimentSection.set(start.experiment, this.sectionFor());
       }
+    } else if (isResume(record)) {
+      const list = this.breaks.get(record.experiment) ?? [];
+      list.push(breakOf(record));
+      this.breaks.set(record.experiment, list);
     } else if (isInvocation(record)) {
       if (record.warmup) this.warmups++;
       else this.measured++;
@@ -222,15 +243,15 @@ export class ReportBuilder {
       section.title = sectionTitle(section, machines.size > 1 || named.length > 1);
       for (const [experiment, cells] of section.byExperiment) {
         const found = energyOf.get(experiment);
-        section.experiments.push(
-          experimentReport(
-            experiment,
-            cells.results(),
-            found?.energy ?? [],
-            found?.idle ?? null,
-            this.starts.get(experiment)?.power ?? null,
-          ),
+        const report = experimentReport(
+          experiment,
+          cells.results(),
+          found?.energy ?? [],
+          found?.idle ?? null,
+          this.starts.get(experiment)?.power ?? null,
         );
+        const breaks = this.breaks.get(experiment);
+        section.experiments.push(breaks ? { ...report, resumed: breaks } : report);
       }
     }
     return {
@@ -243,6 +264,18 @@ export class ReportBuilder {
       ),
     };
   }
+}
+
+function breakOf(record: ResumeRecord): ResumeBreak {
+  const dropped = record.dropped ?? { invocations: 0, cells: [], tornLine: null };
+  return {
+    at: record.at,
+    lastAt: typeof record.lastAt === 'number' ? record.lastAt : null,
+    kept: record.kept,
+    dropped: dropped.invocations,
+    droppedCells: dropped.cells,
+    tornLine: dropped.tornLine,
+  };
 }
 
 function sectionTitle(section: Context, withSegment: boolean): string {

@@ -10,9 +10,10 @@
  */
 import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import { constants, createGunzip, gunzipSync } from 'node:zlib';
+import { BreakFilter, isResume, type ResumeRecord } from './breaks.js';
 import { checkRecord } from './check-record.js';
 import { CompactDecoder } from './compact.js';
-import type { AnyRecord } from './records.js';
+import type { AnyRecord, InvocationRecord } from './records.js';
 
 export interface SessionLogContents {
   records: AnyRecord[];
@@ -29,14 +30,50 @@ export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** One line at a time, in order: a record, or why the line was skipped. */
 export class LogLines {
   private readonly decoder = new CompactDecoder();
+  /** A resumed run's break: the invocations it ran again are held, then dropped (breaks.ts). */
+  private readonly breaks = new BreakFilter();
   private line = 0;
+  /** Skipped lines by number, each with its warning (a resume may name one as its torn line). */
+  private readonly skipped = new Map<number, string>();
   records = 0;
   readonly warnings: string[] = [];
+  /** The invocations of the group the log ended in, set by end() (what a resume runs again). */
+  heldAtEnd: InvocationRecord[] = [];
+  /** The number of the last line, when it was torn (the writer was stopped mid-line). */
+  tornLine: number | null = null;
 
   constructor(private readonly name: string) {}
 
+  /** The records to pass on after this line, in log order (a break may hold some back). */
+  take(text: string, last: boolean): AnyRecord[] {
+    const record = this.read(text, last);
+    if (!record) return [];
+    if (isResume(record)) this.forgiveTornLine(record);
+    return this.breaks.take(record);
+  }
+
+  /** After the last line: what the break filter still held. */
+  end(): AnyRecord[] {
+    this.heldAtEnd = this.breaks.holding();
+    return this.breaks.end();
+  }
+
+  /** The line a run was stopped in, named by the resume that followed: a break, not damage. */
+  private forgiveTornLine(resume: ResumeRecord): void {
+    const line = resume.dropped?.tornLine;
+    const warning = typeof line === 'number' ? this.skipped.get(line) : undefined;
+    if (warning === undefined) return;
+    this.warnings.splice(this.warnings.indexOf(warning), 1);
+    this.skipped.delete(line as number);
+  }
+
+  private warn(warning: string): void {
+    this.warnings.push(warning);
+    this.skipped.set(this.line, warning);
+  }
+
   /** Returns the record the line holds, or null (skipped: warning added; blank). */
-  take(text: string, last: boolean): AnyRecord | null {
+  private read(text: string, last: boolean): AnyRecord | null {
     this.line++;
     if (text.trim() === '') return null;
     const where = `${this.name}:${this.line}`;
@@ -48,7 +85,8 @@ export class LogLines {
     }
     if (decoded === undefined || typeof decoded === 'string') {
       const why = typeof decoded === 'string' ? ` (${decoded})` : '';
-      this.warnings.push(
+      if (last) this.tornLine = this.line;
+      this.warn(
         last
           ? `${where}: skipped a torn last line (${text.length} characters; the writer was stopped mid-line)`
           : `${where}: skipped a line that is not a JSON record with a "type"${why}`,
@@ -58,7 +96,8 @@ export class LogLines {
     const wrong = checkRecord(decoded);
     if (wrong) {
       if (last) {
-        this.warnings.push(`${where}: skipped a torn last line (${wrong})`);
+        this.tornLine = this.line;
+        this.warn(`${where}: skipped a torn last line (${wrong})`);
         return null;
       }
       throw new SessionLogError(`${where}: ${wrong}; this log cannot be reported as it is`);
@@ -70,7 +109,7 @@ export class LogLines {
   /** A line over MAX_LINE_BYTES, dropped unread. */
   tooLong(bytes: number): void {
     this.line++;
-    this.warnings.push(
+    this.warn(
       `${this.name}:${this.line}: skipped a line of ${bytes} bytes (over ${MAX_LINE_BYTES}: not a record Nebula writes)`,
     );
   }
@@ -120,6 +159,7 @@ export function isGzipFile(path: string): boolean {
 export async function streamSessionLog(
   path: string,
   onRecord: (record: AnyRecord) => void | Promise<void>,
+  lines: LogLines = new LogLines(path),
 ): Promise<string[]> {
   let gzip: boolean;
   try {
@@ -127,19 +167,19 @@ export async function streamSessionLog(
   } catch (error) {
     throw unreadable(path, error);
   }
-  const lines = new LogLines(path);
   const input = createReadStream(path);
   const source = gzip ? input.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : input;
   let held: Buffer[] = [];
   let heldBytes = 0;
   let skipping = 0;
   let waiting: Array<Promise<void>> = [];
-  const emit = (bytes: Buffer, last: boolean) => {
-    const record = lines.take(bytes.toString('utf8'), last);
-    if (!record) return;
-    const pending = onRecord(record);
-    if (pending) waiting.push(pending);
+  const pass = (records: AnyRecord[]) => {
+    for (const record of records) {
+      const pending = onRecord(record);
+      if (pending) waiting.push(pending);
+    }
   };
+  const emit = (bytes: Buffer, last: boolean) => pass(lines.take(bytes.toString('utf8'), last));
   const onChunk = (chunk: Buffer) => {
     let from = 0;
     for (;;) {
@@ -210,6 +250,7 @@ export async function streamSessionLog(
   });
   if (skipping > 0) lines.tooLong(skipping);
   else if (heldBytes > 0) emit(Buffer.concat(held), true);
+  pass(lines.end());
   await Promise.all(waiting);
   lines.finish();
   return lines.warnings;
@@ -255,8 +296,8 @@ function parseLines(lines: LogLines, text: string): SessionLogContents {
   const lastIndex = all.at(-1) === '' ? all.length - 2 : all.length - 1;
   const records: AnyRecord[] = [];
   all.forEach((line, index) => {
-    const record = lines.take(line, index === lastIndex);
-    if (record) records.push(record);
+    records.push(...lines.take(line, index === lastIndex));
   });
+  records.push(...lines.end());
   return { records, warnings: lines.warnings };
 }

@@ -3,6 +3,7 @@ import type { IdleDrift } from '../../measure/block-figures.js';
 import { headerLines } from '../header-lines.js';
 import type { ExperimentReport, Report, ResultRow } from '../report.js';
 import { type Columns, ratioColumns, resultColumns } from '../result-columns.js';
+import { resumedText } from '../resumed-text.js';
 import { mdTable } from './format.js';
 
 const columnsTable = ({ head, rows }: Columns) => mdTable(head, rows);
@@ -75,6 +76,7 @@ function experimentMarkdown(e: ExperimentReport, level: string, titled = true): 
     );
   }
   if (e.idle) lines.push(`- Idle: ${idleText(e.idle)}`);
+  for (const pause of e.resumed ?? []) lines.push(`- ${resumedText(pause)}`);
   parts.push(
     `${head}${lines.length ? `${lines.join('\n')}\n\n` : ''}${columnsTable(resultColumns(e.results))}`,
   );
