@@ -26,7 +26,10 @@ export async function runCounted(
     order: plan.order,
   });
   const around = options.around ?? ((invoke) => invoke());
-  const runner = new ExperimentRunner(steps, {
+  // A resumed run goes on from its record's step, its kept invocations counted first.
+  const from = options.resume?.record.fromStep ?? 0;
+  const kept = options.resume?.kept ?? [];
+  const runner = new ExperimentRunner(steps.slice(from), {
     invoke: (cell, abort) => around(() => options.invoke(cell, abort)),
     pauseMs: plan.pauseMs,
     signal,
@@ -34,9 +37,10 @@ export async function runCounted(
     sleep: (ms, abort) => clock.sleep(ms, abort),
     experimentId: experiment,
   });
-  options.onEvent?.({ type: 'start', experiment, energy: false, total: steps.length });
+  options.onEvent?.({ type: 'start', experiment, energy: false, total: steps.length - from });
   const collector = new CellCollector();
-  let measured = 0;
+  for (const record of kept) collector.add({ warmup: record.warmup, result: record });
+  let measured = kept.filter((record) => !record.warmup).length;
   runner.on('record', ({ record, done }) => {
     collector.add(record);
     if (!record.warmup) measured++;
@@ -59,9 +63,9 @@ export async function runCounted(
     idle: null,
     blockSeconds: null,
     intervalS: null,
-    invocations: outcome.finished,
+    invocations: kept.length + outcome.finished,
     measured,
     cells: collector.cells(),
-    planned: outcome.planned,
+    planned: from + outcome.planned,
   };
 }

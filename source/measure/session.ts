@@ -63,7 +63,8 @@ export async function runExperiment(
 ): Promise<ExperimentOutcome> {
   options = withPlanTimeouts(plan, options);
   const clock = options.clock ?? systemClock;
-  const experiment = options.experimentId ?? newExperimentId(clock);
+  const experiment =
+    options.resume?.record.experiment ?? options.experimentId ?? newExperimentId(clock);
   const signal = options.signal ?? new AbortController().signal;
   const log = options.log ?? (() => {});
   const emit = options.onEvent ?? (() => {});
@@ -78,7 +79,10 @@ export async function runExperiment(
     plan,
     power: power ? { source: power.label, kind: power.kind, simulated: power.simulated } : null,
   };
-  log({ ...start });
+  if (options.resume && plan.energy) {
+    throw new Error('a run that measures energy cannot be resumed (measure/resume.ts)');
+  }
+  log(options.resume ? { ...options.resume.record } : { ...start });
   if (!power || !plan.energy) return runCounted(plan, options, clock, experiment, signal, log);
   return new DurationRun(
     plan,

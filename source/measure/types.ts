@@ -4,7 +4,8 @@ import type { StepRecord } from '../core/plan.js';
 import type { CellResult, CellSamples } from '../experiment/results.js';
 import type { InvokeFn } from '../experiment/runner.js';
 import type { PowerSource } from '../power/source.js';
-import type { AnyRecord } from '../session/records.js';
+import type { ResumeRecord } from '../session/breaks.js';
+import type { AnyRecord, InvocationRecord } from '../session/records.js';
 import type { CellEnergy, IdleDrift } from './block-figures.js';
 import type { MeasureClock } from './clock.js';
 import type { BlockRecord } from './records.js';
@@ -29,6 +30,12 @@ export interface SessionOptions {
   /** Around each invocation (the console keeps its drawing out of measured time). */
   around?: <T>(invoke: () => Promise<T>) => Promise<T>;
   onEvent?: (event: SessionEvent) => void;
+  /**
+   * Going on with a stopped run (measure/resume.ts): its experiment, from the record's plan
+   * step, the kept invocations counted in the figures; the record is logged instead of a new
+   * "experiment" record.
+   */
+  resume?: { record: ResumeRecord; kept: readonly InvocationRecord[] };
 }
 
 /** What every face reports, and how it serialises (figuresJson). */

@@ -38,6 +38,10 @@ export interface BenchOptions extends BenchPowerOptions {
   thin?: number;
   /** Say the invocation count and the estimated duration, then stop without running. */
   estimate?: boolean;
+  /** A stopped or killed run's session log: go on with its plan (bench-resume.ts). */
+  resume?: string;
+  /** The options given on the command line (not defaults), where commander told. */
+  given?: readonly string[];
 }
 
 /** An hour: longer pauses are a mistake (and overflow Node's timers). */
@@ -103,7 +107,18 @@ export function addBenchOptions(command: Command): Command {
       '--estimate',
       'say the invocation count and the estimated duration (from earlier sessions here, or a short calibration), and run nothing',
     )
+    .option(
+      '--resume <log>',
+      'go on with a stopped or killed run from its session log: its plan, the groups it finished kept, the rest run and appended',
+    )
     .option('--profile <name>', 'profile name in profiles/ or a path');
+}
+
+/** The options the command line gave (commander fills in defaults for the rest). */
+export function givenOptions(command: Command): string[] {
+  return command.options
+    .map((option) => option.attributeName())
+    .filter((key) => command.getOptionValueSource(key) === 'cli');
 }
 
 /** The output format asked for: one at most. */

@@ -20,7 +20,7 @@ import { loadProfile } from '../../profiles/load.js';
 import type { Profile } from '../../profiles/schema.js';
 import { SessionLog } from '../../session/session-log.js';
 import { createEngineForProfile } from '../../target/engine-for-profile.js';
-import type { TargetEngine, TargetOutcome } from '../../target/target-engine.js';
+import type { TargetEngine, TargetOutcome, TargetRunOptions } from '../../target/target-engine.js';
 import { showProgress } from '../progress-line.js';
 import { logSpaceWarning, runCost } from '../run-cost.js';
 import { stopSignal } from '../signals.js';
@@ -31,6 +31,7 @@ import {
   type BenchOptions,
   benchAsk,
   benchFormat,
+  givenOptions,
   parseOrUsage,
   planOrder,
   splitList,
@@ -38,6 +39,7 @@ import {
 import { printOutcome, type SkippedCell } from './bench-output.js';
 import { benchPlanFromFile } from './bench-plan.js';
 import { benchPowerFlags } from './bench-power-options.js';
+import { readResume, resumeOptions, resumePlan, resumeProfileName } from './bench-resume.js';
 
 export type { BenchOptions } from './bench-options.js';
 
@@ -70,9 +72,11 @@ const defaultDeps: BenchDeps = {
 const NOT_BY_DEFAULT = new Set(['faulty', 'prime-number-thesis']);
 
 export function registerBench(program: Command): void {
-  addBenchOptions(program.command('bench')).action(async (options: BenchOptions) => {
-    await bench(options);
-  });
+  addBenchOptions(program.command('bench')).action(
+    async (options: BenchOptions, command: Command) => {
+      await bench({ ...options, given: givenOptions(command) });
+    },
+  );
 }
 
 /** The run's outcome; null with --estimate (nothing is run). */
@@ -81,14 +85,17 @@ export async function bench(
   deps: BenchDeps = defaultDeps,
 ): Promise<ExperimentOutcome | null> {
   const format = benchFormat(options);
-  const profile = loadProfile(options.profile);
+  // --resume LOG: the plan and the profile come from the log (bench-resume.ts).
+  const resumed = options.resume === undefined ? null : await readResume(options);
+  const profile = loadProfile(resumed ? resumeProfileName(resumed, options) : options.profile);
   const ask = benchAsk(options);
   const engine = await deps.createEngine(profile);
   let log: SessionLog | null = null;
   let power: PowerSource | null = null;
   try {
-    const { plan, skipped } =
-      options.plan === undefined
+    const { plan, skipped } = resumed
+      ? resumePlan(resumed, engine, profile, options, deps.err)
+      : options.plan === undefined
         ? benchPlan(engine, profile, options, ask, deps.err)
         : planOfFile(engine, profile, options, deps.err);
     // Once: before the run, or before a calibration with --estimate.
@@ -117,7 +124,10 @@ export async function bench(
     }
     await ready();
     const names = plan.functions.map((fn) => fn.name);
-    if (options.log !== false) {
+    if (resumed) {
+      log = SessionLog.open(resumed.path);
+      deps.err(`session log: ${log.path} (going on)\n`);
+    } else if (options.log !== false) {
       log =
         typeof options.log === 'string'
           ? SessionLog.open(options.log)
@@ -135,10 +145,12 @@ export async function bench(
     }
     if (gateway) deps.err(`running on ${host ?? gateway} through the gateway ${gateway}\n`);
     const estimate = await estimateWith(power);
+    const resume = resumed ? resumeOptions(resumed, Date.now()) : undefined;
     const started = clock.wallMs();
-    const outcome = await runWithProgress(plan, engine, power, log, deps, estimate);
+    const outcome = await runWithProgress(plan, engine, power, log, deps, estimate, resume);
     deps.err(`${durationLine(estimate, (clock.wallMs() - started) / 1000, outcome.aborted)}\n`);
-    printOutcome(outcome, { plan, format, power, skipped, ladder: ask.lanes !== null }, deps);
+    const ladder = resumed ? plan.lanes !== undefined : ask.lanes !== null;
+    printOutcome(outcome, { plan, format, power, skipped, ladder }, deps);
     return outcome;
   } finally {
     // A run that failed midway must not leave the plug's MQTT connection holding the process.
@@ -251,6 +263,7 @@ async function runWithProgress(
   log: SessionLog | null,
   deps: BenchDeps,
   estimate: PlanEstimate,
+  resume?: TargetRunOptions['resume'],
 ): Promise<TargetOutcome> {
   const progress =
     deps.interactive && process.stderr.isTTY
@@ -261,7 +274,9 @@ async function runWithProgress(
       power,
       clock: deps.clock,
       log: log ? (record) => log.append(record) : undefined,
-      sizes: true,
+      // A resumed run's sizes were logged when it started.
+      sizes: resume === undefined,
+      ...(resume ? { resume } : {}),
       // SIGINT, SIGTERM, SIGHUP (cli/signals.ts): stop after the current invocation.
       signal: stopSignal(),
       onEvent: (event) => {
