@@ -4,6 +4,7 @@
  */
 import { headerLines } from './header-lines.js';
 import type { Report } from './report.js';
+import { resumedText } from './resumed-text.js';
 import type { Table } from './table.js';
 
 export interface HtmlFigure {
@@ -72,6 +73,11 @@ function headerList(s: HtmlSession): string {
       items.push(`EMULATED (${h.machine.emulation}): timings are not performance figures`);
   } else items.push('No header record: machine and versions unknown.');
   items.push(`Invocations: ${s.report.measured} measured, ${s.report.warmups} warm-up`);
+  for (const section of s.report.sections) {
+    for (const e of section.experiments) {
+      for (const pause of e.resumed ?? []) items.push(`${e.experiment}: ${resumedText(pause)}`);
+    }
+  }
   return `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
 }
 

@@ -33,13 +33,13 @@ export class LogLines {
   /** A resumed run's break: the invocations it ran again are held, then dropped (breaks.ts). */
   private readonly breaks = new BreakFilter();
   private line = 0;
-  /** Skipped lines by number, each with its warning (a resume may name one as its torn line). */
-  private readonly skipped = new Map<number, string>();
+  /** The last line skipped, with its warning: a resume right after it may name it as torn. */
+  private skipped: { line: number; warning: string } | null = null;
   records = 0;
   readonly warnings: string[] = [];
-  /** The invocations of the group the log ended in, set by end() (what a resume runs again). */
+  /** Set by end(): the invocations of the group the log ended in (a resume runs it again). */
   heldAtEnd: InvocationRecord[] = [];
-  /** The number of the last line, when it was torn (the writer was stopped mid-line). */
+  /** The last line's number when it was torn (the writer was stopped mid-line). */
   tornLine: number | null = null;
 
   constructor(private readonly name: string) {}
@@ -60,16 +60,14 @@ export class LogLines {
 
   /** The line a run was stopped in, named by the resume that followed: a break, not damage. */
   private forgiveTornLine(resume: ResumeRecord): void {
-    const line = resume.dropped?.tornLine;
-    const warning = typeof line === 'number' ? this.skipped.get(line) : undefined;
-    if (warning === undefined) return;
-    this.warnings.splice(this.warnings.indexOf(warning), 1);
-    this.skipped.delete(line as number);
+    if (!this.skipped || this.skipped.line !== resume.dropped?.tornLine) return;
+    this.warnings.splice(this.warnings.indexOf(this.skipped.warning), 1);
+    this.skipped = null;
   }
 
   private warn(warning: string): void {
     this.warnings.push(warning);
-    this.skipped.set(this.line, warning);
+    this.skipped = { line: this.line, warning };
   }
 
   /** Returns the record the line holds, or null (skipped: warning added; blank). */
@@ -174,8 +172,7 @@ export async function streamSessionLog(
   let skipping = 0;
   let waiting: Array<Promise<void>> = [];
   const pass = (records: AnyRecord[]) => {
-    for (const record of records) {
-      const pending = onRecord(record);
+    for (const pending of records.map((record) => onRecord(record))) {
       if (pending) waiting.push(pending);
     }
   };

@@ -235,6 +235,8 @@ describe('nebula bench --resume after SIGKILL', { timeout: 300_000 }, () => {
     );
     assert.equal(markdown.replace(/- Resumed [^\n]*\n\n/, ''), await report(plain));
     assert.equal(await report(killed, '--thesis'), await report(plain, '--thesis'));
+    assert.equal(await report(killed, '--format', 'csv'), await report(plain, '--format', 'csv'));
+    assert.match(await report(killed, '--format', 'html'), /<li>exp-\S+: Resumed /);
     const figures = join(dir, 'figures');
     const plainFigures = join(dir, 'plain-figures');
     await report(killed, '--figures', figures);
