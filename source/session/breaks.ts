@@ -3,9 +3,9 @@
  * its log the invocations of the group it was in the middle of, then a `resume` record, then
  * the rest of the run. The group is run again whole after the break, so its first,
  * half-finished invocations must not count: every reader sees the log through BreakFilter,
- * which holds the invocations of an experiment's current group (one function, input and
- * mode; a group's runtimes take turns) until the group is known to be over, and drops those
- * the `resume` record names. A log without a break passes through unchanged, in its order.
+ * which holds the invocations of a counted experiment's current group (one function, input
+ * and mode; a group's runtimes take turns) until the group is known to be over, and drops
+ * those the `resume` record names. A log without a break passes through unchanged, in order.
  */
 import type { AnyRecord, InvocationRecord } from './records.js';
 
@@ -56,8 +56,11 @@ export class BreakFilter {
   take(record: AnyRecord): AnyRecord[] {
     if (record.type === 'experiment' || record.type === 'header') {
       const out = this.release();
-      const id = (record as { experiment?: unknown }).experiment;
-      this.open = typeof id === 'string' ? { experiment: id, group: null } : null;
+      const { experiment, plan } = record as { experiment?: unknown; plan?: { energy?: unknown } };
+      // Only counted runs are resumed: an energy run's invocations (thousands a second for
+      // minutes a group) are never held, so its log still reads in bounded memory.
+      const counted = typeof experiment === 'string' && plan !== undefined && !plan.energy;
+      this.open = counted ? { experiment, group: null } : null;
       return [...out, record];
     }
     if (isResume(record)) {
