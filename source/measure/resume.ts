@@ -7,10 +7,11 @@
  * reader): both sides of each ratio are then measured in one sitting, in their planned order.
  * Plans that measure energy are refused: see refuseEnergy.
  */
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { buildPlan, cellKey, type Step } from '../core/plan.js';
 import { groupOf, isResume } from '../session/breaks.js';
-import { LogLines, SessionLogError, streamSessionLog } from '../session/read-log.js';
+import { isGzipFile, LogLines, SessionLogError, streamSessionLog } from '../session/read-log.js';
 import type { AnyRecord, HeaderRecord, InvocationRecord } from '../session/records.js';
 import { isHeader, isInvocation } from '../session/records.js';
 import type { ExperimentPlan } from './plan.js';
@@ -74,10 +75,12 @@ export async function readResumePoint(path: string): Promise<ResumePoint> {
     }
     throw error;
   }
-  const cut = warnings.find((w) => w.includes('compressed log ends mid-block'));
-  if (cut) {
+  if (
+    warnings.some((w) => w.includes('compressed log ends mid-block')) ||
+    !(await wholeGzip(path))
+  ) {
     throw new ResumeError(
-      `${path}: the compressed log ends mid-block (its writer was killed while writing it), and what is appended after that cannot be read; decompress what it holds (gzip -dc ${path} > run.jsonl, which reads up to the cut) and resume run.jsonl`,
+      `${path}: the compressed log ends mid-block (its writer was killed while writing it), and what is appended after that could not be read; decompress what it holds (gzip -dc ${path} > run.jsonl, which reads up to the cut) and resume run.jsonl`,
     );
   }
   const { start, startHeader } = scan;
@@ -115,9 +118,23 @@ export async function readResumePoint(path: string): Promise<ResumePoint> {
     planned: steps.length,
     remaining: steps.length - fromStep,
     dropped: complete ? [] : lines.heldAtEnd,
-    tornLine: lines.tornLine,
+    tornLine: lines.torn.line,
     lastAt: scan.lastAt,
   };
+}
+
+/**
+ * A plain log, or a compressed one whose every gzip member is whole: a member cut short (even
+ * only its trailer) would swallow what is appended after it, so such a log is not appended to.
+ */
+async function wholeGzip(path: string): Promise<boolean> {
+  if (!isGzipFile(path)) return true;
+  const gunzip = createReadStream(path).pipe(createGunzip());
+  gunzip.resume();
+  return new Promise((resolve) => {
+    gunzip.on('error', () => resolve(false));
+    gunzip.on('end', () => resolve(true));
+  });
 }
 
 function take(scan: Scan, record: AnyRecord): void {

@@ -126,3 +126,33 @@ function dropped(record: AnyRecord, resume: ResumeRecord): boolean {
   const invocation = record as InvocationRecord;
   return invocation.experiment === resume.experiment && invocation.step >= resume.fromStep;
 }
+
+/**
+ * The line a stopped writer tore: the last one skipped, with nothing read after it (a torn
+ * last line, or one a later writer ended with a newline and then wrote nothing after).
+ */
+export class TornLine {
+  private last: { line: number; warning: string } | null = null;
+  private readSince = 0;
+
+  skipped(line: number, warning: string): void {
+    this.last = { line, warning };
+    this.readSince = 0;
+  }
+
+  read(): void {
+    this.readSince++;
+  }
+
+  get line(): number | null {
+    return this.last && this.readSince === 0 ? this.last.line : null;
+  }
+
+  /** The warning to take back when a resume names the line as the one its stop tore. */
+  forgive(resume: ResumeRecord): string | null {
+    if (!this.last || this.last.line !== resume.dropped?.tornLine) return null;
+    const { warning } = this.last;
+    this.last = null;
+    return warning;
+  }
+}

@@ -10,7 +10,7 @@
  */
 import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import { constants, createGunzip, gunzipSync } from 'node:zlib';
-import { BreakFilter, isResume, type ResumeRecord } from './breaks.js';
+import { BreakFilter, isResume, type ResumeRecord, TornLine } from './breaks.js';
 import { checkRecord } from './check-record.js';
 import { CompactDecoder } from './compact.js';
 import type { AnyRecord, InvocationRecord } from './records.js';
@@ -33,14 +33,11 @@ export class LogLines {
   /** A resumed run's break: the invocations it ran again are held, then dropped (breaks.ts). */
   private readonly breaks = new BreakFilter();
   private line = 0;
-  /** The last line skipped, with its warning: a resume right after it may name it as torn. */
-  private skipped: { line: number; warning: string } | null = null;
+  readonly torn = new TornLine();
   records = 0;
   readonly warnings: string[] = [];
   /** Set by end(): the invocations of the group the log ended in (a resume runs it again). */
   heldAtEnd: InvocationRecord[] = [];
-  /** The last line's number when it was torn (the writer was stopped mid-line). */
-  tornLine: number | null = null;
 
   constructor(private readonly name: string) {}
 
@@ -60,14 +57,13 @@ export class LogLines {
 
   /** The line a run was stopped in, named by the resume that followed: a break, not damage. */
   private forgiveTornLine(resume: ResumeRecord): void {
-    if (!this.skipped || this.skipped.line !== resume.dropped?.tornLine) return;
-    this.warnings.splice(this.warnings.indexOf(this.skipped.warning), 1);
-    this.skipped = null;
+    const warning = this.torn.forgive(resume);
+    if (warning !== null) this.warnings.splice(this.warnings.indexOf(warning), 1);
   }
 
   private warn(warning: string): void {
     this.warnings.push(warning);
-    this.skipped = { line: this.line, warning };
+    this.torn.skipped(this.line, warning);
   }
 
   /** Returns the record the line holds, or null (skipped: warning added; blank). */
@@ -79,11 +75,11 @@ export class LogLines {
     const decoded = value === undefined ? undefined : this.decoder.decode(value);
     if (decoded === null) {
       this.records++; // a cell declaration: part of the log, no record of its own
+      this.torn.read();
       return null;
     }
     if (decoded === undefined || typeof decoded === 'string') {
       const why = typeof decoded === 'string' ? ` (${decoded})` : '';
-      if (last) this.tornLine = this.line;
       this.warn(
         last
           ? `${where}: skipped a torn last line (${text.length} characters; the writer was stopped mid-line)`
@@ -94,13 +90,13 @@ export class LogLines {
     const wrong = checkRecord(decoded);
     if (wrong) {
       if (last) {
-        this.tornLine = this.line;
         this.warn(`${where}: skipped a torn last line (${wrong})`);
         return null;
       }
       throw new SessionLogError(`${where}: ${wrong}; this log cannot be reported as it is`);
     }
     this.records++;
+    this.torn.read();
     return decoded;
   }
 

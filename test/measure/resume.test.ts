@@ -7,7 +7,14 @@
  * not reach any figure.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -208,6 +215,27 @@ describe('resuming a counted run from its log', { timeout: 30_000 }, () => {
       got.experiments,
       figures((await uninterrupted('whole3.jsonl')).path).experiments,
     );
+  });
+
+  it('a compressed log goes on the same way; one cut mid-block is refused with the way out', async () => {
+    const path = await interrupted('killed.jsonl.gz', GROUP + 3, true);
+    const { point } = await resume(path);
+    assert.equal(point.dropped.length, 3);
+    const got = figures(path);
+    assert.deepEqual(got.warnings, []);
+    assert.deepEqual(
+      got.experiments,
+      figures((await uninterrupted('whole-gz.jsonl')).path).experiments,
+    );
+    // Cut in its trailer (the data all there), and in the middle of its compressed data.
+    for (const bytes of [8, 100]) {
+      const cut = await interrupted(`cut-${bytes}.jsonl.gz`, GROUP + 3, true);
+      truncateSync(cut, statSync(cut).size - bytes);
+      await assert.rejects(
+        readResumePoint(cut),
+        /the compressed log ends mid-block.*gzip -dc .*cut-\d+\.jsonl\.gz > run\.jsonl/,
+      );
+    }
   });
 
   it('a killed run not resumed reads as it did: the group it was in counts', async () => {
