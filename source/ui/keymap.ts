@@ -135,7 +135,9 @@ export const KEYMAP: readonly Binding[] = [
   },
   {
     command: 'stop-experiment',
-    keys: [ch('x'), { key: 'escape', label: 'Esc' }],
+    // Not Esc: a stray Esc (closing one overlay too many, or an arrow key's escape sequence
+    // split by a slow link) must not end a long run.
+    keys: [ch('x')],
     description: 'stop the experiment or plan after the current invocation',
     category: 'Experiment',
     scopes: ['main'],

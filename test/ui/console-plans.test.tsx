@@ -1,7 +1,7 @@
 /**
  * The console's plan picker (`f`), driven by keys: the plan files with their counts, thinned,
  * a bad one with its error, a small plan run on the real Wasm runtime and Docker engine
- * through the session (its log as bench writes it, its report in `r`), and Esc stopping one.
+ * through the session (its log as bench writes it, its report in `r`), and x stopping one (a stray Esc does not).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -171,13 +171,24 @@ describe('the plan picker', { timeout: 240_000 }, () => {
     await h.waitFor((f) => /^wasm \(component\) +factorial/m.test(f), 'the panes back');
   });
 
-  it('Esc stops a running plan after the current invocation', async () => {
+  it('x stops a running plan after the current invocation; a stray Esc does not', async () => {
     const h = await opened();
     h.press(LONG);
     await h.waitFor((f) => f.includes('> long'), 'long highlighted');
     h.press(KEYS.enter);
-    await h.waitFor((f) => /plan long [1-9][\d,]*\/1,802 running: prime-number/.test(f), 'running');
+    const running = await h.waitFor(
+      (f) => /plan long [1-9][\d,]*\/1,802 running: prime-number/.test(f),
+      'running',
+    );
+    const doneAt = (f: string) =>
+      Number(/plan long ([\d,]+)\/1,802/.exec(f)?.[1]?.replace(/,/g, ''));
+    const before = doneAt(running);
     h.press(KEYS.escape);
+    await h.waitFor(
+      (f) => /plan long [\d,]+\/1,802 running/.test(f) && doneAt(f) > before,
+      'still running after Esc',
+    );
+    h.press('x');
     const frame = await h.waitFor((f) => /plan long [\d,]+\/1,802 stopped/.test(f), 'stopped');
     assert.match(frame, /\(stopped\)/);
     const records = h.logRecords();

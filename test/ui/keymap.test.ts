@@ -33,8 +33,9 @@ describe('keymap', { timeout: 10_000 }, () => {
     assert.equal(commandFor('main', 'c', { ctrl: true }), 'quit');
     assert.equal(commandFor('input', 'q', {}), null, 'typing q in the editor is text');
     assert.equal(commandFor('input', '', { escape: true }), 'close');
-    // On the main screen Esc stops a running experiment or plan, as x does.
-    assert.equal(commandFor('main', '', { escape: true }), 'stop-experiment');
+    // Only x stops a run: a stray Esc on the main screen does nothing.
+    assert.equal(commandFor('main', 'x', {}), 'stop-experiment');
+    assert.equal(commandFor('main', '', { escape: true }), null);
     assert.equal(commandFor('main', 'f', {}), 'choose-plan');
     assert.equal(commandFor('plans', '', { escape: true }), 'close');
     assert.equal(commandFor('plans', '', { return: true }), 'confirm');
