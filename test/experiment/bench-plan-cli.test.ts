@@ -206,6 +206,18 @@ describe('nebula bench --plan', { timeout: 180_000 }, () => {
       run.stderr,
       /--inputs, -n: the plan file sets these; change them in .*flags\.json/,
     );
+    // Flags with a default are refused only when typed: the plan file's runtimes and mode hold.
+    const typed = nebula(
+      'bench',
+      '--plan',
+      planFile('typed', small),
+      '--runtimes',
+      'wasm',
+      '--mode',
+      'warm',
+    );
+    assert.equal(typed.status, 2);
+    assert.match(typed.stderr, /--runtimes, --mode: the plan file sets these/);
     const thin = nebula('bench', '--functions', 'hello', '--thin', '2');
     assert.equal(thin.status, 2);
     assert.match(thin.stderr, /--thin thins a plan file's inputs; use it with --plan/);

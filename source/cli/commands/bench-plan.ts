@@ -11,6 +11,8 @@ import type { Profile } from '../../profiles/schema.js';
 const SET_BY_THE_PLAN = [
   ['functions', '--functions'],
   ['inputs', '--inputs'],
+  ['runtimes', '--runtimes'],
+  ['mode', '--mode'],
   ['n', '-n'],
   ['warmup', '--warmup'],
   ['pauseMs', '--pause-ms'],
@@ -32,7 +34,11 @@ export function benchPlanFromFile(
   profile: Profile,
   fn: (name: string) => { manifest: Manifest },
 ): PlanFileChoice {
-  const given = SET_BY_THE_PLAN.filter(([key]) => options[key] !== undefined);
+  // --runtimes and --mode have defaults: only where commander took them tells they were typed.
+  const typed = new Set((options.given as readonly string[] | undefined) ?? []);
+  const given = SET_BY_THE_PLAN.filter(([key]) =>
+    key === 'runtimes' || key === 'mode' ? typed.has(key) : options[key] !== undefined,
+  );
   if (given.length > 0) {
     throw new UsageError(
       `${given.map(([, flag]) => flag).join(', ')}: the plan file sets these; change them in ${path}, or leave out --plan`,
