@@ -253,7 +253,7 @@ export class Gateway {
       return this.invoke(req, res, rawName, url.searchParams);
     }
     sendError(res, 404, {
-      error: `no route ${req.method} ${path}; routes: GET /health, GET /functions, GET /catalog, GET /machine, GET /power, GET /sizes, GET /events, POST /functions/{name}/invoke, POST /deploy, POST /import, POST /experiments, POST /experiments/stop`,
+      error: `no route ${req.method} ${path}; routes: GET /health, GET /functions, GET /catalog, GET /machine, GET /power, GET /sizes, GET /clock, GET /events, POST /functions/{name}/invoke, POST /deploy, POST /import, POST /experiments, POST /experiments/stop`,
     });
   }
 

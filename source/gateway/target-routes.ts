@@ -2,7 +2,8 @@
  * What a console or a command needs of the machine behind a gateway: its description
  * (GET /machine), its catalog with deploy state (GET /catalog), its deployed sizes
  * (GET /sizes), deploying (POST /deploy), bringing a Wasm function of one's own
- * (POST /import) and its power readings as a stream (GET /power). The routes sit behind the
+ * (POST /import), its power readings as a stream (GET /power) and its clocks (GET /clock,
+ * for a client that drives experiments from its own machine). The routes sit behind the
  * same doors, token and version check as invoke (server.ts routes them after the checks).
  * One file because the routes share the engine, the power source and the busy check of one
  * gateway.
@@ -20,6 +21,8 @@ import type { PowerGap, PowerSample, PowerStatus } from '../power/sample.js';
 import {
   CATALOG_PATH,
   type CatalogResponse,
+  CLOCK_PATH,
+  type ClockResponse,
   DEPLOY_PATH,
   type DeployRequest,
   IMPORT_PATH,
@@ -63,6 +66,7 @@ export class TargetRoutes {
       [DEPLOY_PATH]: () => this.deploy(req, res),
       [IMPORT_PATH]: () => this.import(req, res),
       [POWER_PATH]: () => this.power(res),
+      [CLOCK_PATH]: () => this.clock(res),
     };
     const handler = Object.hasOwn(handlers, path) ? handlers[path] : undefined;
     if (!handler) return null;
@@ -76,6 +80,15 @@ export class TargetRoutes {
       machine: await this.options.engine.machine(),
       profile: { name, label },
       power: this.options.power?.describe() ?? null,
+    };
+    sendJson(res, 200, body);
+  }
+
+  /** Its clocks, read last: the answer leaves right after (a client driver's clock sync). */
+  clock(res: ServerResponse): void {
+    const body: ClockResponse = {
+      monoNs: process.hrtime.bigint().toString(),
+      wallMs: Date.now(),
     };
     sendJson(res, 200, body);
   }

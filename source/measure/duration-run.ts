@@ -76,6 +76,8 @@ export class DurationRun {
       this.emit({ type: 'blocks', blockSeconds, intervalS: measured, total });
       await this.blocks(cells, blockSeconds, intervalS, total);
       await this.baseline('after', intervalS);
+      // Readings read from elsewhere may still be on the way (PowerSource.settle).
+      await power.settle(this.clock.monoNs());
     } finally {
       power.off('sample', onSample);
       power.off('gap', onGap);

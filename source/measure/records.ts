@@ -6,6 +6,7 @@
  */
 import type { RuntimeName } from '../core/invocation.js';
 import type { CellEnergy, IdleDrift } from './block-figures.js';
+import type { Driver } from './driver.js';
 import type { ExperimentPlan } from './plan.js';
 
 export interface ExperimentRecord {
@@ -15,6 +16,10 @@ export interface ExperimentRecord {
   plan: ExperimentPlan;
   /** The power source, or null for a plan without energy. */
   power: { source: string; kind: string; simulated: boolean } | null;
+  /** Who drove it (measure/types.ts Driver); absent in older logs, which the target drove. */
+  driver?: Driver;
+  /** Where its timings were taken, for people (DRIVER_TIMING). */
+  timing?: string;
 }
 
 /**

@@ -10,11 +10,13 @@
  */
 import { type MeasureClock, systemClock } from './clock.js';
 import { runCounted } from './counted-run.js';
+import { DRIVER_TIMING } from './driver.js';
 import { DurationRun } from './duration-run.js';
 import type { ExperimentPlan } from './plan.js';
 import type { ExperimentRecord } from './records.js';
 import type { ExperimentFigures, ExperimentOutcome, SessionOptions } from './types.js';
 
+export type { Driver } from './driver.js';
 export type {
   ExperimentFigures,
   ExperimentOutcome,
@@ -78,6 +80,8 @@ export async function runExperiment(
     at: clock.wallMs(),
     plan,
     power: power ? { source: power.label, kind: power.kind, simulated: power.simulated } : null,
+    driver: options.driver ?? 'target',
+    timing: DRIVER_TIMING[options.driver ?? 'target'],
   };
   if (options.resume && plan.energy) {
     throw new Error('a run that measures energy cannot be resumed (measure/resume.ts)');

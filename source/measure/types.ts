@@ -8,6 +8,7 @@ import type { ResumeRecord } from '../session/breaks.js';
 import type { AnyRecord, InvocationRecord } from '../session/records.js';
 import type { CellEnergy, IdleDrift } from './block-figures.js';
 import type { MeasureClock } from './clock.js';
+import type { Driver } from './driver.js';
 import type { BlockRecord } from './records.js';
 
 /** What a face sees while the session runs (the gateway streams exactly these). */
@@ -20,6 +21,8 @@ export type SessionEvent =
 
 export interface SessionOptions {
   invoke: InvokeFn;
+  /** Who drives it (written into the experiment record); target when not said. */
+  driver?: Driver;
   /** The source to read; null (or a stopped one that will not start) runs without energy. */
   power: PowerSource | null;
   clock?: MeasureClock;

@@ -39,6 +39,12 @@ export interface PowerSample {
   simulated: boolean;
   /** Which source: "estimate", "rapl", "mqtt tasmota plug-1", ... */
   source: string;
+  /**
+   * A reading taken behind a gateway and read by a client that drives the experiment: when
+   * the gateway received it, on the gateway's clocks; receivedAt is then that same moment on
+   * this machine's clocks (remote/clock-sync.ts), not the moment it arrived here.
+   */
+  targetAt?: HostTime;
 }
 
 /** A stretch of time in which the source could not have delivered readings. */

@@ -69,6 +69,13 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
     this.setState('stopped');
   }
 
+  /**
+   * Resolves once every reading taken before `untilNs` (host monotonic) has been delivered.
+   * A source read on this machine delivers each reading as it reads it: at once. A source
+   * read from elsewhere (a gateway's stream) may still have some on the way.
+   */
+  async settle(_untilNs: bigint): Promise<void> {}
+
   status(): PowerStatus {
     return {
       state: this.state,
@@ -88,9 +95,11 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
     sourceTime: number | null,
     simulated = false,
     meter?: MeterValues,
+    /** A reading taken on another machine: when, there, and that time on this one's clocks. */
+    placed?: { receivedAt: HostTime; targetAt: HostTime },
   ): void {
     if (this.state === 'stopped') return;
-    const receivedAt = hostNow();
+    const receivedAt = placed?.receivedAt ?? hostNow();
     this.samples++;
     this.lastSampleAt = receivedAt;
     this.lastProgressNs = BigInt(receivedAt.monoNs);
@@ -102,6 +111,7 @@ export abstract class PowerSource extends EventEmitter<PowerSourceEvents> {
       simulated: simulated || this.simulated,
       source: this.label,
       ...(meter && Object.keys(meter).length > 0 ? { meter } : {}),
+      ...(placed ? { targetAt: placed.targetAt } : {}),
     };
     if (this.state === 'connecting' || this.state === 'stale') this.setState('up');
     this.emit('sample', sample);

@@ -98,6 +98,19 @@ export const IMPORT_PATH = '/import';
 export const MAX_IMPORT_BYTES = 48 * 1024 * 1024;
 /** POST {"experiment": id}: stops that experiment after its current invocation. */
 export const EXPERIMENTS_STOP_PATH = '/experiments/stop';
+/** GET: the gateway's clocks now (a ClockResponse), for a client placing its readings. */
+export const CLOCK_PATH = '/clock';
+
+/**
+ * GET /clock: read as late as the gateway can before answering, so that a client that notes
+ * its own clock before sending and after the answer knows when, on its clock, this was.
+ */
+export interface ClockResponse {
+  /** process.hrtime.bigint() there, decimal: the clock of its power readings' receivedAt. */
+  monoNs: string;
+  /** Date.now() there. */
+  wallMs: number;
+}
 
 /** The gateway's power source as it describes itself. */
 export interface PowerDescription {

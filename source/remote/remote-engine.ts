@@ -19,6 +19,7 @@ import {
 import type { FunctionInfo, InvocationEngine } from '../engine/invocation-engine.js';
 import type { MachineDescription } from '../engine/machine.js';
 import type { SizesQuery, SizesRecord } from '../engine/sizes.js';
+import type { Driver } from '../measure/driver.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { PowerFlags } from '../power/create.js';
 import {
@@ -35,6 +36,7 @@ import {
 } from '../protocol/gateway.js';
 import { sessionHeader } from '../session/header.js';
 import type { HeaderRecord } from '../session/records.js';
+import { type ClientDriveOptions, checkClientPlan, runClientDriven } from './client-driver.js';
 import { GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
 import { checkReadyThere } from './ready-there.js';
 import {
@@ -253,20 +255,33 @@ export class RemoteEngine
     return openGatewayPower(this.http, this.described?.power ?? null, flags, profile);
   }
 
-  /** Every cell of the plan deployed there before anything runs (ready-there.ts). */
-  checkReady(plan: ExperimentPlan): Promise<void> {
+  /**
+   * Every cell of the plan deployed there before anything runs (ready-there.ts); with the
+   * client driver, every cell one it can send (client-driver.ts).
+   */
+  async checkReady(
+    plan: ExperimentPlan,
+    _say?: (line: string) => void,
+    options: { driver?: Driver } = {},
+  ): Promise<void> {
+    if (options.driver === 'client') checkClientPlan(plan, this.url);
     return checkReadyThere(this, plan);
   }
 
   /**
-   * Runs the plan there, with its power source; records come back into `options.log` (the
-   * gateway's sizes among them). The power, clock and timing hooks of this side are not used.
+   * The target driver (the default) runs the plan there, with its power source; records
+   * come back into `options.log` (the gateway's sizes among them), and the power, clock and
+   * timing hooks of this side are not used. The client driver runs the session here, one
+   * request per invocation, with the gateway's power read there (client-driver.ts).
    */
   async runExperiment(
     plan: ExperimentPlan,
-    options: RemoteExperimentOptions = {},
+    options: RemoteExperimentOptions & ClientDriveOptions = {},
   ): Promise<RemoteOutcome> {
     const where = this.described ?? (await this.describe());
+    if (options.driver === 'client') {
+      return runClientDriven({ engine: this, http: this.http, where }, plan, options);
+    }
     const { log, signal, onEvent } = options;
     return runRemoteExperiment(this.http, where, plan, { log, signal, onEvent });
   }

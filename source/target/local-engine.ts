@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { UsageError } from '../core/errors.js';
 import { Engine } from '../engine/engine.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
+import type { Driver } from '../measure/driver.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import { planLanes } from '../measure/plan-lanes.js';
 import { runExperiment } from '../measure/session.js';
@@ -48,7 +49,12 @@ export class LocalEngine extends Engine implements TargetEngine {
    * artifacts (an image on another base) are built here when missing: they exist only for
    * the variant, so asking for it is asking for them.
    */
-  async checkReady(plan: ExperimentPlan, say: (line: string) => void): Promise<void> {
+  async checkReady(
+    plan: ExperimentPlan,
+    say: (line: string) => void,
+    options: { driver?: Driver } = {},
+  ): Promise<void> {
+    if (options.driver === 'client') throw this.noClientDriver();
     const missing: string[] = [];
     for (const { lane, label, functions } of planLanes(plan)) {
       if (functions.length === 0) continue;
@@ -75,8 +81,20 @@ export class LocalEngine extends Engine implements TargetEngine {
     }
   }
 
+  /**
+   * The client driver sends each invocation from this machine to another: with the functions
+   * here there is no other, and a log saying "client" would claim an HTTP round trip that
+   * never happened. Refused rather than taken as the target driver.
+   */
+  private noClientDriver(): UsageError {
+    return new UsageError(
+      `--driver client drives the functions of a gateway's machine from this one, one HTTP request per invocation; profile ${this.profile.name} runs them in this process, where the whole experiment already runs beside them (--driver target): use a profile whose target is a gateway (see profiles/vm.json), or drop --driver client`,
+    );
+  }
+
   async runExperiment(plan: ExperimentPlan, options: TargetRunOptions): Promise<TargetOutcome> {
     const { sizes, power = null, ...session } = options;
+    if (session.driver === 'client') throw this.noClientDriver();
     // As a gateway writes them into its own log: the plan's functions, images when it has
     // containers (a session without containers neither loads dockerode nor asks an engine).
     if (sizes && session.log) {

@@ -10,6 +10,7 @@
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { MachineDescription } from '../engine/machine.js';
 import type { SizesQuery, SizesRecord } from '../engine/sizes.js';
+import type { Driver } from '../measure/driver.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { ExperimentOutcome, SessionOptions } from '../measure/types.js';
 import type { PowerFlags } from '../power/create.js';
@@ -35,6 +36,11 @@ export interface PowerOrigin {
   broker: string | null;
 }
 
+/**
+ * `driver`: who drives the session (measure/types.ts Driver). `target`, the default, runs the
+ * whole experiment where the functions run; `client` runs it here and sends each invocation
+ * there as one HTTP request: only an engine behind a gateway can, and says so when asked.
+ */
 export interface TargetRunOptions extends Omit<SessionOptions, 'invoke' | 'power'> {
   /** The source openPower gave, or null for time only (a gateway reads its own there). */
   power?: PowerSource | null;
@@ -60,8 +66,13 @@ export interface TargetEngine extends InvocationEngine {
    */
   header(profile: string, names?: readonly string[]): HeaderRecord;
   /** Every cell of the plan can run: its runtime loads and its function is deployed (a
-   *  variant's artifacts are built when missing); else an Error that says what to deploy. */
-  checkReady(plan: ExperimentPlan, say: (line: string) => void): Promise<void>;
+   *  variant's artifacts are built when missing); else an Error that says what to deploy.
+   *  With a driver: that driver can run the plan here, else a UsageError that says why. */
+  checkReady(
+    plan: ExperimentPlan,
+    say: (line: string) => void,
+    options?: { driver?: Driver },
+  ): Promise<void>;
   /** Runs the plan where the functions run, with that machine's power source. */
   runExperiment(plan: ExperimentPlan, options: TargetRunOptions): Promise<TargetOutcome>;
   /** How the power source there is described; null when there is none. */

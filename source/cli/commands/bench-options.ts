@@ -10,6 +10,7 @@ import {
   type RuntimeName,
 } from '../../core/invocation.js';
 import { type Lane, PLAN_ORDERS, PlanError, type PlanOrder } from '../../core/plan.js';
+import { DRIVERS, type Driver } from '../../measure/driver.js';
 import { ladderLanes, parseLane, VariantError } from '../../runtimes/variants.js';
 import { positiveInt } from '../run.js';
 import {
@@ -42,6 +43,8 @@ export interface BenchOptions extends BenchPowerOptions {
   resume?: string;
   /** The options given on the command line (not defaults), where commander told. */
   given?: readonly string[];
+  /** target (the default) or client: which machine drives the session (measure/driver.ts). */
+  driver?: string;
 }
 
 /** An hour: longer pauses are a mistake (and overflow Node's timers). */
@@ -111,6 +114,10 @@ export function addBenchOptions(command: Command): Command {
       '--resume <log>',
       'go on with a stopped or killed run from its session log: its plan, the groups it finished kept, the rest run and appended',
     )
+    .option(
+      '--driver <where>',
+      "on a gateway profile: target (the default; the whole experiment runs on the gateway's machine) or client (this machine drives it, one HTTP request per invocation, while the target reads its power)",
+    )
     .option('--profile <name>', 'profile name in profiles/ or a path');
 }
 
@@ -138,6 +145,7 @@ export interface BenchAsk {
   runtimes: RuntimeName[];
   modes: Mode[];
   lanes: Lane[] | null;
+  driver: Driver;
 }
 
 /** Flags that contradict each other are refused here, before any engine is started. */
@@ -171,7 +179,11 @@ export function benchAsk(options: BenchOptions): BenchAsk {
       '--variants compare cold starts by count; run energy (--power) on the runtimes without variants',
     );
   }
-  return { withEnergy, runtimes, modes, lanes };
+  const driver = options.driver ?? 'target';
+  if (!(DRIVERS as readonly string[]).includes(driver)) {
+    throw new UsageError(`unknown --driver "${driver}"; choose one of ${DRIVERS.join(', ')}`);
+  }
+  return { withEnergy, runtimes, modes, lanes, driver: driver as Driver };
 }
 
 /** Runtimes take turns unless told otherwise (energy runs use blocks of time instead). */

@@ -14,7 +14,7 @@ import { EtaTracker } from '../../measure/eta.js';
 import { type ExperimentPlan, ExperimentPlanError } from '../../measure/plan.js';
 import { planFromProfile } from '../../measure/plan-from-profile.js';
 import { planCountLine } from '../../measure/plan-of-file.js';
-import type { ExperimentOutcome } from '../../measure/session.js';
+import type { Driver, ExperimentOutcome } from '../../measure/session.js';
 import type { PowerSource } from '../../power/source.js';
 import { loadProfile } from '../../profiles/load.js';
 import type { Profile } from '../../profiles/schema.js';
@@ -101,7 +101,9 @@ export async function bench(
     // Once: before the run, or before a calibration with --estimate.
     let readied: Promise<void> | null = null;
     const ready = () => {
-      readied ??= engine.checkReady(plan, (line) => deps.err(`${line}\n`));
+      readied ??= engine.checkReady(plan, (line) => deps.err(`${line}\n`), {
+        driver: ask.driver,
+      });
       return readied;
     };
     const clock = deps.clock ?? systemClock;
@@ -147,7 +149,17 @@ export async function bench(
     const estimate = await estimateWith(power);
     const resume = resumed ? resumeOptions(resumed, Date.now()) : undefined;
     const started = clock.wallMs();
-    const outcome = await runWithProgress(plan, engine, power, log, deps, estimate, resume);
+    if (ask.driver === 'client') deps.err(`driver: this machine, one request per invocation\n`);
+    const outcome = await runWithProgress(
+      plan,
+      engine,
+      power,
+      log,
+      deps,
+      estimate,
+      resume,
+      ask.driver,
+    );
     deps.err(`${durationLine(estimate, (clock.wallMs() - started) / 1000, outcome.aborted)}\n`);
     const ladder = resumed ? plan.lanes !== undefined : ask.lanes !== null;
     printOutcome(outcome, { plan, format, power, skipped, ladder }, deps);
@@ -263,7 +275,8 @@ async function runWithProgress(
   log: SessionLog | null,
   deps: BenchDeps,
   estimate: PlanEstimate,
-  resume?: TargetRunOptions['resume'],
+  resume: TargetRunOptions['resume'] | undefined,
+  driver: Driver,
 ): Promise<TargetOutcome> {
   const progress =
     deps.interactive && process.stderr.isTTY
@@ -272,6 +285,7 @@ async function runWithProgress(
   try {
     return await engine.runExperiment(plan, {
       power,
+      driver,
       clock: deps.clock,
       log: log ? (record) => log.append(record) : undefined,
       // A resumed run's sizes were logged when it started.
