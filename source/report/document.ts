@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { streamSessionLog } from '../session/read-log.js';
 import { isInvocation } from '../session/records.js';
 import { ensureDir } from '../session/session-log.js';
+import { driverTable } from './driver-table.js';
 import { energyByCell } from './energy-by-cell.js';
 import { type FigureSpec, figureSpecs } from './figures/specs.js';
 import { type HtmlSession, renderHtml, slug } from './html.js';
@@ -32,8 +33,12 @@ export function sessionFigures(session: Session): FigureSpec[] {
   });
 }
 
+/** Across the logs given: sessions side by side, and the drivers' table once a client drove. */
 function sharedTables(sessions: readonly Session[]): Table[] {
-  return sessions.length > 1 ? [sideBySideTable(sideBySide(sessions))] : [];
+  const tables = sessions.length > 1 ? [sideBySideTable(sideBySide(sessions))] : [];
+  const drivers = driverTable(sessions.map((s) => s.drivers));
+  if (drivers) tables.push(drivers);
+  return tables;
 }
 
 export function renderMarkdownReport(sessions: readonly Session[]): string {
@@ -51,7 +56,7 @@ export function renderMarkdownReport(sessions: readonly Session[]): string {
 export function renderJsonReport(sessions: readonly Session[]): string {
   if (sessions.length === 1) {
     const [only] = sessions as [Session];
-    const tables = extraTables(only);
+    const tables = [...extraTables(only), ...sharedTables(sessions)];
     const body = { ...sessionReport(only), ...(tables.length > 0 ? { tables } : {}) };
     return `${JSON.stringify(body, null, 2)}\n`;
   }
@@ -63,8 +68,14 @@ export function renderJsonReport(sessions: readonly Session[]): string {
       tables: extraTables(s),
     })),
     sideBySide: sideBySide(sessions),
+    ...withDrivers(sessions),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+function withDrivers(sessions: readonly Session[]): { drivers?: Table } {
+  const drivers = driverTable(sessions.map((s) => s.drivers));
+  return drivers ? { drivers } : {};
 }
 
 /**

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { streamSessionLog } from '../session/read-log.js';
 import { type AnyRecord, type HeaderRecord, isHeader, isInvocation } from '../session/records.js';
+import { DriverDigest } from './driver-table.js';
 import { powerSourceOf } from './energy-by-cell.js';
 import type { PowerTimeline } from './figures/power-over-time.js';
 import { PowerTrace, Spans } from './power-trace.js';
@@ -32,6 +33,8 @@ export interface Session {
   timeline: PowerTimeline;
   /** Invocation records in the log, warm-ups and failures included. */
   invocations: number;
+  /** Its cells by driver (driver-table.ts). */
+  drivers: DriverDigest;
   warnings: string[];
 }
 
@@ -43,6 +46,7 @@ export class SessionsError extends Error {
 export class SessionDigest {
   private readonly builder = new ReportBuilder();
   private readonly cells = new ReportCells();
+  private readonly drivers = new DriverDigest();
   private header: HeaderRecord | null = null;
   private sizes: SizesRecord | null = null;
   private firstReading: AnyRecord | null = null;
@@ -54,6 +58,7 @@ export class SessionDigest {
 
   add(record: AnyRecord): void {
     this.builder.add(record);
+    this.drivers.add(record);
     if (isInvocation(record)) {
       this.invocations++;
       this.cells.add(record);
@@ -83,6 +88,7 @@ export class SessionDigest {
       powerSource: powerSourceOf(this.firstReading ? [this.firstReading] : []),
       timeline: this.timeline,
       invocations: this.invocations,
+      drivers: this.drivers,
       warnings,
     };
   }

@@ -254,6 +254,7 @@ function platformTable(platform: Platform): Table {
     missing.length > 0 ? `Not in these logs: ${missing.join(', ')}.` : '',
     `Phases: ${phases.join('; ')} (the thesis's own marks where the log has them).`,
     'Energy: gross µWh per invocation of each cell (the median over its blocks), pooled the same way.',
+    driversNote(platform),
     `Published: ${published.label}; difference = this mean ratio against it.`,
     functions.includes('prime-number-thesis')
       ? 'prime-number ran as prime-number-thesis, on the thesis’s indexing (n gives the (n+1)-th prime: 100 gives 547), so its inputs and its exclusion mean what they meant there; the thesis’s factorial multiplies u128 and wraps past 34!, where Nebula’s computes n! exactly, so factorial over 34 does more work here than it did there.'
@@ -273,6 +274,25 @@ function platformTable(platform: Platform): Table {
     rows,
     note: notes.map((line) => `- ${line}`).join('\n'),
   };
+}
+
+/** Which driver ran the platform's experiments (the thesis's own: a separate client). */
+function driversNote(platform: Platform): string {
+  const counts = { target: 0, client: 0 };
+  for (const session of platform.sessions) {
+    for (const section of session.report.sections) {
+      for (const experiment of section.experiments) counts[experiment.driver ?? 'target']++;
+    }
+  }
+  const said = [
+    counts.target > 0
+      ? `target (the whole run on the measured machine, no HTTP in any timing) in ${counts.target} experiment${counts.target === 1 ? '' : 's'}`
+      : '',
+    counts.client > 0
+      ? `client (this session on another machine, one HTTP request per invocation, as the thesis drove it) in ${counts.client}`
+      : '',
+  ].filter((part) => part !== '');
+  return `Driver: ${said.join('; ')}. The timings are the target's whichever drove (no round trip in them).`;
 }
 
 function pooledCount(cells: readonly ReportCell[], runtime: string): number {
