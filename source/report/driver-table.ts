@@ -30,6 +30,15 @@ interface DriverCell {
   by: Partial<Record<Driver, DriverSamples>>;
 }
 
+function samplesOf(cell: DriverCell, driver: Driver): DriverSamples {
+  let samples = cell.by[driver];
+  if (!samples) {
+    samples = { total: new PhaseSample(), roundTrip: new PhaseSample() };
+    cell.by[driver] = samples;
+  }
+  return samples;
+}
+
 /** Takes a log's records in order; several logs' digests are merged by cells(). */
 export class DriverDigest {
   private machine = 'unknown machine';
@@ -61,10 +70,7 @@ export class DriverDigest {
         found = { ...cell, by: {} };
         this.found.set(key, found);
       }
-      const samples = (found.by[driver] ??= {
-        total: new PhaseSample(),
-        roundTrip: new PhaseSample(),
-      });
+      const samples = samplesOf(found, driver);
       samples.total.add(record.timings.totalMs);
       const roundTrip = (record as { clientRoundTripMs?: unknown }).clientRoundTripMs;
       if (typeof roundTrip === 'number') samples.roundTrip.add(roundTrip);
@@ -81,10 +87,7 @@ function mergedCells(digests: readonly DriverDigest[]): DriverCell[] {
       for (const driver of ['target', 'client'] as const) {
         const from = cell.by[driver];
         if (!from) continue;
-        const to = (into.by[driver] ??= {
-          total: new PhaseSample(),
-          roundTrip: new PhaseSample(),
-        });
+        const to = samplesOf(into, driver);
         to.total.absorb(from.total);
         to.roundTrip.absorb(from.roundTrip);
       }
