@@ -11,7 +11,6 @@ import type { Driver } from '../measure/driver.js';
 import type { ExperimentRecord } from '../measure/records.js';
 import { type AnyRecord, isHeader, isInvocation } from '../session/records.js';
 import { inputLabel, ms } from './render/format.js';
-import { PAIR } from './side-by-side.js';
 import { medianText, ratioText, type Table } from './table.js';
 
 interface DriverSamples {
@@ -114,6 +113,8 @@ function ratioOf(top: Sample | undefined, bottom: Sample | undefined): string {
 }
 
 const RUNTIME_ORDER = ['container', 'wasm', 'wasm-p1'];
+/** As the side-by-side table's ratio (side-by-side.ts PAIR, which imports sessions.ts). */
+const PAIR = { numerator: 'container', denominator: 'wasm' } as const;
 
 /** The table, or null when no cell was driven by a client. */
 export function driverTable(digests: readonly DriverDigest[]): Table | null {
