@@ -3,7 +3,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bodyOverInputBound, maxInputBytes } from '../core/input-bound.js';
-import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
 import { nebulaVersion } from '../core/version.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { MeasureClock } from '../measure/clock.js';
@@ -14,7 +13,6 @@ import {
   EXPERIMENTS_STOP_PATH,
   type FunctionsResponse,
   type HealthResponse,
-  INVOKE_QUERY_KEYS,
   invokePathName,
   MAX_BODY_BYTES,
   VERSION_HEADER,
@@ -28,6 +26,7 @@ import { doorChecker, passDoors } from './doors.js';
 import { EventStream, resultJson } from './event-stream.js';
 import { type ExperimentLog, ExperimentsRoute } from './experiments.js';
 import { allow, readBodyOrRefuse, sendError, sendJson, sendJsonText } from './http-io.js';
+import { parseInvokeQuery } from './invoke-query.js';
 import { SharedPower } from './shared-power.js';
 import { TargetRoutes } from './target-routes.js';
 
@@ -340,6 +339,7 @@ export class Gateway {
         input,
         mode: params.mode,
         signal: controller.signal,
+        ...(params.timeoutMs === undefined ? {} : { timeoutMs: params.timeoutMs }),
       });
       sendJsonText(res, 200, resultJson(result));
     } catch (error) {
@@ -360,41 +360,4 @@ function requestUrl(target: string | undefined): URL | null {
   } catch {
     return null;
   }
-}
-
-type InvokeQuery =
-  | { runtime: string; mode: Mode }
-  | { error: string; field: string; value: string; choices: readonly string[] };
-
-/** runtime (default wasm) and mode (default cold), as `nebula invoke`; anything else is refused. */
-export function parseInvokeQuery(query: URLSearchParams): InvokeQuery {
-  for (const key of query.keys()) {
-    if (!(INVOKE_QUERY_KEYS as readonly string[]).includes(key)) {
-      return {
-        error: `unknown query parameter "${key}"; accepted: ${INVOKE_QUERY_KEYS.join(', ')}`,
-        field: 'query',
-        value: key,
-        choices: INVOKE_QUERY_KEYS,
-      };
-    }
-  }
-  const runtime = query.get('runtime') ?? 'wasm';
-  if (!isRuntimeName(runtime)) {
-    return {
-      error: `unknown runtime "${runtime}"; choose one of ${RUNTIME_NAMES.join(', ')}`,
-      field: 'runtime',
-      value: runtime,
-      choices: RUNTIME_NAMES,
-    };
-  }
-  const mode = query.get('mode') ?? 'cold';
-  if (!isMode(mode)) {
-    return {
-      error: `unknown mode "${mode}"; choose one of ${MODES.join(', ')}`,
-      field: 'mode',
-      value: mode,
-      choices: MODES,
-    };
-  }
-  return { runtime, mode };
 }

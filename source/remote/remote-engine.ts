@@ -306,7 +306,8 @@ export class RemoteEngine
         `variants (${runtimeName}:${request.variant}) run on a local engine only; the gateway runs each runtime's defaults`,
       );
     }
-    const path = `/functions/${encodeURIComponent(functionName)}/invoke?runtime=${runtimeName}&mode=${request.mode}`;
+    const timeout = request.timeoutMs === undefined ? '' : `&timeoutMs=${request.timeoutMs}`;
+    const path = `/functions/${encodeURIComponent(functionName)}/invoke?runtime=${runtimeName}&mode=${request.mode}${timeout}`;
     const started = process.hrtime.bigint();
     const answer = await this.http.send('POST', path, request.input, request.signal);
     if (answer.status !== 200) throw this.http.failure(answer, `invoke ${functionName}`);

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { RemoteEngine } from '../../source/remote/remote-engine.js';
 import { NEBULA, PLUG_TOPIC, readRecords, startVm, type Vm } from './vm.js';
 
 const run = promisify(execFile);
@@ -208,6 +209,36 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
     assert.ok(ratios);
     assert.match(ratios[column('Total ms, target driver')] as string, /×/);
     assert.match(ratios[column('Total ms, client driver')] as string, /×/);
+  });
+
+  it("sends a plan's timeout with the invocation, and the gateway keeps it", async () => {
+    const engine = await RemoteEngine.connect({ url: vm.url });
+    try {
+      const cut = await engine.invoke('fibonacci-recursive', 'wasm-p1', {
+        input: '40',
+        mode: 'cold',
+        timeoutMs: 50,
+      });
+      assert.equal(cut.ok, false);
+      assert.equal(cut.failure, 'timeout');
+      const fits = await engine.invoke('fibonacci-recursive', 'wasm-p1', {
+        input: '10',
+        mode: 'cold',
+        timeoutMs: 60_000,
+      });
+      assert.equal(fits.ok, true, fits.error ?? '');
+    } finally {
+      await engine.close();
+    }
+    const wrong = await fetch(`${vm.url}/functions/hello/invoke?runtime=wasm-p1&timeoutMs=0`, {
+      method: 'POST',
+      body: '',
+    });
+    assert.equal(wrong.status, 400);
+    assert.match(
+      ((await wrong.json()) as { error: string }).error,
+      /timeoutMs must be a whole number of ms from 1 to 3600000/,
+    );
   });
 
   it('refuses the client driver on a local profile, and variants, before anything is written', async () => {
