@@ -35,6 +35,8 @@ export interface Session {
   invocations: number;
   /** Its cells by driver (driver-table.ts). */
   drivers: DriverDigest;
+  /** The machine behind a gateway its experiments ran on (its last `target` record), else null. */
+  target: { hostname: string; arch: string } | null;
   warnings: string[];
 }
 
@@ -47,6 +49,7 @@ export class SessionDigest {
   private readonly builder = new ReportBuilder();
   private readonly cells = new ReportCells();
   private readonly drivers = new DriverDigest();
+  private target: Session['target'] = null;
   private header: HeaderRecord | null = null;
   private sizes: SizesRecord | null = null;
   private firstReading: AnyRecord | null = null;
@@ -64,6 +67,7 @@ export class SessionDigest {
       this.cells.add(record);
       this.timeline.experiments.add(record.experiment, record.at);
     } else if (isHeader(record)) this.header ??= record;
+    else if (record.type === 'target') this.target = targetMachine(record) ?? this.target;
     else if (isSizesRecord(record)) this.sizes = record;
     else if (record.type === 'power' || record.type === 'power-baseline') {
       this.firstReading ??= record;
@@ -89,9 +93,17 @@ export class SessionDigest {
       timeline: this.timeline,
       invocations: this.invocations,
       drivers: this.drivers,
+      target: this.target,
       warnings,
     };
   }
+}
+
+function targetMachine(record: AnyRecord): Session['target'] {
+  const machine = (record as { machine?: { hostname?: unknown; arch?: unknown } }).machine;
+  return typeof machine?.hostname === 'string' && typeof machine.arch === 'string'
+    ? { hostname: machine.hostname, arch: machine.arch }
+    : null;
 }
 
 /** A session from records already in memory (tests, a run that just ended). */

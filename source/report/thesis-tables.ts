@@ -58,7 +58,8 @@ interface Platform {
 function platformsOf(sessions: readonly Session[]): Platform[] {
   const byKey = new Map<string, Platform>();
   for (const session of sessions) {
-    const machine = session.header?.machine;
+    // Behind a gateway the platform is the gateway's machine, not the one that wrote the log.
+    const machine = session.target ?? session.header?.machine;
     const label = `${session.header?.profile ?? 'unknown profile'} @ ${machine?.hostname ?? 'unknown host'} (${machine?.arch ?? 'unknown arch'})`;
     const arm = machine?.arch === 'arm64' || machine?.arch === 'aarch64';
     const platform = byKey.get(label) ?? { label, published: arm ? 'pi' : 'vm', sessions: [] };

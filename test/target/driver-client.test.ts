@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, machine } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -78,6 +79,13 @@ class CountingRelay {
     return this.counts.get(key) ?? 0;
   }
 
+  /** POST /functions/{name}/invoke, every function. */
+  invokes(): number {
+    return [...this.counts]
+      .filter(([key]) => /^POST \/functions\/[^/]+\/invoke$/.test(key))
+      .reduce((sum, [, n]) => sum + n, 0);
+  }
+
   async down(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) =>
@@ -95,7 +103,6 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
   let vm: Vm;
   let relay: CountingRelay;
   let profile: string;
-  const INVOKE = 'POST /functions/hello/invoke';
 
   before(async () => {
     vm = await startVm();
@@ -114,6 +121,7 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
     const deployed = await nebula(vm, [
       'deploy',
       'hello',
+      'fibonacci-recursive',
       '--runtime',
       'wasm,container',
       '--profile',
@@ -124,13 +132,34 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
   after(async () => {
     await relay?.down();
     await vm?.stop();
+    // Deploying the VM's copies replaced this repository's images of those functions in the
+    // shared Docker engine (a deploy removes a function's images of other sources): put them
+    // back, as the tests that follow find them.
+    const restored = await nebula(vm, [
+      'deploy',
+      'hello',
+      'fibonacci-recursive',
+      '--runtime',
+      'container',
+    ]);
+    assert.equal(restored.code, 0, restored.stderr);
   });
 
   it('runs the same cells both ways: one request per invocation or one experiment, both logs say their driver, one report shows the difference', async () => {
     const clientLog = join(vm.root, 'client-driven.jsonl');
     const targetLog = join(vm.root, 'target-driven.jsonl');
-    const cells = ['--functions', 'hello', '--runtimes', 'container,wasm', '--mode', 'cold'];
-    const invokesBefore = relay.count(INVOKE);
+    // fibonacci-recursive is one of the thesis's functions: `report --thesis` reads these logs.
+    const cells = [
+      '--functions',
+      'fibonacci-recursive,hello',
+      '--inputs',
+      '10',
+      '--runtimes',
+      'container,wasm',
+      '--mode',
+      'cold',
+    ];
+    const invokesBefore = relay.invokes();
     const experimentsBefore = relay.count('POST /experiments');
     const client = await nebula(vm, [
       'bench',
@@ -146,9 +175,9 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
     assert.equal(client.code, 0, client.stderr);
     const clientRecords = readRecords(clientLog);
     const invocations = clientRecords.filter((r) => r.type === 'invocation');
-    // 3 measured and 1 warm-up on each of two runtimes, each its own request to the gateway.
-    assert.equal(invocations.length, 8);
-    assert.equal(relay.count(INVOKE) - invokesBefore, invocations.length);
+    // 3 measured and 1 warm-up of two functions on two runtimes, each its own request.
+    assert.equal(invocations.length, 16);
+    assert.equal(relay.invokes() - invokesBefore, invocations.length);
     assert.equal(relay.count('POST /experiments'), experimentsBefore);
     assert.ok(invocations.every((r) => typeof r.clientRoundTripMs === 'number'));
     const clientStart = experimentOf(clientRecords);
@@ -159,7 +188,7 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
       'client',
     );
 
-    const invokesBetween = relay.count(INVOKE);
+    const invokesBetween = relay.invokes();
     const target = await nebula(vm, [
       'bench',
       '--profile',
@@ -171,10 +200,10 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
     ]);
     assert.equal(target.code, 0, target.stderr);
     assert.equal(relay.count('POST /experiments'), experimentsBefore + 1);
-    assert.equal(relay.count(INVOKE), invokesBetween, 'the target driver sends no invocation');
+    assert.equal(relay.invokes(), invokesBetween, 'the target driver sends no invocation');
     const targetRecords = readRecords(targetLog);
     assert.equal(experimentOf(targetRecords).driver, 'target');
-    assert.equal(targetRecords.filter((r) => r.type === 'invocation').length, 8);
+    assert.equal(targetRecords.filter((r) => r.type === 'invocation').length, 16);
     assert.ok(targetRecords.every((r) => r.clientRoundTripMs === undefined));
 
     const markdown = await nebula(vm, ['report', targetLog, clientLog]);
@@ -209,6 +238,20 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
     assert.ok(ratios);
     assert.match(ratios[column('Total ms, target driver')] as string, /×/);
     assert.match(ratios[column('Total ms, client driver')] as string, /×/);
+
+    // The thesis's tables name the machine the functions ran on (the gateway's, with the
+    // architecture uname gives, x86_64, where this machine's log header says Node's x64) and
+    // the drivers its logs used.
+    const thesis = await nebula(vm, ['report', '--thesis', targetLog, clientLog]);
+    assert.equal(thesis.code, 0, thesis.stderr);
+    assert.ok(
+      thesis.stdout.includes(`## Thesis tables: relayed @ ${hostname()} (${machine()})`),
+      thesis.stdout,
+    );
+    assert.match(
+      thesis.stdout,
+      /- Driver: target \(the whole run on the measured machine, no HTTP in any timing\) in 1 experiment; client \(this session on another machine, one HTTP request per invocation, as the thesis drove it\) in 1\./,
+    );
   });
 
   it("sends a plan's timeout with the invocation, and the gateway keeps it", async () => {
