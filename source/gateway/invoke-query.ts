@@ -1,13 +1,16 @@
 /**
  * The query of POST /functions/{name}/invoke: runtime (default wasm) and mode (default cold),
- * as `nebula invoke`, and timeoutMs, the invocation's timeout instead of the manifest's (a
- * plan's, sent by a client that drives an experiment); anything else is refused naming it.
+ * as `nebula invoke`; a variant of the runtime (runtimes/variants.ts, a cold start's
+ * condition) and timeoutMs, the invocation's timeout instead of the manifest's, as a plan
+ * sets them (a client driving an experiment sends them); anything else is refused naming it.
  */
+import { UsageError } from '../core/errors.js';
 import { isMode, isRuntimeName, MODES, type Mode, RUNTIME_NAMES } from '../core/invocation.js';
+import { canonicalVariant } from '../engine/engine.js';
 import { INVOKE_QUERY_KEYS, MAX_INVOKE_TIMEOUT_MS } from '../protocol/gateway.js';
 
 export type InvokeQuery =
-  | { runtime: string; mode: Mode; timeoutMs?: number }
+  | { runtime: string; mode: Mode; variant?: string; timeoutMs?: number }
   | { error: string; field: string; value: string; choices: readonly string[] };
 
 export function parseInvokeQuery(query: URLSearchParams): InvokeQuery {
@@ -39,8 +42,18 @@ export function parseInvokeQuery(query: URLSearchParams): InvokeQuery {
       choices: MODES,
     };
   }
+  const variant = query.get('variant') ?? undefined;
+  if (variant !== undefined) {
+    try {
+      canonicalVariant(runtime, variant);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      return { error: error.message, field: 'variant', value: variant, choices: [] };
+    }
+  }
+  const chosen = { runtime, mode, ...(variant === undefined ? {} : { variant }) };
   const timeout = query.get('timeoutMs');
-  if (timeout === null) return { runtime, mode };
+  if (timeout === null) return chosen;
   const timeoutMs = Number(timeout);
   if (!/^\d+$/.test(timeout) || timeoutMs < 1 || timeoutMs > MAX_INVOKE_TIMEOUT_MS) {
     return {
@@ -50,5 +63,5 @@ export function parseInvokeQuery(query: URLSearchParams): InvokeQuery {
       choices: [],
     };
   }
-  return { runtime, mode, timeoutMs };
+  return { ...chosen, timeoutMs };
 }

@@ -339,6 +339,7 @@ export class Gateway {
         input,
         mode: params.mode,
         signal: controller.signal,
+        ...(params.variant === undefined ? {} : { variant: params.variant }),
         ...(params.timeoutMs === undefined ? {} : { timeoutMs: params.timeoutMs }),
       });
       sendJsonText(res, 200, resultJson(result));

@@ -7,7 +7,7 @@ import type { PowerGap, PowerSample, PowerStatus } from '../power/sample.js';
 /** A request body (the function's input) larger than this is refused with 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export const INVOKE_QUERY_KEYS = ['runtime', 'mode', 'timeoutMs'] as const;
+export const INVOKE_QUERY_KEYS = ['runtime', 'mode', 'variant', 'timeoutMs'] as const;
 /** The longest timeout an invocation may ask for, as a plan may (measure/plan.ts). */
 export const MAX_INVOKE_TIMEOUT_MS = 3_600_000;
 

@@ -1,7 +1,7 @@
 /**
  * The client driver (`nebula bench --driver client`, the thesis's condition): the measurement
  * session runs on this machine and sends each invocation to the gateway as its own HTTP
- * request (POST /functions/{name}/invoke), while the gateway's machine reads its power and
+ * request (POST /functions/{name}/invoke, with its variant and timeout), while the gateway's machine reads its power and
  * streams it here (remote-power.ts). What is timed where:
  * - the phases (startup, compute, total) are the target's, as its runtimes measured them;
  * - each invocation's `clientRoundTripMs`, and the block and idle windows, are on this
@@ -13,7 +13,6 @@
  * the clock-sync records, and the session's own records, whose experiment record says
  * `driver: "client"`.
  */
-import { UsageError } from '../core/errors.js';
 import type { InvocationEngine } from '../engine/invocation-engine.js';
 import type { SizesQuery, SizesRecord } from '../engine/sizes.js';
 import { engineInvoke } from '../experiment/engine-invoke.js';
@@ -45,26 +44,12 @@ export interface ClientDriverTarget {
   where: MachineResponse;
 }
 
-/**
- * What the client driver cannot run, refused before anything starts: a variant (the invoke
- * route runs each runtime's defaults).
- */
-export function checkClientPlan(plan: ExperimentPlan, url: string): void {
-  const variants = planLanes(plan).filter(({ lane }) => lane.variant);
-  if (variants.length > 0) {
-    throw new UsageError(
-      `--driver client sends each invocation to ${url} as POST /functions/{name}/invoke, which runs each runtime's defaults: ${variants.map((v) => v.label).join(', ')} cannot run that way; drop the variants, or run them with --driver target (the whole experiment on the gateway's machine)`,
-    );
-  }
-}
-
 export async function runClientDriven(
   target: ClientDriverTarget,
   plan: ExperimentPlan,
   options: ClientDriveOptions,
 ): Promise<RemoteOutcome> {
   const { http, where, engine } = target;
-  checkClientPlan(plan, http.url);
   const { sizes, power: given = null, ...session } = options;
   const power = plan.energy ? given : null;
   if (plan.energy && !(power instanceof RemotePowerSource)) {

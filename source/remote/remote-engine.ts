@@ -19,7 +19,6 @@ import {
 import type { FunctionInfo, InvocationEngine } from '../engine/invocation-engine.js';
 import type { MachineDescription } from '../engine/machine.js';
 import type { SizesQuery, SizesRecord } from '../engine/sizes.js';
-import type { Driver } from '../measure/driver.js';
 import type { ExperimentPlan } from '../measure/plan.js';
 import type { PowerFlags } from '../power/create.js';
 import {
@@ -36,7 +35,7 @@ import {
 } from '../protocol/gateway.js';
 import { sessionHeader } from '../session/header.js';
 import type { HeaderRecord } from '../session/records.js';
-import { type ClientDriveOptions, checkClientPlan, runClientDriven } from './client-driver.js';
+import { type ClientDriveOptions, runClientDriven } from './client-driver.js';
 import { GatewayHttp, GatewayUnreachableError } from './gateway-http.js';
 import { checkReadyThere } from './ready-there.js';
 import {
@@ -256,15 +255,10 @@ export class RemoteEngine
   }
 
   /**
-   * Every cell of the plan deployed there before anything runs (ready-there.ts); with the
-   * client driver, every cell one it can send (client-driver.ts).
+   * Every cell of the plan deployed there before anything runs (ready-there.ts), a
+   * variant's artifacts built there; either driver can run every cell.
    */
-  async checkReady(
-    plan: ExperimentPlan,
-    _say?: (line: string) => void,
-    options: { driver?: Driver } = {},
-  ): Promise<void> {
-    if (options.driver === 'client') checkClientPlan(plan, this.url);
+  async checkReady(plan: ExperimentPlan): Promise<void> {
     return checkReadyThere(this, plan);
   }
 
@@ -301,13 +295,10 @@ export class RemoteEngine
     // Same checks and messages as the local Engine, without a round trip.
     checkRequestNames(runtimeName, request.mode);
     this.fn(functionName);
-    if (request.variant) {
-      throw new UsageError(
-        `variants (${runtimeName}:${request.variant}) run on a local engine only; the gateway runs each runtime's defaults`,
-      );
-    }
-    const timeout = request.timeoutMs === undefined ? '' : `&timeoutMs=${request.timeoutMs}`;
-    const path = `/functions/${encodeURIComponent(functionName)}/invoke?runtime=${runtimeName}&mode=${request.mode}${timeout}`;
+    const query = new URLSearchParams({ runtime: runtimeName, mode: request.mode });
+    if (request.variant) query.set('variant', request.variant);
+    if (request.timeoutMs !== undefined) query.set('timeoutMs', String(request.timeoutMs));
+    const path = `/functions/${encodeURIComponent(functionName)}/invoke?${query}`;
     const started = process.hrtime.bigint();
     const answer = await this.http.send('POST', path, request.input, request.signal);
     if (answer.status !== 200) throw this.http.failure(answer, `invoke ${functionName}`);

@@ -284,7 +284,7 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
     );
   });
 
-  it('refuses the client driver on a local profile, and variants, before anything is written', async () => {
+  it('refuses the client driver on a local profile, and an unknown driver, before anything is written', async () => {
     const logsBefore = readdirSync(vm.clientLogsDir).length;
     const local = await nebula(vm, [
       'bench',
@@ -300,23 +300,47 @@ describe('the client driver against a real gateway', { timeout: 600_000 }, () =>
     assert.equal(local.code, 2, local.stderr);
     assert.match(local.stderr, /--driver client drives the functions of a gateway's machine/);
     assert.match(local.stderr, /use a profile whose target is a gateway/);
-    const variants = await nebula(vm, [
+    const unknown = await nebula(vm, ['bench', '--profile', profile, '--driver', 'laptop']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown --driver "laptop"; choose one of target, client/);
+    assert.equal(readdirSync(vm.clientLogsDir).length, logsBefore);
+  });
+
+  it("sends each invocation with its lane's variant, built there first", async () => {
+    const log = join(vm.root, 'client-variants.jsonl');
+    const before = relay.invokes();
+    const bench = await nebula(vm, [
       'bench',
       '--profile',
       profile,
       '--functions',
       'hello',
       '--variants',
-      'container:net=bridge',
+      'wasm; wasm:load=precompiled',
       '--driver',
       'client',
+      '--log',
+      log,
+      '--json',
     ]);
-    assert.equal(variants.code, 2, variants.stderr);
-    assert.match(variants.stderr, /container\[net=bridge\] cannot run that way/);
-    const unknown = await nebula(vm, ['bench', '--profile', profile, '--driver', 'laptop']);
-    assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown --driver "laptop"; choose one of target, client/);
-    assert.equal(readdirSync(vm.clientLogsDir).length, logsBefore);
+    assert.equal(bench.code, 0, bench.stderr);
+    const invocations = readRecords(log).filter((r) => r.type === 'invocation');
+    assert.equal(invocations.length, 8);
+    assert.equal(relay.invokes() - before, 8);
+    assert.deepEqual(
+      [...new Set(invocations.map((r) => `${r.runtime}[${r.variant ?? ''}]`))].sort(),
+      ['wasm[]', 'wasm[load=precompiled]'],
+    );
+    assert.ok(
+      invocations.every((r) => r.ok === true),
+      JSON.stringify(invocations[0]),
+    );
+    const wrong = await fetch(`${vm.url}/functions/hello/invoke?runtime=wasm&variant=load=warp`, {
+      method: 'POST',
+      body: '',
+    });
+    assert.equal(wrong.status, 400);
+    assert.equal(((await wrong.json()) as { field: string }).field, 'variant');
   });
 
   it('attributes power read at the target, placed on this clock, to blocks timed here', async () => {
