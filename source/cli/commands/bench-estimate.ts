@@ -9,6 +9,7 @@ import { planInvocations } from '../../core/plan.js';
 import { calibrate, calibrationInvocations } from '../../measure/calibrate.js';
 import type { MeasureClock } from '../../measure/clock.js';
 import { costsFromLogs, machineOf, sessionLogs } from '../../measure/cost-from-logs.js';
+import type { Driver } from '../../measure/driver.js';
 import {
   estimateCounted,
   estimateEnergy,
@@ -41,6 +42,8 @@ export interface EstimateContext {
   ready: () => Promise<void>;
   /** The log this run writes: not an earlier session. */
   ownLog?: string;
+  /** Who will drive the run: its calibration is driven the same way (round trips and all). */
+  driver?: Driver;
 }
 
 export async function benchEstimate(
@@ -85,6 +88,7 @@ export async function benchEstimate(
           ...options,
           power: null,
           clock: context.clock,
+          ...(context.driver ? { driver: context.driver } : {}),
         }),
       clock: context.clock,
       budgetS: CALIBRATION_BUDGET_S,

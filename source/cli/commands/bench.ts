@@ -116,6 +116,7 @@ export async function bench(
         clock,
         err: deps.err,
         ready,
+        driver: ask.driver,
         ...(deps.logsDir ? { logsDir: deps.logsDir } : {}),
       });
     if (options.estimate) {
