@@ -76,9 +76,9 @@ function experimentMarkdown(e: ExperimentReport, level: string, titled = true): 
     );
   }
   if (e.idle) lines.push(`- Idle: ${idleText(e.idle)}`);
-  for (const pause of e.resumed ?? []) lines.push(`- ${resumedText(pause)}`);
   if (e.driver) lines.push(`- Driver: ${e.driver}; timings: ${e.timing ?? 'not said'}`);
   if (e.clocks) lines.push(`- Clocks: ${e.clocks}`);
+  for (const pause of e.resumed ?? []) lines.push(`- ${resumedText(pause)}`);
   parts.push(
     `${head}${lines.length ? `${lines.join('\n')}\n\n` : ''}${columnsTable(resultColumns(e.results))}`,
   );
