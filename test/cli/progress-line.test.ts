@@ -1,6 +1,7 @@
 /** The ETA: what is left of the estimate, scaled by how the run so far compares with it. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { RunTiming } from '../../source/cli/commands/bench-estimate.js';
 import { type ProgressEvent, showProgress } from '../../source/cli/progress-line.js';
 import type { StepRecord } from '../../source/core/plan.js';
 import { CostBook } from '../../source/measure/cost-model.js';
@@ -8,6 +9,7 @@ import { estimateCounted, estimateEnergy } from '../../source/measure/estimate.j
 import { EtaTracker } from '../../source/measure/eta.js';
 import { parseExperimentPlan } from '../../source/measure/plan.js';
 import { fakeResult } from '../experiment/fake-invoke.js';
+import { VirtualClock } from '../measure/trace.js';
 
 const plan = parseExperimentPlan({
   functions: [{ name: 'hello', inputs: ['x'] }],
@@ -104,5 +106,23 @@ describe('the ETA', () => {
     now = 8000;
     show(invocation(1, 'container'));
     assert.match(written, /\[2\/4 ETA 8\.0 s\] log 1\.0 MB \| hello container cold "x" #1/);
+  });
+});
+
+describe("the run's duration against its estimate", () => {
+  it('counts from the first invocation, and says the deployed sizes measured before it apart', () => {
+    const clock = new VirtualClock();
+    const timing = new RunTiming(clock);
+    clock.advance(30_000_000_000n); // docker save | gzip of the images
+    timing.event({ type: 'start', experiment: 'e', energy: false, total: 4 });
+    clock.advance(10_000_000_000n);
+    assert.equal(
+      timing.line(estimate(), false),
+      'took 10 s; estimated 8.0 s (1.25 times the estimate); before it, 30 s measuring the deployed sizes (not estimated)',
+    );
+    const stopped = new RunTiming(clock);
+    stopped.event({ type: 'start', experiment: 'e', energy: false, total: 4 });
+    clock.advance(2_000_000_000n);
+    assert.equal(stopped.line(estimate(), true), 'stopped after 2.0 s; estimated 8.0 s');
   });
 });

@@ -19,6 +19,7 @@ import {
   type PlanEstimate,
 } from '../../measure/estimate.js';
 import type { ExperimentPlan } from '../../measure/plan.js';
+import type { SessionEvent } from '../../measure/types.js';
 import type { PowerSource } from '../../power/source.js';
 import type { Profile } from '../../profiles/schema.js';
 import { defaultLogsDir } from '../../session/logs-dir.js';
@@ -120,4 +121,31 @@ export function durationLine(estimate: PlanEstimate, seconds: number, aborted: b
       ? ` (${(seconds / estimate.seconds).toFixed(2)} times the estimate)`
       : '';
   return `${took}; ${planned}${ratio}`;
+}
+
+/**
+ * A run's duration as its estimate counts it: from the session's start (the first
+ * invocation's turn), not from before the deployed sizes the log gets first (`docker save |
+ * gzip` of every image: long for a Debian base), which is said apart.
+ */
+export class RunTiming {
+  private readonly began: number;
+  private started: number | null = null;
+
+  constructor(private readonly clock: MeasureClock) {
+    this.began = clock.wallMs();
+  }
+
+  event(event: SessionEvent): void {
+    if (event.type === 'start' && this.started === null) this.started = this.clock.wallMs();
+  }
+
+  line(estimate: PlanEstimate, aborted: boolean): string {
+    const started = this.started ?? this.began;
+    const line = durationLine(estimate, (this.clock.wallMs() - started) / 1000, aborted);
+    const before = (started - this.began) / 1000;
+    return before >= 1
+      ? `${line}; before it, ${formatDuration(before)} measuring the deployed sizes (not estimated)`
+      : line;
+  }
 }

@@ -2,6 +2,8 @@
  * `nebula bench`: its flags and the profile make a plan (measure/plan-from-profile.ts), the
  * profile's engine runs it where the functions run (target/target-engine.ts), and the
  * outcome is printed as markdown, JSON or CSV.
+ * One file over 300 lines: the command is one sequence (plan, readiness, estimate, log,
+ * power, run or resume, output) sharing its state; its parts are the bench-*.ts beside it.
  */
 import type { Command } from 'commander';
 import { unavailableReason } from '../../catalog/availability.js';
@@ -24,7 +26,7 @@ import type { TargetEngine, TargetOutcome, TargetRunOptions } from '../../target
 import { showProgress } from '../progress-line.js';
 import { logSpaceWarning, runCost } from '../run-cost.js';
 import { stopSignal } from '../signals.js';
-import { benchEstimate, durationLine, etaEstimate } from './bench-estimate.js';
+import { benchEstimate, etaEstimate, RunTiming } from './bench-estimate.js';
 import {
   addBenchOptions,
   type BenchAsk,
@@ -149,7 +151,7 @@ export async function bench(
     if (gateway) deps.err(`running on ${host ?? gateway} through the gateway ${gateway}\n`);
     const estimate = await estimateWith(power);
     const resume = resumed ? resumeOptions(resumed, Date.now()) : undefined;
-    const started = clock.wallMs();
+    const timing = new RunTiming(clock);
     if (ask.driver === 'client') deps.err(`driver: this machine, one request per invocation\n`);
     const outcome = await runWithProgress(
       plan,
@@ -158,10 +160,11 @@ export async function bench(
       log,
       deps,
       estimate,
+      timing,
       resume,
       ask.driver,
     );
-    deps.err(`${durationLine(estimate, (clock.wallMs() - started) / 1000, outcome.aborted)}\n`);
+    deps.err(`${timing.line(estimate, outcome.aborted)}\n`);
     const ladder = resumed ? plan.lanes !== undefined : ask.lanes !== null;
     printOutcome(outcome, { plan, format, power, skipped, ladder }, deps);
     return outcome;
@@ -276,6 +279,7 @@ async function runWithProgress(
   log: SessionLog | null,
   deps: BenchDeps,
   estimate: PlanEstimate,
+  timing: RunTiming,
   resume: TargetRunOptions['resume'] | undefined,
   driver: Driver,
 ): Promise<TargetOutcome> {
@@ -295,6 +299,7 @@ async function runWithProgress(
       // SIGINT, SIGTERM, SIGHUP (cli/signals.ts): stop after the current invocation.
       signal: stopSignal(),
       onEvent: (event) => {
+        timing.event(event);
         progress?.(event);
         if (event.type === 'baseline') {
           deps.err(`power: idle baseline ${event.phase} the blocks, ${event.seconds} s\n`);
